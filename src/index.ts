@@ -1,0 +1,45 @@
+/**
+ * PowerFlow: typed, streaming ETL pipelines from small composable pieces.
+ *
+ * Sources are cold rxjs Observables of `Either<Failure, A>` ({@link Flow}); operators are pure
+ * `Flow<A> → Flow<B>` functions; sinks subscribe and resolve to a {@link RunReport} that adds up.
+ *
+ * @packageDocumentation
+ */
+
+// core
+export type { Flow, Operator, RecordOf } from './core/Flow.js'
+export type { Failure, FailureInit, FailureTag, Location } from './core/Failure.js'
+export { failure } from './core/Failure.js'
+export type { RunReport, RunStatus, StageReport } from './core/RunReport.js'
+export type { RunOptions, RunHooks } from './core/RunOptions.js'
+export { RunError } from './core/RunError.js'
+export { AbortError } from './core/AbortError.js'
+export { rights } from './core/rights.js'
+export { values } from './core/values.js'
+export { pipe, flow } from 'fp-ts/lib/function.js'
+
+// policies
+export { collect, type CollectOptions } from './policies/collect.js'
+export { failFast } from './policies/failFast.js'
+export { deadLetter, type DeadLetterOptions, type DeadLetterRecord } from './policies/deadLetter.js'
+
+// sources
+export {
+  fromGenerator,
+  type FromGeneratorOptions,
+  type GeneratorInput,
+} from './sources/fromGenerator.js'
+export { fromObservable, type FromObservableOptions } from './sources/fromObservable.js'
+export { defineSource, type SourceDefinition, type SourceItem } from './sources/defineSource.js'
+
+// operators
+export { filter, type FilterOptions } from './operators/filter.js'
+export { map, type MapOptions } from './operators/map.js'
+export { rx, type RxOptions } from './operators/rx.js'
+export { defineOperator, type OperatorDefinition } from './operators/defineOperator.js'
+
+// sinks
+export { toArray, type ToArrayOptions, type ArrayReport } from './sinks/toArray.js'
+export { toConsole, type ToConsoleOptions } from './sinks/toConsole.js'
+export { defineSink, type SinkDefinition } from './sinks/defineSink.js'

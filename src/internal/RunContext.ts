@@ -1,0 +1,474 @@
+/**
+ * The run context: the ledger (who holds which record, and what became of each), the stages, the
+ * failure policy and the hooks of one run. Stages reach it through an AsyncLocalStorage that the
+ * sink enters when it subscribes, so a stage that subscribes to its input later (after a timer, a
+ * promise, a lookup table's load) still finds its run.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Failure } from '../core/Failure.js'
+import type { RunReport, RunStatus, StageReport } from '../core/RunReport.js'
+import type { RunHooks } from '../core/RunOptions.js'
+import { failure as makeFailure, describeError } from '../core/Failure.js'
+import { RunError } from '../core/RunError.js'
+
+/** @internal */
+export type Hooks = RunHooks
+
+/** What a policy operator registers with the run. @internal */
+export type PolicyConfig =
+  | { readonly kind: 'collect'; readonly maxFailures?: number }
+  | { readonly kind: 'failFast' }
+  | {
+      readonly kind: 'deadLetter'
+      readonly maxFailures?: number
+      /** Starts the dead-letter run; returns a push function, a finish function and the run. */
+      readonly open: () => DeadLetterChannel
+    }
+
+/** @internal */
+export interface DeadLetterChannel {
+  readonly push: (failure: Failure) => void
+  /** Completes the dead-letter flow and waits for its sink. */
+  readonly finish: () => Promise<RunReport | undefined>
+}
+
+/** Why a run stopped early. @internal */
+export class RunStop {
+  constructor(
+    readonly status: Exclude<RunStatus, 'completed'>,
+    readonly error: Error,
+  ) {}
+}
+
+/** Mutable statistics of one stage. @internal */
+export class StageStats {
+  in = 0
+  out = 0
+  dropped = 0
+  failed = 0
+  created = 0
+  merged = 0
+  details: Record<string, unknown> | undefined = undefined
+  private readonly started = performance.now()
+  private finished: number | undefined = undefined
+  constructor(
+    readonly name: string,
+    readonly kind: StageReport['kind'],
+    readonly depth: number,
+    readonly order: number,
+  ) {}
+
+  finish(): void {
+    if (this.finished === undefined) this.finished = performance.now()
+  }
+
+  get isFinished(): boolean {
+    return this.finished !== undefined
+  }
+
+  toReport(): StageReport {
+    return {
+      name: this.name,
+      kind: this.kind,
+      in: this.in,
+      out: this.out,
+      dropped: this.dropped,
+      failed: this.failed,
+      created: this.created,
+      merged: this.merged,
+      durationMs: Math.round((this.finished ?? performance.now()) - this.started),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    }
+  }
+}
+
+/** The outcomes a record can have. @internal */
+export type Outcome = 'written' | 'dropped' | 'merged' | 'failed'
+
+/** @internal */
+export interface RunSettings {
+  readonly name: string
+  readonly highWaterMark: number
+  readonly highWaterBytes: number
+  readonly failureCap: number
+  readonly stallTimeoutMs: number
+  readonly hooks: Hooks
+}
+
+/**
+ * The ledger and everything else a run's stages share.
+ *
+ * Budget: `open` counts records read or created whose outcome is not known and that no stage has
+ * taken into custody. Sources pull only while `open` is under the high-water mark and no stage
+ * asks them to wait. A stage that keeps records until its input ends takes them into custody
+ * (`hold`): their budget is released, their outcome recorded later.
+ *
+ * @internal
+ */
+export class RunContext {
+  readonly attached = true
+  readonly startedAt = new Date()
+  read = 0
+  created = 0
+  written = 0
+  dropped = 0
+  merged = 0
+  failed = 0
+  readonly droppedByReason: Record<string, number> = {}
+  open = 0
+  held = 0
+  maxInFlight = 0
+  private bytesPerRecord = 0
+  readonly failures: Failure[] = []
+  failuresOmitted = 0
+  private readonly stageList: StageStats[] = []
+  policy: PolicyConfig | undefined = undefined
+  private deadLetterChannel: DeadLetterChannel | undefined = undefined
+  /** Set once the run stops early; stages check it to stop work. */
+  stopped: RunStop | undefined = undefined
+  private readonly stopListeners: Array<(stop: RunStop) => void> = []
+  private waiters: Array<() => void> = []
+  private readonly blockers = new Set<object>()
+  private readonly stallListeners: Array<() => void> = []
+  private lastProgress = performance.now()
+  /** Units of asynchronous work in flight (lookups, requests); a run with work in flight is not stalled. */
+  private working = 0
+  readonly sections: Record<string, unknown> = {}
+
+  constructor(readonly settings: RunSettings) {}
+
+  // ---- stages -------------------------------------------------------------------------------
+
+  /** Registers a stage when it subscribes; calls the `preStage` hook. */
+  stage(name: string, kind: StageReport['kind'], depth: number): StageStats {
+    const stats = new StageStats(name, kind, depth, this.stageList.length)
+    this.stageList.push(stats)
+    this.callHook('preStage', () => this.settings.hooks.preStage?.({ name, kind }))
+    return stats
+  }
+
+  /** Marks a stage's output complete; calls the `postStage` hook. */
+  finishStage(stats: StageStats): void {
+    if (stats.isFinished) return
+    stats.finish()
+    this.callHook('postStage', () => this.settings.hooks.postStage?.(stats.toReport()))
+  }
+
+  get stages(): readonly StageStats[] {
+    return [...this.stageList].sort((a, b) => a.depth - b.depth || b.order - a.order)
+  }
+
+  // ---- the ledger ---------------------------------------------------------------------------
+
+  /** Records emitted by a source. `bytes` (optional) is their approximate size in memory. */
+  noteRead(count: number, bytes = 0): void {
+    this.read += count
+    this.addOpen(count)
+    if (bytes > 0) this.bytesPerRecord = this.bytesPerRecord * 0.9 + (bytes / count) * 0.1
+  }
+
+  /** Records made by an operator. */
+  noteCreated(count: number): void {
+    this.created += count
+    this.addOpen(count)
+  }
+
+  /** Takes records into custody: their budget is released, their outcome comes later. */
+  hold(count: number): void {
+    this.open -= count
+    this.held += count
+    this.progress()
+  }
+
+  /** Gives records out of custody again (for example dedupe's kept records at the end). */
+  release(count: number): void {
+    this.held -= count
+    this.addOpen(count)
+  }
+
+  /** Records the outcome of `count` records, open ones or (with `fromHeld`) ones in custody. */
+  settle(outcome: Outcome, count: number, reason?: string, fromHeld = false): void {
+    if (count <= 0) return
+    if (fromHeld) this.held -= count
+    else this.open -= count
+    switch (outcome) {
+      case 'written':
+        this.written += count
+        break
+      case 'merged':
+        this.merged += count
+        break
+      case 'failed':
+        this.failed += count
+        break
+      case 'dropped': {
+        const key = reason ?? 'dropped'
+        this.dropped += count
+        this.droppedByReason[key] = (this.droppedByReason[key] ?? 0) + count
+        break
+      }
+    }
+    this.progress()
+  }
+
+  private addOpen(count: number): void {
+    this.open += count
+    const inFlight = this.open + this.held
+    if (inFlight > this.maxInFlight) this.maxInFlight = inFlight
+  }
+
+  private progress(): void {
+    this.lastProgress = performance.now()
+    if (this.waiters.length > 0 && this.hasCapacity()) {
+      const waiters = this.waiters
+      this.waiters = []
+      for (const wake of waiters) wake()
+    }
+  }
+
+  /** Whether a source may emit another record now. */
+  hasCapacity(): boolean {
+    if (this.blockers.size > 0) return false
+    if (this.open >= this.settings.highWaterMark) return false
+    if (this.bytesPerRecord > 0 && this.open * this.bytesPerRecord >= this.settings.highWaterBytes)
+      return false
+    return true
+  }
+
+  /**
+   * Resolves when a source may emit again. Tells stall listeners (batching sinks flush then), and
+   * stops the run if nothing settles for `stallTimeoutMs`: records that vanish inside a plain rxjs
+   * operator would otherwise hold the budget for ever.
+   */
+  capacity(): Promise<void> {
+    for (const listener of this.stallListeners) listener()
+    if (this.hasCapacity() || this.stopped !== undefined) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined
+      const wake = (): void => {
+        if (timer !== undefined) clearTimeout(timer)
+        resolve()
+      }
+      this.waiters.push(wake)
+      const check = (): void => {
+        const idle = performance.now() - this.lastProgress
+        if (
+          idle >= this.settings.stallTimeoutMs &&
+          this.blockers.size === 0 &&
+          this.working === 0
+        ) {
+          this.stop(
+            new RunStop(
+              'failed',
+              new Error(
+                `${this.settings.name}: stalled — ${this.open} records were read but never settled for ${Math.round(idle)} ms. ` +
+                  'A plain rxjs operator that drops or holds records must be wrapped with rx(operator) so PowerFlow can account for them.',
+              ),
+            ),
+          )
+          wake()
+        } else {
+          timer = setTimeout(check, Math.max(10, this.settings.stallTimeoutMs - idle))
+          timer.unref?.()
+        }
+      }
+      timer = setTimeout(check, this.settings.stallTimeoutMs)
+      timer.unref?.()
+    })
+  }
+
+  /** A stage started asynchronous work (a lookup, a request): the run is busy, not stalled. */
+  beginWork(): void {
+    this.working += 1
+  }
+
+  endWork(): void {
+    this.working -= 1
+    this.lastProgress = performance.now()
+  }
+
+  /** Makes sources wait until `unblock(token)`, such as while a file stream drains. */
+  block(token: object): void {
+    this.blockers.add(token)
+  }
+
+  unblock(token: object): void {
+    if (this.blockers.delete(token)) this.progress()
+  }
+
+  /** Called whenever a source is about to wait for capacity. */
+  onStall(listener: () => void): () => void {
+    this.stallListeners.push(listener)
+    return () => {
+      const index = this.stallListeners.indexOf(listener)
+      if (index >= 0) this.stallListeners.splice(index, 1)
+    }
+  }
+
+  // ---- failures and the policy --------------------------------------------------------------
+
+  /** Registers the run's policy; a second one is an error. */
+  setPolicy(policy: PolicyConfig): void {
+    if (this.policy !== undefined)
+      throw new Error(
+        `${this.settings.name}: two failure policies in one run (${this.policy.kind} and ${policy.kind}); a run has one policy`,
+      )
+    this.policy = policy
+    if (policy.kind === 'deadLetter') this.deadLetterChannel = policy.open()
+  }
+
+  /**
+   * A record ended as a failure: counts it, keeps it for the report, and applies the policy.
+   * Records in custody pass `fromHeld`.
+   */
+  fail(failure: Failure, fromHeld = false): void {
+    this.settle('failed', 1, undefined, fromHeld)
+    this.keep(failure)
+    this.callHook('onFailure', () => this.settings.hooks.onFailure?.(failure))
+    const policy = this.policy
+    if (policy?.kind === 'failFast') {
+      this.stop(new RunStop('failed', new RunError(failure.message, failure)))
+      return
+    }
+    if (policy?.kind === 'deadLetter') this.deadLetterChannel?.push(failure)
+    const max = policy?.maxFailures
+    if (max !== undefined && this.failed > max)
+      this.stop(
+        new RunStop(
+          'failed',
+          new RunError(
+            `${this.settings.name}: more than ${max} failures (maxFailures); the last: ${failure.message}`,
+            failure,
+          ),
+        ),
+      )
+  }
+
+  /** Adds a failure to the report without counting a record (hook errors, warnings). */
+  keep(failure: Failure): void {
+    if (this.failures.length < this.settings.failureCap) this.failures.push(failure)
+    else this.failuresOmitted += 1
+  }
+
+  /** Finishes the dead-letter run, if any, and returns its report. */
+  async finishDeadLetter(): Promise<RunReport | undefined> {
+    const channel = this.deadLetterChannel
+    this.deadLetterChannel = undefined
+    return channel === undefined ? undefined : channel.finish()
+  }
+
+  // ---- stopping -----------------------------------------------------------------------------
+
+  /** Stops the run early (fail-fast, maxFailures, abort, an infrastructure error). First wins. */
+  stop(stop: RunStop): void {
+    if (this.stopped !== undefined) return
+    this.stopped = stop
+    const waiters = this.waiters
+    this.waiters = []
+    for (const wake of waiters) wake()
+    for (const listener of this.stopListeners) listener(stop)
+  }
+
+  onStop(listener: (stop: RunStop) => void): void {
+    this.stopListeners.push(listener)
+  }
+
+  // ---- hooks --------------------------------------------------------------------------------
+
+  /** Runs a hook; one that throws is reported as a HookError and changes nothing else. */
+  callHook(hook: keyof Hooks, call: () => void): void {
+    try {
+      call()
+    } catch (error) {
+      this.keep(
+        makeFailure('HookError', {
+          stage: this.settings.name,
+          reason: `hook ${hook} threw: ${describeError(error)}`,
+          cause: error,
+        }),
+      )
+    }
+  }
+
+  // ---- the report ---------------------------------------------------------------------------
+
+  /**
+   * Closes the books: whatever is still open or in custody is dropped — with reason `aborted` when
+   * the run stopped early, or `unaccounted` (with a LedgerWarning) when it completed, which only
+   * happens when a plain rxjs operator lost records.
+   */
+  report(status: RunStatus): RunReport {
+    const leftover = this.open + this.held
+    if (leftover > 0) {
+      const reason = status === 'completed' ? 'unaccounted' : 'aborted'
+      if (status === 'completed')
+        this.keep(
+          makeFailure('LedgerWarning', {
+            stage: this.settings.name,
+            reason: `${leftover} records vanished inside a plain rxjs operator; wrap it with rx(operator) to account for them`,
+          }),
+        )
+      this.settle('dropped', this.open, reason)
+      this.settle('dropped', this.held, reason, true)
+    }
+    for (const stats of this.stageList) stats.finish()
+    const finished = new Date()
+    return {
+      name: this.settings.name,
+      status,
+      read: this.read,
+      written: this.written,
+      dropped: this.dropped,
+      droppedByReason: { ...this.droppedByReason },
+      failed: this.failed,
+      failures: [...this.failures],
+      failuresOmitted: this.failuresOmitted,
+      created: this.created,
+      merged: this.merged,
+      stages: this.stages.map((stats) => stats.toReport()),
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - this.startedAt.getTime(),
+      maxInFlight: this.maxInFlight,
+      ...this.sections,
+    }
+  }
+}
+
+const storage = new AsyncLocalStorage<RunContext>()
+
+/** Runs `body` inside a run context. @internal */
+export function withRun<T>(context: RunContext, body: () => T): T {
+  return storage.run(context, body)
+}
+
+/** Leaves any run context: for work that must not belong to the current run. @internal */
+export function outsideRun<T>(body: () => T): T {
+  return storage.exit(body)
+}
+
+/**
+ * The run a stage belongs to, or a detached context when the flow is subscribed outside a sink
+ * (for example through `rights()` in a reactive app): no budget, no report.
+ *
+ * @internal
+ */
+export function currentRun(): RunContext {
+  return storage.getStore() ?? detached()
+}
+
+function detached(): RunContext {
+  const context = new RunContext({
+    name: 'detached',
+    highWaterMark: Number.POSITIVE_INFINITY,
+    highWaterBytes: Number.POSITIVE_INFINITY,
+    failureCap: 0,
+    stallTimeoutMs: Number.POSITIVE_INFINITY,
+    hooks: {},
+  })
+  Object.defineProperty(context, 'attached', { value: false })
+  return context
+}

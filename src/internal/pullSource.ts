@@ -1,0 +1,86 @@
+/**
+ * The pull loop every source shares: read a batch, emit its records one by one while the run has
+ * budget, wait when it has none, yield to the event loop now and then, stop when unsubscribed.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { Observable } from 'rxjs'
+import { isLeft, type Either } from 'fp-ts/lib/Either.js'
+import type { Failure } from '../core/Failure.js'
+import type { Flow } from '../core/Flow.js'
+import { currentRun } from './RunContext.js'
+import { withDepth } from './depth.js'
+
+/** A batch of records a source read, with their approximate size in bytes if known. @internal */
+export interface SourceBatch<A> {
+  readonly items: ReadonlyArray<Either<Failure, A>>
+  readonly bytes?: number
+}
+
+/**
+ * Opens the source's reader. `signal` aborts when the subscriber goes away: a reader blocked on a
+ * read must listen to it, because an async generator's `return()` waits behind a pending `next()`.
+ *
+ * @internal
+ */
+export type OpenReader<A> = (
+  signal: AbortSignal,
+) => AsyncIterator<SourceBatch<A>> | Promise<AsyncIterator<SourceBatch<A>>>
+
+/** How long a source may keep the event loop before it yields (timers, abort signals). */
+const YIELD_EVERY_MS = 8
+
+/** @internal */
+export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
+  const flow = new Observable<Either<Failure, A>>((subscriber) => {
+    const run = currentRun()
+    const stats = run.stage(name, 'source', 0)
+    const controller = new AbortController()
+    let reader: AsyncIterator<SourceBatch<A>> | undefined
+    const closed = (): boolean => subscriber.closed || run.stopped !== undefined
+
+    const loop = async (): Promise<void> => {
+      reader = await open(controller.signal)
+      let lastYield = performance.now()
+      for (;;) {
+        if (closed()) return
+        const step = await reader.next()
+        if (step.done === true) break
+        const { items, bytes } = step.value
+        const bytesEach = bytes === undefined || items.length === 0 ? 0 : bytes / items.length
+        for (let index = 0; index < items.length; index++) {
+          if (!run.hasCapacity()) await run.capacity()
+          if (closed()) return
+          const item = items[index] as Either<Failure, A>
+          run.noteRead(1, bytesEach)
+          stats.in += 1
+          if (isLeft(item)) stats.failed += 1
+          else stats.out += 1
+          subscriber.next(item)
+        }
+        const now = performance.now()
+        if (now - lastYield > YIELD_EVERY_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          lastYield = performance.now()
+        }
+      }
+      if (closed()) return
+      run.finishStage(stats)
+      subscriber.complete()
+    }
+
+    loop().catch((error: unknown) => {
+      if (subscriber.closed) return
+      subscriber.error(error)
+    })
+
+    return () => {
+      controller.abort()
+      run.finishStage(stats)
+      // Not awaited: a reader blocked on a read wakes through the signal above.
+      void reader?.return?.()?.catch(() => undefined)
+    }
+  })
+  return withDepth(flow, 0)
+}

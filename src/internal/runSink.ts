@@ -1,0 +1,195 @@
+/**
+ * The run: what every sink does when it is called. Creates the run context, subscribes inside it,
+ * hands records to the sink's implementation and failures to the policy, and settles the promise
+ * with a report that adds up — on completion, fail-fast, abort or an infrastructure fault alike.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { Subscription } from 'rxjs'
+import { isLeft, type Either } from 'fp-ts/lib/Either.js'
+import { failure, describeError, type Failure } from '../core/Failure.js'
+import type { Flow } from '../core/Flow.js'
+import type { RunReport } from '../core/RunReport.js'
+import type { RunOptions } from '../core/RunOptions.js'
+import { RunError } from '../core/RunError.js'
+import { AbortError } from '../core/AbortError.js'
+import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
+import { depthOf } from './depth.js'
+import { startProgress } from './progress.js'
+
+/** What a sink implements. @internal */
+export interface SinkImpl<A> {
+  /** Prepares the destination (opens a file); awaited before the flow is subscribed. */
+  start?(): void | Promise<void>
+  /**
+   * Takes one record. The record is open in the ledger: the sink settles it (`written`), takes it
+   * into custody (`hold`) or reports it failed (`run.fail`). A throw makes it a SinkError.
+   */
+  write(record: A): void
+  /** The input completed: flush, commit, and settle what is held. */
+  end(): Promise<void>
+  /** The run stopped early: discard what is not delivered and release resources. */
+  abort(): Promise<void>
+}
+
+/** The defaults of a run. @internal */
+export const RUN_DEFAULTS = {
+  highWaterMark: 2_000,
+  highWaterBytes: 64 * 1024 * 1024,
+  failureCap: 1_000,
+  stallTimeoutMs: 30_000,
+} as const
+
+/** Runs `flow` into the sink that `make` builds. @internal */
+export function runSink<A>(
+  flow: Flow<A>,
+  sinkName: string,
+  options: RunOptions,
+  make: (run: RunContext, stats: StageStats) => SinkImpl<A>,
+): Promise<RunReport> {
+  const run = new RunContext({
+    name: options.name ?? sinkName,
+    highWaterMark: Math.max(1, options.highWaterMark ?? RUN_DEFAULTS.highWaterMark),
+    highWaterBytes: options.highWaterBytes ?? RUN_DEFAULTS.highWaterBytes,
+    failureCap: options.failureCap ?? RUN_DEFAULTS.failureCap,
+    stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
+    hooks: options.hooks ?? {},
+  })
+  return new Promise<RunReport>((resolve, reject) => {
+    withRun(run, () => {
+      const stats = run.stage(sinkName, 'sink', depthOf(flow) + 1)
+      const progress = startProgress(run, options.progress)
+      let subscription: Subscription | undefined
+      let sink: SinkImpl<A> | undefined
+      let ending = false
+      let settled = false
+      let aborted: Promise<void> | undefined
+
+      const abortSink = (): Promise<void> => {
+        aborted ??= (sink?.abort() ?? Promise.resolve()).catch((error: unknown) => {
+          run.keep(
+            failure('SinkError', {
+              stage: sinkName,
+              reason: `cleanup after the run stopped failed: ${describeError(error)}`,
+              cause: error,
+            }),
+          )
+        })
+        return aborted
+      }
+
+      const finish = async (stop: RunStop | undefined): Promise<void> => {
+        if (settled) return
+        settled = true
+        options.signal?.removeEventListener('abort', onAbort)
+        if (stop !== undefined) await abortSink()
+        let deadLetter: RunReport | undefined
+        try {
+          deadLetter = await run.finishDeadLetter()
+        } catch (error) {
+          deadLetter = (error as { report?: RunReport }).report
+          run.keep(
+            failure('SinkError', {
+              stage: 'deadLetter',
+              reason: `the dead-letter sink failed: ${describeError(error)}`,
+              cause: error,
+            }),
+          )
+        }
+        if (deadLetter !== undefined) run.sections['deadLetter'] = deadLetter
+        const report = run.report(stop?.status ?? 'completed')
+        progress.stop(report)
+        run.callHook('postRun', () => run.settings.hooks.postRun?.(report))
+        if (stop === undefined) {
+          resolve(report)
+          return
+        }
+        const error = stop.error as Error & { report?: RunReport }
+        error.report = report
+        reject(error)
+      }
+
+      const onAbort = (): void => {
+        const reason: unknown = options.signal?.reason
+        const detail =
+          reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : ''
+        run.stop(
+          new RunStop('aborted', new AbortError(`${run.settings.name}: run aborted${detail}`)),
+        )
+      }
+
+      run.onStop((stop) => {
+        subscription?.unsubscribe()
+        if (ending) void abortSink()
+        else void finish(stop)
+      })
+
+      if (options.signal?.aborted === true) {
+        onAbort()
+        return
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      run.callHook('preRun', () =>
+        run.settings.hooks.preRun?.({
+          name: run.settings.name,
+          startedAt: run.startedAt.toISOString(),
+        }),
+      )
+
+      const start = async (): Promise<void> => {
+        sink = make(run, stats)
+        await sink.start?.()
+        if (run.stopped !== undefined) return
+        subscription = flow.subscribe({
+          next(value: Either<Failure, A>) {
+            if (run.stopped !== undefined) return
+            if (isLeft(value)) {
+              run.fail(value.left)
+              return
+            }
+            stats.in += 1
+            try {
+              sink?.write(value.right)
+            } catch (error) {
+              stats.failed += 1
+              run.fail(
+                failure('SinkError', {
+                  stage: sinkName,
+                  reason: describeError(error),
+                  cause: error,
+                  record: value.right,
+                }),
+              )
+            }
+          },
+          error(error: unknown) {
+            run.stop(new RunStop('failed', asRunError(error)))
+          },
+          complete() {
+            ending = true
+            ;(sink as SinkImpl<A>).end().then(
+              () => {
+                run.finishStage(stats)
+                void finish(run.stopped)
+              },
+              (error: unknown) => {
+                run.stop(new RunStop('failed', asRunError(error)))
+                void finish(run.stopped)
+              },
+            )
+          },
+        })
+        if (run.stopped !== undefined) subscription.unsubscribe()
+      }
+      start().catch((error: unknown) => {
+        run.stop(new RunStop('failed', asRunError(error)))
+      })
+    })
+  })
+}
+
+function asRunError(error: unknown): Error {
+  if (error instanceof RunError || error instanceof AbortError) return error
+  return new RunError(describeError(error), undefined, { cause: error })
+}

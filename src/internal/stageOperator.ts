@@ -1,0 +1,132 @@
+/**
+ * The machinery every PowerFlow operator shares: find the run, register the stage, pass failures
+ * through untouched and in order, turn a throwing handler into a `Left` for that record, keep the
+ * stage's accounting, and finish the stage when its output completes.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { Observable, type Subscriber } from 'rxjs'
+import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
+import { failure, describeError, type Failure } from '../core/Failure.js'
+import type { Flow, Operator } from '../core/Flow.js'
+import { currentRun, type RunContext, type StageStats } from './RunContext.js'
+import { depthOf, withDepth } from './depth.js'
+
+/** What a stage's handlers may do. @internal */
+export interface StageApi<B> {
+  readonly run: RunContext
+  readonly stats: StageStats
+  readonly name: string
+  /** Emits a record downstream (counts `out`). */
+  emit(record: B): void
+  /** Emits a failure that passed through or arose elsewhere (not counted for this stage). */
+  passFailure(failure: Failure): void
+  /** The record failed in this stage: emits a `Left` (counts `failed`). */
+  fail(failure: Failure): void
+  /** A TransformError for `record` caused by `error`. */
+  transformError(record: unknown, error: unknown): Failure
+  /** The record is dropped on purpose (counts `dropped` and settles it in the ledger). */
+  drop(reason: string, count?: number): void
+  /** Whether the output has been unsubscribed or the run stopped. */
+  isClosed(): boolean
+}
+
+/** What a stage does with its input. @internal */
+export interface StageHandlers<A> {
+  /** One record (a Right). A throw becomes a TransformError for that record. */
+  next(record: A): void
+  /** The input completed; emit what is held. Awaited before the output completes. */
+  complete?(): void | Promise<void>
+  /** The output was unsubscribed or the run stopped: release resources. */
+  teardown?(): void
+}
+
+/** Creates a stage operator named `name`. `setup` runs once per subscription. @internal */
+export function stageOperator<A, B>(
+  name: string,
+  setup: (api: StageApi<B>) => StageHandlers<A>,
+): Operator<A, B> {
+  return (input: Flow<A>): Flow<B> => {
+    const output = new Observable<Either<Failure, B>>(
+      (subscriber: Subscriber<Either<Failure, B>>) => {
+        const run = currentRun()
+        const stats = run.stage(name, 'operator', depthOf(input) + 1)
+        const api: StageApi<B> = {
+          run,
+          stats,
+          name,
+          emit(record) {
+            stats.out += 1
+            subscriber.next(right(record))
+          },
+          passFailure(value) {
+            subscriber.next(left(value))
+          },
+          fail(value) {
+            stats.failed += 1
+            subscriber.next(left(value))
+          },
+          transformError(record, error) {
+            return failure('TransformError', {
+              stage: name,
+              reason: describeError(error),
+              cause: error,
+              record,
+            })
+          },
+          drop(reason, count = 1) {
+            stats.dropped += count
+            run.settle('dropped', count, reason)
+          },
+          isClosed: () => subscriber.closed || run.stopped !== undefined,
+        }
+        const handlers = setup(api)
+        const subscription = input.subscribe({
+          next(value) {
+            if (isLeft(value)) {
+              subscriber.next(value)
+              return
+            }
+            stats.in += 1
+            try {
+              handlers.next(value.right)
+            } catch (error) {
+              api.fail(api.transformError(value.right, error))
+            }
+          },
+          error(error: unknown) {
+            subscriber.error(error)
+          },
+          complete() {
+            const done = (): void => {
+              run.finishStage(stats)
+              subscriber.complete()
+            }
+            let pending: void | Promise<void>
+            try {
+              pending = handlers.complete?.()
+            } catch (error) {
+              subscriber.error(error)
+              return
+            }
+            if (pending === undefined) done()
+            else
+              pending.then(
+                () => {
+                  if (!subscriber.closed) done()
+                },
+                (error: unknown) => subscriber.error(error),
+              )
+          },
+        })
+        return () => {
+          subscription.unsubscribe()
+          run.finishStage(stats)
+          handlers.teardown?.()
+        }
+      },
+    )
+    return withDepth(output, depthOf(input) + 1)
+  }
+}

@@ -1,0 +1,117 @@
+import { Observable, type Subscriber } from 'rxjs'
+import { right, type Either } from 'fp-ts/lib/Either.js'
+import { describeError, type Failure, type Location } from '../core/Failure.js'
+import type { Flow } from '../core/Flow.js'
+import type { RunReport } from '../core/RunReport.js'
+import { policyOperator } from '../internal/policyOperator.js'
+import { outsideRun } from '../internal/RunContext.js'
+import { pushSource } from '../internal/pushSource.js'
+
+/**
+ * A failure as the dead-letter sink receives it: plain, serialisable data.
+ *
+ * @category policies
+ * @since 0.1.0
+ */
+export interface DeadLetterRecord {
+  readonly _tag: string
+  readonly stage: string
+  readonly message: string
+  readonly record?: unknown
+  readonly raw?: string
+  readonly location?: Location
+  readonly cause?: string
+  readonly details?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Options of {@link deadLetter}.
+ *
+ * @category policies
+ * @since 0.1.0
+ */
+export interface DeadLetterOptions {
+  /** End the run like fail-fast once it has more failures than this. */
+  readonly maxFailures?: number
+}
+
+/**
+ * The dead-letter policy: every failure of the run is also written, as a {@link DeadLetterRecord},
+ * to another sink (an NDJSON file, say). Dead-lettered records still count as `failed` in the main
+ * report, and the dead-letter run's own report is in `report.deadLetter`. The main run settles only
+ * after the dead-letter sink has finished; on abort or failure it is completed, so nothing already
+ * sent to it is lost. The dead-letter flow is pushed, not pulled: it is not backpressured.
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromGenerator, map, deadLetter, toArray } from 'powerflow'
+ *
+ * const rejects = toArray<unknown>()
+ * const report = await pipe(
+ *   fromGenerator([1, 2, 3]),
+ *   map((n: number) => {
+ *     if (n === 2) throw new Error('two is not allowed')
+ *     return n
+ *   }),
+ *   deadLetter(rejects),
+ *   toArray(),
+ * )
+ * console.assert(report.failed === 1 && report.deadLetter?.written === 1)
+ * ```
+ *
+ * @param sink - any sink; it receives the run's failures as records
+ * @category policies
+ * @since 0.1.0
+ */
+export function deadLetter(
+  sink: (flow: Flow<DeadLetterRecord>) => Promise<RunReport>,
+  options: DeadLetterOptions = {},
+): <A>(input: Flow<A>) => Flow<A> {
+  return policyOperator(() => ({
+    kind: 'deadLetter',
+    ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
+    open() {
+      // Failures may arrive before the dead-letter sink has opened its file and subscribed: they
+      // wait here until it does.
+      const waiting: DeadLetterRecord[] = []
+      let target: Subscriber<Either<Failure, DeadLetterRecord>> | undefined
+      let completed = false
+      const failures = new Observable<Either<Failure, DeadLetterRecord>>((subscriber) => {
+        target = subscriber
+        for (const record of waiting.splice(0)) subscriber.next(right(record))
+        if (completed) subscriber.complete()
+        return () => {
+          target = undefined
+        }
+      })
+      const done = outsideRun(() => sink(pushSource('deadLetter', failures)))
+      // Reported when the main run finishes; never an unhandled rejection before that.
+      done.catch(() => undefined)
+      return {
+        push(failure) {
+          const record = toDeadLetterRecord(failure)
+          if (target === undefined) waiting.push(record)
+          else target.next(right(record))
+        },
+        async finish() {
+          completed = true
+          target?.complete()
+          return done
+        },
+      }
+    },
+  }))
+}
+
+function toDeadLetterRecord(failure: Failure): DeadLetterRecord {
+  return {
+    _tag: failure._tag,
+    stage: failure.stage,
+    message: failure.message,
+    ...(failure.record === undefined ? {} : { record: failure.record }),
+    ...(failure.raw === undefined ? {} : { raw: failure.raw }),
+    ...(failure.location === undefined ? {} : { location: failure.location }),
+    ...(failure.cause === undefined ? {} : { cause: describeError(failure.cause) }),
+    ...(failure.details === undefined ? {} : { details: failure.details }),
+  }
+}

@@ -1,0 +1,119 @@
+import type { Flow } from '../core/Flow.js'
+import type { RunReport } from '../core/RunReport.js'
+import type { RunOptions } from '../core/RunOptions.js'
+import { failure, describeError } from '../core/Failure.js'
+import { runSink } from '../internal/runSink.js'
+
+/**
+ * What a custom sink implements.
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export interface SinkDefinition<A> {
+  /** The stage name in the report. */
+  readonly name: string
+  /** Opens the destination; called once before the first record. */
+  readonly open?: () => void | Promise<void>
+  /**
+   * Delivers a batch. When it resolves, the batch's records count as written; when it throws,
+   * each of them is a SinkError failure (handled by the run's policy). Batches are written one at
+   * a time, in order.
+   */
+  readonly write: (batch: readonly A[]) => void | Promise<void>
+  /** Closes the destination; called once after the last batch, or when the run stops. */
+  readonly close?: (outcome: 'completed' | 'stopped') => void | Promise<void>
+  /**
+   * Records per batch (default 100). Kept well under the run's high-water mark, and a partial
+   * batch is flushed whenever the source waits for budget, so a batch never waits for records the
+   * source cannot send.
+   */
+  readonly batchSize?: number
+}
+
+/**
+ * Defines a custom sink from a `write(batch)` function: batching, backpressure (records count
+ * against the run's budget until their batch is written), failures and the report are handled.
+ * Returns a function that takes the run's options and gives the sink.
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromGenerator, defineSink } from 'powerflow'
+ *
+ * const seen: number[][] = []
+ * const toBatches = defineSink<number>({ name: 'toBatches', batchSize: 2, write: (batch) => void seen.push([...batch]) })
+ * const report = await pipe(fromGenerator([1, 2, 3]), toBatches())
+ * console.assert(report.written === 3 && seen.length === 2)
+ * ```
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export function defineSink<A>(
+  definition: SinkDefinition<A>,
+): (options?: RunOptions) => (flow: Flow<A>) => Promise<RunReport> {
+  return (options = {}) =>
+    (flow) =>
+      runSink<A>(flow, definition.name, options, (run, stats) => {
+        const batchSize = Math.max(
+          1,
+          Math.min(definition.batchSize ?? 100, Math.floor(run.settings.highWaterMark / 2)),
+        )
+        let buffer: A[] = []
+        let writing: Promise<void> = Promise.resolve()
+        let closed = false
+        const flush = (): void => {
+          if (buffer.length === 0) return
+          const batch = buffer
+          buffer = []
+          run.beginWork()
+          writing = writing.then(async () => {
+            try {
+              if (run.stopped === undefined) {
+                await definition.write(batch)
+                stats.out += batch.length
+                run.settle('written', batch.length)
+              }
+            } catch (error) {
+              for (const record of batch) {
+                stats.failed += 1
+                run.fail(
+                  failure('SinkError', {
+                    stage: definition.name,
+                    reason: describeError(error),
+                    cause: error,
+                    record,
+                  }),
+                )
+              }
+            } finally {
+              run.endWork()
+            }
+          })
+        }
+        const unlisten = run.onStall(flush)
+        const close = async (outcome: 'completed' | 'stopped'): Promise<void> => {
+          if (closed) return
+          closed = true
+          unlisten()
+          await definition.close?.(outcome)
+        }
+        return {
+          start: () => definition.open?.(),
+          write(record) {
+            buffer.push(record)
+            if (buffer.length >= batchSize) flush()
+          },
+          async end() {
+            flush()
+            await writing
+            await close('completed')
+          },
+          async abort() {
+            buffer = []
+            await writing
+            await close('stopped')
+          },
+        }
+      })
+}

@@ -1,0 +1,62 @@
+import { inspect } from 'node:util'
+import type { Flow } from '../core/Flow.js'
+import type { RunReport } from '../core/RunReport.js'
+import type { RunOptions } from '../core/RunOptions.js'
+import { runSink } from '../internal/runSink.js'
+
+/**
+ * Options of {@link toConsole}.
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export interface ToConsoleOptions extends RunOptions {
+  /** How many records to print (default 10); the rest are counted: `… and N more records`. */
+  readonly limit?: number
+  /** Where to print (default `process.stdout`). */
+  readonly stream?: NodeJS.WritableStream
+  /** Print each record as one line of JSON instead of a pretty, coloured inspection. */
+  readonly json?: boolean
+}
+
+/**
+ * A sink that prints records, pretty by default, up to `limit` (default 10), then
+ * `… and N more records`. Every record counts as written (shown or counted).
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromGenerator, toConsole } from 'powerflow'
+ *
+ * const report = await pipe(fromGenerator([{ id: 1 }, { id: 2 }]), toConsole({ limit: 1 }))
+ * console.assert(report.written === 2)
+ * ```
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export function toConsole<A>(
+  options: ToConsoleOptions = {},
+): (flow: Flow<A>) => Promise<RunReport> {
+  const limit = options.limit ?? 10
+  return (flow) =>
+    runSink<A>(flow, 'toConsole', options, (run, stats) => {
+      const stream = options.stream ?? process.stdout
+      const colors = options.json !== true && (stream as { isTTY?: boolean }).isTTY === true
+      let count = 0
+      return {
+        write(record) {
+          count += 1
+          if (count <= limit)
+            stream.write(
+              `${options.json === true ? JSON.stringify(record) : inspect(record, { colors, depth: 4, breakLength: 120 })}\n`,
+            )
+          stats.out += 1
+          run.settle('written', 1)
+        },
+        async end() {
+          if (count > limit) stream.write(`… and ${count - limit} more records\n`)
+        },
+        abort: async () => undefined,
+      }
+    })
+}

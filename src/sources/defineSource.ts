@@ -1,0 +1,74 @@
+import { isLeft, isRight, right, type Either } from 'fp-ts/lib/Either.js'
+import type { Failure } from '../core/Failure.js'
+import type { Flow } from '../core/Flow.js'
+import { pullSource } from '../internal/pullSource.js'
+import { iterableReader, type Iterated } from '../internal/iterableReader.js'
+
+/**
+ * What a custom source implements.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface SourceDefinition<A> {
+  /** The stage name in the report. */
+  readonly name: string
+  /**
+   * Opens the source for one run and returns what to read. It is pulled: the next value is asked
+   * for only when the run has budget. `signal` aborts when the run stops — a read that may block
+   * must listen to it.
+   */
+  readonly open: (
+    signal: AbortSignal,
+  ) => Iterated<A | SourceItem<A>> | Promise<Iterated<A | SourceItem<A>>>
+  /** Releases resources; called once when the source ends, errors or is unsubscribed. */
+  readonly close?: () => void | Promise<void>
+}
+
+/**
+ * A value a custom source may yield to report a bad record without stopping: `Left` is a failure
+ * (build it with `failure('ParseError', …)`), `Right` a record.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type SourceItem<A> = Either<Failure, A>
+
+/**
+ * Defines a custom source from a function that opens an (async) iterable, with cleanup. Plain
+ * values are records; yield `left(failure(...))` for a bad record the run should report and go on.
+ * The iterable is read only while the run has budget, and closed when the run stops.
+ *
+ * A source that yields values with a `_tag` of `Left` or `Right` must wrap its records in
+ * `right(…)`, since those are read as Either values.
+ *
+ * @example
+ * ```ts
+ * import { pipe, defineSource, toArray } from 'powerflow'
+ *
+ * const countdown = (from: number) =>
+ *   defineSource({
+ *     name: `countdown ${from}`,
+ *     async *open() {
+ *       for (let n = from; n > 0; n--) yield { n }
+ *     },
+ *   })
+ * const report = await pipe(countdown(3), toArray())
+ * console.assert(report.records.map((r) => r.n).join() === '3,2,1')
+ * ```
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export function defineSource<A>(definition: SourceDefinition<A>): Flow<A> {
+  return pullSource<A>(definition.name, async (signal) =>
+    iterableReader(definition.name, await definition.open(signal), toItem<A>, definition.close),
+  )
+}
+
+function toItem<A>(value: A | SourceItem<A>): Either<Failure, A> {
+  const either = value as Either<Failure, A>
+  if (typeof value === 'object' && value !== null && (isLeft(either) || isRight(either)))
+    return either
+  return right(value as A)
+}
