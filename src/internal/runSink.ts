@@ -58,6 +58,12 @@ export function runSink<A>(
   })
   return new Promise<RunReport>((resolve, reject) => {
     withRun(run, () => {
+      run.callHook('preRun', () =>
+        run.settings.hooks.preRun?.({
+          name: run.settings.name,
+          startedAt: run.startedAt.toISOString(),
+        }),
+      )
       const stats = run.stage(sinkName, 'sink', depthOf(flow) + 1)
       const progress = startProgress(run, options.progress)
       let subscription: Subscription | undefined
@@ -130,64 +136,78 @@ export function runSink<A>(
         return
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
-      run.callHook('preRun', () =>
-        run.settings.hooks.preRun?.({
-          name: run.settings.name,
-          startedAt: run.startedAt.toISOString(),
-        }),
-      )
 
-      const start = async (): Promise<void> => {
-        sink = make(run, stats)
-        await sink.start?.()
+      // Subscribe at once, so a hot source (a Subject) loses nothing, and hold what arrives
+      // until the sink's destination is ready.
+      sink = make(run, stats)
+      let ready = false
+      const early: Array<Either<Failure, A> | typeof COMPLETE> = []
+      const accept = (value: Either<Failure, A>): void => {
         if (run.stopped !== undefined) return
-        subscription = flow.subscribe({
-          next(value: Either<Failure, A>) {
-            if (run.stopped !== undefined) return
-            if (isLeft(value)) {
-              run.fail(value.left)
-              return
-            }
-            stats.in += 1
-            try {
-              sink?.write(value.right)
-            } catch (error) {
-              stats.failed += 1
-              run.fail(
-                failure('SinkError', {
-                  stage: sinkName,
-                  reason: describeError(error),
-                  cause: error,
-                  record: value.right,
-                }),
-              )
-            }
-          },
-          error(error: unknown) {
-            run.stop(new RunStop('failed', asRunError(error)))
-          },
-          complete() {
-            ending = true
-            ;(sink as SinkImpl<A>).end().then(
-              () => {
-                run.finishStage(stats)
-                void finish(run.stopped)
-              },
-              (error: unknown) => {
-                run.stop(new RunStop('failed', asRunError(error)))
-                void finish(run.stopped)
-              },
-            )
-          },
-        })
-        if (run.stopped !== undefined) subscription.unsubscribe()
+        if (isLeft(value)) {
+          run.fail(value.left)
+          return
+        }
+        stats.in += 1
+        try {
+          sink?.write(value.right)
+        } catch (error) {
+          stats.failed += 1
+          run.fail(
+            failure('SinkError', {
+              stage: sinkName,
+              reason: describeError(error),
+              cause: error,
+              record: value.right,
+            }),
+          )
+        }
       }
-      start().catch((error: unknown) => {
-        run.stop(new RunStop('failed', asRunError(error)))
+      const complete = (): void => {
+        ending = true
+        ;(sink as SinkImpl<A>).end().then(
+          () => {
+            run.finishStage(stats)
+            void finish(run.stopped)
+          },
+          (error: unknown) => {
+            run.stop(new RunStop('failed', asRunError(error)))
+            void finish(run.stopped)
+          },
+        )
+      }
+      subscription = flow.subscribe({
+        next(value: Either<Failure, A>) {
+          if (ready) accept(value)
+          else early.push(value)
+        },
+        error(error: unknown) {
+          run.stop(new RunStop('failed', asRunError(error)))
+        },
+        complete() {
+          if (ready) complete()
+          else early.push(COMPLETE)
+        },
       })
+      if (run.stopped !== undefined) subscription.unsubscribe()
+      const started = sink.start?.()
+      const begin = (): void => {
+        ready = true
+        for (const value of early.splice(0)) {
+          if (value === COMPLETE) complete()
+          else accept(value)
+        }
+      }
+      if (started === undefined) begin()
+      else
+        started.then(begin, (error: unknown) => {
+          run.stop(new RunStop('failed', asRunError(error)))
+        })
     })
   })
 }
+
+const COMPLETE = Symbol('complete')
 
 function asRunError(error: unknown): Error {
   if (error instanceof RunError || error instanceof AbortError) return error

@@ -11,7 +11,10 @@ describe('filter', () => {
   it('keeps the operator laws against Array.prototype.filter', async () => {
     await expectOperatorLaws(
       filter((n: number, index) => n % 3 !== 0 && index !== 1),
-      { input: fc.integer(), model: (records) => records.filter((n, index) => n % 3 !== 0 && index !== 1) },
+      {
+        input: fc.integer(),
+        model: (records) => records.filter((n, index) => n % 3 !== 0 && index !== 1),
+      },
     )
   })
 
@@ -23,7 +26,11 @@ describe('filter', () => {
     )
     expect(report.records).toEqual([{ won: true }])
     expect(report.droppedByReason).toEqual({ filtered: 2 })
-    expect(report.stages.map((stage) => stage.name)).toEqual(['fromGenerator', 'Filter won', 'toArray'])
+    expect(report.stages.map((stage) => stage.name)).toEqual([
+      'fromGenerator',
+      'Filter won',
+      'toArray',
+    ])
   })
 
   it('narrows the record type with a type guard', () => {

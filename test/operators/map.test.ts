@@ -18,10 +18,13 @@ describe('map', () => {
   it('turns a throwing callback into a TransformError for that record and goes on', async () => {
     const report = await pipe(
       fromGenerator([1, 2, 3]),
-      map((n: number) => {
-        if (n === 2) throw new Error('no twos')
-        return n * 10
-      }, { name: 'times ten' }),
+      map(
+        (n: number) => {
+          if (n === 2) throw new Error('no twos')
+          return n * 10
+        },
+        { name: 'times ten' },
+      ),
       toArray(),
     )
     expect(report.records).toEqual([10, 30])
