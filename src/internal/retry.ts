@@ -1,0 +1,316 @@
+/**
+ * Retries, once for the whole library: exponential backoff with full jitter, `Retry-After`,
+ * per-attempt timeouts and an overall abort signal. Used by `enrich`, the webhook sink, the HTTP
+ * source and every integration; none of them writes its own.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+/** How often and how patiently to retry. @internal */
+export interface RetryPolicy {
+  /** Retries after the first attempt: at most `retries + 1` attempts (default 3). */
+  readonly retries?: number
+  /** The smallest backoff delay, and the base of the exponential growth (default 100 ms). */
+  readonly minDelayMs?: number
+  /** The largest backoff delay (default 10 s). Does not cut a `Retry-After`. */
+  readonly maxDelayMs?: number
+  /** The longest `Retry-After` honoured (default 60 s); a longer one fails saying why. */
+  readonly maxRetryAfterMs?: number
+  /** A time limit for each attempt (default: none). */
+  readonly timeoutMs?: number
+}
+
+/** What `onRetry` is told before each wait. @internal */
+export interface RetryInfo {
+  /** The attempt that just failed (1-based). */
+  readonly attempt: number
+  /** How long the wait before the next attempt is. */
+  readonly delayMs: number
+  /** Where the delay came from: the server's `Retry-After`, or backoff. */
+  readonly source: 'retry-after' | 'backoff'
+  /** The error of the failed attempt. */
+  readonly error: unknown
+}
+
+/** What {@link withRetry} accepts besides the policy. @internal */
+export interface RetryOptions extends RetryPolicy {
+  /** Whether an error is worth another attempt (default: every error is). */
+  readonly isRetryable?: (error: unknown) => boolean
+  /** The delay the server asked for, in ms (from `Retry-After`), if any. */
+  readonly retryAfterMs?: (error: unknown) => number | undefined
+  /** Aborts the whole operation: the attempt in flight and any wait. */
+  readonly signal?: AbortSignal
+  /** Called before each wait. */
+  readonly onRetry?: (info: RetryInfo) => void
+  /** A number in [0, 1) (default Math.random); inject a seeded one in tests. */
+  readonly random?: () => number
+  /** Waits `ms` or rejects when `signal` aborts; inject an instant one in tests. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+/** The defaults of a {@link RetryPolicy}. @internal */
+export const RETRY_DEFAULTS = {
+  retries: 3,
+  minDelayMs: 100,
+  maxDelayMs: 10_000,
+  maxRetryAfterMs: 60_000,
+} as const
+
+/** Why {@link withRetry} gave up. @internal */
+export type RetryGiveUpReason = 'exhausted' | 'not-retryable' | 'retry-after-too-long'
+
+/**
+ * The error {@link withRetry} rejects with when it gives up: it carries the number of `attempts`
+ * made, the last error as `cause`, and the `reason` (retries exhausted, an error not worth
+ * retrying, or a `Retry-After` longer than allowed). An abort is not wrapped: the signal's reason
+ * is thrown as is.
+ *
+ * @internal
+ */
+export class RetryExhaustedError extends Error {
+  override readonly name: string = 'RetryExhaustedError'
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly reason: RetryGiveUpReason,
+    override readonly cause: unknown,
+  ) {
+    super(message, { cause })
+  }
+}
+
+/** An attempt took longer than `timeoutMs`. Retryable. @internal */
+export class AttemptTimeoutError extends Error {
+  override readonly name: string = 'AttemptTimeoutError'
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`)
+  }
+}
+
+/**
+ * Runs `attempt` until it succeeds, an error is not retryable, the retries are used up, or the
+ * signal aborts. Each attempt gets its number (1-based) and a signal that aborts on the caller's
+ * signal or the attempt's timeout.
+ *
+ * Between attempts it waits what the server asked (`retryAfterMs` of the error, when > 0 and at
+ * most `maxRetryAfterMs`) or else a backoff delay with full jitter ({@link backoffDelay}).
+ *
+ * @internal
+ */
+export async function withRetry<T>(
+  attempt: (attemptNumber: number, signal: AbortSignal) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const retries = Math.max(0, options.retries ?? RETRY_DEFAULTS.retries)
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs
+  const random = options.random ?? Math.random
+  const sleep = options.sleep ?? sleepFor
+  const isRetryable = options.isRetryable ?? (() => true)
+  const signal = options.signal
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    signal?.throwIfAborted()
+    let error: unknown
+    try {
+      return await runAttempt(attempt, attemptNumber, options.timeoutMs, signal)
+    } catch (caught) {
+      if (signal?.aborted === true) throw signal.reason
+      error = caught
+    }
+    const said = describe(error)
+    if (!isRetryable(error)) {
+      throw new RetryExhaustedError(
+        `${said} (not retried, attempt ${attemptNumber})`,
+        attemptNumber,
+        'not-retryable',
+        error,
+      )
+    }
+    if (attemptNumber > retries) {
+      throw new RetryExhaustedError(
+        `${said} (gave up after ${attemptNumber} attempt${attemptNumber === 1 ? '' : 's'})`,
+        attemptNumber,
+        'exhausted',
+        error,
+      )
+    }
+    const asked = options.retryAfterMs?.(error)
+    let delayMs: number
+    let source: RetryInfo['source']
+    if (asked !== undefined && Number.isFinite(asked) && asked > 0) {
+      if (asked > maxRetryAfterMs) {
+        throw new RetryExhaustedError(
+          `${said} (the server asked to retry after ${formatMs(asked)}, more than maxRetryAfterMs ${formatMs(maxRetryAfterMs)}; gave up after ${attemptNumber} attempt${attemptNumber === 1 ? '' : 's'})`,
+          attemptNumber,
+          'retry-after-too-long',
+          error,
+        )
+      }
+      delayMs = asked
+      source = 'retry-after'
+    } else {
+      delayMs = backoffDelay(attemptNumber, options, random)
+      source = 'backoff'
+    }
+    options.onRetry?.({ attempt: attemptNumber, delayMs, source, error })
+    await sleep(delayMs, signal)
+  }
+}
+
+/**
+ * The backoff delay after failed attempt number `attempt` (1-based), with full jitter: uniform
+ * between `minDelayMs` and `min(maxDelayMs, minDelayMs × 2^attempt)`.
+ *
+ * @internal
+ */
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy = {},
+  random: () => number = Math.random,
+): number {
+  const min = Math.max(0, policy.minDelayMs ?? RETRY_DEFAULTS.minDelayMs)
+  const max = Math.max(min, policy.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs)
+  const ceiling = Math.min(max, min * 2 ** Math.max(0, attempt))
+  return min + random() * (ceiling - min)
+}
+
+const DAY_NAME = /^\s*(mon|tue|wed|thu|fri|sat|sun)/i
+const DELTA_SECONDS = /^\s*-?\d+(\.\d+)?\s*$/
+
+/**
+ * Reads a `Retry-After` header value as a delay in milliseconds: delta seconds (`120`) or an
+ * HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, relative to `nowMs`). Returns `undefined` when the
+ * value is missing or unparseable; a zero or negative delay (a date in the past) is returned as is
+ * and {@link withRetry} falls back to backoff for it.
+ *
+ * @internal
+ */
+export function parseRetryAfter(
+  value: string | readonly string[] | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
+  const text = Array.isArray(value) ? value[0] : (value as string | null | undefined)
+  if (text === undefined || text === null) return undefined
+  if (DELTA_SECONDS.test(text)) return Number(text) * 1000
+  if (!DAY_NAME.test(text)) return undefined
+  const at = Date.parse(text)
+  return Number.isFinite(at) ? at - nowMs : undefined
+}
+
+/**
+ * Waits `ms` milliseconds; rejects with the signal's reason when it aborts, clearing the timer.
+ *
+ * @internal
+ */
+export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason as Error)
+      return
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal?.reason as Error)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Options of a {@link RateLimiter}. @internal */
+export interface RateLimiterOptions {
+  /** At most this many acquisitions… */
+  readonly limit: number
+  /** …in any window of this many milliseconds. */
+  readonly windowMs: number
+  /** The clock (default `Date.now`); inject one in tests. */
+  readonly now?: () => number
+  /** Waits `ms` or rejects when `signal` aborts (default a timer). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+/**
+ * A rolling-window rate limiter: at most `limit` acquisitions in any `windowMs`. Callers are
+ * served in the order they asked.
+ *
+ * @internal
+ */
+export class RateLimiter {
+  private readonly stamps: number[] = []
+  private queue: Promise<void> = Promise.resolve()
+  private readonly now: () => number
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+
+  constructor(readonly options: RateLimiterOptions) {
+    if (!(options.limit >= 1) || !(options.windowMs > 0)) {
+      throw new RangeError(
+        `RateLimiter: limit must be at least 1 and windowMs above 0 (got ${options.limit} per ${options.windowMs} ms)`,
+      )
+    }
+    this.now = options.now ?? Date.now
+    this.sleep = options.sleep ?? sleepFor
+  }
+
+  /** Resolves when a call may go ahead; rejects with the signal's reason when it aborts. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.take(signal))
+    // A caller that aborted must not block the ones behind it.
+    this.queue = turn.catch(() => undefined)
+    return turn
+  }
+
+  private async take(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted()
+      const now = this.now()
+      while (this.stamps.length > 0 && (this.stamps[0] as number) + this.options.windowMs <= now)
+        this.stamps.shift()
+      if (this.stamps.length < this.options.limit) {
+        this.stamps.push(now)
+        return
+      }
+      await this.sleep((this.stamps[0] as number) + this.options.windowMs - now, signal)
+    }
+  }
+}
+
+async function runAttempt<T>(
+  attempt: (attemptNumber: number, signal: AbortSignal) => Promise<T>,
+  attemptNumber: number,
+  timeoutMs: number | undefined,
+  outer: AbortSignal | undefined,
+): Promise<T> {
+  const controller = new AbortController()
+  const onOuterAbort = (): void => controller.abort(outer?.reason)
+  outer?.addEventListener('abort', onOuterAbort, { once: true })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    const work = attempt(attemptNumber, controller.signal)
+    if (timeoutMs === undefined || !(timeoutMs > 0)) return await work
+    // Race, so an attempt that ignores its signal still cannot outlive its timeout.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new AttemptTimeoutError(timeoutMs)
+        controller.abort(error)
+        reject(error)
+      }, timeoutMs)
+    })
+    work.catch(() => undefined)
+    return await Promise.race([work, timeout])
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+    outer?.removeEventListener('abort', onOuterAbort)
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`
+}

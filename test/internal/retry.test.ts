@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest'
+import {
+  AttemptTimeoutError,
+  RateLimiter,
+  RetryExhaustedError,
+  backoffDelay,
+  parseRetryAfter,
+  sleepFor,
+  withRetry,
+  type RetryInfo,
+} from '../../src/internal/retry.js'
+
+/** An instant sleep that records what it was asked to wait. */
+function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
+  const waits: number[] = []
+  return {
+    waits,
+    sleep: (ms: number) => {
+      waits.push(ms)
+      return Promise.resolve()
+    },
+  }
+}
+
+class StatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfter?: number,
+  ) {
+    super(`status ${status}`)
+  }
+}
+
+describe('withRetry', () => {
+  it('returns the first success without waiting', async () => {
+    const { sleep, waits } = recordingSleep()
+    const result = await withRetry(async (n) => `ok on ${n}`, { sleep })
+    expect(result).toBe('ok on 1')
+    expect(waits).toEqual([])
+  })
+
+  it('retries until an attempt succeeds, passing the attempt number', async () => {
+    const { sleep, waits } = recordingSleep()
+    const seen: number[] = []
+    const result = await withRetry(
+      async (n) => {
+        seen.push(n)
+        if (n < 3) throw new Error(`boom ${n}`)
+        return n
+      },
+      { retries: 5, minDelayMs: 10, maxDelayMs: 1000, sleep, random: () => 0.5 },
+    )
+    expect(result).toBe(3)
+    expect(seen).toEqual([1, 2, 3])
+    // attempt 1 failed: uniform in [10, 20] → 15; attempt 2: [10, 40] → 25
+    expect(waits).toEqual([15, 25])
+  })
+
+  it('makes at most retries + 1 attempts and says how many in the error', async () => {
+    const { sleep } = recordingSleep()
+    let calls = 0
+    const error = await withRetry(
+      async () => {
+        calls += 1
+        throw new Error('always down')
+      },
+      { retries: 2, sleep },
+    ).catch((e: unknown) => e)
+    expect(calls).toBe(3)
+    expect(error).toBeInstanceOf(RetryExhaustedError)
+    expect(error).toMatchObject({ attempts: 3, reason: 'exhausted' })
+    expect((error as Error).message).toBe('always down (gave up after 3 attempts)')
+    expect(((error as RetryExhaustedError).cause as Error).message).toBe('always down')
+  })
+
+  it('does not retry an error that is not retryable', async () => {
+    const { sleep } = recordingSleep()
+    let calls = 0
+    const error = await withRetry(
+      async () => {
+        calls += 1
+        throw new StatusError(400)
+      },
+      { retries: 5, sleep, isRetryable: (e) => (e as StatusError).status >= 500 },
+    ).catch((e: unknown) => e)
+    expect(calls).toBe(1)
+    expect(error).toMatchObject({ attempts: 1, reason: 'not-retryable' })
+  })
+
+  it('waits the Retry-After the server asked, even beyond maxDelayMs', async () => {
+    const { sleep, waits } = recordingSleep()
+    const infos: RetryInfo[] = []
+    let calls = 0
+    await withRetry(
+      async () => {
+        calls += 1
+        if (calls === 1) throw new StatusError(429, 5_000)
+      },
+      {
+        maxDelayMs: 100,
+        sleep,
+        retryAfterMs: (e) => (e as StatusError).retryAfter,
+        onRetry: (info) => infos.push(info),
+      },
+    )
+    expect(waits).toEqual([5_000])
+    expect(infos).toMatchObject([{ attempt: 1, delayMs: 5_000, source: 'retry-after' }])
+  })
+
+  it('falls back to backoff for a Retry-After of zero, a negative one or none', async () => {
+    for (const asked of [0, -3_000, Number.NaN, undefined]) {
+      const { sleep, waits } = recordingSleep()
+      let calls = 0
+      await withRetry(
+        async () => {
+          calls += 1
+          if (calls === 1) throw new StatusError(429, asked)
+        },
+        {
+          minDelayMs: 7,
+          sleep,
+          random: () => 0,
+          retryAfterMs: (e) => (e as StatusError).retryAfter,
+        },
+      )
+      expect(waits).toEqual([7])
+    }
+  })
+
+  it('gives up saying why when Retry-After exceeds maxRetryAfterMs', async () => {
+    const { sleep, waits } = recordingSleep()
+    const error = await withRetry(
+      async () => {
+        throw new StatusError(503, 120_000)
+      },
+      { sleep, retryAfterMs: (e) => (e as StatusError).retryAfter },
+    ).catch((e: unknown) => e)
+    expect(waits).toEqual([])
+    expect(error).toMatchObject({ attempts: 1, reason: 'retry-after-too-long' })
+    expect((error as Error).message).toContain('retry after 120 s, more than maxRetryAfterMs 60 s')
+  })
+
+  it('times an attempt out, aborts its signal, and retries', async () => {
+    const { sleep } = recordingSleep()
+    const signals: AbortSignal[] = []
+    const result = await withRetry(
+      (n, signal) => {
+        signals.push(signal)
+        if (n === 1) return new Promise<string>(() => undefined) // never settles
+        return Promise.resolve('second')
+      },
+      { timeoutMs: 5, sleep },
+    )
+    expect(result).toBe('second')
+    expect(signals[0]?.aborted).toBe(true)
+    expect(signals[0]?.reason).toBeInstanceOf(AttemptTimeoutError)
+    expect(signals[1]?.aborted).toBe(false)
+  })
+
+  it('rejects with the abort reason, unwrapped, when the caller aborts during a wait', async () => {
+    const controller = new AbortController()
+    const error = await withRetry(
+      async () => {
+        setTimeout(() => controller.abort(new Error('user stop')), 1)
+        throw new Error('down')
+      },
+      { signal: controller.signal, minDelayMs: 60_000, maxDelayMs: 60_000 },
+    ).catch((e: unknown) => e)
+    expect((error as Error).message).toBe('user stop')
+  })
+
+  it('aborts the attempt in flight when the caller aborts', async () => {
+    const controller = new AbortController()
+    let attemptSignal: AbortSignal | undefined
+    const pending = withRetry(
+      (_, signal) => {
+        attemptSignal = signal
+        return new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('cancelled'))),
+        )
+      },
+      { signal: controller.signal },
+    )
+    controller.abort(new Error('user stop'))
+    await expect(pending).rejects.toThrow('user stop')
+    expect(attemptSignal?.aborted).toBe(true)
+  })
+})
+
+describe('backoffDelay', () => {
+  it('draws between minDelayMs and min(maxDelayMs, minDelayMs × 2^attempt)', () => {
+    const policy = { minDelayMs: 10, maxDelayMs: 100 }
+    expect(backoffDelay(1, policy, () => 0)).toBe(10)
+    expect(backoffDelay(1, policy, () => 0.999_999)).toBeCloseTo(20, 3)
+    expect(backoffDelay(3, policy, () => 0.999_999)).toBeCloseTo(80, 3)
+    expect(backoffDelay(10, policy, () => 0.999_999)).toBeCloseTo(100, 3)
+    expect(backoffDelay(10, policy, () => 0.5)).toBe(55)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z')
+
+  it('reads delta seconds', () => {
+    expect(parseRetryAfter('1', now)).toBe(1000)
+    expect(parseRetryAfter(' 120 ', now)).toBe(120_000)
+    expect(parseRetryAfter('0', now)).toBe(0)
+  })
+
+  it('reads an HTTP date relative to now', () => {
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000)
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(-60_000)
+  })
+
+  it('returns undefined for garbage or nothing', () => {
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter('2026', now)).toBe(2_026_000) // digits are seconds, never a year
+    expect(parseRetryAfter('Someday', now)).toBeUndefined()
+    expect(parseRetryAfter('', now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+    expect(parseRetryAfter(null, now)).toBeUndefined()
+  })
+})
+
+describe('sleepFor', () => {
+  it('rejects with the reason when the signal aborts', async () => {
+    const controller = new AbortController()
+    const pending = sleepFor(60_000, controller.signal)
+    controller.abort(new Error('stop'))
+    await expect(pending).rejects.toThrow('stop')
+  })
+})
+
+describe('RateLimiter', () => {
+  it('lets at most limit calls through in any rolling window', async () => {
+    let clock = 0
+    const waits: number[] = []
+    const limiter = new RateLimiter({
+      limit: 2,
+      windowMs: 100,
+      now: () => clock,
+      sleep: (ms) => {
+        waits.push(ms)
+        clock += ms
+        return Promise.resolve()
+      },
+    })
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      await limiter.acquire()
+      times.push(clock)
+      clock += 10
+    }
+    expect(times).toEqual([0, 10, 100, 110, 200])
+    expect(waits).toEqual([80, 80]) // at 20 (until 100) and at 120 (until 200)
+  })
+
+  it('serves callers in order and lets an aborted one leave the queue', async () => {
+    let clock = 0
+    const limiter = new RateLimiter({
+      limit: 1,
+      windowMs: 50,
+      now: () => clock,
+      sleep: (ms, signal) => {
+        signal?.throwIfAborted()
+        clock += ms
+        return Promise.resolve()
+      },
+    })
+    const controller = new AbortController()
+    controller.abort(new Error('gone'))
+    const order: string[] = []
+    const first = limiter.acquire().then(() => order.push('first'))
+    const aborted = limiter.acquire(controller.signal).catch((e: Error) => order.push(e.message))
+    const third = limiter.acquire().then(() => order.push(`third at ${clock}`))
+    await Promise.all([first, aborted, third])
+    expect(order).toEqual(['first', 'gone', 'third at 50'])
+  })
+
+  it('refuses a limit below one', () => {
+    expect(() => new RateLimiter({ limit: 0, windowMs: 10 })).toThrow(/limit must be at least 1/)
+  })
+})
