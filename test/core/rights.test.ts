@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { Subject, lastValueFrom, toArray as collectAll } from 'rxjs'
+import { pipe } from 'fp-ts/lib/function.js'
+import { rights } from '../../src/core/rights.js'
+import { values } from '../../src/core/values.js'
+import { fromObservable } from '../../src/sources/fromObservable.js'
+import { map } from '../../src/operators/map.js'
+import { filter } from '../../src/operators/filter.js'
+
+describe('rights', () => {
+  it('gives a live stream back as a plain Observable, without failures', async () => {
+    const live = new Subject<number>()
+    const out = pipe(
+      fromObservable(live),
+      filter((n: number) => n > 0),
+      map((n: number) => {
+        if (n === 3) throw new Error('three')
+        return n * 10
+      }),
+      rights(),
+    )
+    const seen: number[] = []
+    out.subscribe((n) => seen.push(n))
+    live.next(1)
+    live.next(-1)
+    expect(seen).toEqual([10])
+    live.next(3)
+    live.next(4)
+    live.complete()
+    expect(seen).toEqual([10, 40])
+  })
+})
+
+describe('values', () => {
+  it('errors with the failure at the first Left', async () => {
+    const live = new Subject<number>()
+    const out = pipe(
+      fromObservable(live),
+      map((n: number) => {
+        if (n === 2) throw new Error('two')
+        return n
+      }),
+      values(),
+    )
+    const done = lastValueFrom(out.pipe(collectAll()))
+    live.next(1)
+    live.next(2)
+    await expect(done).rejects.toMatchObject({ name: 'RunError', message: 'map: two' })
+  })
+})
