@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const root = join(import.meta.dirname, '..', '..', 'src')
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesUnder(join(folder, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(folder, entry.name)]
+        : [],
+  )
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map(
+    (match) => match[1] ?? '',
+  )
+}
+
+describe('the layering', () => {
+  it('keeps core and internal machinery free of sources, operators and sinks', () => {
+    const offenders: string[] = []
+    for (const folder of ['core', 'internal']) {
+      for (const file of filesUnder(join(root, folder))) {
+        for (const target of importsOf(file)) {
+          if (/\/(sources|operators|sinks|policies|integrations|testing)\//.test(target))
+            offenders.push(`${relative(root, file)} imports ${target}`)
+        }
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
+  it('never reaches into rxjs internals', () => {
+    const offenders = filesUnder(root).filter((file) =>
+      importsOf(file).some((target) => target.startsWith('rxjs/internal')),
+    )
+    expect(offenders).toEqual([])
+  })
+})
