@@ -4,8 +4,7 @@ import fc from 'fast-check'
 import { expect } from 'vitest'
 import { failure, type Failure } from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
-import { pullSource } from '../internal/pullSource.js'
-import { iterableReader } from '../internal/iterableReader.js'
+import { fromEithers } from './fromEithers.js'
 import { runToArray } from './runToArray.js'
 
 /**
@@ -81,7 +80,7 @@ export async function expectOperatorLaws<A, B>(
   await fc.assert(
     fc.asyncProperty(items, async (input) => {
       const snapshot = structuredClone(input)
-      const result = await runToArray(make()(fromEithers(input)))
+      const result = await runToArray(make()(fromEithers(input, { name: 'laws input' })))
       const { report } = result
       expect(report.status).toBe('completed')
 
@@ -144,11 +143,6 @@ export async function expectOperatorLaws<A, B>(
 }
 
 const INJECTED = 'injected by expectOperatorLaws'
-
-/** A pulled source of the given Either values, as they are. */
-function fromEithers<A>(input: ReadonlyArray<Either<Failure, A>>): Flow<A> {
-  return pullSource<A>('laws input', () => iterableReader('laws input', input, (value) => value))
-}
 
 function injected(reason: string): Failure {
   return failure('TestFailure', { stage: INJECTED, reason })

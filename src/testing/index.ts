@@ -7,3 +7,8 @@
  */
 export { runToArray, type RunResult } from './runToArray.js'
 export { expectOperatorLaws, type OperatorLawsOptions } from './expectOperatorLaws.js'
+export { codecArbitrary, type CodecArbitraryOptions } from './codecArbitrary.js'
+export { csvHostileString, type CsvHostileStringOptions } from './csvHostileString.js'
+export { flowArbitrary, type FlowArbitraryOptions } from './flowArbitrary.js'
+export { fromEithers, type FromEithersOptions } from './fromEithers.js'
+export { testScheduler, rightValues, leftValues } from './testScheduler.js'
