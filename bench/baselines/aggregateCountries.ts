@@ -27,13 +27,14 @@ export async function run(job: Job): Promise<JobResult> {
       }
     }
   })
+  // The same row shape as PowerFlow's aggregate: `<field>_<measure>`.
   const records = [...groups.values()].map((g) => ({
     country: g.country,
-    sum: g.sum,
-    count: g.count,
-    avg: g.sum / g.count,
-    min: g.min,
-    max: g.max,
+    amount_sum: g.sum,
+    amount_count: g.count,
+    amount_avg: g.sum / g.count,
+    amount_min: g.min,
+    amount_max: g.max,
   }))
   const output = new TextOutput(job.output)
   await output.end(
