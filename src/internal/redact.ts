@@ -1,0 +1,154 @@
+/**
+ * Keeps secrets out of error messages, failures, logs and reports: credentials in URLs (user and
+ * password, query parameters such as `token` or `api_key`), secret headers (`Authorization`,
+ * `x-api-key`, signing headers) and any secret value a stage knows, wherever it turns up in text.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+/** What a redacted value is replaced with. @internal */
+export const REDACTED = '***'
+
+const SECRET_QUERY_PARAMETER =
+  /^(token|access_token|refresh_token|id_token|api_key|apikey|api-key|key|signature|sig|secret|client_secret|password|passwd|pwd|auth|code|session|sessionid|x-amz-signature|x-amz-credential|x-amz-security-token)$/i
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-amz-security-token)$|token|secret|signature|password|api[-_]?key|session/i
+
+/** Whether a URL query parameter of this name holds a secret. @internal */
+export function isSecretQueryParameter(name: string): boolean {
+  return (
+    SECRET_QUERY_PARAMETER.test(name) || /token|secret|signature|password|api[-_]?key/i.test(name)
+  )
+}
+
+/** Whether a header of this name holds a secret. @internal */
+export function isSecretHeader(name: string, extra: readonly string[] = []): boolean {
+  const lower = name.toLowerCase()
+  return SECRET_HEADER.test(lower) || extra.some((header) => header.toLowerCase() === lower)
+}
+
+/**
+ * A URL as text with its user, password and secret query parameters replaced by `***`. Text that
+ * is not a URL comes back with anything that looks like `user:password@` removed.
+ *
+ * @internal
+ */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL
+  try {
+    parsed = new URL(String(url))
+  } catch {
+    return String(url).replace(/\/\/[^/@\s]*@/g, `//${REDACTED}@`)
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    parsed.username = REDACTED
+    parsed.password = ''
+  }
+  for (const name of new Set(parsed.searchParams.keys())) {
+    if (isSecretQueryParameter(name)) parsed.searchParams.set(name, REDACTED)
+  }
+  // URLSearchParams percent-encodes the asterisks; show them plainly.
+  return parsed.toString().replaceAll('%2A%2A%2A', REDACTED)
+}
+
+/** Headers with secret values replaced by `***`. @internal */
+export function redactHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+  extraSecretHeaders: readonly string[] = [],
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    out[name] = isSecretHeader(name, extraSecretHeaders)
+      ? REDACTED
+      : Array.isArray(value)
+        ? value.join(', ')
+        : String(value)
+  }
+  return out
+}
+
+/**
+ * Scrubs known secret values from any text: built once per stage from its URL, headers and other
+ * secrets, then applied to every message, body excerpt and report value it produces.
+ *
+ * @internal
+ */
+export class Redactor {
+  private readonly secrets: string[]
+
+  constructor(secrets: Iterable<string | undefined>) {
+    const found = new Set<string>()
+    for (const secret of secrets) {
+      // Very short values (`1`, `ok`) would scrub innocent text; they are not credentials anyway.
+      if (secret === undefined || secret.length < 4) continue
+      found.add(secret)
+      // Secrets also travel percent-encoded in URLs and bodies.
+      const encoded = encodeURIComponent(secret)
+      if (encoded !== secret) found.add(encoded)
+    }
+    // Longest first, so a secret containing another is removed whole.
+    this.secrets = [...found].sort((a, b) => b.length - a.length)
+  }
+
+  /**
+   * A redactor for one endpoint: the URL's password and secret query values, the values of its
+   * secret headers (and of `Bearer`/`Basic` credentials inside them), plus `extra` secrets.
+   */
+  static forRequest(
+    url: string | URL,
+    headers: Readonly<Record<string, string | readonly string[] | undefined>> = {},
+    extra: ReadonlyArray<string | undefined> = [],
+    extraSecretHeaders: readonly string[] = [],
+  ): Redactor {
+    const secrets: Array<string | undefined> = [...extra]
+    try {
+      const parsed = new URL(String(url))
+      secrets.push(decodeURIComponent(parsed.password), parsed.password)
+      for (const [name, value] of parsed.searchParams) {
+        if (isSecretQueryParameter(name)) secrets.push(value)
+      }
+    } catch {
+      // Not a URL: nothing to learn from it.
+    }
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined || !isSecretHeader(name, extraSecretHeaders)) continue
+      for (const one of Array.isArray(value) ? value : [value as string]) {
+        secrets.push(one)
+        const scheme = /^\s*\S+\s+(\S.*)$/.exec(one)
+        if (scheme?.[1] !== undefined) secrets.push(scheme[1])
+      }
+    }
+    return new Redactor(secrets)
+  }
+
+  /** `text` with every known secret, and every credential in URLs, replaced by `***`. */
+  text(text: string): string {
+    let out = text
+    for (const secret of this.secrets) out = out.replaceAll(secret, REDACTED)
+    return out.replace(/\b(https?:\/\/)[^/@\s"']*@/gi, `$1${REDACTED}@`)
+  }
+
+  /** A copy of a JSON-like value with secrets scrubbed from every string in it. */
+  value(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.text(value)
+    if (depth > 8 || value === null || typeof value !== 'object') return value
+    if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(value)) out[key] = this.value(item, depth + 1)
+    return out
+  }
+
+  /** An Error safe to keep in a report: same name and (scrubbed) message, no request internals. */
+  error(error: unknown): Error {
+    const message = this.text(error instanceof Error ? error.message : String(error))
+    const safe = new Error(message)
+    if (error instanceof Error) {
+      safe.name = error.name
+      const code = (error as { code?: unknown }).code
+      if (typeof code === 'string') Object.assign(safe, { code })
+    }
+    return safe
+  }
+}

@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto'
+import type { Flow } from '../core/Flow.js'
+import type { RunReport } from '../core/RunReport.js'
+import type { RunOptions } from '../core/RunOptions.js'
+import { failure } from '../core/Failure.js'
+import { runSink } from '../internal/runSink.js'
+import { RetryExhaustedError, withRetry, type RetryPolicy } from '../internal/retry.js'
+import { Redactor, redactUrl } from '../internal/redact.js'
+import {
+  HttpClient,
+  HttpStatusError,
+  isRetryableHttpError,
+  retryAfterOf,
+  type CertificateAuthority,
+} from '../internal/http/HttpClient.js'
+import { HttpStats } from '../internal/http/HttpStats.js'
+import { DEFAULT_SIGNATURE_HEADER, signatureFor } from '../internal/http/signing.js'
+
+/**
+ * Options of {@link toWebhook}: the run's options, the request, batching, concurrency, retries
+ * and signing.
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export interface ToWebhookOptions<A = unknown> extends RunOptions, RetryPolicy {
+  /** `POST` (default), `PUT` or `PATCH`. */
+  readonly method?: 'POST' | 'PUT' | 'PATCH'
+  /** Extra request headers, such as `Authorization` (redacted in every error and report). */
+  readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Records per request (default 1). With 1, each request's body is the record itself; above 1,
+   * a JSON array of records. Capped at half the run's high-water mark, and a partial batch is sent
+   * whenever the source waits for budget and at the end.
+   */
+  readonly batchSize?: number
+  /** The largest body of a batch in bytes (default 1 MiB); a single larger record goes alone. */
+  readonly batchBytes?: number
+  /** Wraps each batch in an envelope: `(records) => ({ events: records })`. Always gets an array. */
+  readonly body?: (records: readonly A[]) => unknown
+  /** Requests in flight at once (default 4). */
+  readonly concurrency?: number
+  /** Time limit of each request, retries included separately (default 30 s). */
+  readonly timeoutMs?: number
+  /**
+   * Signs each request: header (default `PowerFlow-Signature`) with the value
+   * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. The secret is never reported.
+   */
+  readonly signing?: { readonly secret: string; readonly header?: string }
+  /** Extra trusted certificate authorities (PEM) for private endpoints. Certificates are always verified. */
+  readonly ca?: CertificateAuthority
+  /**
+   * Multiplies the delay a server asks for in `Retry-After` (default 1). Only for tests against a
+   * local server, so `Retry-After: 1` need not cost a second.
+   */
+  readonly retryAfterScale?: number
+}
+
+interface Batch<A> {
+  readonly records: A[]
+  readonly parts: string[]
+  bytes: number
+}
+
+const DEFAULTS = {
+  batchSize: 1,
+  batchBytes: 1024 * 1024,
+  concurrency: 4,
+  timeoutMs: 30_000,
+} as const
+
+/**
+ * Sends records to an HTTP endpoint as JSON — one per request or in batches — and resolves with
+ * the run report, whose `http` section counts requests, batches, retries, status codes, bytes
+ * sent and latency percentiles.
+ *
+ * Each batch carries an `Idempotency-Key` header that stays the same across its retries, so the
+ * receiver can drop a duplicate when a response was lost. Network errors, timeouts, 408, 429 and
+ * 5xx are retried with exponential backoff and full jitter (`retries`, `minDelayMs`,
+ * `maxDelayMs`); a `Retry-After` (seconds or HTTP date) is honoured up to `maxRetryAfterMs`
+ * (default 60 s). Other statuses are not retried. A batch that still cannot be delivered becomes
+ * an `HttpError` failure for each of its records, with `details: { status, body, attempts }`,
+ * handled by the run's policy (collected by default; `deadLetter(...)` or `failFast()` in the
+ * pipe apply too).
+ *
+ * Records count against the run's budget until their batch is delivered or failed, so a slow
+ * endpoint slows the source instead of filling memory. On abort or fail-fast, requests in flight
+ * are cancelled, the connections closed, and undelivered records dropped as `aborted`. Secrets
+ * (`Authorization` and API-key headers, the signing secret, `token`/`api_key`/… query parameters,
+ * URL passwords) never appear in failures, messages or the report.
+ *
+ * A receiver verifies a signature like this:
+ * ```ts
+ * import { createHmac, timingSafeEqual } from 'node:crypto'
+ *
+ * function verifySignature(header: string, rawBody: string, secret: string, toleranceSeconds = 300): boolean {
+ *   const fields = new Map(header.split(',').map((field) => field.split('=', 2) as [string, string]))
+ *   const t = fields.get('t') ?? ''
+ *   if (!/^\d+$/.test(t) || Math.abs(Date.now() / 1000 - Number(t)) > toleranceSeconds) return false
+ *   const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest()
+ *   const given = Buffer.from(fields.get('v1') ?? '', 'hex')
+ *   return given.length === expected.length && timingSafeEqual(given, expected)
+ * }
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { pipe, fromGenerator, toWebhook } from 'powerflow'
+ *
+ * const received: unknown[] = []
+ * const server = createServer((request, response) => {
+ *   let body = ''
+ *   request.on('data', (chunk) => (body += chunk))
+ *   request.on('end', () => {
+ *     received.push(...JSON.parse(body))
+ *     response.end('ok')
+ *   })
+ * })
+ * await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+ * const { port } = server.address() as { port: number }
+ *
+ * const report = await pipe(
+ *   fromGenerator([{ id: 1 }, { id: 2 }, { id: 3 }]),
+ *   toWebhook(`http://127.0.0.1:${port}/hooks`, { batchSize: 2, headers: { Authorization: 'Bearer s3cret' } }),
+ * )
+ * server.close()
+ * console.assert(report.written === 3 && received.length === 3)
+ * ```
+ *
+ * @param url - the endpoint (`http:` or `https:`)
+ * @param options - request, batching, concurrency, retries, signing and run options
+ * @returns a sink: give it a flow, get the run report
+ * @category sinks
+ * @since 0.1.0
+ */
+export function toWebhook<A>(
+  url: string | URL,
+  options: ToWebhookOptions<A> = {},
+): (flow: Flow<A>) => Promise<RunReport> {
+  const target = parseEndpoint(url)
+  const method = options.method ?? 'POST'
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH')
+    throw new TypeError(`toWebhook: method must be POST, PUT or PATCH (got ${String(method)})`)
+  const signatureHeader = options.signing?.header ?? DEFAULT_SIGNATURE_HEADER
+  const redactor = Redactor.forRequest(
+    target,
+    options.headers,
+    [options.signing?.secret],
+    [signatureHeader],
+  )
+  const stageName = `toWebhook ${redactUrl(target)}`
+  const configuredBatchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULTS.batchSize))
+  const batchBytes = Math.max(1, options.batchBytes ?? DEFAULTS.batchBytes)
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
+  const path = `${target.pathname}${target.search}`
+  const baseHeaders: Record<string, string> = {
+    'content-type': 'application/json',
+    ...lowerCaseKeys(options.headers ?? {}),
+  }
+  // Credentials in the URL become a Basic header: undici sends only the path.
+  if (target.username !== '' && baseHeaders['authorization'] === undefined) {
+    const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
+    baseHeaders['authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`
+  }
+  const endpoint = new URL(`${target.origin}${path}`)
+
+  return (flow) =>
+    runSink<A>(flow, stageName, options, (run, stats) => {
+      const http = new HttpStats()
+      Object.defineProperty(run.sections, 'http', {
+        enumerable: true,
+        configurable: true,
+        get: () => http.toReport(),
+      })
+      const client = new HttpClient({
+        connections: concurrency,
+        redactor,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+      })
+      const controller = new AbortController()
+      const batchSize = Math.max(
+        1,
+        Math.min(configuredBatchSize, Math.floor(run.settings.highWaterMark / 2)),
+      )
+      const queue: Array<Batch<A>> = []
+      const active = new Set<Promise<void>>()
+      let current: Batch<A> = emptyBatch()
+
+      const bodyOf = (batch: Batch<A>): string => {
+        if (options.body !== undefined) return JSON.stringify(options.body(batch.records)) ?? 'null'
+        if (configuredBatchSize === 1 && batch.parts.length === 1) return batch.parts[0] as string
+        return `[${batch.parts.join(',')}]`
+      }
+
+      const deliver = async (batch: Batch<A>): Promise<void> => {
+        const key = randomUUID()
+        http.batches += 1
+        let body: string
+        try {
+          body = bodyOf(batch)
+        } catch (error) {
+          failBatch(
+            batch,
+            'SinkError',
+            `the body function threw: ${redactor.error(error).message}`,
+            {
+              attempts: 0,
+            },
+          )
+          return
+        }
+        const bytes = Buffer.byteLength(body)
+        let attempts = 0
+        try {
+          await withRetry(
+            async (attempt, signal) => {
+              attempts = attempt
+              const headers: Record<string, string> = { ...baseHeaders, 'idempotency-key': key }
+              if (options.signing !== undefined)
+                headers[signatureHeader.toLowerCase()] = signatureFor(
+                  options.signing.secret,
+                  body,
+                  Math.floor(Date.now() / 1000),
+                )
+              http.request(bytes, attempt)
+              const started = performance.now()
+              try {
+                const response = await client.request(endpoint, { method, headers, body, signal })
+                http.response(response.status, performance.now() - started)
+              } catch (error) {
+                if (error instanceof HttpStatusError)
+                  http.response(error.status, performance.now() - started)
+                else http.networkErrors += 1
+                throw error
+              }
+            },
+            {
+              ...retryPolicy(options),
+              timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+              signal: controller.signal,
+              isRetryable: isRetryableHttpError,
+              retryAfterMs: (error) => retryAfterOf(error, options.retryAfterScale ?? 1),
+            },
+          )
+        } catch (error) {
+          // Stopped: what is not delivered is dropped as `aborted` by the run.
+          if (controller.signal.aborted) return
+          const last = error instanceof RetryExhaustedError ? error.cause : error
+          const status = last instanceof HttpStatusError ? last.status : undefined
+          const excerpt = last instanceof HttpStatusError ? last.body : undefined
+          failBatch(
+            batch,
+            'HttpError',
+            redactor.error(error).message,
+            {
+              ...(status === undefined ? {} : { status }),
+              ...(excerpt === undefined ? {} : { body: excerpt }),
+              attempts: error instanceof RetryExhaustedError ? error.attempts : attempts,
+              idempotencyKey: key,
+            },
+            redactor.error(last),
+          )
+          return
+        }
+        stats.out += batch.records.length
+        run.settle('written', batch.records.length)
+      }
+
+      const failBatch = (
+        batch: Batch<A>,
+        tag: 'HttpError' | 'SinkError',
+        reason: string,
+        details: Record<string, unknown>,
+        cause?: Error,
+      ): void => {
+        const count = batch.records.length
+        const what = count === 1 ? 'a record' : `a batch of ${count} records`
+        for (const record of batch.records) {
+          // Fail-fast stopped the run at the first one: the rest are dropped as `aborted`.
+          if (run.stopped !== undefined) return
+          stats.failed += 1
+          run.fail(
+            failure(tag, {
+              stage: stageName,
+              reason: `could not deliver ${what}: ${reason}`,
+              record,
+              details,
+              ...(cause === undefined ? {} : { cause }),
+            }),
+          )
+        }
+      }
+
+      const pump = (): void => {
+        while (active.size < concurrency && queue.length > 0 && !controller.signal.aborted) {
+          const batch = queue.shift() as Batch<A>
+          run.beginWork()
+          const sending: Promise<void> = deliver(batch).finally(() => {
+            active.delete(sending)
+            run.endWork()
+            pump()
+          })
+          active.add(sending)
+        }
+      }
+
+      const flush = (): void => {
+        if (current.records.length === 0) return
+        queue.push(current)
+        current = emptyBatch()
+        pump()
+      }
+
+      const stopFlushingOnStall = run.onStall(flush)
+
+      const drain = async (): Promise<void> => {
+        while (active.size > 0) await Promise.allSettled(active)
+      }
+
+      return {
+        write(record) {
+          const part = JSON.stringify(record) as string | undefined
+          if (part === undefined) throw new TypeError('the record cannot be sent as JSON')
+          const bytes = Buffer.byteLength(part)
+          if (current.records.length > 0 && current.bytes + bytes + 1 > batchBytes) flush()
+          current.records.push(record)
+          current.parts.push(part)
+          current.bytes += bytes + 1
+          if (current.records.length >= batchSize) flush()
+        },
+        async end() {
+          flush()
+          await drain()
+          stopFlushingOnStall()
+          await client.close()
+        },
+        async abort() {
+          stopFlushingOnStall()
+          queue.length = 0
+          controller.abort()
+          await drain()
+          await client.destroy()
+        },
+      }
+    })
+}
+
+function emptyBatch<A>(): Batch<A> {
+  return { records: [], parts: [], bytes: 2 }
+}
+
+function parseEndpoint(url: string | URL): URL {
+  let parsed: URL
+  try {
+    parsed = new URL(String(url))
+  } catch {
+    throw new TypeError(`toWebhook: not a URL: ${redactUrl(String(url))}`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError(`toWebhook: ${redactUrl(parsed)} is not an http: or https: URL`)
+  return parsed
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
+  return out
+}
+
+function retryPolicy(options: RetryPolicy): RetryPolicy {
+  return {
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.minDelayMs === undefined ? {} : { minDelayMs: options.minDelayMs }),
+    ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
+    ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
+  }
+}
