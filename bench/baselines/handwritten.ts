@@ -63,14 +63,12 @@ export function csvCell(value: unknown): string {
 }
 
 /** One RFC 4180 line of `record`'s `columns`. */
-export function csvLine(
-  record: Readonly<Record<string, unknown>>,
-  columns: readonly string[],
-): string {
+export function csvLine(record: object, columns: readonly string[]): string {
+  const fields = record as Readonly<Record<string, unknown>>
   let line = ''
   for (let index = 0; index < columns.length; index++) {
     if (index > 0) line += ','
-    line += csvCell(record[columns[index] as string])
+    line += csvCell(fields[columns[index] as string])
   }
   return line + EOL
 }
