@@ -120,6 +120,12 @@ export class RunContext {
   readonly droppedByReason: Record<string, number> = {}
   open = 0
   held = 0
+  /**
+   * Records written to a destination that becomes visible only when it is committed (a temporary
+   * file renamed at the end). They are out of memory, so they neither use budget nor count as in
+   * flight; their outcome comes at the commit (`commit`) or, if it never happens, at the report.
+   */
+  uncommitted = 0
   maxInFlight = 0
   private bytesPerRecord = 0
   readonly failures: Failure[] = []
@@ -187,6 +193,21 @@ export class RunContext {
   release(count: number): void {
     this.held -= count
     this.addOpen(count)
+  }
+
+  /** Open records reached a destination that is committed later: see `uncommitted`. */
+  holdUncommitted(count: number): void {
+    this.open -= count
+    this.uncommitted += count
+    this.progress()
+  }
+
+  /** The destination was committed: `count` uncommitted records are written. */
+  commit(count: number): void {
+    if (count <= 0) return
+    this.uncommitted -= count
+    this.open += count
+    this.settle('written', count)
   }
 
   /** Records the outcome of `count` records, open ones or (with `fromHeld`) ones in custody. */
@@ -396,12 +417,12 @@ export class RunContext {
   // ---- the report ---------------------------------------------------------------------------
 
   /**
-   * Closes the books: whatever is still open or in custody is dropped — with reason `aborted` when
+   * Closes the books: whatever is still open, in custody or uncommitted is dropped — with reason `aborted` when
    * the run stopped early, or `unaccounted` (with a LedgerWarning) when it completed, which only
    * happens when a plain rxjs operator lost records.
    */
   report(status: RunStatus): RunReport {
-    const leftover = this.open + this.held
+    const leftover = this.open + this.held + this.uncommitted
     if (leftover > 0) {
       const reason = status === 'completed' ? 'unaccounted' : 'aborted'
       if (status === 'completed')
@@ -413,6 +434,9 @@ export class RunContext {
         )
       this.settle('dropped', this.open, reason)
       this.settle('dropped', this.held, reason, true)
+      this.open += this.uncommitted
+      this.settle('dropped', this.uncommitted, reason)
+      this.uncommitted = 0
     }
     for (const stats of this.stageList) stats.finish()
     const finished = new Date()

@@ -1,0 +1,434 @@
+/**
+ * The file output the file sinks share: a write stream over a temporary file beside the target,
+ * renamed over the target on commit and removed on discard — or, with `append`, over the target
+ * itself. Optionally gzipped. And `fileSink`, the sink implementation toCsv and toJson build on.
+ *
+ * The temporary file is opened (awaited) before the first write and closed fully before it is
+ * renamed or removed: a stream that opens its file lazily could recreate it after the removal.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { createReadStream, type WriteStream } from 'node:fs'
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join, resolve } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip, createGzip, type Gzip } from 'node:zlib'
+import type { Readable, Transform, Writable } from 'node:stream'
+import { describeError, failure } from '../core/Failure.js'
+import { RunError } from '../core/RunError.js'
+import { RunStop, type RunContext, type StageStats } from './RunContext.js'
+import type { SinkImpl } from './runSink.js'
+
+/** @internal */
+export interface FileOutputOptions {
+  /** The stage name, for messages (`toCsv out.csv`). */
+  readonly stage: string
+  /** Write to the target directly (appending), without a temporary file. */
+  readonly append?: boolean
+  /** Flush the file to the disk before the rename (and the directory after it). Default true. */
+  readonly fsync?: boolean
+  /** Gzip what is written. */
+  readonly gzip?: boolean
+}
+
+/** Bytes the write stream queues before `write` returns false. */
+const STREAM_HIGH_WATER = 512 * 1024
+
+/**
+ * An open file output. `write` follows the Writable contract: false means wait for `onDrain`.
+ *
+ * @internal
+ */
+export class FileOutput {
+  /** Size of the target before this run (append mode; 0 otherwise). */
+  readonly existingBytes: number
+  /** The first write or close error, if any. */
+  error: Error | undefined = undefined
+  private finished = false
+  private readonly errorListeners: Array<(error: Error) => void> = []
+
+  private constructor(
+    /** The absolute path of the target. */
+    readonly path: string,
+    /** The absolute path of the file being written (the target itself in append mode). */
+    readonly writingPath: string,
+    private readonly handle: FileHandle,
+    private readonly file: WriteStream,
+    private readonly gzip: Gzip | undefined,
+    private readonly options: FileOutputOptions,
+    existingBytes: number,
+  ) {
+    this.existingBytes = existingBytes
+    const onError = (error: Error): void => {
+      if (this.error !== undefined) return
+      this.error = new Error(
+        `${options.stage}: cannot write ${this.path}: ${describeError(error)}`,
+        { cause: error },
+      )
+      this.gzip?.destroy()
+      this.file.destroy()
+      for (const listener of this.errorListeners) listener(this.error)
+    }
+    file.on('error', onError)
+    gzip?.on('error', onError)
+  }
+
+  /**
+   * Opens the output: a new temporary file beside `target`, or `target` itself in append mode.
+   * Rejects with a message naming the path when the directory is missing or not writable.
+   */
+  static async open(target: string, options: FileOutputOptions): Promise<FileOutput> {
+    const path = resolve(target)
+    const directory = dirname(path)
+    const cannot = (reason: string, cause?: unknown): Error =>
+      new Error(`${options.stage}: cannot write ${path}: ${reason}`, { cause })
+    const targetStat = await stat(path).catch(() => undefined)
+    if (targetStat?.isDirectory() === true) throw cannot('it is a directory')
+    const writingPath =
+      options.append === true
+        ? path
+        : join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+    let handle: FileHandle
+    try {
+      handle = await open(writingPath, options.append === true ? 'a' : 'wx')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') throw cannot(`the directory ${directory} does not exist`, error)
+      if (code === 'EACCES' || code === 'EPERM')
+        throw cannot(`permission denied in ${directory}`, error)
+      if (code === 'ENOTDIR') throw cannot(`${directory} is not a directory`, error)
+      throw cannot(describeError(error), error)
+    }
+    const existingBytes = options.append === true ? (await handle.stat()).size : 0
+    // The stream closes the file itself once it finished (after an fsync with `flush`), or when
+    // it is destroyed: its 'close' event means the file is fully closed.
+    const file = handle.createWriteStream({
+      highWaterMark: STREAM_HIGH_WATER,
+      flush: options.fsync !== false,
+    })
+    const gzip = options.gzip === true ? createGzip() : undefined
+    if (gzip !== undefined) gzip.pipe(file)
+    return new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+  }
+
+  private get head(): Writable {
+    return this.gzip ?? this.file
+  }
+
+  /** Writes a chunk; `done` is called once it reached the file (or the gzip stream). */
+  write(chunk: string, done: (error?: Error | null) => void): boolean {
+    return this.head.write(chunk, done)
+  }
+
+  onDrain(listener: () => void): void {
+    this.head.once('drain', listener)
+  }
+
+  onError(listener: (error: Error) => void): void {
+    this.errorListeners.push(listener)
+  }
+
+  /** Bytes written to the file so far. */
+  get bytes(): number {
+    return this.file.bytesWritten
+  }
+
+  /**
+   * Ends the stream; resolves once the file is flushed (with `fsync`) and closed, so every write
+   * has reached it. Rejects on a write error.
+   */
+  async finish(): Promise<void> {
+    if (this.finished) return
+    this.finished = true
+    if (this.error === undefined && !this.file.closed) {
+      await new Promise<void>((resolveClose) => {
+        this.file.once('close', () => resolveClose())
+        this.head.end()
+      })
+    }
+    await this.handle.close()
+    if (this.error !== undefined) throw this.error
+  }
+
+  /**
+   * Commits: finishes the file and renames it over the target (atomic mode). With `rewrite`,
+   * the content first goes through that transform into a second temporary file — streamed, so
+   * the file is never held in memory. Returns the size of the target's new content.
+   */
+  async commit(rewrite?: () => Transform): Promise<number> {
+    try {
+      await this.finish()
+      if (this.options.append === true) return this.bytes
+      let source = this.writingPath
+      let bytes = this.bytes
+      if (rewrite !== undefined) {
+        source = await this.rewrite(rewrite)
+        await unlink(this.writingPath)
+        bytes = (await stat(source)).size
+      }
+      await rename(source, this.path)
+      if (this.options.fsync !== false) await syncDirectory(dirname(this.path))
+      return bytes
+    } catch (error) {
+      await this.discard()
+      throw error instanceof Error && error.message.startsWith(this.options.stage)
+        ? error
+        : new Error(`${this.options.stage}: cannot write ${this.path}: ${describeError(error)}`, {
+            cause: error,
+          })
+    }
+  }
+
+  private async rewrite(rewrite: () => Transform): Promise<string> {
+    const second = `${this.writingPath}.2`
+    this.secondPath = second
+    const handle = await open(second, 'wx')
+    try {
+      const stages: Array<Readable | Transform | Writable> = [createReadStream(this.writingPath)]
+      if (this.gzip !== undefined) stages.push(createGunzip())
+      stages.push(rewrite())
+      if (this.gzip !== undefined) stages.push(createGzip())
+      stages.push(handle.createWriteStream({ flush: this.options.fsync !== false }))
+      await pipeline(stages)
+    } finally {
+      await handle.close()
+    }
+    return second
+  }
+
+  private secondPath: string | undefined = undefined
+
+  /**
+   * Discards the output: destroys the stream, closes the file fully, and removes the temporary
+   * file(s). In append mode the writes already queued complete (whole rows) and the file stays.
+   */
+  async discard(): Promise<void> {
+    if (this.options.append === true) {
+      await this.finish().catch(() => undefined)
+      return
+    }
+    if (!this.finished) {
+      this.finished = true
+      this.gzip?.destroy()
+      if (!this.file.closed) {
+        await new Promise<void>((resolveClose) => {
+          this.file.once('close', () => resolveClose())
+          this.file.destroy()
+        })
+      }
+      // Already closed by the stream; awaited so no file descriptor outlives the discard.
+      await this.handle.close().catch(() => undefined)
+    }
+    await removeIfPresent(this.writingPath)
+    if (this.secondPath !== undefined) await removeIfPresent(this.secondPath)
+  }
+}
+
+async function removeIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+}
+
+/** Makes a rename durable. Not every platform can open a directory: best effort. */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(directory, 'r')
+    await handle.sync()
+  } catch {
+    // Windows and some file systems cannot fsync a directory; the rename itself is done.
+  } finally {
+    await handle?.close().catch(() => undefined)
+  }
+}
+
+/** Characters of formatted text per write. */
+const CHUNK_CHARS = 64 * 1024
+
+/** The `file` section of a file sink's report. @internal */
+export interface FileSection {
+  /** The absolute path of the target. */
+  readonly path: string
+  /** Bytes written to it by this run (its size after a commit; appended bytes in append mode). */
+  readonly bytes: number
+  /** Whether the target now holds this run's output. */
+  readonly committed: boolean
+}
+
+/** How one file sink formats. @internal */
+export interface FileFormat<A> {
+  /**
+   * Formats one record, with whatever separator it needs before it; throws (a
+   * {@link RecordProblem}) for a record it cannot write. `index` is the 0-based number of the
+   * record among those written so far.
+   */
+  readonly record: (record: A, index: number) => string
+  /** Text before the first record; `existingBytes` is the file's size in append mode. */
+  readonly start: (existingBytes: number) => string
+  /** Text after the last record; `count` is how many were accepted. */
+  readonly end: (count: number, existingBytes: number) => string
+  /** A streamed rewrite at commit, if the format needs one (CSV columns appended late). */
+  readonly rewrite?: () => (() => Transform) | undefined
+}
+
+/** @internal */
+export interface FileSinkSettings extends FileOutputOptions {
+  /** The target as the user gave it. */
+  readonly path: string
+}
+
+/**
+ * Builds a file sink's implementation for runSink: the output opened in `start`, records
+ * formatted into ~64 KiB text chunks, backpressure from the write stream (sources wait while it
+ * drains), and the ledger — a record is uncommitted once its chunk reached the temporary file and
+ * written when the file is committed (append mode: written once its chunk reached the file). A
+ * record `format.record` throws for is a SinkError failure naming the file and the record's row
+ * (1-based among the records the sink received), with the `details` of a {@link RecordProblem}.
+ *
+ * @internal
+ */
+export function fileSink<A>(
+  run: RunContext,
+  stats: StageStats,
+  settings: FileSinkSettings,
+  makeFormat: (output: FileOutput) => FileFormat<A>,
+): SinkImpl<A> {
+  const append = settings.append === true
+  const batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
+  const token = {}
+  let opening: Promise<FileOutput> | undefined
+  let output: FileOutput | undefined
+  let format: FileFormat<A> | undefined
+  let text = ''
+  let pending = 0
+  let received = 0
+  let accepted = 0
+  let uncommitted = 0
+  let blocked = false
+  let unlisten: (() => void) | undefined
+
+  const section = (bytes: number, committed: boolean): void => {
+    run.sections['file'] = {
+      path: output?.path ?? settings.path,
+      bytes,
+      committed,
+    } satisfies FileSection
+  }
+
+  const flush = (): void => {
+    if (output === undefined || text === '' || run.stopped !== undefined) return
+    const chunk = text
+    const count = pending
+    text = ''
+    pending = 0
+    run.beginWork()
+    const ready = output.write(chunk, (error) => {
+      run.endWork()
+      if (error !== null && error !== undefined) return
+      if (append) {
+        stats.out += count
+        run.settle('written', count)
+      } else {
+        uncommitted += count
+        run.holdUncommitted(count)
+      }
+    })
+    if (!ready && !blocked) {
+      blocked = true
+      run.block(token)
+      output.onDrain(() => {
+        blocked = false
+        run.unblock(token)
+      })
+    }
+  }
+
+  const stopListening = (): void => {
+    unlisten?.()
+    unlisten = undefined
+    if (blocked) {
+      blocked = false
+      run.unblock(token)
+    }
+  }
+
+  return {
+    async start() {
+      opening = FileOutput.open(settings.path, settings)
+      output = await opening
+      section(0, false)
+      format = makeFormat(output)
+      text = format.start(output.existingBytes)
+      output.onError((error) => {
+        run.stop(new RunStop('failed', new RunError(error.message, undefined, { cause: error })))
+      })
+      unlisten = run.onStall(flush)
+    },
+    write(record) {
+      received += 1
+      let line: string
+      try {
+        line = (format as FileFormat<A>).record(record, accepted)
+      } catch (error) {
+        stats.failed += 1
+        run.fail(
+          failure('SinkError', {
+            stage: settings.stage,
+            reason: describeError(error),
+            cause: error,
+            record,
+            location: { file: settings.path, row: received },
+            ...(error instanceof RecordProblem && error.details !== undefined
+              ? { details: error.details }
+              : {}),
+          }),
+        )
+        return
+      }
+      accepted += 1
+      text += line
+      pending += 1
+      if (text.length >= CHUNK_CHARS || pending >= batchRecords) flush()
+    },
+    async end() {
+      const out = output as FileOutput
+      text += (format as FileFormat<A>).end(accepted, out.existingBytes)
+      flush()
+      stopListening()
+      const bytes = await out.commit(format?.rewrite?.())
+      if (!append) {
+        stats.out += uncommitted
+        run.commit(uncommitted)
+        uncommitted = 0
+      }
+      section(bytes, true)
+    },
+    async abort() {
+      stopListening()
+      text = ''
+      const out = output ?? (await opening?.catch(() => undefined))
+      if (out === undefined) return
+      await out.discard()
+      section(append ? out.bytes : 0, append)
+    },
+  }
+}
+
+/**
+ * A record the format cannot write, with the reason and details for its SinkError.
+ *
+ * @internal
+ */
+export class RecordProblem extends Error {
+  constructor(
+    readonly reason: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(reason)
+  }
+}

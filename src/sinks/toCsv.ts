@@ -1,0 +1,237 @@
+import type { Flow } from '../core/Flow.js'
+import type { RunReport } from '../core/RunReport.js'
+import type { RunOptions } from '../core/RunOptions.js'
+import { runSink } from '../internal/runSink.js'
+import { fileSink, RecordProblem, type FileFormat } from '../internal/atomicFile.js'
+import {
+  cellFormatter,
+  checkDelimiter,
+  widenRows,
+  type ColumnSegment,
+  type CsvLineEnding,
+} from '../internal/csvFormat.js'
+
+/**
+ * Options of {@link toCsv}, besides the run's options.
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export interface ToCsvOptions extends RunOptions {
+  /** The columns, in order. Default: the keys of the first record. */
+  readonly columns?: readonly string[]
+  /**
+   * What to do with a record's keys that are not columns (default `'error'`):
+   * - `'error'`: the record is a SinkError failure naming it and the keys; the run goes on.
+   * - `'ignore'`: those values are left out.
+   * - `'append'`: each new key becomes a new last column. Its values are written at once; at the
+   *   commit the file is rewritten in one streamed pass (never held in memory) to put the full
+   *   header on top and pad the earlier rows with empty cells. Costs one more write of the file,
+   *   only when a column was actually added. Not available with `append: true`.
+   */
+  readonly extraColumns?: 'error' | 'ignore' | 'append'
+  /** Write a header row (default true). */
+  readonly header?: boolean
+  /** The field delimiter (default `,`): non-empty, without quotes or line breaks. */
+  readonly delimiter?: string
+  /** The line ending after every row, the last included (default `\r\n`, as RFC 4180 says). */
+  readonly lineEnding?: CsvLineEnding
+  /** Start the file with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default false). */
+  readonly bom?: boolean
+  /**
+   * Protect against spreadsheet formula injection: a string cell starting with `=`, `+`, `-`, `@`,
+   * tab or CR gets a leading `'` (default false). Numbers are left as they are.
+   */
+  readonly formulaEscape?: boolean
+  /**
+   * Append to the target instead of replacing it: no temporary file, and no header when the file
+   * is not empty (give `columns` in the file's order). An aborted run leaves the rows already
+   * handed to the file, whole. Default false.
+   */
+  readonly append?: boolean
+  /**
+   * Flush the file to the disk before it replaces the target, and the directory after (default
+   * true): without it, a power cut soon after the run can leave an empty or partial target.
+   */
+  readonly fsync?: boolean
+  /** Gzip the output (default: when the path ends in `.gz`). */
+  readonly gzip?: boolean
+}
+
+/**
+ * A sink that writes records to a CSV file (RFC 4180), atomically: the rows go to a temporary file
+ * beside `path`, which replaces the target only when the input completes. On a failure or an
+ * abort the target is untouched (an earlier file of that name survives), the temporary file is
+ * removed, and the records it held count as dropped with reason `aborted` — `written` means in
+ * the target. A missing directory or an unwritable path fails the run at once, naming the path.
+ *
+ * Columns come from `columns` or the first record's keys; cells are quoted when they contain the
+ * delimiter, a quote, CR or LF, or start or end with white space; null and undefined are empty;
+ * Dates are ISO 8601; nested objects and arrays are JSON. A record that is an array is written as
+ * a row as it is. No records and no `columns` give an empty file; with `columns`, the header only.
+ * A record that cannot be written (extra keys with `extraColumns: 'error'`, not an object) is a
+ * SinkError failure naming its row, handled by the run's policy.
+ *
+ * The writes honour the file stream's backpressure (sources wait while it drains) and go out in
+ * ~64 KiB chunks. The report has a `file` section: `{ path, bytes, committed }`.
+ *
+ * @example
+ * ```ts
+ * import { mkdtemp, readFile } from 'node:fs/promises'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { pipe, fromGenerator, toCsv } from 'powerflow'
+ *
+ * const path = join(await mkdtemp(join(tmpdir(), 'powerflow-')), 'deals.csv')
+ * const report = await pipe(
+ *   fromGenerator([{ id: 1, name: 'Acme, Inc.' }, { id: 2, name: 'Globex' }]),
+ *   toCsv(path, { lineEnding: '\n' }),
+ * )
+ * console.assert(report.written === 2)
+ * console.assert((await readFile(path, 'utf8')) === 'id,name\n1,"Acme, Inc."\n2,Globex\n')
+ * ```
+ *
+ * @param path - the file to write
+ * @param options - columns, format, atomicity and the run's options
+ * @returns a sink: a function from a Flow to the promise of its run report
+ * @category sinks
+ * @since 0.1.0
+ */
+export function toCsv<A extends object>(
+  path: string,
+  options: ToCsvOptions = {},
+): (flow: Flow<A>) => Promise<RunReport> {
+  const stage = `toCsv ${path}`
+  const delimiter = options.delimiter ?? ','
+  checkDelimiter(stage, delimiter)
+  const lineEnding = options.lineEnding ?? '\r\n'
+  if (lineEnding !== '\r\n' && lineEnding !== '\n' && lineEnding !== '\r')
+    throw new TypeError(`${stage}: lineEnding must be '\\r\\n', '\\n' or '\\r'`)
+  const extraColumns = options.extraColumns ?? 'error'
+  if (options.append === true && extraColumns === 'append')
+    throw new TypeError(
+      `${stage}: extraColumns 'append' rewrites the file, which append: true cannot do; list the columns instead`,
+    )
+  const gzip = options.gzip ?? path.endsWith('.gz')
+  return (flow) =>
+    runSink<A>(flow, stage, options, (run, stats) =>
+      fileSink<A>(
+        run,
+        stats,
+        {
+          stage,
+          path,
+          ...(options.append === undefined ? {} : { append: options.append }),
+          ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+          gzip,
+        },
+        () => csvFormat<A>(options, delimiter, lineEnding, extraColumns),
+      ),
+    )
+}
+
+function csvFormat<A>(
+  options: ToCsvOptions,
+  delimiter: string,
+  lineEnding: CsvLineEnding,
+  extraColumns: 'error' | 'ignore' | 'append',
+): FileFormat<A> {
+  const cell = cellFormatter(delimiter, options.formulaEscape === true)
+  const bom = options.bom === true ? '\uFEFF' : ''
+  let columns: string[] | undefined =
+    options.columns === undefined ? undefined : [...options.columns]
+  let known = new Set(columns)
+  const segments: ColumnSegment[] =
+    columns === undefined ? [] : [{ fromRow: 0, columns: columns.length }]
+  let writeHeader = options.header !== false
+  let headerWritten = false
+  let fileIsEmpty = true
+
+  /** A row of one empty cell would be an empty line, which readers skip: quote it. */
+  const row = (cells: string): string => (cells === '' ? `""${lineEnding}` : cells + lineEnding)
+  const headerRow = (names: readonly string[]): string => row(names.map(cell).join(delimiter))
+
+  /** The BOM and header, before the first row (or at the end, for a file of no records). */
+  const head = (): string => {
+    if (headerWritten) return ''
+    headerWritten = true
+    let text = fileIsEmpty ? bom : ''
+    if (writeHeader && columns !== undefined && fileIsEmpty) text += headerRow(columns)
+    return text
+  }
+
+  const objectRow = (record: Readonly<Record<string, unknown>>, index: number): string => {
+    const names = columns as string[]
+    // Fast path: the record's keys are the columns, in order (records parsed from a CSV are).
+    let line = ''
+    let count = 0
+    for (const key in record) {
+      if (key !== names[count]) {
+        count = -1
+        break
+      }
+      line += (count === 0 ? '' : delimiter) + cell(record[key])
+      count += 1
+    }
+    if (count === names.length) return row(line)
+    const extra = Object.keys(record).filter((key) => !known.has(key))
+    if (extra.length > 0 && extraColumns === 'error')
+      throw new RecordProblem(
+        `keys not in the columns: ${extra.join(', ')} (columns: ${names.join(', ')}; see extraColumns)`,
+        { extraKeys: extra },
+      )
+    if (extra.length > 0 && extraColumns === 'append') {
+      names.push(...extra)
+      for (const key of extra) known.add(key)
+      segments.push({ fromRow: index, columns: names.length })
+    }
+    return row(names.map((name) => cell(record[name])).join(delimiter))
+  }
+
+  return {
+    start(existingBytes) {
+      fileIsEmpty = existingBytes === 0
+      return ''
+    },
+    record(record, index) {
+      if (typeof record !== 'object' || record === null)
+        throw new RecordProblem(
+          `a CSV row needs an object or an array, not ${record === null ? 'null' : typeof record}`,
+        )
+      if (!headerWritten && columns === undefined) {
+        if (Array.isArray(record)) writeHeader = false
+        else {
+          columns = Object.keys(record)
+          known = new Set(columns)
+          segments.push({ fromRow: 0, columns: columns.length })
+        }
+      }
+      let line: string
+      if (Array.isArray(record)) line = row(record.map(cell).join(delimiter))
+      else if (columns === undefined)
+        throw new RecordProblem('an object row in a file of array rows: give the columns')
+      else line = objectRow(record as Readonly<Record<string, unknown>>, index)
+      // The header goes out with the first row written, after that row was formatted.
+      return headerWritten ? line : head() + line
+    },
+    end(count) {
+      return count === 0 && columns !== undefined ? head() : ''
+    },
+    rewrite() {
+      const first = segments[0]
+      if (first === undefined || columns === undefined || first.columns === columns.length)
+        return undefined
+      const final = columns
+      return () =>
+        widenRows({
+          skipBom: bom !== '',
+          skipHeader: writeHeader,
+          prefix: bom + (writeHeader ? headerRow(final) : ''),
+          lineEnding,
+          delimiter,
+          segments,
+          columns: final.length,
+        })
+    },
+  }
+}
