@@ -1,0 +1,288 @@
+/**
+ * The accumulators behind `aggregate`'s measures. Folding a record is two steps, so that a record
+ * counts toward all of its group's measures or none: every accumulator first `check`s its value
+ * (and stashes what it will add), and only when none refused does each `commit`.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { detachValue } from '../keys.js'
+
+/** One measure of one group. @internal */
+export interface Accumulator {
+  /** Prepares to add `value`; returns why the record cannot be folded, or undefined. Changes nothing visible. */
+  check(value: unknown, record: unknown): string | undefined
+  /** Adds what the last `check` prepared. */
+  commit(): void
+  /** The measure's value for the group so far. */
+  result(): unknown
+}
+
+/** A user-defined measure, as `aggregate` receives it. @internal */
+export interface CustomDefinition {
+  readonly name: string
+  readonly initial: () => unknown
+  readonly reduce: (acc: unknown, value: unknown, record: never) => unknown
+  readonly result?: (acc: unknown) => unknown
+}
+
+/** Makes a fresh accumulator for `measure` on `field`. @internal */
+export function accumulatorFactory(
+  field: string,
+  measure: string | CustomDefinition,
+): () => Accumulator {
+  if (typeof measure !== 'string') return () => new Custom(measure)
+  switch (measure) {
+    case 'sum':
+      return () => new Sum(field)
+    case 'count':
+      return () => new Count()
+    case 'avg':
+      return () => new Avg(field)
+    case 'min':
+      return () => new Extreme(field, -1)
+    case 'max':
+      return () => new Extreme(field, 1)
+    case 'countDistinct':
+      return () => new CountDistinct()
+    case 'first':
+      return () => new First()
+    case 'last':
+      return () => new Last()
+    default:
+      throw new TypeError(
+        `aggregate: unknown measure "${measure}" for field ${field}; use sum, count, avg, min, max, countDistinct, first, last or a reducer`,
+      )
+  }
+}
+
+/** Null, undefined and blank strings: values the built-in measures skip. @internal */
+export function isBlank(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/** A number, or a string that spells a decimal number; undefined otherwise. @internal */
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value
+  if (typeof value === 'string') {
+    const text = value.trim()
+    return DECIMAL.test(text) ? Number(text) : undefined
+  }
+  return undefined
+}
+
+/** A value as it reads in an error message, cut short. @internal */
+export function describeValue(value: unknown): string {
+  let text: string
+  if (typeof value === 'string') text = JSON.stringify(value)
+  else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    text = String(value)
+  else if (value instanceof Date) text = `Date(${String(value)})`
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value)
+    } catch {
+      text = String(value)
+    }
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}
+
+function notANumber(field: string, value: unknown): string {
+  return `${field}: expected a number, got ${describeValue(value)}`
+}
+
+class Sum implements Accumulator {
+  protected total = 0
+  protected values = 0
+  private pending: number | undefined = undefined
+  constructor(private readonly field: string) {}
+  check(value: unknown): string | undefined {
+    this.pending = undefined
+    if (isBlank(value)) return undefined
+    const number = asNumber(value)
+    if (number === undefined) return notANumber(this.field, value)
+    this.pending = number
+    return undefined
+  }
+  commit(): void {
+    if (this.pending === undefined) return
+    this.total += this.pending
+    this.values += 1
+  }
+  result(): unknown {
+    return this.total
+  }
+}
+
+class Avg extends Sum {
+  override result(): unknown {
+    return this.values === 0 ? null : this.total / this.values
+  }
+}
+
+class Count implements Accumulator {
+  private count = 0
+  private pending = false
+  check(value: unknown): string | undefined {
+    this.pending = !isBlank(value)
+    return undefined
+  }
+  commit(): void {
+    if (this.pending) this.count += 1
+  }
+  result(): unknown {
+    return this.count
+  }
+}
+
+/**
+ * min (`direction` -1) or max (1), the same whatever order the values come in. Numbers and numeric
+ * strings compare as numbers and the result is a number, unless the group also has a non-numeric
+ * string: then all its strings compare as text (code-unit order, so ISO dates sort right) and the
+ * result is a string. Dates compare by time and the result is the Date. A record whose value mixes
+ * kinds that do not compare (a Date among strings, a number among non-numeric strings) fails.
+ */
+class Extreme implements Accumulator {
+  private numberBest: number | undefined = undefined
+  private textBest: string | undefined = undefined
+  private dateBest: Date | undefined = undefined
+  /** A non-numeric string was seen: the result is text. */
+  private hasText = false
+  /** A value of type number was seen: it cannot join a text result. */
+  private hasNumberType = false
+  private pending: unknown = undefined
+  private pendingNumber: number | undefined = undefined
+  constructor(
+    private readonly field: string,
+    private readonly direction: 1 | -1,
+  ) {}
+
+  check(value: unknown): string | undefined {
+    this.pending = undefined
+    this.pendingNumber = undefined
+    if (isBlank(value)) return undefined
+    const seenOther = this.numberBest !== undefined || this.textBest !== undefined
+    if (value instanceof Date && !Number.isNaN(value.getTime())) {
+      if (seenOther) return this.mismatch('a number or a string', value)
+    } else if (typeof value === 'number') {
+      if (Number.isNaN(value)) return notANumber(this.field, value)
+      if (this.dateBest !== undefined) return this.mismatch('a Date', value)
+      if (this.hasText) return this.mismatch('a string', value)
+      this.pendingNumber = value
+    } else if (typeof value === 'string') {
+      if (this.dateBest !== undefined) return this.mismatch('a Date', value)
+      this.pendingNumber = asNumber(value)
+      if (this.pendingNumber === undefined && this.hasNumberType)
+        return notANumber(this.field, value)
+    } else
+      return `${this.field}: expected a number, a string or a Date, got ${describeValue(value)}`
+    this.pending = value
+    return undefined
+  }
+
+  commit(): void {
+    const value = this.pending
+    if (value === undefined) return
+    if (value instanceof Date) {
+      if (this.dateBest === undefined || this.beats(value.getTime(), this.dateBest.getTime()))
+        this.dateBest = value
+      return
+    }
+    if (typeof value === 'number') this.hasNumberType = true
+    const number = this.pendingNumber
+    if (
+      number !== undefined &&
+      (this.numberBest === undefined || this.beats(number, this.numberBest))
+    )
+      this.numberBest = number
+    if (typeof value !== 'string') return
+    if (number === undefined) this.hasText = true
+    if (this.textBest === undefined || this.beats(value, this.textBest))
+      this.textBest = detachValue(value)
+  }
+
+  result(): unknown {
+    return this.dateBest ?? (this.hasText ? this.textBest : this.numberBest) ?? null
+  }
+
+  private beats<T extends number | string>(candidate: T, best: T): boolean {
+    return this.direction === 1 ? candidate > best : candidate < best
+  }
+
+  private mismatch(expected: string, value: unknown): string {
+    return `${this.field}: expected ${expected} like the group's earlier values, got ${describeValue(value)}`
+  }
+}
+
+class CountDistinct implements Accumulator {
+  private readonly seen = new Set<unknown>()
+  private pending: unknown = undefined
+  private skip = true
+  check(value: unknown): string | undefined {
+    this.skip = isBlank(value)
+    // Objects (Dates) by their JSON text: equal values, not the same instance.
+    this.pending = typeof value === 'object' && value !== null ? JSON.stringify([value]) : value
+    return undefined
+  }
+  commit(): void {
+    if (!this.skip && !this.seen.has(this.pending)) this.seen.add(detachValue(this.pending))
+  }
+  result(): unknown {
+    return this.seen.size
+  }
+}
+
+class First implements Accumulator {
+  private value: unknown = null
+  private found = false
+  private pending: unknown = undefined
+  check(value: unknown): string | undefined {
+    this.pending = value
+    return undefined
+  }
+  commit(): void {
+    if (this.found || isBlank(this.pending)) return
+    this.found = true
+    this.value = detachValue(this.pending)
+  }
+  result(): unknown {
+    return this.value
+  }
+}
+
+class Last implements Accumulator {
+  private value: unknown = null
+  private pending: unknown = undefined
+  check(value: unknown): string | undefined {
+    this.pending = value
+    return undefined
+  }
+  commit(): void {
+    if (!isBlank(this.pending)) this.value = detachValue(this.pending)
+  }
+  result(): unknown {
+    return this.value
+  }
+}
+
+/** A user reducer: sees every value as it is (null and blank ones too) and the record. */
+class Custom implements Accumulator {
+  private acc: unknown
+  private pending: unknown = undefined
+  constructor(private readonly definition: CustomDefinition) {
+    this.acc = definition.initial()
+  }
+  check(value: unknown, record: unknown): string | undefined {
+    this.pending = this.definition.reduce(this.acc, value, record as never)
+    return undefined
+  }
+  commit(): void {
+    this.acc = this.pending
+  }
+  result(): unknown {
+    return this.definition.result === undefined ? this.acc : this.definition.result(this.acc)
+  }
+}

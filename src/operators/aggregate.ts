@@ -1,0 +1,385 @@
+import { asyncScheduler, interval, type SchedulerLike, type Subscription } from 'rxjs'
+import { failure } from '../core/Failure.js'
+import type { Operator } from '../core/Flow.js'
+import { stageOperator } from '../internal/stageOperator.js'
+import { detachValue, fieldsKey } from '../internal/keys.js'
+import {
+  accumulatorFactory,
+  type Accumulator,
+  type CustomDefinition,
+} from '../internal/aggregate/measures.js'
+
+/**
+ * The built-in measures of {@link aggregate}.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type BuiltInMeasure =
+  'sum' | 'count' | 'avg' | 'min' | 'max' | 'countDistinct' | 'first' | 'last'
+
+/**
+ * A measure of your own for {@link aggregate}: made with {@link reducer}. Its output key is
+ * `<field>_<name>`.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export interface Reducer<Name extends string, Acc, Out = Acc, R = any> {
+  readonly name: Name
+  /** A fresh accumulator for each group (a factory, so groups never share a mutable one). */
+  readonly initial: () => Acc
+  /** Folds one value (as it is: null, undefined and blank ones too) and its record. */
+  readonly reduce: (acc: Acc, value: unknown, record: R) => Acc
+  /** Turns the accumulator into the output value (default: the accumulator itself). */
+  readonly result?: (acc: Acc) => Out
+}
+
+/**
+ * A measure of one field: a built-in name or a {@link Reducer}.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type Measure = BuiltInMeasure | Reducer<string, any, any, any>
+
+/**
+ * What {@link aggregate} groups by: a field, several fields, or a key function.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type GroupBy<A> =
+  | (keyof A & string)
+  | readonly (keyof A & string)[]
+  | ((record: A) => string | number | boolean | null | undefined)
+
+/**
+ * The measures of {@link aggregate}: for each field, one measure or several.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type Measures<A> = {
+  readonly [F in keyof A & string]?: Measure | readonly Measure[]
+}
+
+/**
+ * A window of {@link aggregate} for unbounded streams: emit the groups every `count` input
+ * records, or every `ms` milliseconds, then start afresh.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type AggregateWindow = { readonly count: number } | { readonly ms: number }
+
+/**
+ * Options of {@link aggregate}.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export interface AggregateOptions<A, G extends GroupBy<A>, M extends Measures<A>, N> {
+  /** A field, fields, or a key function (rows are then `{ key, ...measures }`). */
+  readonly groupBy: G
+  /** For each field, its measure or measures; outputs are named `<field>_<measure>`. */
+  readonly measures: M
+  /** New names for outputs: `{ revenue_sum: 'revenue' }`. */
+  readonly names?: N
+  /** Emit partial aggregates per window instead of once at the end. */
+  readonly window?: AggregateWindow
+  /** The scheduler of `window: { ms }` (default rxjs's `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike
+  /** The stage name in the report and hooks (default `aggregate`). */
+  readonly name?: string
+}
+
+type MeasureName<S> = S extends string ? S : S extends { readonly name: infer N } ? N : never
+
+type Extreme<V> = [V] extends [number]
+  ? number | null
+  : [V] extends [Date]
+    ? Date | null
+    : [V] extends [string]
+      ? number | string | null
+      : number | string | Date | null
+
+type MeasureValue<V, S> = S extends 'sum' | 'count' | 'countDistinct'
+  ? number
+  : S extends 'avg'
+    ? number | null
+    : S extends 'min' | 'max'
+      ? Extreme<NonNullable<V>>
+      : S extends 'first' | 'last'
+        ? NonNullable<V> | null
+        : S extends Reducer<string, any, infer O, any>
+          ? O
+          : never
+
+type MeasurePairs<M> = {
+  [F in keyof M & string]: M[F] extends readonly (infer S)[]
+    ? S extends unknown
+      ? [F, S]
+      : never
+    : [F, M[F]]
+}[keyof M & string]
+
+type MeasureRow<A, M> = {
+  [P in MeasurePairs<M> as `${P[0]}_${MeasureName<P[1]> & string}`]: MeasureValue<
+    P[0] extends keyof A ? A[P[0]] : unknown,
+    P[1]
+  >
+}
+
+type GroupRow<A, G> = G extends (record: A) => infer K
+  ? { key: K }
+  : G extends readonly (infer F extends keyof A)[]
+    ? Pick<A, F>
+    : G extends keyof A
+      ? Pick<A, G>
+      : never
+
+type Renamed<R, N> = {
+  [K in keyof R as K extends keyof N ? (N[K] extends string ? N[K] : K) : K]: R[K]
+}
+
+/**
+ * The rows {@link aggregate} emits: the group's fields (or `key`) and `<field>_<measure>` for each
+ * measure, renamed by `names`.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type AggregateRow<A, G, M, N = {}> = Renamed<GroupRow<A, G> & MeasureRow<A, M>, N>
+
+/**
+ * Makes a measure of your own for {@link aggregate}, typed from its parts.
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromGenerator, aggregate, reducer, toArray } from 'powerflow'
+ *
+ * const longest = reducer({
+ *   name: 'longest',
+ *   initial: () => '',
+ *   reduce: (acc, value) => (typeof value === 'string' && value.length > acc.length ? value : acc),
+ * })
+ * const report = await pipe(
+ *   fromGenerator([{ team: 'a', name: 'Ada' }, { team: 'a', name: 'Grace' }]),
+ *   aggregate({ groupBy: 'team', measures: { name: longest } }),
+ *   toArray(),
+ * )
+ * console.assert(report.records[0]?.name_longest === 'Grace')
+ * ```
+ *
+ * @param definition - `name` (the output is `<field>_<name>`), `initial` (a factory), `reduce`, and
+ * optionally `result` to finish the accumulator
+ * @returns the measure, to use in `measures`
+ * @category operators
+ * @since 0.1.0
+ */
+export function reducer<
+  const Name extends string,
+  Acc,
+  Result extends ((acc: Acc) => unknown) | undefined = undefined,
+  R = any,
+>(definition: {
+  readonly name: Name
+  readonly initial: () => Acc
+  readonly reduce: (acc: Acc, value: unknown, record: R) => Acc
+  readonly result?: Result
+}): Reducer<Name, Acc, Result extends (acc: Acc) => infer Out ? Out : Acc, R> {
+  return definition as Reducer<Name, Acc, Result extends (acc: Acc) => infer Out ? Out : Acc, R>
+}
+
+interface MeasureDefinition {
+  readonly field: string
+  readonly output: string
+  readonly make: () => Accumulator
+}
+
+interface Group {
+  readonly head: Record<string, unknown>
+  readonly accumulators: Accumulator[]
+}
+
+/**
+ * Groups records and computes measures per group: `sum`, `count`, `avg`, `min`, `max`,
+ * `countDistinct`, `first`, `last` and reducers of your own ({@link reducer}). Rows are
+ * `{ ...groupFields, <field>_<measure>: value }` (`{ key, ... }` with a key function), renamed by
+ * `names`, in the order their groups were first seen, when the input completes — or per `window`
+ * for unbounded streams (`{ count: n }` every n input records, `{ ms: t }` every t ms on
+ * `scheduler`), each window starting afresh; empty windows emit nothing.
+ *
+ * Values: null, undefined and blank strings are skipped (`count` counts the other values; `sum`
+ * of nothing is 0, `avg`, `min`, `max`, `first`, `last` of nothing are null). Numeric strings are
+ * numbers (`"12.5"`, `"-3e2"`; not `"1,000"` or `"0x10"`). A record whose `sum`/`avg` value is not
+ * a number becomes a `Left` ValidationError naming field and value (`revenue: expected a number,
+ * got "abc"`) and counts toward none of its group's measures — never a silent NaN. `min`/`max`
+ * compare numbers and numeric strings as numbers (a number); a group with a non-numeric string
+ * compares its strings as text in code-unit order (a string; ISO dates sort right); Dates by
+ * time (the Date); a record mixing kinds that do not compare fails the same way. `countDistinct`
+ * compares values as they are (the string `"1"` and the number 1 are two values). Reducers see
+ * every value, blanks included. Records lacking a groupBy field form the group of `null` (several
+ * fields and object values are compared by their JSON text).
+ *
+ * Accounting: each folded record counts as `merged`, when it is folded (so aggregate never holds
+ * the run's budget); each row emitted counts as `created`. Memory: one accumulator per group and
+ * measure (`countDistinct` also keeps the group's distinct values), nothing per record; the stage
+ * reports `details.groups`, the rows emitted. Failures pass through untouched and in order; a
+ * throwing key function or reducer makes that record a `TransformError`. On unsubscribe the
+ * groups are discarded and the window timer stopped.
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromGenerator, aggregate, toArray } from 'powerflow'
+ *
+ * const report = await pipe(
+ *   fromGenerator([
+ *     { region: 'EU', revenue: '100', id: '1' },
+ *     { region: 'US', revenue: '50', id: '2' },
+ *     { region: 'EU', revenue: '25.5', id: '3' },
+ *   ]),
+ *   aggregate({ groupBy: ['region'], measures: { revenue: ['sum', 'avg'], id: 'count' } }),
+ *   toArray(),
+ * )
+ * console.assert(report.records[0]?.revenue_sum === 125.5 && report.records[0]?.id_count === 2)
+ * console.assert(report.merged === 3 && report.created === 2)
+ * ```
+ *
+ * @param options - `groupBy`, `measures`, and optionally `names`, `window`, `scheduler`, `name`
+ * @returns an operator from records to group rows
+ * @category operators
+ * @since 0.1.0
+ */
+export function aggregate<
+  A,
+  const G extends GroupBy<A>,
+  const M extends Measures<A>,
+  const N extends { readonly [K in keyof AggregateRow<A, G, M>]?: string } = {},
+>(options: AggregateOptions<A, G, M, N>): Operator<A, AggregateRow<A, G, M, N>> {
+  const name = options.name ?? 'aggregate'
+  const definitions = measureDefinitions(
+    options.measures as Record<string, Measure | readonly Measure[] | undefined>,
+    (options.names ?? {}) as Record<string, string | undefined>,
+  )
+  const groupBy = options.groupBy as GroupBy<object>
+  const window = options.window
+  if (window !== undefined) {
+    const size = 'count' in window ? window.count : window.ms
+    if (!(size > 0))
+      throw new RangeError(`${name}: window ${'count' in window ? 'count' : 'ms'} must be above 0`)
+  }
+
+  return stageOperator<A, AggregateRow<A, G, M, N>>(name, (stage) => {
+    const keyOf: (record: object) => unknown =
+      typeof groupBy === 'function' ? groupBy : fieldsKey(groupFields(groupBy))
+    const headOf =
+      typeof groupBy === 'function'
+        ? (key: unknown): Record<string, unknown> => ({ key: detachValue(key) })
+        : (_key: unknown, record: object): Record<string, unknown> => {
+            const head: Record<string, unknown> = {}
+            for (const field of groupFields(groupBy))
+              head[field] = detachValue((record as Record<string, unknown>)[field] ?? null)
+            return head
+          }
+    let groups = new Map<unknown, Group>()
+    let emitted = 0
+    let sinceFlush = 0
+    let timer: Subscription | undefined
+
+    const flush = (): void => {
+      const current = groups
+      groups = new Map()
+      for (const group of current.values()) {
+        if (stage.isClosed()) return
+        const row: Record<string, unknown> = { ...group.head }
+        definitions.forEach((definition, index) => {
+          row[definition.output] = (group.accumulators[index] as Accumulator).result()
+        })
+        emitted += 1
+        stage.stats.details = { groups: emitted }
+        stage.run.noteCreated(1)
+        stage.stats.created += 1
+        stage.emit(row as AggregateRow<A, G, M, N>)
+      }
+      stage.stats.details = { groups: emitted }
+    }
+
+    const fold = (record: A): void => {
+      const key = keyOf(record as object)
+      const existing = groups.get(key)
+      const accumulators = existing?.accumulators ?? definitions.map((d) => d.make())
+      const problems: string[] = []
+      const fields: string[] = []
+      definitions.forEach((definition, index) => {
+        const value = (record as Record<string, unknown>)[definition.field]
+        const problem = (accumulators[index] as Accumulator).check(value, record)
+        if (problem === undefined || problems.includes(problem)) return
+        problems.push(problem)
+        if (!fields.includes(definition.field)) fields.push(definition.field)
+      })
+      if (problems.length > 0) {
+        stage.fail(
+          failure('ValidationError', {
+            stage: name,
+            reason: problems.join('; '),
+            record,
+            details: { fields },
+          }),
+        )
+        return
+      }
+      for (const accumulator of accumulators) accumulator.commit()
+      if (existing === undefined)
+        groups.set(detachValue(key), { head: headOf(key, record as object), accumulators })
+      stage.stats.merged += 1
+      stage.run.settle('merged', 1)
+    }
+
+    if (window !== undefined && 'ms' in window)
+      timer = interval(window.ms, options.scheduler ?? asyncScheduler).subscribe(flush)
+
+    return {
+      next(record) {
+        try {
+          fold(record)
+        } finally {
+          if (window !== undefined && 'count' in window && ++sinceFlush >= window.count) {
+            sinceFlush = 0
+            flush()
+          }
+        }
+      },
+      complete() {
+        timer?.unsubscribe()
+        flush()
+      },
+      teardown() {
+        timer?.unsubscribe()
+        groups = new Map()
+      },
+    }
+  })
+}
+
+function groupFields(groupBy: string | readonly string[]): readonly string[] {
+  return typeof groupBy === 'string' ? [groupBy] : groupBy
+}
+
+function measureDefinitions(
+  measures: Record<string, Measure | readonly Measure[] | undefined>,
+  names: Record<string, string | undefined>,
+): MeasureDefinition[] {
+  const definitions: MeasureDefinition[] = []
+  for (const [field, spec] of Object.entries(measures)) {
+    if (spec === undefined) continue
+    const list: readonly Measure[] = Array.isArray(spec) ? spec : [spec as Measure]
+    for (const measure of list) {
+      const make = accumulatorFactory(field, measure as string | CustomDefinition)
+      const output = `${field}_${typeof measure === 'string' ? measure : measure.name}`
+      definitions.push({ field, output: names[output] ?? output, make })
+    }
+  }
+  return definitions
+}

@@ -1,0 +1,138 @@
+import type { Operator } from '../core/Flow.js'
+import { stageOperator } from '../internal/stageOperator.js'
+import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
+
+/**
+ * Options of {@link dedupe}: the key, as `keys` (one field or several) or a `key` function.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type DedupeOptions<A> = (
+  | {
+      /** The field or fields that make the key; several make a composite key. */
+      readonly keys: (keyof A & string) | readonly (keyof A & string)[]
+      readonly key?: never
+    }
+  | {
+      /** Computes the key of a record, or names the one field that is the key. */
+      readonly key: ((record: A) => string | number) | (keyof A & string)
+      readonly keys?: never
+    }
+) & {
+  /** Which record of each key survives (default `first`). */
+  readonly keep?: 'first' | 'last'
+  /** The stage name in the report and hooks (default `dedupe`). */
+  readonly name?: string
+}
+
+/**
+ * Removes duplicate records: records with the same key (`keys`: one field or several, compared
+ * as a tuple so `['a,b', 'c']` and `['a', 'b,c']` differ; `key`: a function, or one field). Duplicates are
+ * dropped and counted (reason `duplicate`).
+ *
+ * - `keep: 'first'` (default) emits the first record of each key as soon as it is seen.
+ * - `keep: 'last'` keeps the latest record of each key in custody until the input completes, then
+ *   emits the kept records in input order (the order of the kept records, not of the keys' first
+ *   appearances); a record replaced by a later one is dropped then. Nothing is emitted before
+ *   the input ends.
+ *
+ * Memory is proportional to the distinct keys (`first`: the keys; `last`: the keys and one
+ * record each), reported as `details.distinctKeys`. Keys are copied before being kept, so a key
+ * sliced from a large parsed chunk does not pin the chunk in memory. Primitive field values
+ * compare as they are (the string `"1"` and the number 1 differ); a missing field is `undefined`
+ * for one field and `null` within several; object values (Dates) compare by their JSON text.
+ *
+ * Failures pass through untouched and in order; a throwing `key` function makes that record a
+ * `TransformError`. On unsubscribe the kept records are released to the run's end (counted as
+ * dropped, reason `aborted`).
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromGenerator, dedupe, toArray } from 'powerflow'
+ *
+ * const contacts = [
+ *   { email: 'ada@example.com', name: 'Ada' },
+ *   { email: 'grace@example.com', name: 'Grace' },
+ *   { email: 'ada@example.com', name: 'Ada Lovelace' },
+ * ]
+ * const first = await pipe(fromGenerator(contacts), dedupe({ keys: 'email' }), toArray())
+ * console.assert(first.records.map((c) => c.name).join() === 'Ada,Grace')
+ * const last = await pipe(fromGenerator(contacts), dedupe({ keys: ['email'], keep: 'last' }), toArray())
+ * console.assert(last.records.map((c) => c.name).join() === 'Grace,Ada Lovelace')
+ * console.assert(last.droppedByReason['duplicate'] === 1)
+ * ```
+ *
+ * @param options - `keys` or `key`, and optionally `keep` and `name`
+ * @returns an operator that passes on one record per key
+ * @category operators
+ * @since 0.1.0
+ */
+export function dedupe<A>(options: DedupeOptions<A>): Operator<A, A> {
+  const name = options.name ?? 'dedupe'
+  const fields = options.key ?? options.keys
+  if (fields === undefined || (Array.isArray(fields) && fields.length === 0))
+    throw new TypeError(`${name}: give the key as keys (field names) or key (a function or field)`)
+  const keyOf =
+    typeof fields === 'function'
+      ? fields
+      : (fieldsKey(typeof fields === 'string' ? [fields] : fields) as (record: A) => KeyValue)
+  return options.keep === 'last' ? keepLast(name, keyOf) : keepFirst(name, keyOf)
+}
+
+function keepFirst<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A, A> {
+  return stageOperator<A, A>(name, (stage) => {
+    let seen = new Set<KeyValue>()
+    const report = (): void => {
+      stage.stats.details = { distinctKeys: seen.size }
+    }
+    return {
+      next(record) {
+        const key = keyOf(record)
+        if (seen.has(key)) {
+          stage.drop('duplicate')
+          return
+        }
+        seen.add(detachValue(key))
+        stage.emit(record)
+      },
+      complete: report,
+      teardown() {
+        report()
+        seen = new Set()
+      },
+    }
+  })
+}
+
+function keepLast<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A, A> {
+  return stageOperator<A, A>(name, (stage) => {
+    // Insertion order is the order of the kept records: a replaced key is deleted and set anew.
+    let kept = new Map<KeyValue, A>()
+    const report = (): void => {
+      stage.stats.details = { distinctKeys: kept.size }
+    }
+    return {
+      next(record) {
+        const key = keyOf(record)
+        stage.run.hold(1)
+        if (kept.delete(key)) {
+          stage.stats.dropped += 1
+          stage.run.settle('dropped', 1, 'duplicate', true)
+          kept.set(key, record)
+        } else kept.set(detachValue(key), record)
+      },
+      complete() {
+        report()
+        const records = [...kept.values()]
+        kept = new Map()
+        stage.run.release(records.length)
+        for (const record of records) stage.emit(record)
+      },
+      teardown() {
+        report()
+        kept = new Map()
+      },
+    }
+  })
+}
