@@ -57,6 +57,17 @@ export const RETRY_DEFAULTS = {
   maxRetryAfterMs: 60_000,
 } as const
 
+/** Only the policy fields of `options` (which may be a stage's whole options object). @internal */
+export function retryPolicyOf(options: RetryPolicy): RetryPolicy {
+  return {
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.minDelayMs === undefined ? {} : { minDelayMs: options.minDelayMs }),
+    ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
+    ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  }
+}
+
 /** Why {@link withRetry} gave up. @internal */
 export type RetryGiveUpReason = 'exhausted' | 'not-retryable' | 'retry-after-too-long'
 

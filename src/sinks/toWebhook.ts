@@ -4,7 +4,12 @@ import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { failure } from '../core/Failure.js'
 import { runSink } from '../internal/runSink.js'
-import { RetryExhaustedError, withRetry, type RetryPolicy } from '../internal/retry.js'
+import {
+  RetryExhaustedError,
+  retryPolicyOf,
+  withRetry,
+  type RetryPolicy,
+} from '../internal/retry.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
 import {
   HttpClient,
@@ -236,7 +241,7 @@ export function toWebhook<A>(
               }
             },
             {
-              ...retryPolicy(options),
+              ...retryPolicyOf(options),
               timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
               signal: controller.signal,
               isRetryable: isRetryableHttpError,
@@ -366,13 +371,4 @@ function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
   return out
-}
-
-function retryPolicy(options: RetryPolicy): RetryPolicy {
-  return {
-    ...(options.retries === undefined ? {} : { retries: options.retries }),
-    ...(options.minDelayMs === undefined ? {} : { minDelayMs: options.minDelayMs }),
-    ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
-    ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
-  }
 }

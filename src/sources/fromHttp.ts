@@ -1,0 +1,265 @@
+import { right, type Either } from 'fp-ts/lib/Either.js'
+import type { Failure } from '../core/Failure.js'
+import type { Flow } from '../core/Flow.js'
+import { failure } from '../core/Failure.js'
+import { pullSource, type SourceBatch } from '../internal/pullSource.js'
+import { currentRun } from '../internal/RunContext.js'
+import { retryPolicyOf, withRetry, type RetryPolicy } from '../internal/retry.js'
+import { Redactor, redactUrl } from '../internal/redact.js'
+import {
+  HttpClient,
+  isRetryableHttpError,
+  retryAfterOf,
+  type CertificateAuthority,
+} from '../internal/http/HttpClient.js'
+
+/**
+ * How {@link fromHttp} finds the next page.
+ *
+ * - `{ by: 'nextLink', path: 'links.next' }`: a URL (absolute or relative) in the body; stops when
+ *   it is missing or null.
+ * - `{ by: 'linkHeader' }`: the `Link` header's `rel="next"`; stops when there is none.
+ * - `{ by: 'cursor', cursorPath: 'meta.nextCursor', cursorParam: 'cursor' }`: a cursor in the body,
+ *   sent back as a query parameter; stops when it is missing, null or empty.
+ * - `{ by: 'page', pageParam: 'page', firstPage?: 1 }`: a page number in the query; stops on an
+ *   empty page.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromHttpPagination =
+  | { readonly by: 'nextLink'; readonly path: string }
+  | { readonly by: 'linkHeader' }
+  | { readonly by: 'cursor'; readonly cursorPath: string; readonly cursorParam: string }
+  | { readonly by: 'page'; readonly pageParam: string; readonly firstPage?: number }
+
+/**
+ * Options of {@link fromHttp}.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface FromHttpOptions extends RetryPolicy {
+  /** The stage name in the report (default `fromHttp <url>`, with secrets redacted). */
+  readonly name?: string
+  /** Request headers, such as `Authorization` (redacted in every error and report). */
+  readonly headers?: Readonly<Record<string, string>>
+  /** Where the records are in each page's body, as a dotted path (`data.items`); default the body itself. */
+  readonly recordsPath?: string
+  /** How to find the next page (default: a single request). */
+  readonly pagination?: FromHttpPagination
+  /** Stop after this many pages (default 1,000), saying so in the report. */
+  readonly maxPages?: number
+  /** Time limit of each request (default 30 s). */
+  readonly timeoutMs?: number
+  /** Extra trusted certificate authorities (PEM). Certificates are always verified. */
+  readonly ca?: CertificateAuthority
+  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
+  readonly retryAfterScale?: number
+}
+
+const DEFAULT_MAX_PAGES = 1_000
+
+/**
+ * A source of records from a JSON HTTP API (GET), page by page. Each page's records are taken
+ * from `recordsPath` and emitted under the run's budget; the next page is requested only when
+ * they have been taken, so a slow sink slows the requests.
+ *
+ * Requests are retried like the webhook sink's (network errors, timeouts, 408, 429 and 5xx, with
+ * backoff and `Retry-After`). A page that cannot be fetched after the retries, a body that is not
+ * JSON, or a `recordsPath` that is not an array fails the run with a message naming the (redacted)
+ * URL and the page. Reaching `maxPages` stops reading and adds a warning to the report.
+ * Unsubscribing cancels the request in flight and closes the connections. Records are `unknown`:
+ * type them with `validate(codec)`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { pipe, fromHttp, toArray } from 'powerflow'
+ *
+ * const server = createServer((request, response) => {
+ *   const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'))
+ *   response.end(JSON.stringify({ data: { items: page <= 2 ? [{ page }] : [] } }))
+ * })
+ * await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+ * const { port } = server.address() as { port: number }
+ *
+ * const report = await pipe(
+ *   fromHttp(`http://127.0.0.1:${port}/deals`, {
+ *     recordsPath: 'data.items',
+ *     pagination: { by: 'page', pageParam: 'page' },
+ *   }),
+ *   toArray(),
+ * )
+ * server.close()
+ * console.assert(report.records.length === 2)
+ * ```
+ *
+ * @param url - the first page (`http:` or `https:`)
+ * @param options - headers, records path, pagination, retries and limits
+ * @returns a flow of the records, as `unknown`
+ * @category sources
+ * @since 0.1.0
+ */
+export function fromHttp(url: string | URL, options: FromHttpOptions = {}): Flow<unknown> {
+  let first: URL
+  try {
+    first = new URL(String(url))
+  } catch {
+    throw new TypeError(`fromHttp: not a URL: ${redactUrl(String(url))}`)
+  }
+  if (first.protocol !== 'http:' && first.protocol !== 'https:')
+    throw new TypeError(`fromHttp: ${redactUrl(first)} is not an http: or https: URL`)
+  const redactor = Redactor.forRequest(first, options.headers)
+  const name = options.name ?? `fromHttp ${redactUrl(first)}`
+  const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES)
+
+  return pullSource<unknown>(name, (signal) =>
+    readPages(first, options, signal, name, redactor, maxPages),
+  )
+}
+
+async function* readPages(
+  first: URL,
+  options: FromHttpOptions,
+  signal: AbortSignal,
+  name: string,
+  redactor: Redactor,
+  maxPages: number,
+): AsyncGenerator<SourceBatch<unknown>> {
+  const client = new HttpClient({
+    connections: 1,
+    redactor,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  })
+  const pagination = options.pagination
+  let next: URL | undefined = new URL(first)
+  if (pagination?.by === 'page')
+    next.searchParams.set(pagination.pageParam, String(pagination.firstPage ?? 1))
+  const fetched = new Set<string>()
+  try {
+    for (let page = 1; next !== undefined; page++) {
+      const current: URL = next
+      const where = `${name} page ${page}`
+      if (page > maxPages) {
+        currentRun().keep(
+          failure('HttpWarning', {
+            stage: name,
+            reason: `stopped after maxPages (${maxPages}); more pages were available at ${redactUrl(current)}`,
+          }),
+        )
+        return
+      }
+      if (fetched.has(current.href))
+        throw new Error(
+          `${where}: the next page is ${redactUrl(current)} again; stopped to avoid a loop`,
+        )
+      fetched.add(current.href)
+
+      let response
+      try {
+        response = await withRetry(
+          (_, attemptSignal) =>
+            client.request(current, {
+              method: 'GET',
+              headers: { accept: 'application/json', ...options.headers },
+              signal: attemptSignal,
+            }),
+          {
+            ...retryPolicyOf(options),
+            timeoutMs: options.timeoutMs ?? 30_000,
+            signal,
+            isRetryable: isRetryableHttpError,
+            retryAfterMs: (error) => retryAfterOf(error, options.retryAfterScale ?? 1),
+          },
+        )
+      } catch (error) {
+        if (signal.aborted) throw error
+        throw new Error(`${where}: ${redactor.error(error).message}`, {
+          cause: redactor.error(error),
+        })
+      }
+
+      let body: unknown
+      try {
+        body = JSON.parse(response.body)
+      } catch {
+        throw new Error(`${where}: the response is not JSON: ${client.excerpt(response.body)}`)
+      }
+      const records = options.recordsPath === undefined ? body : valueAt(body, options.recordsPath)
+      if (!Array.isArray(records))
+        throw new Error(
+          `${where}: ${options.recordsPath === undefined ? 'the body' : `recordsPath ${options.recordsPath}`} is not an array (${describeType(records)})`,
+        )
+      const items: Array<Either<Failure, unknown>> = records.map((record: unknown) => right(record))
+      if (items.length > 0) yield { items, bytes: Buffer.byteLength(response.body) }
+
+      next = nextPage(current, pagination, body, response.headers, items.length)
+    }
+  } finally {
+    if (signal.aborted) await client.destroy()
+    else await client.close()
+  }
+}
+
+function nextPage(
+  current: URL,
+  pagination: FromHttpPagination | undefined,
+  body: unknown,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  count: number,
+): URL | undefined {
+  switch (pagination?.by) {
+    case undefined:
+      return undefined
+    case 'nextLink': {
+      const link = valueAt(body, pagination.path)
+      return typeof link === 'string' && link !== '' ? new URL(link, current) : undefined
+    }
+    case 'linkHeader': {
+      const link = nextFromLinkHeader(headers['link'])
+      return link === undefined ? undefined : new URL(link, current)
+    }
+    case 'cursor': {
+      const cursor = valueAt(body, pagination.cursorPath)
+      if (cursor === undefined || cursor === null || cursor === '') return undefined
+      const following = new URL(current)
+      following.searchParams.set(pagination.cursorParam, String(cursor))
+      return following
+    }
+    case 'page': {
+      if (count === 0) return undefined
+      const following = new URL(current)
+      const page = Number(current.searchParams.get(pagination.pageParam))
+      following.searchParams.set(pagination.pageParam, String(page + 1))
+      return following
+    }
+  }
+}
+
+/** The `rel="next"` target of a `Link` header (RFC 8288), if any. */
+function nextFromLinkHeader(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value.join(',') : value
+  if (text === undefined) return undefined
+  for (const match of text.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]+)*)/g)) {
+    const params = match[2] ?? ''
+    if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(params)) return match[1]
+  }
+  return undefined
+}
+
+/** The value at a dotted path (`data.items`), or undefined. */
+function valueAt(value: unknown, path: string): unknown {
+  let current = value
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<string, unknown>)[key]
+  }
+  return current
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'missing'
+  return typeof value
+}

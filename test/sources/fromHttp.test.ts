@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { pipe } from 'fp-ts/lib/function.js'
+import { take } from 'rxjs'
+import { fromHttp } from '../../src/sources/fromHttp.js'
+import { toArray } from '../../src/sinks/toArray.js'
+import { runToArray } from '../../src/testing/runToArray.js'
+import {
+  sequence,
+  startFlakyServer,
+  type Behaviour,
+  type FlakyServer,
+  type Plan,
+} from '../support/flakyServer.js'
+
+const servers: FlakyServer[] = []
+async function serve(plan?: Plan): Promise<FlakyServer> {
+  const server = await startFlakyServer(plan)
+  servers.push(server)
+  return server
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+const json = (body: unknown, headers: Record<string, string> = {}): Behaviour => ({
+  kind: 'respond',
+  body: JSON.stringify(body),
+  headers,
+})
+const query = (url: string, name: string): string | null =>
+  new URL(url, 'http://local').searchParams.get(name)
+const fast = { minDelayMs: 1, maxDelayMs: 5 } as const
+
+describe('fromHttp', () => {
+  it('reads one page whose body is the array of records', async () => {
+    const server = await serve(() => json([{ id: 1 }, { id: 2 }]))
+    const report = await pipe(fromHttp(`${server.origin}/items`), toArray())
+    expect(report.records).toEqual([{ id: 1 }, { id: 2 }])
+    expect(server.requests).toHaveLength(1)
+    expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/items' })
+    expect(server.requests[0]?.headers.accept).toBe('application/json')
+    expect(report.stages[0]).toMatchObject({
+      kind: 'source',
+      name: `fromHttp ${server.origin}/items`,
+    })
+  })
+
+  it('follows a next link in the body, relative or absolute, selecting records by path', async () => {
+    const server = await serve((request) => {
+      if (request.url === '/deals')
+        return json({ data: { items: [1, 2] }, links: { next: '/deals?after=2' } })
+      if (request.url === '/deals?after=2')
+        return json({
+          data: { items: [3] },
+          links: { next: `http://127.0.0.1:${port}/deals?after=3` },
+        })
+      return json({ data: { items: [4] }, links: { next: null } })
+    })
+    const port = new URL(server.origin).port
+    const report = await pipe(
+      fromHttp(`${server.origin}/deals`, {
+        recordsPath: 'data.items',
+        pagination: { by: 'nextLink', path: 'links.next' },
+      }),
+      toArray(),
+    )
+    expect(report.records).toEqual([1, 2, 3, 4])
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/deals',
+      '/deals?after=2',
+      '/deals?after=3',
+    ])
+  })
+
+  it('follows the Link header rel="next"', async () => {
+    const server = await serve((request) => {
+      const page = Number(query(request.url, 'p') ?? '1')
+      const links = [`</list?p=1>; rel="first"`]
+      if (page < 3) links.push(`</list?p=${page + 1}>; rel="next"`)
+      return json([{ page }], { link: links.join(', ') })
+    })
+    const report = await pipe(
+      fromHttp(`${server.origin}/list`, { pagination: { by: 'linkHeader' } }),
+      toArray(),
+    )
+    expect(report.records).toEqual([{ page: 1 }, { page: 2 }, { page: 3 }])
+    expect(server.requests).toHaveLength(3)
+  })
+
+  it('sends the cursor from the body back as a query parameter until there is none', async () => {
+    const server = await serve((request) => {
+      const cursor = query(request.url, 'cursor')
+      if (cursor === null) return json({ results: ['a', 'b'], meta: { next: 'c1' } })
+      if (cursor === 'c1') return json({ results: ['c'], meta: { next: 'c2' } })
+      return json({ results: ['d'], meta: {} })
+    })
+    const report = await pipe(
+      fromHttp(`${server.origin}/r?limit=2`, {
+        recordsPath: 'results',
+        pagination: { by: 'cursor', cursorPath: 'meta.next', cursorParam: 'cursor' },
+      }),
+      toArray(),
+    )
+    expect(report.records).toEqual(['a', 'b', 'c', 'd'])
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/r?limit=2',
+      '/r?limit=2&cursor=c1',
+      '/r?limit=2&cursor=c2',
+    ])
+  })
+
+  it('counts pages until an empty one', async () => {
+    const server = await serve((request) => {
+      const page = Number(query(request.url, 'page'))
+      return json({ items: page <= 3 ? [page * 10, page * 10 + 1] : [] })
+    })
+    const report = await pipe(
+      fromHttp(server.origin, {
+        recordsPath: 'items',
+        pagination: { by: 'page', pageParam: 'page' },
+      }),
+      toArray(),
+    )
+    expect(report.records).toEqual([10, 11, 20, 21, 30, 31])
+    expect(server.requests.map((r) => query(r.url, 'page'))).toEqual(['1', '2', '3', '4'])
+  })
+
+  it('retries a 503 and goes on', async () => {
+    const server = await serve(
+      sequence({ kind: 'respond', status: 503 }, { kind: 'reset' }, json([{ ok: true }])),
+    )
+    const report = await pipe(fromHttp(server.origin, fast), toArray())
+    expect(report.records).toEqual([{ ok: true }])
+    expect(server.requests).toHaveLength(3)
+  })
+
+  it('fails the run naming the page when it cannot be fetched after the retries', async () => {
+    const server = await serve((request) =>
+      query(request.url, 'page') === '1'
+        ? json({ items: [1] })
+        : { kind: 'respond', status: 500, body: 'oops' },
+    )
+    const result = await runToArray(
+      fromHttp(server.origin, {
+        ...fast,
+        retries: 2,
+        recordsPath: 'items',
+        pagination: { by: 'page', pageParam: 'page' },
+      }),
+    )
+    expect(result.records).toEqual([1])
+    expect(result.report.status).toBe('failed')
+    expect(result.error?.message).toBe(
+      `fromHttp ${server.origin}/ page 2: HTTP 500: oops (gave up after 3 attempts)`,
+    )
+    expect(server.requests).toHaveLength(4)
+  })
+
+  it('fails the run when the records path is not an array, or the body is not JSON', async () => {
+    const wrongPath = await serve(() => json({ data: { item: [] } }))
+    const first = await runToArray(fromHttp(wrongPath.origin, { recordsPath: 'data.items' }))
+    expect(first.error?.message).toBe(
+      `fromHttp ${wrongPath.origin}/ page 1: recordsPath data.items is not an array (missing)`,
+    )
+
+    const notJson = await serve(() => ({ kind: 'respond', body: '<html>maintenance</html>' }))
+    const second = await runToArray(fromHttp(notJson.origin))
+    expect(second.error?.message).toBe(
+      `fromHttp ${notJson.origin}/ page 1: the response is not JSON: <html>maintenance</html>`,
+    )
+  })
+
+  it('stops at maxPages and says so in the report', async () => {
+    const server = await serve((request) => json({ items: [Number(query(request.url, 'page'))] }))
+    const report = await pipe(
+      fromHttp(server.origin, {
+        recordsPath: 'items',
+        maxPages: 3,
+        pagination: { by: 'page', pageParam: 'page' },
+      }),
+      toArray(),
+    )
+    expect(report.records).toEqual([1, 2, 3])
+    expect(server.requests).toHaveLength(3)
+    expect(report.failures[0]).toMatchObject({ _tag: 'HttpWarning' })
+    expect(report.failures[0]?.message).toContain('stopped after maxPages (3)')
+  })
+
+  it('stops a next link that points back to a page already read', async () => {
+    const server = await serve(() => json({ items: [1], next: '/same' }))
+    const result = await runToArray(
+      fromHttp(`${server.origin}/same`, {
+        recordsPath: 'items',
+        pagination: { by: 'nextLink', path: 'next' },
+      }),
+    )
+    expect(result.error?.message).toContain('page 2: the next page is')
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('keeps the token and the Authorization header out of errors and the report', async () => {
+    const server = await serve(() => ({
+      kind: 'respond',
+      status: 401,
+      body: '{"error":"bad token"}',
+    }))
+    const result = await runToArray(
+      fromHttp(`${server.origin}/x?access_token=at_5e5e5e5e`, {
+        headers: { Authorization: 'Bearer br_7f7f7f7f' },
+      }),
+    )
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer br_7f7f7f7f')
+    expect(result.error?.message).toBe(
+      `fromHttp ${server.origin}/x?access_token=*** page 1: HTTP 401: {"error":"bad token"} (not retried, attempt 1)`,
+    )
+    const text = `${JSON.stringify(result.report)} ${result.error?.message} ${String(result.error?.cause)}`
+    expect(text).not.toContain('at_5e5e5e5e')
+    expect(text).not.toContain('br_7f7f7f7f')
+  })
+
+  it('stops requesting pages when the subscriber goes away', async () => {
+    const server = await serve((request) => json({ items: [Number(query(request.url, 'page'))] }))
+    const result = await runToArray(
+      pipe(
+        fromHttp(server.origin, {
+          recordsPath: 'items',
+          pagination: { by: 'page', pageParam: 'page' },
+        }),
+        take(2),
+      ),
+    )
+    expect(result.records).toHaveLength(2)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(server.requests.length).toBeLessThanOrEqual(3)
+  })
+})
