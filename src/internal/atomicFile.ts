@@ -311,6 +311,9 @@ export function fileSink<A>(
   let uncommitted = 0
   let blocked = false
   let unlisten: (() => void) | undefined
+  // Sources wait until the file is open: records read meanwhile would only pile up in memory.
+  const opened = {}
+  run.block(opened)
 
   const section = (bytes: number, committed: boolean): void => {
     run.sections['file'] = {
@@ -349,6 +352,7 @@ export function fileSink<A>(
   }
 
   const stopListening = (): void => {
+    run.unblock(opened)
     unlisten?.()
     unlisten = undefined
     if (blocked) {
@@ -360,7 +364,11 @@ export function fileSink<A>(
   return {
     async start() {
       opening = FileOutput.open(settings.path, settings)
-      output = await opening
+      try {
+        output = await opening
+      } finally {
+        run.unblock(opened)
+      }
       section(0, false)
       format = makeFormat(output)
       text = format.start(output.existingBytes)

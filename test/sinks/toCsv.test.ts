@@ -1,0 +1,378 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import Papa from 'papaparse'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { RunReport } from '../../src/core/RunReport.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { map } from '../../src/operators/map.js'
+import { failFast } from '../../src/policies/failFast.js'
+import { toCsv } from '../../src/sinks/toCsv.js'
+
+let directory: string
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'powerflow-toCsv-'))
+})
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true })
+})
+
+const balanced = (report: RunReport): void => {
+  expect(report.written + report.dropped + report.merged + report.failed).toBe(
+    report.read + report.created,
+  )
+}
+
+/** The error a run rejected with; fails the test if it resolved. */
+async function rejection(run: Promise<unknown>): Promise<Error & { report?: RunReport }> {
+  try {
+    await run
+  } catch (error) {
+    return error as Error & { report?: RunReport }
+  }
+  throw new Error('expected the run to reject')
+}
+
+const text = (name: string): Promise<string> => readFile(join(directory, name), 'utf8')
+
+describe('toCsv', () => {
+  it('writes a header from the first record and quotes fields per RFC 4180', async () => {
+    const records = [
+      { id: '1', value: 'plain' },
+      { id: '2', value: 'a,b' },
+      { id: '3', value: 'say "hi"' },
+      { id: '4', value: 'line\nbreak' },
+      { id: '5', value: 'carriage\rreturn' },
+      { id: '6', value: 'crlf\r\nhere' },
+      { id: '7', value: 'ünïcødé 日本 🎉' },
+      { id: '8', value: '' },
+      { id: '9', value: '=SUM(A1)' },
+      { id: '10', value: ' padded ' },
+    ]
+    const path = join(directory, 'out.csv')
+    const report = await pipe(fromGenerator(records), toCsv(path))
+    expect(await text('out.csv')).toBe(
+      'id,value\r\n1,plain\r\n2,"a,b"\r\n3,"say ""hi"""\r\n4,"line\nbreak"\r\n' +
+        '5,"carriage\rreturn"\r\n6,"crlf\r\nhere"\r\n7,ünïcødé 日本 🎉\r\n8,\r\n9,=SUM(A1)\r\n' +
+        '10," padded "\r\n',
+    )
+    expect(Papa.parse(await text('out.csv'), { header: true, skipEmptyLines: true }).data).toEqual(
+      records,
+    )
+    expect(report).toMatchObject({ status: 'completed', read: 10, written: 10, failed: 0 })
+    expect(report['file']).toEqual({
+      path,
+      bytes: Buffer.byteLength(await text('out.csv')),
+      committed: true,
+    })
+    balanced(report)
+  })
+
+  it('writes the given columns in their order, leaving missing values empty', async () => {
+    await pipe(
+      fromGenerator([{ a: 1, b: 2, c: 3 }, { c: 6 }]),
+      toCsv(join(directory, 'out.csv'), { columns: ['c', 'a', 'b'], extraColumns: 'error' }),
+    )
+    expect(await text('out.csv')).toBe('c,a,b\r\n3,1,2\r\n6,,\r\n')
+  })
+
+  it('makes a record with keys outside the columns a SinkError naming it and the keys, and goes on', async () => {
+    const report = await pipe(
+      fromGenerator([{ a: 1 }, { a: 2, b: 'x', c: 'y' }, { a: 3 }]),
+      toCsv(join(directory, 'out.csv'), { lineEnding: '\n' }),
+    )
+    expect(await text('out.csv')).toBe('a\n1\n3\n')
+    expect(report).toMatchObject({ status: 'completed', written: 2, failed: 1 })
+    expect(report.failures[0]).toMatchObject({
+      _tag: 'SinkError',
+      record: { a: 2, b: 'x', c: 'y' },
+      location: { row: 2 },
+      details: { extraKeys: ['b', 'c'] },
+    })
+    expect(report.failures[0]?.message).toMatch(
+      /^toCsv .*out\.csv row 2: keys not in the columns: b, c/,
+    )
+    balanced(report)
+  })
+
+  it('leaves extra keys out with extraColumns ignore', async () => {
+    const report = await pipe(
+      fromGenerator([{ a: 1 }, { b: 'x', a: 2 }]),
+      toCsv(join(directory, 'out.csv'), { lineEnding: '\n', extraColumns: 'ignore' }),
+    )
+    expect(await text('out.csv')).toBe('a\n1\n2\n')
+    expect(report.written).toBe(2)
+  })
+
+  it('adds extra keys as new last columns with extraColumns append, widening the header and earlier rows', async () => {
+    const report = await pipe(
+      fromGenerator([
+        { a: 'multi\nline, "quoted"' },
+        { a: '2', b: 'B' },
+        { a: '3' },
+        { c: 'C\r\n', a: '4' },
+      ]),
+      toCsv(join(directory, 'out.csv'), { extraColumns: 'append', bom: true }),
+    )
+    const written = await text('out.csv')
+    expect(written).toBe(
+      '\uFEFFa,b,c\r\n"multi\nline, ""quoted""",,\r\n2,B,\r\n3,,\r\n4,,"C\r\n"\r\n',
+    )
+    expect(report).toMatchObject({ written: 4, failed: 0 })
+    expect(report['file']).toMatchObject({ bytes: Buffer.byteLength(written) })
+    expect(await readdir(directory)).toEqual(['out.csv'])
+  })
+
+  it('widens gzipped output too', async () => {
+    await pipe(
+      fromGenerator([{ a: '1' }, { a: '2', b: 'B' }]),
+      toCsv(join(directory, 'out.csv.gz'), { extraColumns: 'append', lineEnding: '\n' }),
+    )
+    const raw = await readFile(join(directory, 'out.csv.gz'))
+    expect(gunzipSync(raw).toString('utf8')).toBe('a,b\n1,\n2,B\n')
+  })
+
+  it('starts with a UTF-8 byte order mark when bom is set', async () => {
+    await pipe(fromGenerator([{ a: 'é' }]), toCsv(join(directory, 'out.csv'), { bom: true }))
+    const raw = await readFile(join(directory, 'out.csv'))
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(raw.subarray(3).toString('utf8')).toBe('a\r\né\r\n')
+  })
+
+  it('uses the given delimiter and line ending, quoting fields that contain the delimiter', async () => {
+    await pipe(
+      fromGenerator([{ a: 'x;y', b: 'p,q' }]),
+      toCsv(join(directory, 'semi.csv'), { delimiter: ';', lineEnding: '\n' }),
+    )
+    expect(await text('semi.csv')).toBe('a;b\n"x;y";p,q\n')
+    await pipe(
+      fromGenerator([{ a: 'x\ty', b: 'z' }]),
+      toCsv(join(directory, 'tab.tsv'), { delimiter: '\t', lineEnding: '\r' }),
+    )
+    expect(await text('tab.tsv')).toBe('a\tb\r"x\ty"\tz\r')
+  })
+
+  it('refuses a delimiter that would make the output ambiguous', () => {
+    expect(() => toCsv(join(directory, 'x.csv'), { delimiter: '"' })).toThrow(/delimiter/)
+    expect(() => toCsv(join(directory, 'x.csv'), { delimiter: '' })).toThrow(/delimiter/)
+  })
+
+  it('writes nested values as JSON, null and undefined as empty, Dates as ISO 8601', async () => {
+    await pipe(
+      fromGenerator([
+        {
+          nested: { x: 1, y: [1, 'two'] },
+          list: [1, 2],
+          none: null,
+          missing: undefined,
+          when: new Date(Date.UTC(2024, 0, 31, 12, 30)),
+          n: -1.5,
+          yes: true,
+          big: 12n,
+        },
+      ]),
+      toCsv(join(directory, 'out.csv'), { lineEnding: '\n' }),
+    )
+    expect(await text('out.csv')).toBe(
+      'nested,list,none,missing,when,n,yes,big\n' +
+        '"{""x"":1,""y"":[1,""two""]}","[1,2]",,,2024-01-31T12:30:00.000Z,-1.5,true,12\n',
+    )
+  })
+
+  it('prefixes cells a spreadsheet would run as formulas with a quote when formulaEscape is set', async () => {
+    await pipe(
+      fromGenerator([
+        { v: '=1+1' },
+        { v: '+1' },
+        { v: '-1' },
+        { v: '@SUM(A1)' },
+        { v: '\tx' },
+        { v: '\rx' },
+        { v: 'safe=1' },
+        { v: -5 },
+      ]),
+      toCsv(join(directory, 'out.csv'), { formulaEscape: true, lineEnding: '\n' }),
+    )
+    expect(await text('out.csv')).toBe(
+      "v\n'=1+1\n'+1\n'-1\n'@SUM(A1)\n'\tx\n\"'\rx\"\nsafe=1\n-5\n",
+    )
+  })
+
+  it('writes a row of one empty cell as "" so readers do not skip it as an empty line', async () => {
+    await pipe(
+      fromGenerator([{ a: '' }, { a: 'x' }]),
+      toCsv(join(directory, 'out.csv'), { lineEnding: '\n' }),
+    )
+    expect(await text('out.csv')).toBe('a\n""\nx\n')
+  })
+
+  it('writes array records as rows, with no header unless columns are given', async () => {
+    await pipe(
+      fromGenerator([
+        ['a', 'b,c'],
+        ['d', 'e'],
+      ]),
+      toCsv(join(directory, 'arrays.csv'), { lineEnding: '\n' }),
+    )
+    expect(await text('arrays.csv')).toBe('a,"b,c"\nd,e\n')
+  })
+
+  it('makes a record that is not an object a SinkError and goes on', async () => {
+    const report = await pipe(
+      fromGenerator<object>([{ a: 1 }, null as unknown as object, { a: 2 }]),
+      toCsv(join(directory, 'out.csv'), { lineEnding: '\n' }),
+    )
+    expect(await text('out.csv')).toBe('a\n1\n2\n')
+    expect(report.failures[0]).toMatchObject({ _tag: 'SinkError', location: { row: 2 } })
+    balanced(report)
+  })
+
+  it('writes the header only for no records with columns, and an empty file without', async () => {
+    await pipe(
+      fromGenerator<{ a: string }>([]),
+      toCsv(join(directory, 'cols.csv'), { columns: ['a', 'b'] }),
+    )
+    expect(await text('cols.csv')).toBe('a,b\r\n')
+    const report = await pipe(
+      fromGenerator<{ a: string }>([]),
+      toCsv(join(directory, 'none.csv'), { bom: true }),
+    )
+    expect(await text('none.csv')).toBe('')
+    expect(report).toMatchObject({
+      status: 'completed',
+      written: 0,
+      file: { bytes: 0, committed: true },
+    })
+  })
+
+  it('gzips output whose path ends in .gz', async () => {
+    await pipe(fromGenerator([{ a: 1 }]), toCsv(join(directory, 'out.csv.gz')))
+    expect(gunzipSync(await readFile(join(directory, 'out.csv.gz'))).toString('utf8')).toBe(
+      'a\r\n1\r\n',
+    )
+  })
+
+  it('appends to the target with append, writing the header only into an empty file', async () => {
+    const path = join(directory, 'log.csv')
+    await pipe(fromGenerator([{ a: 1, b: 2 }]), toCsv(path, { append: true, lineEnding: '\n' }))
+    const report = await pipe(
+      fromGenerator([{ a: 3, b: 4 }]),
+      toCsv(path, { append: true, lineEnding: '\n' }),
+    )
+    expect(await text('log.csv')).toBe('a,b\n1,2\n3,4\n')
+    expect(report).toMatchObject({ written: 1, file: { bytes: 4, committed: true } })
+    expect(await readdir(directory)).toEqual(['log.csv'])
+    expect(() => toCsv(path, { append: true, extraColumns: 'append' })).toThrow(/append/)
+  })
+
+  it('replaces an existing target only when the run completes', async () => {
+    await writeFile(join(directory, 'out.csv'), 'old\r\n')
+    await pipe(fromGenerator([{ a: 'new' }]), toCsv(join(directory, 'out.csv')))
+    expect(await text('out.csv')).toBe('a\r\nnew\r\n')
+    expect(await readdir(directory)).toEqual(['out.csv'])
+  })
+
+  it('leaves an existing target untouched and removes its temporary file when the run is aborted', async () => {
+    const path = join(directory, 'out.csv')
+    await writeFile(path, 'old\r\n')
+    const controller = new AbortController()
+    let duringRun: string[] = []
+    const run = pipe(
+      fromGenerator(async function* () {
+        for (let n = 0; n < 10; n++) yield { n }
+        // Let the sink write what it has to its temporary file, then abort mid-run.
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        duringRun = await readdir(directory)
+        controller.abort()
+        await new Promise((resolve) => setTimeout(resolve, 1_000))
+        yield { n: 10 }
+      }),
+      toCsv(path, { signal: controller.signal, highWaterMark: 4 }),
+    )
+    const error = await rejection(run)
+    expect(error.name).toBe('AbortError')
+    expect(duringRun).toHaveLength(2)
+    expect(duringRun.find((name) => name !== 'out.csv')).toMatch(/^\.out\.csv\..*\.tmp$/)
+    expect(await text('out.csv')).toBe('old\r\n')
+    expect(await readdir(directory)).toEqual(['out.csv'])
+    expect(error.report).toMatchObject({
+      status: 'aborted',
+      read: 10,
+      written: 0,
+      dropped: 10,
+      droppedByReason: { aborted: 10 },
+      file: { committed: false },
+    })
+    balanced(error.report as RunReport)
+  })
+
+  it('leaves the target untouched when a fail-fast run stops', async () => {
+    const path = join(directory, 'out.csv')
+    await writeFile(path, 'old\r\n')
+    const error = await rejection(
+      pipe(
+        fromGenerator(function* () {
+          for (let n = 0; n < 5_000; n++) yield n
+        }),
+        map((n: number) => {
+          if (n === 4_000) throw new Error('bad record')
+          return { n }
+        }),
+        failFast(),
+        toCsv(path, { highWaterMark: 100 }),
+      ),
+    )
+    expect(error.name).toBe('RunError')
+    expect(await text('out.csv')).toBe('old\r\n')
+    expect(await readdir(directory)).toEqual(['out.csv'])
+    expect(error.report).toMatchObject({ status: 'failed', written: 0, failed: 1 })
+    expect(error.report?.droppedByReason['aborted']).toBeGreaterThan(3_000)
+    balanced(error.report as RunReport)
+  })
+
+  it('fails the run at once, naming the path, when the directory does not exist', async () => {
+    const path = join(directory, 'missing', 'out.csv')
+    const error = await rejection(pipe(fromGenerator([{ a: 1 }]), toCsv(path)))
+    expect(error.message).toBe(
+      `toCsv ${path}: cannot write ${path}: the directory ${join(directory, 'missing')} does not exist`,
+    )
+    expect(error.report).toMatchObject({ status: 'failed', written: 0 })
+  })
+
+  it('fails the run at once when the target is a directory', async () => {
+    await mkdir(join(directory, 'taken'))
+    const error = await rejection(pipe(fromGenerator([{ a: 1 }]), toCsv(join(directory, 'taken'))))
+    expect(error.message).toMatch(/cannot write .*taken: it is a directory/)
+  })
+
+  it('keeps records in flight within the high-water mark while writing many', async () => {
+    const count = 20_000
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let n = 0; n < count; n++) yield { n, name: `name ${n}`, note: 'x'.repeat(n % 50) }
+      }),
+      toCsv(join(directory, 'many.csv'), { highWaterMark: 100 }),
+    )
+    expect(report.written).toBe(count)
+    expect(report.maxInFlight).toBeLessThanOrEqual(100 + 50)
+    const lines = (await text('many.csv')).split('\r\n')
+    expect(lines).toHaveLength(count + 2)
+    expect(lines[count]).toBe(`${count - 1},name ${count - 1},${'x'.repeat((count - 1) % 50)}`)
+  })
+
+  it('makes the source wait while the file stream drains', async () => {
+    // With a budget too large to matter, only the stream's backpressure bounds read-ahead:
+    // about 512 KiB queued plus one 64 KiB chunk, here well under 2,000 records of 1 KiB.
+    const count = 10_000
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let n = 0; n < count; n++) yield { n, pad: 'p'.repeat(1_024) }
+      }),
+      toCsv(join(directory, 'big.csv'), { highWaterMark: 1_000_000, fsync: false }),
+    )
+    expect(report.written).toBe(count)
+    expect(report.maxInFlight).toBeLessThan(2_000)
+  })
+})
