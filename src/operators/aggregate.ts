@@ -178,18 +178,11 @@ export type AggregateRow<A, G, M, N = {}> = Renamed<GroupRow<A, G> & MeasureRow<
  * @category operators
  * @since 0.1.0
  */
-export function reducer<
-  const Name extends string,
-  Acc,
-  Result extends ((acc: Acc) => unknown) | undefined = undefined,
-  R = any,
->(definition: {
-  readonly name: Name
-  readonly initial: () => Acc
-  readonly reduce: (acc: Acc, value: unknown, record: R) => Acc
-  readonly result?: Result
-}): Reducer<Name, Acc, Result extends (acc: Acc) => infer Out ? Out : Acc, R> {
-  return definition as Reducer<Name, Acc, Result extends (acc: Acc) => infer Out ? Out : Acc, R>
+export function reducer<const Name extends string, Acc, Out = Acc, R = any>(
+  definition: Reducer<Name, Acc, Out, R>,
+): Reducer<Name, Acc, NoInfer<Out>, R> {
+  // NoInfer: without `result`, Out must default to Acc, not be inferred from where it is used.
+  return definition
 }
 
 interface MeasureDefinition {
