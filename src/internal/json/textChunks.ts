@@ -1,0 +1,145 @@
+/**
+ * Opens a text input — a file path, a Node Readable, or in-memory `{ text }` — as a pull-based
+ * sequence of decoded string chunks: a chunk is read only when asked for, so a run without budget
+ * leaves the file paused. The input is closed on the end, on an error and on `close()`, and a
+ * pending read wakes when the signal aborts.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { open } from 'node:fs/promises'
+import { addAbortSignal, pipeline, type Readable } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
+import { createGunzip } from 'node:zlib'
+import { describeError } from '../../core/Failure.js'
+
+/** What a text source reads. @internal */
+export type TextInput = string | Readable | { readonly text: string }
+
+/** @internal */
+export interface TextChunkOptions {
+  readonly encoding: BufferEncoding
+  /** Decompress with gunzip. */
+  readonly gzip: boolean
+  /** The stage name, for error messages. */
+  readonly stage: string
+  readonly signal: AbortSignal
+}
+
+/** @internal */
+export interface TextChunks {
+  /** The next chunk of text, or `undefined` at the end. */
+  next(): Promise<string | undefined>
+  /** Releases the input; waits until a file is closed. Safe to call more than once. */
+  close(): Promise<void>
+}
+
+/** The size of a file read and of a `{ text }` slice. */
+const CHUNK = 64 * 1024
+
+/** @internal */
+export async function openTextChunks(
+  input: TextInput,
+  options: TextChunkOptions,
+): Promise<TextChunks> {
+  if (typeof input === 'object' && 'text' in input && !isReadable(input))
+    return textChunks(input.text)
+  if (typeof input === 'string') {
+    let handle
+    try {
+      handle = await open(input, 'r')
+    } catch (error) {
+      throw new Error(`${options.stage}: cannot open ${input}: ${describeError(error)}`, {
+        cause: error,
+      })
+    }
+    const file = handle.createReadStream({ highWaterMark: CHUNK })
+    return streamChunks(file, options, `cannot read ${input}`)
+  }
+  if (input.readableEnded || input.destroyed)
+    throw new Error(
+      `${options.stage}: the stream was already read or destroyed; a Readable can be read once — pass a file path or a function per run`,
+    )
+  return streamChunks(input, options, 'cannot read the stream')
+}
+
+function isReadable(input: object): input is Readable {
+  return (
+    typeof (input as Readable).pipe === 'function' && typeof (input as Readable).on === 'function'
+  )
+}
+
+function textChunks(text: string): TextChunks {
+  let index = 0
+  return {
+    next: async () => {
+      if (index >= text.length) return undefined
+      let end = Math.min(text.length, index + CHUNK)
+      // Never split a surrogate pair: byte offsets are worked out per chunk.
+      const last = text.charCodeAt(end - 1)
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++
+      const chunk = text.slice(index, end)
+      index = end
+      return chunk
+    },
+    close: async () => {
+      index = text.length
+    },
+  }
+}
+
+function streamChunks(source: Readable, options: TextChunkOptions, what: string): TextChunks {
+  const stream: Readable = options.gzip ? pipeline(source, createGunzip(), () => undefined) : source
+  addAbortSignal(options.signal, stream)
+  const decoder = new StringDecoder(options.encoding)
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<unknown>
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => {
+      const streams = stream === source ? [source] : [stream, source]
+      let pending = streams.length
+      const done = (): void => {
+        pending -= 1
+        if (pending === 0) resolve()
+      }
+      for (const each of streams) {
+        if (each.closed) done()
+        else {
+          each.once('close', done)
+          each.destroy()
+        }
+      }
+    })
+    return closed
+  }
+  return {
+    async next() {
+      for (;;) {
+        let step: IteratorResult<unknown>
+        try {
+          step = await iterator.next()
+        } catch (error) {
+          await close()
+          throw new Error(`${options.stage}: ${what}: ${describeError(error)}`, { cause: error })
+        }
+        if (step.done === true) {
+          await close()
+          const tail = decoder.end()
+          return tail === '' ? undefined : tail
+        }
+        const value = step.value
+        let text: string
+        if (typeof value === 'string') text = value
+        else if (value instanceof Uint8Array) text = decoder.write(value)
+        else {
+          await close()
+          throw new Error(
+            `${options.stage}: the stream gave ${typeof value} values; fromJson reads text or bytes`,
+          )
+        }
+        if (text !== '') return text
+      }
+    },
+    close,
+  }
+}

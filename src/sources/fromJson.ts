@@ -1,0 +1,114 @@
+import { basename } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { Flow } from '../core/Flow.js'
+import { pullSource } from '../internal/pullSource.js'
+import { openJsonReader } from '../internal/json/jsonReader.js'
+
+/**
+ * What {@link fromJson} reads: a file path, a Node `Readable` (read once, then destroyed), or
+ * in-memory text as `{ text }`.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type JsonInput = string | Readable | { readonly text: string }
+
+/**
+ * Options of {@link fromJson}.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface FromJsonOptions {
+  /**
+   * The shape of the input (default `auto`): `array` streams the elements of a top-level array,
+   * `object` reads a single top-level object as one record, `ndjson` reads one JSON value per line
+   * (NDJSON / JSON Lines). `auto` picks `ndjson` for paths ending in `.ndjson` or `.jsonl` (also
+   * with `.gz`), and otherwise an array or an object by the first character of the input.
+   */
+  readonly format?: 'auto' | 'array' | 'object' | 'ndjson'
+  /** The text encoding of the input (default `utf8`; a UTF-8 BOM is skipped). */
+  readonly encoding?: BufferEncoding
+  /** Gunzips the input (default: when the path ends in `.gz`). */
+  readonly gzip?: boolean
+  /**
+   * Streams the array found at this property path inside the top-level object instead, such as
+   * `'data.items'` for `{ "data": { "items": [ … ] } }` (an array of names for names containing
+   * dots). The first match is used and the rest of the document is not read.
+   */
+  readonly path?: string | readonly string[]
+  /**
+   * The largest array element or NDJSON line, in characters (default 64 MiB), so that a broken
+   * file cannot exhaust memory. A longer NDJSON line is a ParseError and reading resumes at the
+   * next line; a longer array element fails the run.
+   */
+  readonly maxRecordBytes?: number
+  /** The stage name in the report (default `fromJson <file name>`, `fromJson stream` or `fromJson text`). */
+  readonly name?: string
+}
+
+const NDJSON_PATH = /\.(?:ndjson|jsonl)(?:\.gz)?$/i
+const DEFAULT_MAX_RECORD = 64 * 1024 * 1024
+
+/**
+ * A source of records from JSON: the elements of a top-level array streamed one by one (a file
+ * of any size runs in bounded memory), a single top-level object as one record, or NDJSON /
+ * JSON Lines. The input is read only while the run has budget.
+ *
+ * Records are `unknown`: check and type them with `validate(codec)` rather than a cast.
+ *
+ * Errors: a malformed NDJSON line becomes a `Left` ParseError with the file, line number, byte
+ * offset and raw line, and the following lines are still read; blank lines are skipped. A
+ * malformed array or object fails the run with the byte offset and line of the first error (the
+ * records before it have been emitted); so does a truncated array, an empty input, and a
+ * top-level value that is neither an array nor an object. A missing or unreadable file fails the
+ * run at once, naming the path. Completion and unsubscribe close the file (or destroy the stream).
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs'
+ * import { tmpdir } from 'node:os'
+ * import { join } from 'node:path'
+ * import * as t from 'io-ts'
+ * import { pipe, fromJson, validate, toArray } from 'powerflow'
+ *
+ * const file = join(tmpdir(), 'deals.ndjson')
+ * writeFileSync(file, '{"id":1,"amount":120}\nnot json\n{"id":2,"amount":80}\n')
+ * const Deal = t.type({ id: t.number, amount: t.number })
+ * const report = await pipe(fromJson(file), validate(Deal), toArray())
+ * console.assert(report.records.length === 2 && report.records[0]?.amount === 120)
+ * console.assert(report.failed === 1 && report.failures[0]?.location?.line === 2)
+ * ```
+ *
+ * @param input - a file path, a Node `Readable`, or `{ text }`
+ * @param options - format, encoding, gzip, path to a nested array, stage name
+ * @returns a Flow of the JSON values, as `unknown`
+ * @see validate
+ * @category sources
+ * @since 0.1.0
+ */
+export function fromJson(input: JsonInput, options: FromJsonOptions = {}): Flow<unknown> {
+  const file = typeof input === 'string' ? input : undefined
+  const label = typeof input === 'string' ? basename(input) : 'text' in input ? 'text' : 'stream'
+  const stage = options.name ?? `fromJson ${label}`
+  const requested = options.format ?? 'auto'
+  const format =
+    requested === 'auto' && file !== undefined && NDJSON_PATH.test(file) ? 'ndjson' : requested
+  const path =
+    options.path === undefined
+      ? []
+      : typeof options.path === 'string'
+        ? options.path.split('.').filter((name) => name !== '')
+        : options.path
+  if (path.length > 0 && (format === 'ndjson' || format === 'object'))
+    throw new TypeError(`${stage}: the path option needs format 'auto' or 'array', not '${format}'`)
+  const settings = {
+    stage,
+    format,
+    encoding: options.encoding ?? 'utf8',
+    gzip: options.gzip ?? (file !== undefined && /\.gz$/i.test(file)),
+    path,
+    maxRecordChars: Math.max(1, options.maxRecordBytes ?? DEFAULT_MAX_RECORD),
+  } as const
+  return pullSource<unknown>(stage, (signal) => openJsonReader(input, settings, signal))
+}
