@@ -44,15 +44,13 @@ export interface OperatorLawsOptions<A, B> {
  * @example
  * ```ts
  * import fc from 'fast-check'
- * import { it } from 'vitest'
  * import { map } from 'powerflow'
  * import { expectOperatorLaws } from 'powerflow/testing'
  *
- * it('doubles', async () => {
- *   await expectOperatorLaws(map((n: number) => n * 2), {
- *     input: fc.integer(),
- *     model: (records) => records.map((n) => n * 2),
- *   })
+ * // usually inside a vitest test: it('doubles', async () => { await expectOperatorLaws(…) })
+ * await expectOperatorLaws(map((n: number) => n * 2), {
+ *   input: fc.integer(),
+ *   model: (records) => records.map((n) => n * 2),
  * })
  * ```
  *
