@@ -107,24 +107,33 @@ function keepFirst<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A,
 
 function keepLast<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A, A> {
   return stageOperator<A, A>(name, (stage) => {
-    // Insertion order is the order of the kept records: a replaced key is deleted and set anew.
-    let kept = new Map<KeyValue, A>()
+    // Insertion order is the order of the kept records: a replaced entry is deleted and set anew,
+    // under the key it was first stored with (detached; the new record's key may be a slice).
+    let kept = new Map<KeyValue, { readonly key: KeyValue; record: A }>()
+    let distinctKeys = 0
     const report = (): void => {
-      stage.stats.details = { distinctKeys: kept.size }
+      stage.stats.details = { distinctKeys }
     }
     return {
       next(record) {
         const key = keyOf(record)
         stage.run.hold(1)
-        if (kept.delete(key)) {
-          stage.stats.dropped += 1
-          stage.run.settle('dropped', 1, 'duplicate', true)
-          kept.set(key, record)
-        } else kept.set(detachValue(key), record)
+        const entry = kept.get(key)
+        if (entry === undefined) {
+          const stored = detachValue(key)
+          kept.set(stored, { key: stored, record })
+          distinctKeys += 1
+          return
+        }
+        stage.stats.dropped += 1
+        stage.run.settle('dropped', 1, 'duplicate', true)
+        kept.delete(key)
+        entry.record = record
+        kept.set(entry.key, entry)
       },
       complete() {
         report()
-        const records = [...kept.values()]
+        const records = [...kept.values()].map((entry) => entry.record)
         kept = new Map()
         stage.run.release(records.length)
         for (const record of records) stage.emit(record)

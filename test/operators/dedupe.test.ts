@@ -1,0 +1,296 @@
+import fc from 'fast-check'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { pipe } from 'fp-ts/lib/function.js'
+import { left } from 'fp-ts/lib/Either.js'
+import { dedupe } from '../../src/operators/dedupe.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { toArray } from '../../src/sinks/toArray.js'
+import { failure } from '../../src/core/Failure.js'
+import type { Flow } from '../../src/core/Flow.js'
+import { expectOperatorLaws } from '../../src/testing/expectOperatorLaws.js'
+import { runToArray } from '../../src/testing/runToArray.js'
+import { leftValues, rightValues, testScheduler } from '../../src/testing/testScheduler.js'
+
+type Row = { k: string; n: number; v: number }
+const rows: fc.Arbitrary<Row> = fc.record({
+  k: fc.constantFrom('a', 'b', 'c'),
+  n: fc.integer({ min: 0, max: 2 }),
+  v: fc.integer(),
+})
+
+/** The obvious Array implementations: the first, or the last, record of each key, in input order. */
+function keepFirst<T>(records: readonly T[], key: (record: T) => string): T[] {
+  const seen = new Set<string>()
+  return records.filter((record) => !seen.has(key(record)) && seen.add(key(record)) !== undefined)
+}
+function keepLast<T>(records: readonly T[], key: (record: T) => string): T[] {
+  return records.filter((record, index) =>
+    records.slice(index + 1).every((later) => key(later) !== key(record)),
+  )
+}
+
+const contacts = [
+  { email: 'ada@example.com', name: 'Ada' },
+  { email: 'grace@example.com', name: 'Grace' },
+  { email: 'ada@example.com', name: 'Ada Lovelace' },
+  { email: 'alan@example.com', name: 'Alan' },
+  { email: 'grace@example.com', name: 'Grace Hopper' },
+]
+
+describe('dedupe', () => {
+  it('keeps the operator laws against the first-of-each-key Array model', async () => {
+    await expectOperatorLaws(() => dedupe<Row>({ keys: 'k' }), {
+      input: rows,
+      model: (records) => keepFirst(records, (r) => r.k),
+    })
+  })
+
+  it('keeps the operator laws against the last-of-each-key Array model, with composite keys', async () => {
+    await expectOperatorLaws(() => dedupe<Row>({ keys: ['k', 'n'], keep: 'last' }), {
+      input: rows,
+      model: (records) => keepLast(records, (r) => `${r.k}/${r.n}`),
+    })
+  })
+
+  it('keeps the operator laws with a key function', async () => {
+    await expectOperatorLaws(() => dedupe<Row>({ key: (r) => Math.abs(r.v) % 4, keep: 'last' }), {
+      input: rows,
+      model: (records) => keepLast(records, (r) => String(Math.abs(r.v) % 4)),
+    })
+  })
+
+  it('keeps the first record of each key and drops the others as duplicates', async () => {
+    const report = await pipe(fromGenerator(contacts), dedupe({ keys: 'email' }), toArray())
+    expect(report.records.map((c) => c.name)).toEqual(['Ada', 'Grace', 'Alan'])
+    expect(report.droppedByReason).toEqual({ duplicate: 2 })
+    const stage = report.stages.find((s) => s.name === 'dedupe')
+    expect(stage).toMatchObject({ in: 5, out: 3, dropped: 2, created: 0, merged: 0, failed: 0 })
+    expect(stage?.details).toEqual({ distinctKeys: 3 })
+  })
+
+  it('keeps the last record of each key, in the input order of the kept records', async () => {
+    const report = await pipe(
+      fromGenerator(contacts),
+      dedupe({ keys: ['email'], keep: 'last', name: 'Latest contact' }),
+      toArray(),
+    )
+    expect(report.records.map((c) => c.name)).toEqual(['Ada Lovelace', 'Alan', 'Grace Hopper'])
+    expect(report).toMatchObject({
+      read: 5,
+      written: 3,
+      dropped: 2,
+      droppedByReason: { duplicate: 2 },
+    })
+    const stage = report.stages.find((s) => s.name === 'Latest contact')
+    expect(stage).toMatchObject({ in: 5, out: 3, dropped: 2 })
+    expect(stage?.details).toEqual({ distinctKeys: 3 })
+  })
+
+  it('accepts one field as key, and a key function', async () => {
+    const byField = await pipe(fromGenerator(contacts), dedupe({ key: 'email' }), toArray())
+    expect(byField.records.map((c) => c.name)).toEqual(['Ada', 'Grace', 'Alan'])
+    const byNameLength = await pipe(
+      fromGenerator(contacts),
+      dedupe({ key: (c) => c.name.length, keep: 'last' }),
+      toArray(),
+    )
+    // lengths 3, 5, 12, 4, 12: 'Ada Lovelace' is replaced by 'Grace Hopper'
+    expect(byNameLength.records.map((c) => c.name)).toEqual([
+      'Ada',
+      'Grace',
+      'Alan',
+      'Grace Hopper',
+    ])
+  })
+
+  it('compares composite keys as tuples, so separators in values cannot collide', async () => {
+    const report = await pipe(
+      fromGenerator([
+        { a: 'x,y', b: 'z' },
+        { a: 'x', b: 'y,z' },
+        { a: 'x","y', b: 'z' },
+        { a: 'x', b: 'y","z' },
+        { a: 'x,y', b: 'z' },
+      ]),
+      dedupe({ keys: ['a', 'b'] }),
+      toArray(),
+    )
+    expect(report.records).toHaveLength(4)
+    expect(report.droppedByReason).toEqual({ duplicate: 1 })
+  })
+
+  it('compares primitive values as they are: "1" and 1 are two keys, missing fields one', async () => {
+    const report = await pipe(
+      fromGenerator<{ id?: string | number }>([{ id: '1' }, { id: 1 }, {}, { id: '1' }, {}]),
+      dedupe({ keys: 'id' }),
+      toArray(),
+    )
+    expect(report.records).toEqual([{ id: '1' }, { id: 1 }, {}])
+  })
+
+  it('makes a record whose key function throws a TransformError and goes on', async () => {
+    const result = await runToArray(
+      pipe(
+        fromGenerator(contacts),
+        dedupe({
+          key: (c) => {
+            if (c.name === 'Alan') throw new Error('no Alans')
+            return c.email
+          },
+          keep: 'last',
+        }),
+      ),
+    )
+    expect(result.records.map((c) => c.name)).toEqual(['Ada Lovelace', 'Grace Hopper'])
+    expect(result.failures.map((f) => [f._tag, f.message])).toEqual([
+      ['TransformError', 'dedupe: no Alans'],
+    ])
+    expect(result.report).toMatchObject({ read: 5, written: 2, dropped: 2, failed: 1 })
+  })
+
+  it('refuses options without a key when it is built', () => {
+    expect(() => dedupe({ keys: [] })).toThrow('dedupe: give the key as keys (field names) or key')
+  })
+
+  it.each(['first', 'last'] as const)(
+    'completes over 50,000 records with a high-water mark of 100 (keep %s)',
+    async (keep) => {
+      const report = await pipe(
+        fromGenerator(function* () {
+          for (let i = 0; i < 50_000; i++) yield { id: `c${i % 1_000}`, i }
+        }),
+        dedupe({ keys: 'id', keep }),
+        toArray({ highWaterMark: 100 }),
+      )
+      expect(report.status).toBe('completed')
+      expect(report.records).toHaveLength(1_000)
+      expect(report.records[0]).toEqual(
+        keep === 'first' ? { id: 'c0', i: 0 } : { id: 'c0', i: 49_000 },
+      )
+      expect(report).toMatchObject({ read: 50_000, written: 1_000, dropped: 49_000 })
+    },
+  )
+
+  it('keeps the records of keep last in custody, so they do not hold the budget', async () => {
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let i = 0; i < 5_000; i++) yield { id: i }
+      }),
+      dedupe({ keys: 'id', keep: 'last' }),
+      toArray({ highWaterMark: 50 }),
+    )
+    expect(report.records).toHaveLength(5_000)
+    // Custody counts toward in-flight but not the budget: all 5,000 distinct records were held.
+    expect(report.maxInFlight).toBe(5_000)
+  })
+
+  it('drops the held records as aborted when the run stops before the input ends', async () => {
+    const controller = new AbortController()
+    const result = await runToArray(
+      pipe(
+        fromGenerator(async function* () {
+          for (let i = 0; i < 10; i++) yield { id: i % 4 }
+          controller.abort()
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          yield { id: 99 }
+        }),
+        dedupe({ keys: 'id', keep: 'last' }),
+      ),
+      { signal: controller.signal },
+    )
+    expect(result.report.status).toBe('aborted')
+    expect(result.records).toEqual([])
+    // Six replaced duplicates settled as such; the four kept ones were still in custody.
+    expect(result.report.droppedByReason).toEqual({ duplicate: 6, aborted: 4 })
+    expect(result.report.read).toBe(10)
+  })
+
+  it('keeps the record type', () => {
+    const flow = pipe(fromGenerator(contacts), dedupe({ keys: ['email', 'name'] }))
+    expectTypeOf(flow).toEqualTypeOf<Flow<{ email: string; name: string }>>()
+    // @ts-expect-error: `phone` is not a field of the records
+    pipe(fromGenerator(contacts), dedupe({ keys: 'phone' }))
+    // @ts-expect-error: keys and key exclude each other
+    pipe(fromGenerator(contacts), dedupe({ keys: 'email', key: 'name' }))
+  })
+})
+
+describe('dedupe (marbles)', () => {
+  const a1 = { k: 'a', v: 1 }
+  const a2 = { k: 'a', v: 2 }
+  const b1 = { k: 'b', v: 1 }
+  const broken = failure('ParseError', { stage: 'fromCsv', reason: 'bad quote' })
+  const values = { ...rightValues({ a: a1, A: a2, b: b1 }), ...leftValues({ x: broken }) }
+
+  it('emits nothing but completion for an empty input', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(dedupe<typeof a1>({ keys: 'k' })(cold('--|'))).toBe('--|')
+      expectObservable(dedupe<typeof a1>({ keys: 'k', keep: 'last' })(cold('--|'))).toBe('--|')
+    })
+  })
+
+  it('emits the first record of each key as soon as it is seen', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const input = cold('a-x-A-b-|', values)
+      expectObservable(dedupe<typeof a1>({ keys: 'k' })(input)).toBe('a-x---b-|', {
+        ...rightValues({ a: a1, b: b1 }),
+        x: left(broken),
+      })
+    })
+  })
+
+  it('with keep last, passes failures at once and emits the kept records when the input completes', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const input = cold('a-b-x-A-|', values)
+      expectObservable(dedupe<typeof a1>({ keys: 'k', keep: 'last' })(input)).toBe(
+        '----x---(bA|)',
+        {
+          ...rightValues({ A: a2, b: b1 }),
+          x: left(broken),
+        },
+      )
+    })
+  })
+
+  it('emits nothing kept of a never-ending input, and propagates unsubscription', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const input = cold('a-b-A-', values)
+      expectObservable(dedupe<typeof a1>({ keys: 'k', keep: 'last' })(input), '^-------!').toBe('')
+      expectSubscriptions(input.subscriptions).toBe('^-------!')
+    })
+  })
+
+  it('propagates an error', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const input = cold('a-#', values, new Error('disk gone'))
+      expectObservable(dedupe<typeof a1>({ keys: 'k', keep: 'last' })(input)).toBe(
+        '--#',
+        undefined,
+        new Error('disk gone'),
+      )
+      expectObservable(dedupe<typeof a1>({ keys: 'k' })(input)).toBe(
+        'a-#',
+        rightValues({ a: a1 }),
+        new Error('disk gone'),
+      )
+    })
+  })
+
+  it('turns a throwing key function into a TransformError at that record', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const input = cold('a-b-|', values)
+      const op = dedupe<typeof a1>({
+        key: (row) => {
+          if (row.k === 'b') throw new Error('no b')
+          return row.k
+        },
+      })
+      expectObservable(op(input)).toBe('a-x-|', {
+        ...rightValues({ a: a1 }),
+        x: left(
+          expect.objectContaining({ _tag: 'TransformError', message: 'dedupe: no b', record: b1 }),
+        ),
+      })
+    })
+  })
+})
