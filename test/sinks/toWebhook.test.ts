@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
@@ -512,5 +518,82 @@ describe('toWebhook', () => {
     expect(() => toWebhook('ftp://user:pw1234@example.com/x?token=abcd1234')).toThrow(
       'toWebhook: ftp://***@example.com/x?token=*** is not an http: or https: URL',
     )
+  })
+  it('turns a record that cannot be sent as JSON into a SinkError and sends the others', async () => {
+    const server = await serve()
+    const { report } = await settle(
+      pipe(fromGenerator<unknown>([{ id: 1 }, { id: 2n }, { id: 3 }]), toWebhook(server.origin)),
+    )
+    expect(report).toMatchObject({ written: 2, failed: 1 })
+    expect(report.failures[0]).toMatchObject({ _tag: 'SinkError', record: { id: 2n } })
+    expect(server.requests.map((r) => r.body)).toEqual(['{"id":1}', '{"id":3}'])
+  })
+
+  it('says so and does not retry when a redirect comes back', async () => {
+    const server = await serve(() => status(301, '', { location: '/moved?token=tok_abcdef1' }))
+    const url = `${server.origin}/old?token=tok_abcdef1`
+    const { report } = await settle(pipe(fromGenerator(records(1)), toWebhook(url, fast)))
+    expect(server.requests).toHaveLength(1)
+    expect(report.failures[0]?.message).toContain(
+      'HTTP 301: redirect to /moved?token=***, not followed (not retried, attempt 1)',
+    )
+  })
+
+  it('verifies TLS certificates: a private CA must be given with `ca`', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'powerflow-tls-'))
+    try {
+      // A throwaway self-signed certificate for 127.0.0.1 (openssl is part of the test toolchain).
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      )
+      const cert = await readFile(join(dir, 'cert.pem'))
+      const key = await readFile(join(dir, 'key.pem'))
+      let received = 0
+      const server = createHttpsServer({ cert, key }, (request, response) => {
+        request.resume()
+        request.on('end', () => {
+          received += 1
+          response.end('ok')
+        })
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      try {
+        const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
+        const untrusted = await settle(pipe(fromGenerator(records(1)), toWebhook(url, fast)))
+        expect(untrusted.report.failed).toBe(1)
+        expect(untrusted.report.failures[0]?.details).toMatchObject({ attempts: 1 })
+        expect(untrusted.report.failures[0]?.message).toMatch(/network error [A-Z_]*CERT/)
+        expect(received).toBe(0)
+
+        const trusted = await pipe(fromGenerator(records(2)), toWebhook(url, { ...fast, ca: cert }))
+        expect(trusted.written).toBe(2)
+        expect(received).toBe(2)
+      } finally {
+        server.closeAllConnections()
+        await new Promise((resolve) => server.close(resolve))
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

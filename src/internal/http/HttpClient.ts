@@ -58,6 +58,23 @@ export class HttpStatusError extends Error {
   }
 }
 
+/**
+ * The request got no response: connection refused or reset, DNS, TLS. Keeps the underlying
+ * error's `code` (`ECONNRESET`, `UND_ERR_SOCKET`, `CERT_HAS_EXPIRED`, …) and the error as `cause`.
+ *
+ * @internal
+ */
+export class HttpNetworkError extends Error {
+  override readonly name: string = 'HttpNetworkError'
+  readonly code: string | undefined
+  constructor(cause: unknown) {
+    const code = errorCode(cause)
+    const message = cause instanceof Error ? cause.message : String(cause)
+    super(`network error${code === undefined ? '' : ` ${code}`}: ${message}`, { cause })
+    this.code = code
+  }
+}
+
 /** Keep-alive pools, one per origin, over undici. @internal */
 export class HttpClient {
   private readonly pools = new Map<string, Pool>()
@@ -69,23 +86,39 @@ export class HttpClient {
   async request(url: URL, request: HttpRequest): Promise<HttpResponse> {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new TypeError(`unsupported protocol ${url.protocol} (http: or https: only)`)
-    const response = await this.pool(url.origin).request({
-      path: `${url.pathname}${url.search}`,
-      method: request.method,
-      headers: { ...request.headers },
-      body: request.body ?? null,
-      signal: request.signal ?? null,
-    })
-    const body = await response.body.text()
-    const headers = response.headers as Record<string, string | string[] | undefined>
-    if (response.statusCode < 200 || response.statusCode > 299) {
+    const pool = this.pool(url.origin)
+    let status: number
+    let headers: Record<string, string | string[] | undefined>
+    let body: string
+    try {
+      const response = await pool.request({
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers: { ...request.headers },
+        body: request.body ?? null,
+        signal: request.signal ?? null,
+      })
+      status = response.statusCode
+      headers = response.headers as Record<string, string | string[] | undefined>
+      body = await response.body.text()
+    } catch (error) {
+      // An abort (the caller's or the attempt's timeout) keeps its own reason.
+      if (request.signal?.aborted === true) throw error
+      throw new HttpNetworkError(error)
+    }
+    if (status < 200 || status > 299) {
+      const location = headers['location']
+      const redirect =
+        status >= 300 && status < 400 && typeof location === 'string'
+          ? `redirect to ${this.options.redactor.text(location)}, not followed`
+          : ''
       throw new HttpStatusError(
-        response.statusCode,
-        this.excerpt(body),
+        status,
+        redirect === '' ? this.excerpt(body) : redirect,
         parseRetryAfter(headers['retry-after']),
       )
     }
-    return { status: response.statusCode, headers, body }
+    return { status, headers, body }
   }
 
   /** A redacted, shortened body for error messages and failures. */
@@ -157,8 +190,8 @@ export function isRetryableHttpError(error: unknown): boolean {
     return error.status === 408 || error.status === 429 || error.status >= 500
   if (error instanceof AttemptTimeoutError) return true
   const code = errorCode(error)
-  if (code === undefined) return false
-  return !NOT_RETRYABLE_CODES.has(code) && !code.startsWith('ERR_INVALID')
+  if (code === undefined) return error instanceof HttpNetworkError
+  return !NOT_RETRYABLE_CODES.has(code) && !code.startsWith('ERR_INVALID') && !code.includes('CERT')
 }
 
 /** The `code` of an error or of its cause (undici wraps socket errors). @internal */
