@@ -1,0 +1,265 @@
+/**
+ * The reader behind `fromCsv`: opens the input, decodes it, parses rows chunk by chunk, and turns
+ * them into records or ParseErrors — one batch per chunk, for the pull loop.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { Readable } from 'node:stream'
+import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import { failure, type Failure, type Location } from '../../core/Failure.js'
+import type { SourceBatch } from '../pullSource.js'
+import {
+  gunzipIfCompressed,
+  openFileSource,
+  readableSource,
+  type ByteSource,
+} from './byteSource.js'
+import { CsvRowParser, rowText, type ParsedRows, type RowParserSettings } from './rowParser.js'
+import { createTextDecoding, type InvalidBytes } from './textDecoding.js'
+import { valueTyper, type TypedValue, type ValueTypingSettings } from './valueTyping.js'
+import { recordBuilder, uniqueNames, type RecordBuilder } from './recordShape.js'
+
+/** What `fromCsv` reads. @internal */
+export type CsvSourceInput = string | Readable | { readonly text: string }
+
+/** `fromCsv`'s options, resolved. @internal */
+export interface CsvReaderSettings {
+  readonly stage: string
+  /** The file for failure locations (the path as given), if the input is a file. */
+  readonly file: string | undefined
+  readonly header: boolean
+  readonly columns:
+    readonly string[] | ((header: readonly string[]) => readonly string[]) | undefined
+  readonly trim: boolean
+  readonly skipEmptyLines: boolean | 'greedy'
+  readonly comments: string | false
+  readonly typing: ValueTypingSettings | undefined
+  readonly encoding: string
+  readonly strictEncoding: boolean
+  readonly rows: RowParserSettings
+}
+
+/** Characters of in-memory text per batch. */
+const TEXT_CHUNK_CHARS = 64 * 1024
+
+interface TextPiece {
+  readonly text: string
+  readonly invalid?: InvalidBytes | undefined
+  readonly bytes: number
+}
+
+interface TextSource {
+  next(): Promise<TextPiece | undefined>
+  close(): Promise<void>
+}
+
+/** @internal */
+export function isReadable(input: unknown): input is Readable {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    typeof (input as Readable).read === 'function' &&
+    typeof (input as Readable).on === 'function'
+  )
+}
+
+function memoryText(text: string): TextSource {
+  let offset = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  return {
+    async next() {
+      if (offset >= text.length) return undefined
+      const piece = text.slice(offset, offset + TEXT_CHUNK_CHARS)
+      offset += piece.length
+      return { text: piece, bytes: piece.length }
+    },
+    async close() {
+      offset = text.length
+    },
+  }
+}
+
+function decodedText(source: ByteSource, settings: CsvReaderSettings): TextSource {
+  const decoding = createTextDecoding(settings.encoding, settings.strictEncoding)
+  let ended = false
+  return {
+    async next() {
+      if (ended) return undefined
+      const chunk = await source.read()
+      if (chunk !== undefined) {
+        const { text, invalid } = decoding.decode(chunk)
+        return { text, invalid, bytes: chunk.length }
+      }
+      ended = true
+      const { text, invalid } = decoding.end()
+      return { text, invalid, bytes: 0 }
+    },
+    close: () => source.close(),
+  }
+}
+
+async function openText(
+  input: CsvSourceInput,
+  settings: CsvReaderSettings,
+  signal: AbortSignal,
+): Promise<TextSource> {
+  const { stage } = settings
+  if (typeof input === 'string') {
+    const file = await openFileSource(stage, input, signal)
+    const bytes = await gunzipIfCompressed(stage, input, file, signal, input.endsWith('.gz'))
+    return decodedText(bytes, settings)
+  }
+  if (isReadable(input)) {
+    const stream = readableSource(stage, 'the stream', input, signal)
+    return decodedText(
+      await gunzipIfCompressed(stage, 'the stream', stream, signal, false),
+      settings,
+    )
+  }
+  return memoryText(input.text)
+}
+
+/** Opens the input and returns the batches of records and failures. @internal */
+export async function openCsvReader<A>(
+  input: CsvSourceInput,
+  settings: CsvReaderSettings,
+  signal: AbortSignal,
+): Promise<AsyncIterator<SourceBatch<A>>> {
+  const text = await openText(input, settings, signal)
+  const rows = new CsvRowParser(settings.rows)
+  const shaper = new RecordShaper(settings, () => rows.delimiter)
+  let done = false
+  return {
+    async next() {
+      try {
+        while (!done) {
+          const piece = await text.next()
+          const items: Array<Either<Failure, A>> = []
+          if (piece === undefined) {
+            done = true
+            await text.close()
+            shaper.shape(rows.end(), items)
+          } else {
+            shaper.shape(rows.push(piece.text, piece.invalid), items)
+          }
+          if (items.length > 0) return { done: false, value: { items, bytes: piece?.bytes ?? 0 } }
+        }
+        return { done: true, value: undefined }
+      } catch (error) {
+        done = true
+        await text.close()
+        throw error
+      }
+    },
+    async return() {
+      done = true
+      await text.close()
+      return { done: true, value: undefined }
+    },
+  }
+}
+
+/** Turns parsed rows into records: header, width check, typing. */
+class RecordShaper {
+  private names: string[] | undefined
+  private width: number | undefined
+  private build: RecordBuilder<unknown> | undefined
+  private row = 0
+  private readonly typer: ((value: string) => TypedValue) | undefined
+  private readonly awaitingHeader: boolean
+
+  constructor(
+    private readonly settings: CsvReaderSettings,
+    private readonly delimiter: () => string,
+  ) {
+    this.typer = settings.typing === undefined ? undefined : valueTyper(settings.typing)
+    const { columns } = settings
+    this.awaitingHeader = settings.header
+    if (!settings.header && Array.isArray(columns)) this.useNames(columns)
+  }
+
+  private useNames(names: readonly string[]): void {
+    this.names = uniqueNames(names)
+    this.width = this.names.length
+    this.build = recordBuilder(this.names)
+  }
+
+  private location(line: number, row: number | undefined): Location {
+    return {
+      ...(this.settings.file === undefined ? {} : { file: this.settings.file }),
+      line,
+      ...(row === undefined ? {} : { row }),
+    }
+  }
+
+  private headerPending(): boolean {
+    return this.awaitingHeader && this.names === undefined
+  }
+
+  private takeHeader(fields: readonly string[]): void {
+    const { columns } = this.settings
+    if (columns === undefined) this.useNames(fields)
+    else if (typeof columns === 'function') this.useNames(columns(uniqueNames(fields)))
+    else this.useNames(columns)
+  }
+
+  private skipped(fields: readonly string[]): boolean {
+    const { skipEmptyLines, comments } = this.settings
+    if (comments !== false && (fields[0] as string).startsWith(comments)) return true
+    if (skipEmptyLines === false) return false
+    if (skipEmptyLines === 'greedy') return fields.every((field) => field.trim() === '')
+    return fields.length === 1 && fields[0] === ''
+  }
+
+  /** Appends the records and failures of `parsed` to `items` (typed by the caller's options). */
+  shape<A>(parsed: ParsedRows, items: Array<Either<Failure, A>>): void {
+    const { entries, lines } = parsed
+    const { stage, trim } = this.settings
+    const typer = this.typer
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as ParsedRows['entries'][number]
+      if (!Array.isArray(entry)) {
+        let row: number | undefined
+        if (this.headerPending() && entry.fields !== undefined) this.takeHeader(entry.fields)
+        else row = ++this.row
+        items.push(
+          left(
+            failure('ParseError', {
+              stage,
+              reason: entry.reason,
+              location: this.location(entry.line, row),
+              raw: entry.raw,
+            }),
+          ),
+        )
+        continue
+      }
+      const fields = trim ? entry.map((field) => field.trim()) : entry
+      if (this.skipped(fields)) continue
+      if (this.headerPending()) {
+        this.takeHeader(fields)
+        continue
+      }
+      const row = ++this.row
+      const width = (this.width ??= fields.length)
+      if (fields.length !== width) {
+        items.push(left(this.ragged(fields, width, lines[index] as number, row)))
+        continue
+      }
+      const values = typer === undefined ? fields : fields.map(typer)
+      items.push(right((this.build === undefined ? values : this.build(values)) as A))
+    }
+  }
+
+  private ragged(fields: readonly string[], width: number, line: number, row: number): Failure {
+    const found = fields.length
+    const raw = rowText(fields, this.delimiter(), this.settings.rows.quoteChar)
+    return failure('ParseError', {
+      stage: this.settings.stage,
+      reason: `${found > width ? 'too many' : 'too few'} fields: expected ${width}, found ${found}`,
+      location: this.location(line, row),
+      raw,
+      details: { expected: width, found },
+    })
+  }
+}

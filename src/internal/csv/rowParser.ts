@@ -1,0 +1,387 @@
+/**
+ * The CSV row parser: papaparse's core `Parser` fed chunk by chunk (the unfinished last row is
+ * carried over to the next chunk), with what papaparse does not track — the physical line of each
+ * row, invalid bytes, oversized fields — added cheaply around it.
+ *
+ * Lines: a row starts one line after the previous one, plus the line breaks inside its quoted
+ * fields. Rows of a chunk are counted by line breaks first; only when the counts differ (a quoted
+ * field holds a line break) are the fields looked at.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import Papa from 'papaparse'
+import type { InvalidBytes } from './textDecoding.js'
+
+/** A row that cannot be read as it is. `fields` is what papaparse made of it, if anything. @internal */
+export interface CsvProblem {
+  readonly reason: string
+  /** The physical line the problem is reported at (for an unterminated quote: where it opened). */
+  readonly line: number
+  readonly raw: string
+  readonly fields?: readonly string[]
+}
+
+/** A parsed row, or a problem in its place. @internal */
+export type CsvEntry = string[] | CsvProblem
+
+/** Rows in input order; `lines[i]` is the physical line where `entries[i]` starts. @internal */
+export interface ParsedRows {
+  readonly entries: CsvEntry[]
+  readonly lines: number[]
+}
+
+/** @internal */
+export interface RowParserSettings {
+  /** A delimiter, or `auto` to guess it from the first rows. */
+  readonly delimiter: string
+  readonly quoteChar: string
+  readonly escapeChar: string
+  readonly comments: string | false
+  readonly maxFieldBytes: number
+}
+
+/** Text gathered before the line ending and delimiter are guessed. */
+const DETECT_AFTER_CHARS = 16 * 1024
+/** How much of an oversized row a failure shows. */
+const RAW_PREVIEW_CHARS = 1_000
+const GUESSED_DELIMITERS = [',', ';', '\t', '|']
+
+interface PapaError {
+  readonly code: string
+  readonly row: number
+  readonly index: number
+}
+
+interface PapaResult {
+  readonly data: string[][]
+  readonly errors: PapaError[]
+  readonly meta: { readonly cursor: number }
+}
+
+/** Counts `char` in `text` between `from` and `to`. @internal */
+export function countChar(text: string, char: string, from = 0, to = text.length): number {
+  let count = 0
+  let index = text.indexOf(char, from)
+  while (index !== -1 && index < to) {
+    count++
+    index = text.indexOf(char, index + 1)
+  }
+  return count
+}
+
+const preview = (text: string): string =>
+  text.length <= RAW_PREVIEW_CHARS ? text : `${text.slice(0, RAW_PREVIEW_CHARS)}…`
+
+/** @internal */
+export class CsvRowParser {
+  private parser: Papa.Parser | undefined
+  private delimiterUsed = ','
+  private newline: '\n' | '\r\n' | '\r' = '\n'
+  private breakChar = '\n'
+  private carry = ''
+  /** The physical line where `carry` starts. */
+  private carryLine = 1
+  /** Lines holding invalid bytes that no row has claimed yet, ascending. */
+  private invalidLines: number[] = []
+  /** Invalid bytes seen before the line ending is known: counts from the start of the input. */
+  private earlyMarks: { lf: number[]; cr: number[] } | undefined
+  /** Set while input is skipped up to the next line break (after an oversized field). */
+  private resumeLine: number | undefined
+
+  constructor(private readonly settings: RowParserSettings) {}
+
+  /** The delimiter in use (guessed or given). */
+  get delimiter(): string {
+    return this.delimiterUsed
+  }
+
+  /** Parses the rows that `text` completes; the unfinished last row waits for the next piece. */
+  push(text: string, invalid?: InvalidBytes): ParsedRows {
+    const out: ParsedRows = { entries: [], lines: [] }
+    if (this.parser === undefined) {
+      if (invalid !== undefined) this.keepEarlyMarks(invalid)
+      this.carry += text
+      if (this.carry.length < DETECT_AFTER_CHARS) return out
+      this.start()
+    } else {
+      let piece = text
+      let pieceLine: number
+      if (this.resumeLine !== undefined) {
+        const lineBreak = piece.indexOf(this.breakChar)
+        if (lineBreak === -1) return out
+        piece = piece.substring(lineBreak + 1)
+        pieceLine = this.resumeLine - 1
+        this.carryLine = this.resumeLine
+        this.resumeLine = undefined
+      } else {
+        pieceLine = this.carryLine + countChar(this.carry, this.breakChar)
+      }
+      if (invalid !== undefined) this.addInvalidLines(invalid, pieceLine)
+      this.carry += piece
+    }
+    this.parseCarry(false, out)
+    return out
+  }
+
+  /** Parses what is left at the end of the input. */
+  end(): ParsedRows {
+    const out: ParsedRows = { entries: [], lines: [] }
+    if (this.parser === undefined) {
+      if (this.carry === '' && this.earlyMarks === undefined) return out
+      this.start()
+    }
+    if (this.resumeLine !== undefined) return out
+    // Complete rows first, so that the final parse holds one row: its raw text is all of it.
+    this.parseCarry(false, out)
+    if (this.resumeLine === undefined) this.parseCarry(true, out)
+    return out
+  }
+
+  private keepEarlyMarks(invalid: InvalidBytes): void {
+    const marks = (this.earlyMarks ??= { lf: [], cr: [] })
+    const lf = countChar(this.carry, '\n')
+    const cr = countChar(this.carry, '\r')
+    for (const count of invalid.lf) marks.lf.push(lf + count)
+    for (const count of invalid.cr) marks.cr.push(cr + count)
+  }
+
+  private addInvalidLines(invalid: InvalidBytes, pieceLine: number): void {
+    const counts = this.breakChar === '\r' ? invalid.cr : invalid.lf
+    for (const count of counts) {
+      const line = pieceLine + count
+      if (line >= this.carryLine) this.invalidLines.push(line)
+    }
+  }
+
+  /** Guesses the line ending (and the delimiter, if asked) from the first text. */
+  private start(): void {
+    const { quoteChar, escapeChar, comments } = this.settings
+    const sample = this.carry
+    this.newline = detectNewline(sample, quoteChar)
+    this.breakChar = this.newline === '\r' ? '\r' : '\n'
+    this.delimiterUsed =
+      this.settings.delimiter === 'auto'
+        ? guessDelimiter(sample, this.newline, quoteChar, escapeChar, comments)
+        : this.settings.delimiter
+    this.parser = new Papa.Parser({
+      delimiter: this.delimiterUsed,
+      newline: this.newline,
+      quoteChar,
+      escapeChar,
+    })
+    if (this.earlyMarks !== undefined) {
+      const counts = this.breakChar === '\r' ? this.earlyMarks.cr : this.earlyMarks.lf
+      this.invalidLines = counts.map((count) => 1 + count)
+      this.earlyMarks = undefined
+    }
+  }
+
+  private parseCarry(final: boolean, out: ParsedRows): void {
+    const parser = this.parser as Papa.Parser
+    const { maxFieldBytes } = this.settings
+    for (;;) {
+      const aggregate = this.carry
+      const result = parser.parse(aggregate, 0, !final) as PapaResult
+      const rows = result.data
+      const cursor = final ? aggregate.length : result.meta.cursor
+      let errors: Map<number, PapaError> | undefined
+      for (const error of result.errors)
+        if (error.row < rows.length && errors?.has(error.row) !== true)
+          (errors ??= new Map()).set(error.row, error)
+      const sequential = !final && countChar(aggregate, this.breakChar, 0, cursor) === rows.length
+      // A field can only be too large if the text it came from is: chars × 3 bounds UTF-8 bytes.
+      const checkSizes = aggregate.length * 3 > maxFieldBytes
+      let line = this.carryLine
+      for (let index = 0; index < rows.length; index++) {
+        const row = rows[index] as string[]
+        const next = sequential ? line + 1 : line + 1 + this.breaksIn(row)
+        const error = errors?.get(index)
+        let entry: CsvEntry = row
+        if (error !== undefined) {
+          entry = this.papaProblem(error, row, line, aggregate, rows.length)
+        } else if (
+          this.invalidLines.length > 0 &&
+          this.claimInvalid(line, final && index === rows.length - 1 ? Infinity : next)
+        ) {
+          entry = { reason: 'invalid UTF-8 byte sequence', line, raw: this.rawOf(row), fields: row }
+        } else if (checkSizes) {
+          entry = this.oversizedField(row, line) ?? row
+        }
+        out.entries.push(entry)
+        out.lines.push(line)
+        line = next
+      }
+      this.carry = final ? '' : aggregate.substring(cursor)
+      this.carryLine = line
+      if (final || this.carry.length * 3 <= maxFieldBytes || !this.cutOpenField(out)) return
+    }
+  }
+
+  private breaksIn(row: readonly string[]): number {
+    let count = 0
+    for (const field of row) if (field.length > 0) count += countChar(field, this.breakChar)
+    return count
+  }
+
+  /** Whether a line in [from, to) holds invalid bytes; drops the lines before `to`. */
+  private claimInvalid(from: number, to: number): boolean {
+    let found = false
+    let keep = 0
+    while (keep < this.invalidLines.length && (this.invalidLines[keep] as number) < to) {
+      if ((this.invalidLines[keep] as number) >= from) found = true
+      keep++
+    }
+    if (keep > 0) this.invalidLines = this.invalidLines.slice(keep)
+    return found
+  }
+
+  private papaProblem(
+    error: PapaError,
+    row: string[],
+    line: number,
+    aggregate: string,
+    rowCount: number,
+  ): CsvProblem {
+    const fieldLine = this.carryLine + countChar(aggregate, this.breakChar, 0, error.index)
+    if (error.code === 'MissingQuotes')
+      return {
+        reason: 'unterminated quoted field (it swallows the rest of the input)',
+        line: fieldLine,
+        raw: rowCount === 1 ? aggregate : this.rawOf(row),
+        fields: row,
+      }
+    return {
+      reason: 'malformed quoted field: a quote inside a quoted field must be doubled',
+      line: Math.max(line, fieldLine),
+      raw: this.rawOf(row),
+      fields: row,
+    }
+  }
+
+  private oversizedField(row: readonly string[], line: number): CsvProblem | undefined {
+    const max = this.settings.maxFieldBytes
+    for (let index = 0; index < row.length; index++) {
+      const field = row[index] as string
+      if (field.length * 3 > max && Buffer.byteLength(field, 'utf8') > max)
+        return {
+          reason: `field ${index + 1} is larger than maxFieldBytes (${max} bytes)`,
+          line,
+          raw: preview(this.rawOf(row)),
+        }
+    }
+    return undefined
+  }
+
+  /**
+   * The unfinished row in `carry` may already hold a field past the cap (an unterminated quote
+   * does): report it, and resume at the line after the one where that field opened. Returns
+   * whether `carry` now holds text to parse again.
+   */
+  private cutOpenField(out: ParsedRows): boolean {
+    const { delimiter, settings, carry } = this
+    const start = openFieldStart(carry, delimiter, settings.quoteChar, settings.escapeChar)
+    const field = carry.substring(start)
+    const max = settings.maxFieldBytes
+    if (field.length * 3 <= max || Buffer.byteLength(field, 'utf8') <= max) return false
+    const fieldLine = this.carryLine + countChar(carry, this.breakChar, 0, start)
+    out.entries.push({
+      reason: `field larger than maxFieldBytes (${max} bytes), perhaps an unterminated quote; reading resumes at line ${fieldLine + 1}`,
+      line: fieldLine,
+      raw: preview(carry),
+    })
+    out.lines.push(this.carryLine)
+    const lineBreak = carry.indexOf(this.breakChar, start)
+    if (lineBreak === -1) {
+      this.carry = ''
+      this.resumeLine = fieldLine + 1
+      this.invalidLines = []
+      return false
+    }
+    this.carry = carry.substring(lineBreak + 1)
+    this.carryLine = fieldLine + 1
+    this.claimInvalid(0, this.carryLine)
+    return true
+  }
+
+  private rawOf(row: readonly string[]): string {
+    return rowText(row, this.delimiterUsed, this.settings.quoteChar)
+  }
+}
+
+/** A row written back as CSV: its raw text, up to quoting details. @internal */
+export function rowText(row: readonly string[], delimiter: string, quoteChar: string): string {
+  return row
+    .map((field) =>
+      field.includes(quoteChar) ||
+      field.includes(delimiter) ||
+      field.includes('\n') ||
+      field.includes('\r')
+        ? quoteChar + field.split(quoteChar).join(quoteChar + quoteChar) + quoteChar
+        : field,
+    )
+    .join(delimiter)
+}
+
+/** The line ending of the first line break outside quotes; `\n` if there is none. */
+function detectNewline(sample: string, quoteChar: string): '\n' | '\r\n' | '\r' {
+  let quoted = false
+  for (let index = 0; index < sample.length; index++) {
+    const char = sample[index]
+    if (char === quoteChar) quoted = !quoted
+    else if (!quoted && char === '\n') return '\n'
+    else if (!quoted && char === '\r') return sample[index + 1] === '\n' ? '\r\n' : '\r'
+  }
+  return '\n'
+}
+
+function guessDelimiter(
+  sample: string,
+  newline: string,
+  quoteChar: string,
+  escapeChar: string,
+  comments: string | false,
+): string {
+  const lastBreak = sample.lastIndexOf(newline)
+  const lines = lastBreak > 0 ? sample.slice(0, lastBreak) : sample
+  const result = Papa.parse<string[]>(lines, {
+    delimitersToGuess: GUESSED_DELIMITERS,
+    preview: 50,
+    newline: newline as '\n',
+    quoteChar,
+    escapeChar,
+    skipEmptyLines: true,
+    ...(comments === false ? {} : { comments }),
+  })
+  return result.meta.delimiter
+}
+
+/** Where the last (unfinished) field of an unfinished row starts. */
+function openFieldStart(text: string, delimiter: string, quote: string, escape: string): number {
+  let start = 0
+  let index = 0
+  while (index < text.length) {
+    if (index === start && text.startsWith(quote, index)) {
+      let search = index + 1
+      for (;;) {
+        const closing = text.indexOf(quote, search)
+        if (closing === -1) return start
+        if (escape === quote && text[closing + 1] === quote) {
+          search = closing + 2
+          continue
+        }
+        if (escape !== quote && text[closing - 1] === escape) {
+          search = closing + 1
+          continue
+        }
+        index = closing + 1
+        break
+      }
+    }
+    const next = text.indexOf(delimiter, index)
+    if (next === -1) return start
+    start = next + delimiter.length
+    index = start
+  }
+  return start
+}

@@ -1,0 +1,146 @@
+/**
+ * Bytes to text for the CSV reader. UTF-8 takes a fast path (whole code points per chunk, decoded
+ * natively, a leading BOM stripped); invalid bytes become U+FFFD, and with `strict` the reader also
+ * learns on which line each invalid byte sits, so that row can be reported. Other encodings go
+ * through the WHATWG `TextDecoder`.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { isUtf8 } from 'node:buffer'
+import { TextDecoder } from 'node:util'
+
+/**
+ * Where invalid bytes sit in a decoded piece: for each, how many `\n` and how many `\r` come
+ * before it in the piece. The row parser turns that into a line once it knows the line ending.
+ *
+ * @internal
+ */
+export interface InvalidBytes {
+  readonly lf: readonly number[]
+  readonly cr: readonly number[]
+}
+
+/** @internal */
+export interface DecodedText {
+  readonly text: string
+  readonly invalid?: InvalidBytes
+}
+
+/** @internal */
+export interface TextDecoding {
+  decode(chunk: Buffer): DecodedText
+  /** Flushes a trailing incomplete sequence. */
+  end(): DecodedText
+}
+
+/** Throws a RangeError naming the label when the encoding is unknown. @internal */
+export function createTextDecoding(encoding: string, strict: boolean): TextDecoding {
+  const canonical = new TextDecoder(encoding).encoding
+  return canonical === 'utf-8' ? new Utf8Decoding(strict) : new WhatwgDecoding(canonical)
+}
+
+class WhatwgDecoding implements TextDecoding {
+  private readonly decoder: TextDecoder
+  constructor(encoding: string) {
+    this.decoder = new TextDecoder(encoding)
+  }
+  decode(chunk: Buffer): DecodedText {
+    return { text: this.decoder.decode(chunk, { stream: true }) }
+  }
+  end(): DecodedText {
+    return { text: this.decoder.decode() }
+  }
+}
+
+class Utf8Decoding implements TextDecoding {
+  private tail: Buffer | undefined
+  private atStart = true
+  constructor(private readonly strict: boolean) {}
+
+  decode(chunk: Buffer): DecodedText {
+    const bytes = this.tail === undefined ? chunk : Buffer.concat([this.tail, chunk])
+    const complete = completeLength(bytes)
+    this.tail = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined
+    return this.finish(bytes, complete)
+  }
+
+  end(): DecodedText {
+    const bytes = this.tail
+    this.tail = undefined
+    return bytes === undefined ? { text: '' } : this.finish(bytes, bytes.length)
+  }
+
+  private finish(bytes: Buffer, end: number): DecodedText {
+    let text = bytes.toString('utf8', 0, end)
+    if (this.atStart && text.length > 0) {
+      this.atStart = false
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    }
+    if (!this.strict || isUtf8(bytes.subarray(0, end))) return { text }
+    return { text, invalid: findInvalidBytes(bytes, end) }
+  }
+}
+
+/** The length of the prefix of `bytes` that ends on a whole code point. */
+function completeLength(bytes: Buffer): number {
+  const length = bytes.length
+  const stop = Math.max(0, length - 4)
+  let index = length - 1
+  while (index >= stop && ((bytes[index] as number) & 0xc0) === 0x80) index--
+  if (index < stop) return length
+  const lead = bytes[index] as number
+  const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+  return index + needed > length ? index : length
+}
+
+const isContinuation = (byte: number | undefined): boolean =>
+  byte !== undefined && (byte & 0xc0) === 0x80
+
+/** The length of the well-formed UTF-8 sequence starting at `index`, or 0 if there is none. */
+function sequenceLength(bytes: Buffer, index: number, end: number): number {
+  const lead = bytes[index] as number
+  const at = (offset: number): number | undefined =>
+    index + offset < end ? bytes[index + offset] : undefined
+  const second = at(1)
+  if (lead >= 0xc2 && lead <= 0xdf) return isContinuation(second) ? 2 : 0
+  if (lead >= 0xe0 && lead <= 0xef) {
+    if (second === undefined) return 0
+    if (lead === 0xe0 && second < 0xa0) return 0
+    if (lead === 0xed && second > 0x9f) return 0
+    return isContinuation(second) && isContinuation(at(2)) ? 3 : 0
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    if (second === undefined) return 0
+    if (lead === 0xf0 && second < 0x90) return 0
+    if (lead === 0xf4 && second > 0x8f) return 0
+    return isContinuation(second) && isContinuation(at(2)) && isContinuation(at(3)) ? 4 : 0
+  }
+  return 0
+}
+
+/** Slow path, only for pieces that are not valid UTF-8. */
+function findInvalidBytes(bytes: Buffer, end: number): InvalidBytes {
+  const lf: number[] = []
+  const cr: number[] = []
+  let lineFeeds = 0
+  let returns = 0
+  for (let index = 0; index < end;) {
+    const byte = bytes[index] as number
+    if (byte < 0x80) {
+      if (byte === 0x0a) lineFeeds++
+      else if (byte === 0x0d) returns++
+      index++
+      continue
+    }
+    const length = sequenceLength(bytes, index, end)
+    if (length > 0) {
+      index += length
+      continue
+    }
+    lf.push(lineFeeds)
+    cr.push(returns)
+    index++
+  }
+  return { lf, cr }
+}

@@ -1,0 +1,230 @@
+import { basename } from 'node:path'
+import type { Readable } from 'node:stream'
+import { TextDecoder } from 'node:util'
+import type { Flow } from '../core/Flow.js'
+import { pullSource } from '../internal/pullSource.js'
+import { isReadable, openCsvReader, type CsvReaderSettings } from '../internal/csv/csvReader.js'
+
+/**
+ * What {@link fromCsv} reads: a file path (`.csv`, or gzip-compressed such as `.csv.gz`), a Node
+ * `Readable` of bytes (gzip recognised by its first bytes), or in-memory text as `{ text }`.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type CsvInput = string | Readable | { readonly text: string }
+
+/**
+ * A value of a typed CSV column: a number, a boolean, a `Date`, `null` for an empty field, or the
+ * string itself when it is none of those.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type CsvValue = string | number | boolean | Date | null
+
+/**
+ * Which conversions `typed` applies; each is on unless set to `false`.
+ *
+ * - `numbers`: `-12`, `3.5`, `1e6` → number. Not `007`, `+1`, `1,5` or integers beyond
+ *   `Number.MAX_SAFE_INTEGER`, which stay strings (codes and ids must not lose digits).
+ * - `booleans`: `true` / `false` in any letter case → boolean.
+ * - `dates`: ISO 8601 dates and date-times (`2024-05-01`, `2024-05-01T10:00:00Z`) → `Date`.
+ *   A date alone is UTC midnight; a date-time without an offset is local time, as in `new Date`.
+ * - `nulls`: an empty field → `null`.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface CsvTyping {
+  readonly numbers?: boolean
+  readonly booleans?: boolean
+  readonly dates?: boolean
+  readonly nulls?: boolean
+}
+
+/**
+ * Options of {@link fromCsv}.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface FromCsvOptions {
+  /**
+   * Whether the first row (after skipped lines) names the columns (default `true`). With `false`
+   * and no `columns`, records are arrays of fields.
+   */
+  readonly header?: boolean
+  /**
+   * Column names to use: a list (with `header: true` it replaces the file's header row, which is
+   * still read and skipped; with `header: false` it names the fields of every row), or a function
+   * that renames the header row's names.
+   */
+  readonly columns?: readonly string[] | ((header: readonly string[]) => readonly string[])
+  /** The field delimiter (default `,`), or `'auto'` to guess it (`,` `;` tab `|`) from the first rows. */
+  readonly delimiter?: string
+  /** The quote character (default `"`). */
+  readonly quoteChar?: string
+  /** The character that escapes a quote inside a quoted field (default: the quote itself, `""`). */
+  readonly escapeChar?: string
+  /** Lines whose first field starts with this string are skipped (default: none). */
+  readonly comments?: string | false
+  /** The text encoding, any WHATWG label such as `utf-8`, `windows-1252`, `utf-16le` (default `utf-8`). */
+  readonly encoding?: string
+  /**
+   * Report rows holding invalid UTF-8 as ParseErrors instead of reading U+FFFD in their place
+   * (default `false`). Applies to UTF-8 input.
+   */
+  readonly strictEncoding?: boolean
+  /** Trim white space around every field and header name (default `false`). */
+  readonly trim?: boolean
+  /**
+   * Skip empty lines (default `true`); `'greedy'` also skips lines whose fields are all blank.
+   * With `false`, an empty line is a row of one empty field.
+   */
+  readonly skipEmptyLines?: boolean | 'greedy'
+  /** Convert values to numbers, booleans, dates and nulls (default `false`: all strings). */
+  readonly typed?: boolean | CsvTyping
+  /**
+   * The largest field, in UTF-8 bytes, read before it is reported (default 1 MiB), so that an
+   * unterminated quote cannot take all memory.
+   */
+  readonly maxFieldBytes?: number
+  /** The stage name in the report (default `fromCsv <file name>`, `fromCsv stream`, `fromCsv text`). */
+  readonly name?: string
+}
+
+type Typed = { readonly typed: true | CsvTyping }
+type Untyped = { readonly typed?: false | undefined }
+type Arrays = { readonly header: false; readonly columns?: undefined }
+type Named =
+  | { readonly header?: true | undefined }
+  | { readonly columns: readonly string[] | ((header: readonly string[]) => readonly string[]) }
+
+const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024
+const LINE_BREAKS = /[\r\n]/
+
+function resolveTyping(typed: FromCsvOptions['typed']): CsvReaderSettings['typing'] {
+  if (typed === undefined || typed === false) return undefined
+  const choice: CsvTyping = typed === true ? {} : typed
+  return {
+    numbers: choice.numbers !== false,
+    booleans: choice.booleans !== false,
+    dates: choice.dates !== false,
+    nulls: choice.nulls !== false,
+  }
+}
+
+function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSettings {
+  const file = typeof input === 'string' ? input : undefined
+  const where = typeof input === 'string' ? basename(input) : isReadable(input) ? 'stream' : 'text'
+  const stage = options.name ?? `fromCsv ${where}`
+  const invalid = (what: string): TypeError => new TypeError(`${stage}: invalid option ${what}`)
+  const delimiter = options.delimiter ?? ','
+  const quoteChar = options.quoteChar ?? '"'
+  const escapeChar = options.escapeChar ?? quoteChar
+  const comments = options.comments ?? false
+  const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES
+  if (delimiter === '' || LINE_BREAKS.test(delimiter) || delimiter === quoteChar)
+    throw invalid(
+      `delimiter ${JSON.stringify(delimiter)}: it must be non-empty and not a line break or the quote`,
+    )
+  if (quoteChar.length !== 1 || LINE_BREAKS.test(quoteChar))
+    throw invalid(`quoteChar ${JSON.stringify(quoteChar)}: it must be one character`)
+  if (escapeChar.length !== 1)
+    throw invalid(`escapeChar ${JSON.stringify(escapeChar)}: it must be one character`)
+  if (comments === '' || comments === delimiter)
+    throw invalid(
+      `comments ${JSON.stringify(comments)}: it must be non-empty and not the delimiter`,
+    )
+  if (!(maxFieldBytes > 0)) throw invalid(`maxFieldBytes ${maxFieldBytes}: it must be positive`)
+  const encoding = options.encoding ?? 'utf-8'
+  try {
+    new TextDecoder(encoding)
+  } catch {
+    throw invalid(`encoding ${JSON.stringify(encoding)}: not an encoding this runtime can decode`)
+  }
+  return {
+    stage,
+    file,
+    header: options.header ?? true,
+    columns: options.columns,
+    trim: options.trim ?? false,
+    skipEmptyLines: options.skipEmptyLines ?? true,
+    comments,
+    typing: resolveTyping(options.typed),
+    encoding,
+    strictEncoding: options.strictEncoding ?? false,
+    rows: { delimiter, quoteChar, escapeChar, comments, maxFieldBytes },
+  }
+}
+
+/**
+ * A source of the rows of a CSV file, stream or text, parsed by papaparse as the input streams in:
+ * a file is read in 64 KiB chunks only while the run has budget, so files of any size run in
+ * bounded memory. Records are objects keyed by the header row (or arrays with `header: false`),
+ * their values strings unless `typed` is on.
+ *
+ * Handles a UTF-8 byte order mark, CRLF, LF and CR line endings, quoted fields holding delimiters,
+ * quotes and line breaks, and gzip input. Repeated header names get `_2`, `_3`, … (`id, id` →
+ * `id`, `id_2`), and an empty header name becomes `column_<position>`.
+ *
+ * Bad input never stops the file and never disappears: each of these becomes a `Left` ParseError
+ * naming the file, the physical line (`location.line`, 1-based; a row holding quoted line breaks
+ * spans several), the data row (`location.row`) and the row's text (`raw`), and the rows after it
+ * are still read:
+ * - a row with too many or too few fields (`details: { expected, found }`);
+ * - a row with invalid UTF-8, with `strictEncoding: true` (otherwise such bytes read as U+FFFD);
+ * - a malformed quoted field (`"a"b`);
+ * - an unterminated quoted field at the end of the input, reported once at the line where it opened;
+ * - a field larger than `maxFieldBytes`: reported, then reading resumes at the line after the one
+ *   where the field opened (rows swallowed by a stray quote are read again).
+ *
+ * A file that is missing or unreadable, or a stream that fails, errors the Flow at once with a
+ * message naming the path, so the run rejects. The file handle is closed on completion, on error
+ * and on unsubscribe; a `Readable` given as input is destroyed when the run stops early, and can be
+ * read only once.
+ *
+ * Parsed strings are slices of the chunk they were parsed from: a value kept for long (a dedupe
+ * key, a lookup table) keeps its 64 KiB chunk alive. Copy such values (`(' ' + value).slice(1)`)
+ * or keep derived values (numbers, normalised keys) instead.
+ *
+ * @example
+ * ```ts
+ * import { pipe, fromCsv, toArray } from 'powerflow'
+ *
+ * const text = 'id;name;amount\n1;Ada;10.5\n2;Grace\n3;Linus;7\n'
+ * const report = await pipe(fromCsv({ text }, { delimiter: 'auto', typed: true }), toArray())
+ * console.assert(report.records.length === 2 && report.records[0]?.['amount'] === 10.5)
+ * console.assert(report.failures[0]?.message === 'fromCsv text line 3: too few fields: expected 3, found 2')
+ * ```
+ *
+ * @param input - a file path, a Node `Readable`, or `{ text }`
+ * @param options - header, delimiter, quoting, encoding, typing and limits; see {@link FromCsvOptions}
+ * @returns a Flow of records (or arrays) and ParseErrors
+ * @category sources
+ * @since 0.1.0
+ */
+export function fromCsv(input: CsvInput, options: FromCsvOptions & Arrays & Typed): Flow<CsvValue[]>
+export function fromCsv(input: CsvInput, options: FromCsvOptions & Arrays & Untyped): Flow<string[]>
+export function fromCsv(
+  input: CsvInput,
+  options: FromCsvOptions & Named & Typed,
+): Flow<Record<string, CsvValue>>
+export function fromCsv(
+  input: CsvInput,
+  options?: FromCsvOptions & Named & Untyped,
+): Flow<Record<string, string>>
+export function fromCsv(
+  input: CsvInput,
+  options?: FromCsvOptions,
+): Flow<Record<string, CsvValue> | CsvValue[]>
+export function fromCsv(
+  input: CsvInput,
+  options: FromCsvOptions = {},
+): Flow<Record<string, CsvValue> | CsvValue[]> {
+  const settings = resolveSettings(input, options)
+  return pullSource<Record<string, CsvValue> | CsvValue[]>(settings.stage, (signal) =>
+    openCsvReader(input, settings, signal),
+  )
+}
