@@ -1,0 +1,109 @@
+/**
+ * Loading a lookup table: the table's flow runs to the end in a run of its own, outside the main
+ * run, into a Map keyed by one field. Its report becomes an entry of the main report's `lookups`.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { Flow } from '../../core/Flow.js'
+import type { RunReport } from '../../core/RunReport.js'
+import { describeError } from '../../core/Failure.js'
+import { outsideRun } from '../RunContext.js'
+import { runSink } from '../runSink.js'
+
+/** Marks the objects {@link lookupTable} makes, so `enrich` tells them from lookup functions. @internal */
+export const LOOKUP_TABLE = Symbol.for('powerflow.lookupTable')
+
+/** What `lookupTable` describes: a flow to load and the field to key it by. @internal */
+export interface TableSpec<R> {
+  readonly [LOOKUP_TABLE]: true
+  readonly name: string
+  readonly flow: Flow<R>
+  readonly keyField: string
+}
+
+/** A loaded table and the report of its load. @internal */
+export interface LoadedTable<R> {
+  readonly rows: ReadonlyMap<string, R>
+  readonly report: RunReport
+}
+
+/** @internal */
+export function isTableSpec(value: unknown): value is TableSpec<unknown> {
+  return typeof value === 'object' && value !== null && LOOKUP_TABLE in value
+}
+
+/**
+ * The key of a row or a record as a string, or `undefined` when it has none (missing, `null`, or
+ * the empty string). Numbers and strings that read the same are the same key: `42` and `'42'`.
+ *
+ * @internal
+ */
+export function keyOf(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'object') return value instanceof Date ? value.toISOString() : undefined
+  return String(value)
+}
+
+/**
+ * A copy of `text` that shares no memory with it. A field parsed from CSV is a slice of a large
+ * chunk string; kept as a Map key or value, the slice would keep the whole chunk alive.
+ * Concatenation then slicing flattens into a fresh string.
+ */
+function detach(text: string): string {
+  return (' ' + text).slice(1)
+}
+
+/** A row whose strings share nothing with the text it was parsed from. */
+function detachRow<R>(row: R): R {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
+  const copy: Record<string, unknown> = {}
+  for (const [field, value] of Object.entries(row))
+    copy[field] = typeof value === 'string' ? detach(value) : value
+  return copy as R
+}
+
+/**
+ * Reads the whole table in its own run (`outsideRun`, so it is not counted in the main run's
+ * `read`). The first row of each key wins; later rows with the same key are dropped (reason
+ * `duplicate`) and rows without a key too (reason `missingKey`), so the table's report adds up.
+ * Resolves with the rows and the report; rejects (with the report as `error.report`) when the
+ * table cannot be read, and with the signal's reason when `signal` aborts.
+ *
+ * @internal
+ */
+export async function loadTable<R>(
+  spec: TableSpec<R>,
+  signal: AbortSignal,
+): Promise<LoadedTable<R>> {
+  const rows = new Map<string, R>()
+  const report = await outsideRun(() =>
+    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => ({
+      write(row) {
+        const key = keyOf((row as Record<string, unknown> | null)?.[spec.keyField])
+        if (key === undefined) {
+          stats.dropped += 1
+          run.settle('dropped', 1, 'missingKey')
+        } else if (rows.has(key)) {
+          stats.dropped += 1
+          run.settle('dropped', 1, 'duplicate')
+        } else {
+          rows.set(detach(key), detachRow(row))
+          stats.out += 1
+          run.settle('written', 1)
+        }
+      },
+      end: async () => undefined,
+      abort: async () => undefined,
+    })),
+  )
+  return { rows, report }
+}
+
+/** The error that fails the main run when its table cannot be loaded. @internal */
+export function tableLoadError(stage: string, tableName: string, cause: unknown): Error {
+  return new Error(
+    `${stage}: the lookup table ${tableName} could not be loaded: ${describeError(cause)}`,
+    { cause },
+  )
+}
