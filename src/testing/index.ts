@@ -4,6 +4,7 @@
  * dependencies of this entry point only; the main entry point never loads them.
  *
  * @packageDocumentation
+ * @module powerflow/testing
  */
 export { runToArray, type RunResult } from './runToArray.js'
 export { expectOperatorLaws, type OperatorLawsOptions } from './expectOperatorLaws.js'
