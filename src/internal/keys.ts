@@ -32,7 +32,7 @@ export type KeyValue = string | number | boolean | bigint | symbol | null | unde
 /**
  * The key of a record for `fields`. One field: its value when it is a primitive, the JSON text of `[value]` when it is an object (a Date, say). Several fields: the
  * JSON text of the tuple of values, so `['a,b', 'c']` and `['a', 'b,c']` never collide; the JSON
- * text is a fresh string, so it pins nothing. In JSON a missing field equals `null` and a Date
+ * text is a fresh string, so it pins nothing. A missing field equals `null`, and in JSON a Date
  * equals its ISO string. The key may be a slice of the input: look it up as it is (cheap) and
  * {@link detachValue} it only when keeping it.
  *
@@ -44,7 +44,8 @@ export function fieldsKey(fields: readonly string[]): (record: object) => KeyVal
     return (record) => {
       const value: unknown = (record as Record<string, unknown>)[field]
       if (typeof value === 'object' && value !== null) return JSON.stringify([value])
-      return value as KeyValue
+      // As in the JSON of several fields: a missing field is null.
+      return value === undefined ? null : (value as KeyValue)
     }
   }
   return (record) =>

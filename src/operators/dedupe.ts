@@ -40,8 +40,8 @@ export type DedupeOptions<A> = (
  * Memory is proportional to the distinct keys (`first`: the keys; `last`: the keys and one
  * record each), reported as `details.distinctKeys`. Keys are copied before being kept, so a key
  * sliced from a large parsed chunk does not pin the chunk in memory. Primitive field values
- * compare as they are (the string `"1"` and the number 1 differ); a missing field is `undefined`
- * for one field and `null` within several; object values (Dates) compare by their JSON text.
+ * compare as they are (the string `"1"` and the number 1 differ); a missing field equals `null`;
+ * object values (Dates) compare by their JSON text.
  *
  * Failures pass through untouched and in order; a throwing `key` function makes that record a
  * `TransformError`. On unsubscribe the kept records are released to the run's end (counted as

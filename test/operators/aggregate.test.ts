@@ -317,6 +317,22 @@ describe('aggregate', () => {
     ])
   })
 
+  it('puts records lacking the groupBy field in the group of null', async () => {
+    const report = await pipe(
+      fromGenerator<{ region?: string | null; n: number }>([
+        { n: 1 },
+        { region: null, n: 2 },
+        { region: 'EU', n: 4 },
+      ]),
+      aggregate({ groupBy: 'region', measures: { n: 'sum' } }),
+      toArray(),
+    )
+    expect(report.records).toEqual([
+      { region: null, n_sum: 3 },
+      { region: 'EU', n_sum: 4 },
+    ])
+  })
+
   it('emits { key, ...measures } with a key function', async () => {
     const report = await pipe(
       fromGenerator(sales),

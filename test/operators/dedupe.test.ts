@@ -119,9 +119,15 @@ describe('dedupe', () => {
     expect(report.droppedByReason).toEqual({ duplicate: 1 })
   })
 
-  it('compares primitive values as they are: "1" and 1 are two keys, missing fields one', async () => {
+  it('compares primitive values as they are: "1" and 1 are two keys, a missing field is null', async () => {
     const report = await pipe(
-      fromGenerator<{ id?: string | number }>([{ id: '1' }, { id: 1 }, {}, { id: '1' }, {}]),
+      fromGenerator<{ id?: string | number | null }>([
+        { id: '1' },
+        { id: 1 },
+        {},
+        { id: '1' },
+        { id: null },
+      ]),
       dedupe({ keys: 'id' }),
       toArray(),
     )
