@@ -45,6 +45,8 @@ export interface RowParserSettings {
 const DETECT_AFTER_CHARS = 16 * 1024
 /** How much of an oversized row a failure shows. */
 const RAW_PREVIEW_CHARS = 1_000
+/** Lines gathered before a delimiter is guessed (unless the sample size comes first). */
+const GUESS_AFTER_LINES = 10
 const GUESSED_DELIMITERS = [',', ';', '\t', '|']
 
 interface PapaError {
@@ -102,7 +104,7 @@ export class CsvRowParser {
     if (this.parser === undefined) {
       if (invalid !== undefined) this.keepEarlyMarks(invalid)
       this.carry += text
-      if (this.carry.length < DETECT_AFTER_CHARS) return out
+      if (!this.readyToStart()) return out
       this.start()
     } else {
       let piece = text
@@ -136,6 +138,23 @@ export class CsvRowParser {
     this.parseCarry(false, out)
     if (this.resumeLine === undefined) this.parseCarry(true, out)
     return out
+  }
+
+  /**
+   * Whether there is enough text to guess from: a line ending needs one line break (and the
+   * character after a `\r`), a delimiter a few lines. A slow stream must not wait for a full
+   * sample before its first rows come out.
+   */
+  private readyToStart(): boolean {
+    const text = this.carry
+    if (text.length >= DETECT_AFTER_CHARS) return true
+    let lines = 0
+    for (let index = 0; index < text.length - 1; index++) {
+      const char = text[index]
+      if (char === '\n' || (char === '\r' && text[index + 1] !== '\n')) lines++
+      if (lines >= (this.settings.delimiter === 'auto' ? GUESS_AFTER_LINES : 1)) return true
+    }
+    return false
   }
 
   private keepEarlyMarks(invalid: InvalidBytes): void {

@@ -1,0 +1,485 @@
+import fc from 'fast-check'
+import {
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { gzipSync } from 'node:zlib'
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { fromCsv, type CsvValue } from '../../src/sources/fromCsv.js'
+import type { Flow } from '../../src/core/Flow.js'
+import type { Failure } from '../../src/core/Failure.js'
+import { runToArray } from '../../src/testing/runToArray.js'
+
+const directory = realpathSync(mkdtempSync(join(tmpdir(), 'powerflow-fromCsv-')))
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
+
+let fileCount = 0
+function writeFile(content: string | Buffer, name = `input-${++fileCount}.csv`): string {
+  const path = join(directory, name)
+  writeFileSync(path, content)
+  return path
+}
+
+/** How many of this process's file descriptors point at `path` (Linux). */
+function descriptorsOf(path: string): number {
+  let count = 0
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++
+    } catch {
+      // the descriptor closed while we looked
+    }
+  }
+  return count
+}
+
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (check()) return true
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  return check()
+}
+
+const where = (failure: Failure | undefined) => ({
+  line: failure?.location?.line,
+  row: failure?.location?.row,
+})
+
+/** An obviously correct RFC 4180 writer: quote when needed, double the quotes. */
+function writeCsv(rows: readonly (readonly string[])[], lineEnding = '\r\n'): string {
+  const field = (value: string): string =>
+    /[",\r\n]/.test(value) || value === '' ? `"${value.replaceAll('"', '""')}"` : value
+  return rows.map((row) => row.map(field).join(',')).join(lineEnding) + lineEnding
+}
+
+describe('fromCsv', () => {
+  it('reads records keyed by the header row, names its stage after the file, and adds up', async () => {
+    const path = writeFile('id,name\n1,Ada\n2,Grace\n', 'people.csv')
+    const { records, report, failures } = await runToArray(fromCsv(path))
+    expect(records).toEqual([
+      { id: '1', name: 'Ada' },
+      { id: '2', name: 'Grace' },
+    ])
+    expect(failures).toEqual([])
+    expect(report.status).toBe('completed')
+    expect(report.read).toBe(2)
+    expect(report.written).toBe(2)
+    expect(report.stages.map((stage) => stage.name)).toContain('fromCsv people.csv')
+  })
+
+  it('strips a UTF-8 byte order mark', async () => {
+    const path = writeFile('\uFEFFid,name\n1,Ada\n')
+    const { records } = await runToArray(fromCsv(path))
+    expect(records).toEqual([{ id: '1', name: 'Ada' }])
+  })
+
+  it('reads CRLF, LF and CR-only line endings alike', async () => {
+    for (const ending of ['\r\n', '\n', '\r']) {
+      const path = writeFile(['a,b', '1,2', '3,4', '5'].join(ending) + ending)
+      const { records, failures } = await runToArray(fromCsv(path))
+      expect(records).toEqual([
+        { a: '1', b: '2' },
+        { a: '3', b: '4' },
+      ])
+      expect(where(failures[0])).toEqual({ line: 4, row: 3 })
+    }
+  })
+
+  it('reads quoted fields holding delimiters, quotes and line breaks, and keeps line numbers right after them', async () => {
+    const text = [
+      'id,note',
+      '1,"a, b"',
+      '2,"she said ""hi"""',
+      '3,"two\nlines"',
+      '4,"three\r\nlines\nhere"',
+      '5,ok,extra',
+      '6,fine',
+    ].join('\n')
+    const { records, failures, report } = await runToArray(fromCsv(writeFile(text)))
+    expect(records).toEqual([
+      { id: '1', note: 'a, b' },
+      { id: '2', note: 'she said "hi"' },
+      { id: '3', note: 'two\nlines' },
+      { id: '4', note: 'three\r\nlines\nhere' },
+      { id: '6', note: 'fine' },
+    ])
+    expect(failures).toHaveLength(1)
+    expect(where(failures[0])).toEqual({ line: 9, row: 5 })
+    expect(report.read).toBe(records.length + failures.length)
+  })
+
+  it('reports ragged rows with file, line, row and raw text, and reads on', async () => {
+    const path = writeFile('a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n', 'ragged.csv')
+    const { records, failures, report } = await runToArray(fromCsv(path))
+    expect(records).toEqual([
+      { a: '1', b: '2', c: '3' },
+      { a: '10', b: '11', c: '12' },
+    ])
+    expect(failures.map((failure) => failure.message)).toEqual([
+      `fromCsv ragged.csv ${path} line 3: too few fields: expected 3, found 2`,
+      `fromCsv ragged.csv ${path} line 4: too many fields: expected 3, found 4`,
+    ])
+    expect(failures[0]).toMatchObject({
+      _tag: 'ParseError',
+      stage: 'fromCsv ragged.csv',
+      raw: '4,5',
+      location: { file: path, line: 3, row: 2 },
+      details: { expected: 3, found: 2 },
+    })
+    expect(failures[1]?.raw).toBe('6,7,8,9')
+    expect(report.read).toBe(4)
+    expect(report.failed).toBe(2)
+  })
+
+  it('reports an unterminated quote at the end of the file once, at the line where it opened', async () => {
+    const path = writeFile('a,b\n1,2\n3,"open\n4,5\n6,7\n')
+    const { records, failures } = await runToArray(fromCsv(path))
+    expect(records).toEqual([{ a: '1', b: '2' }])
+    expect(failures).toHaveLength(1)
+    expect(failures[0]?.message).toMatch(/line 3: unterminated quoted field/)
+    expect(where(failures[0])).toEqual({ line: 3, row: 2 })
+    expect(failures[0]?.raw).toBe('3,"open\n4,5\n6,7\n')
+  })
+
+  it('reads an empty file and a header-only file as zero records', async () => {
+    for (const text of ['', 'a,b\n', 'a,b', '\n\n']) {
+      const { records, failures, report } = await runToArray(fromCsv(writeFile(text)))
+      expect(records).toEqual([])
+      expect(failures).toEqual([])
+      expect(report.read).toBe(0)
+    }
+  })
+
+  it('renames repeated header names with _2, _3 and empty ones by position', async () => {
+    const path = writeFile('id,id,name,id,name_2,\n1,2,Ada,3,x,y\n')
+    const { records } = await runToArray(fromCsv(path))
+    expect(records).toEqual([
+      { id: '1', id_2: '2', name: 'Ada', id_3: '3', name_2: 'x', column_6: 'y' },
+    ])
+  })
+
+  it('keeps __proto__ as an ordinary column', async () => {
+    const { records } = await runToArray(fromCsv({ text: '__proto__,a\nx,1\n' }))
+    const record = records[0] as Record<string, string>
+    expect(Object.keys(record)).toEqual(['__proto__', 'a'])
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
+    expect(record['a']).toBe('1')
+  })
+
+  it('reads 10,000-character fields intact, across chunk boundaries and multi-byte characters', async () => {
+    const rows = Array.from({ length: 40 }, (_, index) => [
+      String(index),
+      `é😀${'x'.repeat(9_000)}"${index}\n,`.padEnd(10_000, 'ü'),
+    ])
+    const path = writeFile(writeCsv([['id', 'text'], ...rows]))
+    const { records, failures } = await runToArray(fromCsv(path))
+    expect(failures).toEqual([])
+    expect(records).toEqual(rows.map(([id, text]) => ({ id, text })))
+  })
+
+  it('keeps line numbers right across many chunks of quoted line breaks', async () => {
+    const rows: string[][] = [['id', 'note']]
+    let line = 2
+    let raggedLine = 0
+    for (let index = 0; index < 3_000; index++) {
+      const note = index % 7 === 0 ? `line\nbreak ${index}\r\nagain` : `plain ${index} é`
+      if (index === 2_500) {
+        raggedLine = line
+        rows.push([String(index)])
+      } else rows.push([String(index), note])
+      line += 1 + (note.match(/\n/g)?.length ?? 0) * (index === 2_500 ? 0 : 1)
+    }
+    const { records, failures } = await runToArray(fromCsv(writeFile(writeCsv(rows, '\n'))))
+    expect(records).toHaveLength(2_999)
+    expect(where(failures[0])).toEqual({ line: raggedLine, row: 2_501 })
+  })
+
+  it('reports a field over maxFieldBytes and reads the rows after it', async () => {
+    const path = writeFile(`a,b\n1,${'x'.repeat(500)}\n2,ok\n`)
+    const { records, failures } = await runToArray(fromCsv(path, { maxFieldBytes: 100 }))
+    expect(records).toEqual([{ a: '2', b: 'ok' }])
+    expect(failures[0]?.message).toMatch(
+      /line 2: field 2 is larger than maxFieldBytes \(100 bytes\)/,
+    )
+  })
+
+  it('caps a runaway quoted field and resumes at the line after the one where it opened', async () => {
+    const body = Array.from({ length: 200 }, (_, index) => `${index + 2},row ${index + 2}`)
+    const path = writeFile(['a,b', '1,"stray quote', ...body].join('\n') + '\n')
+    const { records, failures, report } = await runToArray(fromCsv(path, { maxFieldBytes: 1_000 }))
+    expect(failures).toHaveLength(1)
+    expect(failures[0]?.message).toMatch(
+      /line 2: field larger than maxFieldBytes \(1000 bytes\).*resumes at line 3/,
+    )
+    expect(records).toHaveLength(200)
+    expect(records[0]).toEqual({ a: '2', b: 'row 2' })
+    expect(report.read).toBe(201)
+  })
+
+  it('reads invalid UTF-8 as U+FFFD by default, and reports its line with strictEncoding', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('id,name\n1,Ada\n2,'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('\n3,"multi\nline"\n4,Zoë'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('\n5,ok\n'),
+    ])
+    const path = writeFile(bytes)
+    const lenient = await runToArray(fromCsv(path))
+    expect(lenient.failures).toEqual([])
+    expect(lenient.records.map((record) => record['name'])).toEqual([
+      'Ada',
+      '\uFFFD(\uFFFD',
+      'multi\nline',
+      'Zoë\uFFFD',
+      'ok',
+    ])
+    const strict = await runToArray(fromCsv(path, { strictEncoding: true }))
+    expect(strict.records.map((record) => record['id'])).toEqual(['1', '3', '5'])
+    expect(strict.failures.map(where)).toEqual([
+      { line: 3, row: 2 },
+      { line: 6, row: 4 },
+    ])
+    expect(strict.failures[0]?.message).toMatch(/invalid UTF-8 byte sequence/)
+    expect(strict.failures[0]?.raw).toBe('2,\uFFFD(\uFFFD')
+  })
+
+  it('finds invalid UTF-8 lines in a file of many chunks', async () => {
+    const lines = ['id,name']
+    for (let index = 1; index <= 5_000; index++) lines.push(`${index},name ${index} ü`)
+    const text = lines.join('\n') + '\n'
+    const bad = Buffer.from(text)
+    const at = bad.indexOf('4321,name')
+    bad[at + 5] = 0xff
+    const { records, failures } = await runToArray(
+      fromCsv(writeFile(bad), { strictEncoding: true }),
+    )
+    expect(records).toHaveLength(4_999)
+    expect(where(failures[0])).toEqual({ line: 4_322, row: 4_321 })
+  })
+
+  it('guesses a semicolon or tab delimiter with delimiter: auto', async () => {
+    for (const delimiter of [';', '\t']) {
+      const text = ['a', 'b', 'c'].join(delimiter) + '\n' + ['1', '2,5', '3'].join(delimiter) + '\n'
+      const { records } = await runToArray(fromCsv({ text }, { delimiter: 'auto' }))
+      expect(records).toEqual([{ a: '1', b: '2,5', c: '3' }])
+    }
+  })
+
+  it('gives arrays with header: false, and checks their width against the first row', async () => {
+    const flow = fromCsv({ text: 'a,b\n1,2\n3\n' }, { header: false })
+    expectTypeOf(flow).toEqualTypeOf<Flow<string[]>>()
+    const { records, failures } = await runToArray(flow)
+    expect(records).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ])
+    expect(where(failures[0])).toEqual({ line: 3, row: 3 })
+  })
+
+  it('names fields with columns, with or without a header row', async () => {
+    const renamed = await runToArray(fromCsv({ text: 'x,y\n1,2\n' }, { columns: ['a', 'b'] }))
+    expect(renamed.records).toEqual([{ a: '1', b: '2' }])
+    const headless = await runToArray(
+      fromCsv({ text: '1,2\n3,4\n' }, { header: false, columns: ['a', 'b'] }),
+    )
+    expect(headless.records).toEqual([
+      { a: '1', b: '2' },
+      { a: '3', b: '4' },
+    ])
+    const mapped = await runToArray(
+      fromCsv(
+        { text: 'First Name\nAda\n' },
+        { columns: (names) => names.map((n) => n.toLowerCase()) },
+      ),
+    )
+    expect(mapped.records).toEqual([{ 'first name': 'Ada' }])
+  })
+
+  it('types numbers, booleans, dates and empty fields with typed, conservatively', async () => {
+    const text =
+      'n,big,code,flag,day,at,empty,bad_day,word\n' +
+      '-1.5e3,9007199254740993,007,TRUE,2024-02-29,2024-05-01T10:00:00Z,,2023-02-29,x\n'
+    const flow = fromCsv({ text }, { typed: true })
+    expectTypeOf(flow).toEqualTypeOf<Flow<Record<string, CsvValue>>>()
+    const { records } = await runToArray(flow)
+    expect(records).toEqual([
+      {
+        n: -1500,
+        big: '9007199254740993',
+        code: '007',
+        flag: true,
+        day: new Date('2024-02-29T00:00:00Z'),
+        at: new Date('2024-05-01T10:00:00Z'),
+        empty: null,
+        bad_day: '2023-02-29',
+        word: 'x',
+      },
+    ])
+    const some = await runToArray(fromCsv({ text: 'a,b\n1,\n' }, { typed: { nulls: false } }))
+    expect(some.records).toEqual([{ a: 1, b: '' }])
+    const arrays = fromCsv({ text: '1,true\n' }, { header: false, typed: true })
+    expectTypeOf(arrays).toEqualTypeOf<Flow<CsvValue[]>>()
+    expect((await runToArray(arrays)).records).toEqual([[1, true]])
+  })
+
+  it('trims fields, skips comment lines, and keeps empty lines when asked', async () => {
+    const trimmed = await runToArray(
+      fromCsv(
+        { text: ' a , b \n# a comment, with "quotes\n 1 , 2 \n' },
+        { trim: true, comments: '#' },
+      ),
+    )
+    expect(trimmed.records).toEqual([{ a: '1', b: '2' }])
+    const kept = await runToArray(fromCsv({ text: 'a\n1\n\n2\n' }, { skipEmptyLines: false }))
+    expect(kept.records).toEqual([{ a: '1' }, { a: '' }, { a: '2' }])
+    const greedy = await runToArray(
+      fromCsv({ text: 'a,b\n1,2\n , \n' }, { skipEmptyLines: 'greedy' }),
+    )
+    expect(greedy.records).toEqual([{ a: '1', b: '2' }])
+  })
+
+  it('reads gzip input by extension and gzip streams by their first bytes', async () => {
+    const text = 'id,name\n1,Ada\n2,Grace\n'
+    const path = writeFile(gzipSync(text), 'people.csv.gz')
+    expect((await runToArray(fromCsv(path))).records).toEqual([
+      { id: '1', name: 'Ada' },
+      { id: '2', name: 'Grace' },
+    ])
+    const stream = Readable.from([gzipSync(text)])
+    expect((await runToArray(fromCsv(stream))).records).toHaveLength(2)
+  })
+
+  it('reads { text } and a Readable of bytes split anywhere', async () => {
+    const text = 'id,name\n1,"Zoë\nZ"\n2,😀\n'
+    expect((await runToArray(fromCsv({ text }))).records).toEqual([
+      { id: '1', name: 'Zoë\nZ' },
+      { id: '2', name: '😀' },
+    ])
+    const bytes = Buffer.from(text)
+    const pieces = Array.from(bytes, (byte) => Buffer.from([byte]))
+    const result = await runToArray(fromCsv(Readable.from(pieces), { name: 'bytes' }))
+    expect(result.records).toEqual([
+      { id: '1', name: 'Zoë\nZ' },
+      { id: '2', name: '😀' },
+    ])
+  })
+
+  it('reads latin-1 and other encodings by name', async () => {
+    const path = writeFile(Buffer.from('name\nZo\xEB\n', 'latin1'))
+    const { records } = await runToArray(fromCsv(path, { encoding: 'windows-1252' }))
+    expect(records).toEqual([{ name: 'Zoë' }])
+  })
+
+  it('rejects the run at once, naming the path, when the file is missing', async () => {
+    const path = join(directory, 'missing.csv')
+    const { error, report } = await runToArray(fromCsv(path))
+    expect(error?.message).toContain(path)
+    expect(error?.message).toMatch(/no such file/)
+    expect(report.status).toBe('failed')
+  })
+
+  it('fails the run naming the path when gzip data is corrupt, and closes the file', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, index) => `${index},${index * 7}`)
+    const zipped = gzipSync(`a,b\n${rows.join('\n')}\n`)
+    const path = writeFile(zipped.subarray(0, zipped.length >> 1), 'cut.csv.gz')
+    const { error, report } = await runToArray(fromCsv(path))
+    expect(error?.message).toContain(path)
+    expect(report.read).toBeGreaterThan(0)
+    expect(await eventually(() => descriptorsOf(path) === 0)).toBe(true)
+  })
+
+  it('closes the file when it completes and when it is unsubscribed early', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => `${index},value ${index}`)
+    const path = writeFile(`a,b\n${rows.join('\n')}\n`)
+    await runToArray(fromCsv(path))
+    expect(descriptorsOf(path)).toBe(0)
+
+    let openWhileReading = -1
+    await new Promise<void>((resolve) => {
+      let stop = false
+      const subscription = fromCsv(path).subscribe({
+        next: () => {
+          if (stop) return
+          stop = true
+          openWhileReading = descriptorsOf(path)
+          queueMicrotask(() => {
+            subscription.unsubscribe()
+            resolve()
+          })
+        },
+      })
+    })
+    expect(openWhileReading).toBe(1)
+    expect(await eventually(() => descriptorsOf(path) === 0)).toBe(true)
+  })
+
+  it('wakes a pending stream read and destroys the stream when unsubscribed', async () => {
+    const stream = new PassThrough()
+    stream.write('a,b\n1,2\n')
+    const first = await new Promise<unknown>((resolve) => {
+      const subscription = fromCsv(stream).subscribe({
+        next: (value) => {
+          resolve(value)
+          queueMicrotask(() => subscription.unsubscribe())
+        },
+      })
+    })
+    expect(first).toMatchObject({ _tag: 'Right', right: { a: '1', b: '2' } })
+    expect(await eventually(() => stream.destroyed)).toBe(true)
+  })
+
+  it('reads everything under a tiny budget, and the report adds up', async () => {
+    const rows = Array.from({ length: 2_000 }, (_, index) =>
+      index % 100 === 0 ? `${index}` : `${index},x`,
+    )
+    const { records, failures, report } = await runToArray(
+      fromCsv(writeFile(`a,b\n${rows.join('\n')}\n`)),
+      { highWaterMark: 3 },
+    )
+    expect(records).toHaveLength(1_980)
+    expect(failures).toHaveLength(20)
+    expect(report.read).toBe(records.length + failures.length)
+    expect(report.read).toBe(report.written + report.failed + report.dropped)
+    expect(report.maxInFlight).toBeLessThanOrEqual(3)
+  })
+
+  it('reads back any rows an RFC 4180 writer wrote', async () => {
+    const field = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({
+        unit: fc.constantFrom('a', ',', '"', '\n', '\r', '\r\n', ' ', 'é', '😀', ';', '\t', '#'),
+      }),
+    )
+    const table = fc.integer({ min: 2, max: 4 }).chain((width) =>
+      fc.tuple(
+        fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), {
+          minLength: width,
+          maxLength: width,
+        }),
+        fc.array(fc.array(field, { minLength: width, maxLength: width }), { maxLength: 30 }),
+        fc.constantFrom('\r\n', '\n'),
+      ),
+    )
+    await fc.assert(
+      fc.asyncProperty(table, async ([header, rows, ending]) => {
+        const path = writeFile(writeCsv([header, ...rows], ending))
+        const { records, failures } = await runToArray(fromCsv(path))
+        expect(failures).toEqual([])
+        const expected = rows.map((row) =>
+          Object.fromEntries(header.map((name, index) => [name, row[index]])),
+        )
+        expect(records).toEqual(expected)
+      }),
+      { numRuns: 60 },
+    )
+  })
+})
