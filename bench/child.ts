@@ -36,9 +36,17 @@ try {
 
 try {
   const started = performance.now()
+  const cpuStarted = process.cpuUsage()
   const result = await scenario.run(job)
   const ms = performance.now() - started
-  print({ ok: true, ms, peakRssKb: process.resourceUsage().maxRSS, ...result })
+  const cpu = process.cpuUsage(cpuStarted)
+  print({
+    ok: true,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssKb: process.resourceUsage().maxRSS,
+    ...result,
+  })
 } catch (error) {
   print({ ok: false, unavailable: false, error: describe(error) })
   process.exitCode = 1

@@ -100,7 +100,13 @@ export interface ScenarioModule {
 
 /** What a child prints, after `RESULT_PREFIX`, as its last stdout line. */
 export type ChildResult =
-  | (JobResult & { readonly ok: true; readonly ms: number; readonly peakRssKb: number })
+  | (JobResult & {
+      readonly ok: true
+      readonly ms: number
+      /** CPU time of the process (all threads) during the job: steadier than `ms` on a busy machine. */
+      readonly cpuMs: number
+      readonly peakRssKb: number
+    })
   | { readonly ok: false; readonly unavailable: boolean; readonly error: string }
 
 export const RESULT_PREFIX = 'BENCH_RESULT '

@@ -178,6 +178,7 @@ const fmtInt = (value: number): string => Math.round(value).toLocaleString('en-U
 
 interface Sample {
   readonly ms: number
+  readonly cpuMs: number
   readonly peakRssKb: number
   readonly rowsOut: number
   readonly details: Readonly<Record<string, number | string>>
@@ -193,6 +194,7 @@ class Series {
     if (result.ok)
       this.samples.push({
         ms: result.ms,
+        cpuMs: result.cpuMs,
         peakRssKb: result.peakRssKb,
         rowsOut: result.rowsOut,
         details: result.details ?? {},
@@ -216,6 +218,7 @@ class Series {
       rowsPerSec: Math.round(rows / (ms / 1000)),
       ms: Math.round(ms),
       peakRssMb: round(median(this.samples.map((s) => s.peakRssKb)) / 1024, 1),
+      cpuMs: Math.round(median(this.samples.map((s) => s.cpuMs))),
     }
   }
 
@@ -238,6 +241,8 @@ interface SideSummary {
   readonly rowsPerSec: number
   readonly ms: number
   readonly peakRssMb: number
+  /** Median CPU time (all threads): a steadier second opinion when the machine is busy. */
+  readonly cpuMs: number
 }
 
 interface UnitResult {
@@ -247,7 +252,9 @@ interface UnitResult {
   readonly notes: string[]
 }
 
-function ratios(result: UnitResult): { ratio: number; min: number; max: number } | null {
+function ratios(
+  result: UnitResult,
+): { ratio: number; min: number; max: number; cpuRatio: number } | null {
   const count = Math.min(result.baseline.samples.length, result.powerflow.samples.length)
   if (!result.baseline.usable || !result.powerflow.usable || count === 0) return null
   // Per round: PowerFlow's throughput ÷ the baseline's = baseline ms ÷ PowerFlow ms.
@@ -257,10 +264,18 @@ function ratios(result: UnitResult): { ratio: number; min: number; max: number }
       (result.baseline.samples[index] as Sample).ms /
         (result.powerflow.samples[index] as Sample).ms,
     )
+  // The same from CPU time (all threads): steadier when other work shares the machine.
+  const cpu: number[] = []
+  for (let index = 0; index < count; index++)
+    cpu.push(
+      (result.baseline.samples[index] as Sample).cpuMs /
+        (result.powerflow.samples[index] as Sample).cpuMs,
+    )
   return {
     ratio: round(median(perRound)),
     min: round(Math.min(...perRound)),
     max: round(Math.max(...perRound)),
+    cpuRatio: round(median(cpu)),
   }
 }
 
@@ -315,7 +330,7 @@ async function main(): Promise<void> {
           child.ok
             ? `round ${roundIndex + 1}/${options.rounds}  ${unit.key.padEnd(8)} ${side.padEnd(9)} ` +
                 `${fmtInt(child.ms).padStart(7)} ms ${fmtInt(unit.rows / (child.ms / 1000)).padStart(10)} rows/s ` +
-                `${(child.peakRssKb / 1024).toFixed(0).padStart(5)} MB  out ${fmtInt(child.rowsOut)}` +
+                `cpu ${fmtInt(child.cpuMs).padStart(6)} ms ${(child.peakRssKb / 1024).toFixed(0).padStart(5)} MB  out ${fmtInt(child.rowsOut)}` +
                 (child.details === undefined ? '' : `  ${JSON.stringify(child.details)}`)
             : `round ${roundIndex + 1}/${options.rounds}  ${unit.key.padEnd(8)} ${side.padEnd(9)} ${series.problem}`,
         )
@@ -354,6 +369,7 @@ async function main(): Promise<void> {
       ratio: stats?.ratio ?? null,
       min: stats?.min ?? null,
       max: stats?.max ?? null,
+      cpuRatio: stats?.cpuRatio ?? null,
     }
     if (scenario.id === 5) {
       const smallResult = results.get('5-small') as UnitResult
@@ -417,6 +433,7 @@ async function main(): Promise<void> {
       ratio: ceilingStats?.ratio ?? null,
       min: ceilingStats?.min ?? null,
       max: ceilingStats?.max ?? null,
+      cpuRatio: ceilingStats?.cpuRatio ?? null,
       ...((ceilingResult.baseline.problem ?? ceilingResult.powerflow.problem)
         ? {
             notes: [ceilingResult.baseline.problem, ceilingResult.powerflow.problem].filter(
@@ -425,6 +442,8 @@ async function main(): Promise<void> {
           }
         : {}),
     },
+    /** Scenario 1's PowerFlow throughput ÷ papaparse's parse-only throughput. */
+    scenario1OfCeiling: null as number | null,
     environment: {
       node: process.version,
       cpus: cpus().length,
@@ -433,9 +452,18 @@ async function main(): Promise<void> {
       minutes: round((performance.now() - started) / 60_000, 1),
     },
   }
+  const scenario1 = report.scenarios.find((s) => s['id'] === 1)?.['powerflow'] as
+    SideSummary | null | undefined
+  const parser = report.parseCeiling.baseline
+  if (scenario1 != null && parser !== null)
+    report.scenario1OfCeiling = round(scenario1.rowsPerSec / parser.rowsPerSec)
   mkdirSync(dirname(options.output), { recursive: true })
   writeFileSync(options.output, JSON.stringify(report, null, 2) + '\n')
   printTable(report.scenarios, report.parseCeiling, options)
+  if (report.scenario1OfCeiling !== null)
+    process.stdout.write(
+      `\nScenario 1 (PowerFlow) runs at ${Math.round(report.scenario1OfCeiling * 100)}% of papaparse's parse-only throughput.\n`,
+    )
   log(`\nwritten ${options.output} (${report.environment.minutes} min)`)
 }
 
@@ -479,7 +507,11 @@ function printTable(
       extra.join('; '),
     ])
   }
-  add('0', ceiling, [])
+  add(
+    '0',
+    ceiling,
+    ((ceiling['notes'] ?? []) as string[]).map((note) => note.split('\n')[0] ?? ''),
+  )
   for (const row of scenarios) {
     const extra: string[] = []
     if (row['rssRatio'] !== undefined)
@@ -500,12 +532,12 @@ function printTable(
     add(String(row['id']), row, extra)
   }
   const widths = lines[0]!.map((_, column) =>
-    column === 7 ? 0 : Math.max(...lines.map((line) => (line[column] ?? '').length)),
+    column === 8 ? 0 : Math.max(...lines.map((line) => (line[column] ?? '').length)),
   )
   const text = lines
     .map((line) =>
       line
-        .map((cell, column) => (column === 7 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .map((cell, column) => (column === 8 ? cell : cell.padEnd(widths[column] ?? 0)))
         .join('  '),
     )
     .join('\n')
