@@ -201,8 +201,8 @@ interface Group {
  * `countDistinct`, `first`, `last` and reducers of your own ({@link reducer}). Rows are
  * `{ ...groupFields, <field>_<measure>: value }` (`{ key, ... }` with a key function), renamed by
  * `names`, in the order their groups were first seen, when the input completes — or per `window`
- * for unbounded streams (`{ count: n }` every n input records, `{ ms: t }` every t ms on
- * `scheduler`), each window starting afresh; empty windows emit nothing.
+ * for unbounded streams (`{ count: n }` every n input records, failing ones included; `{ ms: t }`
+ * every t ms on `scheduler`), each window starting afresh; empty windows emit nothing.
  *
  * Values: null, undefined and blank strings are skipped (`count` counts the other values; `sum`
  * of nothing is 0, `avg`, `min`, `max`, `first`, `last` of nothing are null). Numeric strings are
@@ -269,7 +269,7 @@ export function aggregate<
       typeof groupBy === 'function' ? groupBy : fieldsKey(groupFields(groupBy))
     const headOf =
       typeof groupBy === 'function'
-        ? (key: unknown): Record<string, unknown> => ({ key: detachValue(key) })
+        ? (key: unknown): Record<string, unknown> => ({ key })
         : (_key: unknown, record: object): Record<string, unknown> => {
             const head: Record<string, unknown> = {}
             for (const field of groupFields(groupBy))
@@ -285,13 +285,12 @@ export function aggregate<
       const current = groups
       groups = new Map()
       for (const group of current.values()) {
-        if (stage.isClosed()) return
+        if (stage.isClosed()) break
         const row: Record<string, unknown> = { ...group.head }
         definitions.forEach((definition, index) => {
           row[definition.output] = (group.accumulators[index] as Accumulator).result()
         })
         emitted += 1
-        stage.stats.details = { groups: emitted }
         stage.run.noteCreated(1)
         stage.stats.created += 1
         stage.emit(row as AggregateRow<A, G, M, N>)
@@ -324,8 +323,10 @@ export function aggregate<
         return
       }
       for (const accumulator of accumulators) accumulator.commit()
-      if (existing === undefined)
-        groups.set(detachValue(key), { head: headOf(key, record as object), accumulators })
+      if (existing === undefined) {
+        const stored = detachValue(key)
+        groups.set(stored, { head: headOf(stored, record as object), accumulators })
+      }
       stage.stats.merged += 1
       stage.run.settle('merged', 1)
     }
