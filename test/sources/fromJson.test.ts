@@ -132,6 +132,31 @@ describe('fromJson', () => {
     )
   })
 
+  it('reads escapes and multi-byte characters split one byte per chunk', async () => {
+    const values = ['\\"', '\\\\', 'a\\\\"b', '"\\', 'é😀', { 'k\\"': ['\\'] }]
+    const everyByte = (bytes: Buffer): number[] =>
+      Array.from({ length: bytes.length }, (_, index) => index)
+    const bytes = Buffer.from(JSON.stringify(values))
+    const result = await runToArray(fromJson(chunked(bytes, everyByte(bytes))))
+    expect(result.records).toEqual(values)
+    const document = Buffer.from(JSON.stringify({ 'skip\\"': values, list: values }))
+    const nested = await runToArray(
+      fromJson(chunked(document, everyByte(document)), { path: 'list' }),
+    )
+    expect(nested.records).toEqual(values)
+  })
+
+  it('reads elements and lines that span many chunks', async () => {
+    const long = {
+      text: 'x\\"'.repeat(100_000),
+      list: Array.from({ length: 10_000 }, (_, n) => n),
+    }
+    const array = await file('long.json', JSON.stringify([1, long, 2]))
+    expect((await pipe(fromJson(array), toArray())).records).toEqual([1, long, 2])
+    const lines = await file('long.ndjson', `1\n${JSON.stringify(long)}\r\n2\n`)
+    expect((await pipe(fromJson(lines), toArray())).records).toEqual([1, long, 2])
+  })
+
   it('reads a single top-level object as one record', async () => {
     const value = { id: 7, tags: ['a', 'b'], nested: { list: [{ x: '}' }] } }
     const report = await pipe(

@@ -53,6 +53,10 @@ export class JsonDocumentSplitter {
   /** Closing brackets expected inside the element (or skipped value) being scanned. */
   private readonly closers: number[] = []
   private inString = false
+  /** Backslashes ending the scanned text of a string that continues in the next chunk. */
+  private backslashes = 0
+  /** The newest chunk, the end of `buffer`. */
+  private chunk = ''
   private started = false
   /** The whole text of a single top-level object, and where it started. */
   private readonly objectParts: string[] = []
@@ -88,6 +92,7 @@ export class JsonDocumentSplitter {
       return []
     }
     this.buffer = this.buffer.length === 0 ? text : this.buffer + text
+    this.chunk = text
     return this.scan(false)
   }
 
@@ -126,7 +131,10 @@ export class JsonDocumentSplitter {
   private scanStart(ended: boolean): void {
     const index = this.skipSpace(this.buffer, this.position)
     this.position = index
-    if (index >= this.buffer.length) return
+    if (index >= this.buffer.length) {
+      this.compact(index)
+      return
+    }
     const code = this.buffer.charCodeAt(index)
     const { shape, path } = this.options
     if (code === 91) {
@@ -175,10 +183,14 @@ export class JsonDocumentSplitter {
   }
 
   private scanArray(): unknown[] {
-    const text = this.buffer
+    // Scan the newest chunk on its own: indexing the whole buffer would flatten the concatenation
+    // on every chunk, copying an element that spans k chunks k times.
+    const chunkStart = this.buffer.length - this.chunk.length
+    const base = chunkStart > 0 && this.position >= chunkStart ? chunkStart : 0
+    const text = base === 0 ? this.buffer : this.chunk
     const length = text.length
     const closers = this.closers
-    let index = this.position
+    let index = this.position - base
     let line = this.line
     let inString = this.inString
     let boundary = -1
@@ -186,8 +198,9 @@ export class JsonDocumentSplitter {
     let closed = false
     while (index < length) {
       if (inString) {
-        const quote = closingQuote(text, index)
+        const quote = closingQuote(text, index, this.backslashes)
         if (quote < 0) {
+          this.backslashes = trailingBackslashes(text, index, this.backslashes)
           index = length
           break
         }
@@ -196,16 +209,22 @@ export class JsonDocumentSplitter {
         continue
       }
       const code = text.charCodeAt(index)
-      if (code === 34) inString = true
-      else if (code === 91) closers.push(CLOSE_ARRAY)
+      if (code === 34) {
+        inString = true
+        this.backslashes = 0
+      } else if (code === 91) closers.push(CLOSE_ARRAY)
       else if (code === 123) closers.push(CLOSE_OBJECT)
       else if (code === CLOSE_ARRAY || code === CLOSE_OBJECT) {
         if (closers.length === 0) {
           if (code === CLOSE_OBJECT) {
             this.line = line
-            throw this.elementError(index + 1, index, "unexpected '}': expected ',' or ']'")
+            throw this.elementError(
+              base + index + 1,
+              base + index,
+              "unexpected '}': expected ',' or ']'",
+            )
           }
-          boundary = index
+          boundary = base + index
           boundaryLine = line
           closed = true
           index++
@@ -213,24 +232,28 @@ export class JsonDocumentSplitter {
         }
         if (closers.pop() !== code) {
           this.line = line
-          throw this.elementError(index + 1, index, `unexpected '${text.charAt(index)}'`)
+          throw this.elementError(
+            base + index + 1,
+            base + index,
+            `unexpected '${text.charAt(index)}'`,
+          )
         }
       } else if (code === 44) {
         if (closers.length === 0) {
-          boundary = index
+          boundary = base + index
           boundaryLine = line
         }
       } else if (code === 10) line++
       index++
     }
-    this.position = index
+    this.position = base + index
     this.line = line
     this.inString = inString
 
     if (boundary < 0) {
-      if (length - this.batchStart > this.options.maxRecordChars)
+      if (this.buffer.length - this.batchStart > this.options.maxRecordChars)
         throw this.errorAt(
-          this.skipSpace(text, this.batchStart),
+          this.skipSpace(this.buffer, this.batchStart),
           `an array element is longer than maxRecordBytes (${this.options.maxRecordChars})`,
         )
       return []
@@ -514,17 +537,29 @@ export class JsonDocumentSplitter {
   }
 }
 
-/** The index of the quote that closes a string whose content continues at `from`, or -1. */
-function closingQuote(text: string, from: number): number {
+/**
+ * The index of the quote that closes a string whose content continues at `from`, or -1.
+ * `carried` backslashes ended the string's text in the previous chunk.
+ */
+function closingQuote(text: string, from: number, carried = 0): number {
   let quote = text.indexOf('"', from)
   while (quote >= 0) {
     let back = quote - 1
-    while (text.charCodeAt(back) === 92) back--
+    while (back >= 0 && text.charCodeAt(back) === 92) back--
+    const run = quote - 1 - back + (back < 0 ? carried : 0)
     // An even number of backslashes before the quote: it is not escaped.
-    if (((quote - 1 - back) & 1) === 0) return quote
+    if ((run & 1) === 0) return quote
     quote = text.indexOf('"', quote + 1)
   }
   return -1
+}
+
+/** The backslashes ending `text` (after `from`), adding `carried` if they reach its start. */
+function trailingBackslashes(text: string, from: number, carried: number): number {
+  let back = text.length - 1
+  while (back >= from && text.charCodeAt(back) === 92) back--
+  const run = text.length - 1 - back
+  return back < 0 ? run + carried : run
 }
 
 function describeScalar(text: string, index: number): string {

@@ -27,7 +27,9 @@ const RAW_EXCERPT = 1024
 
 /** @internal */
 export class NdjsonSplitter {
-  private rest = ''
+  /** The start of a line not yet ended, in pieces: joined once, when its line feed arrives. */
+  private rest: string[] = []
+  private restChars = 0
   /** The number of the next line, and the byte offset where it starts. */
   private line = 1
   private consumedBytes = 0
@@ -47,14 +49,22 @@ export class NdjsonSplitter {
         text = text.slice(1)
       }
     }
-    if (this.rest.length > 0) text = this.rest + text
     const items: Array<Either<Failure, unknown>> = []
-    let start = 0
     let newline = text.indexOf('\n')
+    if (newline < 0 && !this.skipping) {
+      this.keep(text, items)
+      return items
+    }
+    if (this.rest.length > 0) {
+      newline += this.restChars
+      text = this.rest.join('') + text
+      this.rest = []
+      this.restChars = 0
+    }
+    let start = 0
     if (this.skipping) {
       if (newline < 0) {
         this.consumedBytes += this.options.byteLength(text)
-        this.rest = ''
         return items
       }
       this.skipping = false
@@ -74,21 +84,29 @@ export class NdjsonSplitter {
       start = newline + 1
       newline = text.indexOf('\n', start)
     }
-    this.rest = text.slice(start)
     if (start > 0) this.consumedBytes = baseBytes + this.options.byteLength(text.slice(0, start))
-    if (this.rest.length > this.options.maxRecordChars) {
-      items.push(this.tooLong(this.rest))
-      this.consumedBytes += this.options.byteLength(this.rest)
-      this.rest = ''
-      this.skipping = true
-    }
+    if (start < text.length) this.keep(text.slice(start), items)
     return items
+  }
+
+  /** Keeps the start of an unfinished line, or reports it once it is too long. */
+  private keep(partial: string, items: Array<Either<Failure, unknown>>): void {
+    this.rest.push(partial)
+    this.restChars += partial.length
+    if (this.restChars <= this.options.maxRecordChars) return
+    const text = this.rest.join('')
+    this.rest = []
+    this.restChars = 0
+    items.push(this.tooLong(text))
+    this.consumedBytes += this.options.byteLength(text)
+    this.skipping = true
   }
 
   /** The input ended: returns the record of a last line without a line feed. */
   end(): Array<Either<Failure, unknown>> {
-    const text = this.rest
-    this.rest = ''
+    const text = this.rest.join('')
+    this.rest = []
+    this.restChars = 0
     if (this.skipping || text.length === 0) return []
     const end = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length
     const item = end > 0 ? this.parse(text, 0, end, this.consumedBytes) : undefined
