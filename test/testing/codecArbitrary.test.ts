@@ -84,6 +84,10 @@ describe('codecArbitrary', () => {
     expect(new Set(samples.map((deal) => deal.stage))).toEqual(new Set(['open', 'won', 'lost']))
     expect(samples.some((deal) => deal.lines.length > 1)).toBe(true)
     expect(samples.every((deal) => Number.isFinite(deal.amount))).toBe(true)
+    expect(samples.some((deal) => !Number.isInteger(deal.amount))).toBe(true)
+    const numbers = fc.sample(codecArbitrary(t.number), { numRuns: 2000, seed: 9 })
+    expect(numbers.some((n) => n === 0)).toBe(true)
+    expect(numbers.some((n) => Object.is(n, -0))).toBe(false)
   })
 
   it('generates plain objects, not null-prototype ones', () => {
