@@ -139,7 +139,7 @@ export interface EnrichTableOptions<A, P extends string = '', M extends OnMissin
   readonly on: (keyof A & string) | ((record: A) => unknown)
   /** Put before the names of the table's fields, to keep them apart from the record's. */
   readonly prefix?: P
-  /** The stage name in the report and hooks (default `enrich <table name>`). */
+  /** The stage name in the report and hooks (default `enrich <table name>`, or `enrich`). */
   readonly name?: string
   /** What to do when the table has no row for the key (default `keep`). */
   readonly onMissing?: M
@@ -266,7 +266,7 @@ function enrichFromTable<A>(
   table: LookupTable<object>,
   options: EnrichTableOptions<A>,
 ): Operator<A, unknown> {
-  const name = options.name ?? `enrich ${table.name}`
+  const name = options.name ?? (table.named ? `enrich ${table.name}` : 'enrich')
   const on = options.on
   const keyFor =
     typeof on === 'function' ? on : (record: A) => (record as Record<string, unknown>)[on]

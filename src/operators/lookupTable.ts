@@ -17,7 +17,7 @@ export interface LookupTable<R> extends TableSpec<R> {}
  * @since 0.1.0
  */
 export interface LookupTableOptions {
-  /** The table's name in `report.lookups` and in errors (default `lookupTable <keyField>`). */
+  /** The table's name in `report.lookups` and in errors (default `lookupTable by <keyField>`). */
   readonly name?: string
 }
 
@@ -69,7 +69,8 @@ export function lookupTable<R extends object>(
 ): LookupTable<R> {
   return {
     [LOOKUP_TABLE]: true,
-    name: options.name ?? `lookupTable ${keyField}`,
+    name: options.name ?? `lookupTable by ${keyField}`,
+    named: options.name !== undefined,
     flow,
     keyField,
   }

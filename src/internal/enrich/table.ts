@@ -17,7 +17,10 @@ export const LOOKUP_TABLE = Symbol.for('powerflow.lookupTable')
 /** What `lookupTable` describes: a flow to load and the field to key it by. @internal */
 export interface TableSpec<R> {
   readonly [LOOKUP_TABLE]: true
+  /** The table's name in `report.lookups` and in errors. */
   readonly name: string
+  /** Whether the name was given (else it is made from the key field). */
+  readonly named: boolean
   readonly flow: Flow<R>
   readonly keyField: string
 }
@@ -103,7 +106,9 @@ export async function loadTable<R>(
 /** The error that fails the main run when its table cannot be loaded. @internal */
 export function tableLoadError(stage: string, tableName: string, cause: unknown): Error {
   return new Error(
-    `${stage}: the lookup table ${tableName} could not be loaded: ${describeError(cause)}`,
-    { cause },
+    `${stage}: could not load the lookup table ${tableName}: ${describeError(cause)}`,
+    {
+      cause,
+    },
   )
 }

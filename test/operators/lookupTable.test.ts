@@ -1,0 +1,254 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { pipe } from 'fp-ts/lib/function.js'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { lookupTable } from '../../src/operators/lookupTable.js'
+import { enrich, type Enriched } from '../../src/operators/enrich.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { fromCsv } from '../../src/sources/fromCsv.js'
+import { defineSource } from '../../src/sources/defineSource.js'
+import type { Flow } from '../../src/core/Flow.js'
+import type { RunReport } from '../../src/core/RunReport.js'
+import { expectOperatorLaws } from '../../src/testing/expectOperatorLaws.js'
+import { runToArray } from '../../src/testing/runToArray.js'
+
+type LookupReport = RunReport & { readonly name: string }
+const lookupsOf = (report: RunReport): LookupReport[] =>
+  (report['lookups'] as LookupReport[] | undefined) ?? []
+
+let directory = ''
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'powerflow-lookupTable-'))
+})
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true })
+})
+
+const accounts = [
+  { Id: 'A1', Name: 'Acme', Region: 'EU' },
+  { Id: 'A2', Name: 'Globex', Region: 'US' },
+]
+
+describe('lookupTable', () => {
+  it('joins deals to the accounts of a real CSV file, with the table run in report.lookups', async () => {
+    const accountsCsv = join(directory, 'accounts.csv')
+    await writeFile(accountsCsv, 'Id,Name,Region\nA1,Acme,EU\nA2,Globex,US\nA1,Acme again,APAC\n')
+    const dealsCsv = join(directory, 'deals.csv')
+    await writeFile(dealsCsv, 'Deal,AccountId\nD1,A2\nD2,A9\nD3,A1\n')
+
+    const result = await runToArray(
+      pipe(
+        fromCsv(dealsCsv),
+        enrich(lookupTable(fromCsv(accountsCsv), 'Id', { name: 'accounts' }), {
+          on: 'AccountId',
+          prefix: 'account_',
+        }),
+      ),
+    )
+    expect(result.records).toEqual([
+      {
+        Deal: 'D1',
+        AccountId: 'A2',
+        account_Id: 'A2',
+        account_Name: 'Globex',
+        account_Region: 'US',
+      },
+      { Deal: 'D2', AccountId: 'A9' },
+      { Deal: 'D3', AccountId: 'A1', account_Id: 'A1', account_Name: 'Acme', account_Region: 'EU' },
+    ])
+    expect(result.report.read).toBe(3)
+    expect(result.report.written).toBe(3)
+    const [table] = lookupsOf(result.report)
+    expect(lookupsOf(result.report)).toHaveLength(1)
+    expect(table).toMatchObject({
+      name: 'accounts',
+      status: 'completed',
+      read: 3,
+      written: 2,
+      dropped: 1,
+      droppedByReason: { duplicate: 1 },
+    })
+    expect(result.report.stages.map((stage) => stage.name)).toContain('enrich accounts')
+  })
+
+  it('keeps the first row of a duplicated key and drops rows without a key', async () => {
+    const table = lookupTable(
+      fromGenerator([
+        { Id: 'A1', Name: 'first' },
+        { Id: '', Name: 'blank' },
+        { Id: 'A1', Name: 'second' },
+        { Name: 'no id' } as { Id: string; Name: string },
+      ]),
+      'Id',
+    )
+    const result = await runToArray(
+      pipe(fromGenerator([{ AccountId: 'A1' }]), enrich(table, { on: 'AccountId' })),
+    )
+    expect(result.records).toEqual([{ AccountId: 'A1', Id: 'A1', Name: 'first' }])
+    expect(lookupsOf(result.report)[0]).toMatchObject({
+      name: 'lookupTable by Id',
+      read: 4,
+      written: 1,
+      droppedByReason: { duplicate: 1, missingKey: 2 },
+    })
+  })
+
+  it('keeps the operator laws against a join on a Map', async () => {
+    const rows = [
+      { k: 1, label: 'one' },
+      { k: 2, label: 'two' },
+    ]
+    await expectOperatorLaws(
+      enrich(lookupTable(fromGenerator(rows), 'k'), { on: 'key', onMissing: 'drop' }),
+      {
+        input: fc.record({ key: fc.integer({ min: 0, max: 3 }), n: fc.integer() }),
+        model: (records) =>
+          records.flatMap((record) => {
+            const row = rows.find((each) => each.k === record.key)
+            return row === undefined ? [] : [{ ...record, ...row }]
+          }),
+        numRuns: 40,
+      },
+    )
+  })
+
+  it('compares keys as strings and joins on a key function', async () => {
+    const table = lookupTable(fromGenerator([{ code: 42, label: 'answer' }]), 'code')
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ ref: ' 42 ' }, { ref: '7' }]),
+        enrich(table, { on: (record: { ref: string }) => record.ref.trim() }),
+      ),
+    )
+    expect(result.records).toEqual([{ ref: ' 42 ', code: 42, label: 'answer' }, { ref: '7' }])
+  })
+
+  it('drops or fails records without a match, naming the key and the field', async () => {
+    const table = () => lookupTable(fromGenerator(accounts), 'Id', { name: 'accounts' })
+    const deals = () => fromGenerator([{ AccountId: 'A1' }, { AccountId: 'A9' }, { AccountId: '' }])
+
+    const dropped = await runToArray(
+      pipe(deals(), enrich(table(), { on: 'AccountId', onMissing: 'drop' })),
+    )
+    expect(dropped.records.map((record) => record.Name)).toEqual(['Acme'])
+    expect(dropped.report.droppedByReason).toEqual({ unmatched: 2 })
+
+    const failed = await runToArray(
+      pipe(deals(), enrich(table(), { on: 'AccountId', onMissing: 'fail' })),
+    )
+    expect(failed.failures.map((failure) => failure.message)).toEqual([
+      'enrich accounts field AccountId: no match for "A9"',
+      'enrich accounts field AccountId: no match for an empty key',
+    ])
+    expect(failed.failures[0]).toMatchObject({
+      _tag: 'TransformError',
+      record: { AccountId: 'A9' },
+      location: { field: 'AccountId' },
+    })
+  })
+
+  it('loads the table once per run, before the first lookup', async () => {
+    let loads = 0
+    const table = lookupTable(
+      fromGenerator(() => {
+        loads += 1
+        return accounts
+      }),
+      'Id',
+    )
+    const job = () =>
+      runToArray(
+        pipe(
+          fromGenerator(
+            Array.from({ length: 50 }, (_, index) => ({ AccountId: `A${(index % 2) + 1}` })),
+          ),
+          enrich(table, { on: 'AccountId', onMissing: 'fail' }),
+        ),
+      )
+    const first = await job()
+    expect(loads).toBe(1)
+    expect(first.records).toHaveLength(50)
+    await job()
+    expect(loads).toBe(2)
+  })
+
+  it('fails the run with an error naming the table when it cannot be loaded', async () => {
+    const broken = lookupTable(
+      fromGenerator(function* () {
+        yield { Id: 'A1' }
+        throw new Error('disk on fire')
+      }),
+      'Id',
+      { name: 'accounts' },
+    )
+    const result = await runToArray(
+      pipe(fromGenerator([{ AccountId: 'A1' }]), enrich(broken, { on: 'AccountId' })),
+    )
+    expect(result.report.status).toBe('failed')
+    expect(result.error?.message).toBe(
+      'enrich accounts: could not load the lookup table accounts: fromGenerator: the source threw: disk on fire',
+    )
+    expect(lookupsOf(result.report)[0]).toMatchObject({ name: 'accounts', status: 'failed' })
+    expect(result.report.read).toBe(1)
+    expect(result.report.droppedByReason).toEqual({ aborted: 1 })
+  })
+
+  it('fails the run when the table file does not exist', async () => {
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ AccountId: 'A1' }]),
+        enrich(lookupTable(fromCsv(join(directory, 'missing.csv')), 'Id'), { on: 'AccountId' }),
+      ),
+    )
+    expect(result.report.status).toBe('failed')
+    expect(result.error?.message).toMatch(
+      /^enrich: could not load the lookup table lookupTable by Id: fromCsv missing\.csv: cannot open .*missing\.csv: no such file/,
+    )
+  })
+
+  it('stops loading the table when the run is aborted', async () => {
+    const controller = new AbortController()
+    let tableSignal: AbortSignal | undefined
+    const slowTable = defineSource<{ Id: string }>({
+      name: 'slow table',
+      open: async function* (signal) {
+        tableSignal = signal
+        controller.abort()
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+        yield { Id: 'A1' }
+      },
+    })
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ AccountId: 'A1' }]),
+        enrich(lookupTable(slowTable, 'Id'), { on: 'AccountId' }),
+      ),
+      { signal: controller.signal },
+    )
+    expect(result.report.status).toBe('aborted')
+    expect(tableSignal?.aborted).toBe(true)
+  })
+
+  it('types the join: prefixed fields merged, honest about kept records without a match', () => {
+    type Deal = { Deal: string; AccountId: string }
+    type Account = { Id: string; Name: string; Employees: number }
+    const deals = fromGenerator<Deal>([])
+    const table = lookupTable(fromGenerator<Account>([]), 'Id')
+    expectTypeOf(
+      pipe(deals, enrich(table, { on: 'AccountId', prefix: 'account_', onMissing: 'drop' })),
+    ).toEqualTypeOf<
+      Flow<Enriched<Deal, { account_Id: string; account_Name: string; account_Employees: number }>>
+    >()
+    expectTypeOf(pipe(deals, enrich(table, { on: 'AccountId' }))).toEqualTypeOf<
+      Flow<Deal | Enriched<Deal, Account>>
+    >()
+    // The issue's shape type-checks with CSV records on both sides.
+    const joined = pipe(
+      fromCsv('deals.csv'),
+      enrich(lookupTable(fromCsv('accounts.csv'), 'Id'), { on: 'AccountId' }),
+    )
+    expectTypeOf(joined).toExtend<Flow<Record<string, string>>>()
+  })
+})
