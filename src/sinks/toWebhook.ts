@@ -4,19 +4,13 @@ import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { failure } from '../core/Failure.js'
 import { runSink } from '../internal/runSink.js'
-import {
-  RetryExhaustedError,
-  retryPolicyOf,
-  withRetry,
-  type RetryPolicy,
-} from '../internal/retry.js'
+import { RetryExhaustedError, retryPolicyOf, withRetry } from '../internal/retry.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
 import {
   HttpClient,
   HttpStatusError,
   isRetryableHttpError,
   retryAfterOf,
-  type CertificateAuthority,
 } from '../internal/http/HttpClient.js'
 import { HttpStats } from '../internal/http/HttpStats.js'
 import { DEFAULT_SIGNATURE_HEADER, signatureFor } from '../internal/http/signing.js'
@@ -28,7 +22,7 @@ import { DEFAULT_SIGNATURE_HEADER, signatureFor } from '../internal/http/signing
  * @category sinks
  * @since 0.1.0
  */
-export interface ToWebhookOptions<A = unknown> extends RunOptions, RetryPolicy {
+export interface ToWebhookOptions<A = unknown> extends RunOptions {
   /** `POST` (default), `PUT` or `PATCH`. */
   readonly method?: 'POST' | 'PUT' | 'PATCH'
   /** Extra request headers, such as `Authorization` (redacted in every error and report). */
@@ -45,20 +39,51 @@ export interface ToWebhookOptions<A = unknown> extends RunOptions, RetryPolicy {
   readonly body?: (records: readonly A[]) => unknown
   /** Requests in flight at once (default 4). */
   readonly concurrency?: number
-  /** Time limit of each request, retries included separately (default 30 s). */
+  /** Time limit of each request attempt (default 30 s). A timeout is retried. */
   readonly timeoutMs?: number
+  /** Retries after the first attempt: at most `retries + 1` attempts per batch (default 3). */
+  readonly retries?: number
+  /** The smallest backoff delay and the base of its exponential growth (default 100 ms). */
+  readonly minDelayMs?: number
+  /** The largest backoff delay (default 10 s). Does not cut a `Retry-After`. */
+  readonly maxDelayMs?: number
+  /** The longest `Retry-After` honoured (default 60 s); a longer one fails the batch saying why. */
+  readonly maxRetryAfterMs?: number
   /**
    * Signs each request: header (default `PowerFlow-Signature`) with the value
    * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. The secret is never reported.
    */
   readonly signing?: { readonly secret: string; readonly header?: string }
   /** Extra trusted certificate authorities (PEM) for private endpoints. Certificates are always verified. */
-  readonly ca?: CertificateAuthority
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>
   /**
    * Multiplies the delay a server asks for in `Retry-After` (default 1). Only for tests against a
    * local server, so `Retry-After: 1` need not cost a second.
    */
   readonly retryAfterScale?: number
+}
+
+/**
+ * The `http` section {@link toWebhook} adds to its run report.
+ *
+ * @category sinks
+ * @since 0.1.0
+ */
+export interface HttpReport {
+  /** Requests sent, retries included. */
+  readonly requests: number
+  /** Batches (records sent together, each with its own `Idempotency-Key`). */
+  readonly batches: number
+  /** Requests that were retries of an earlier one. */
+  readonly retries: number
+  /** Responses by status code: `{ '200': 98, '503': 2 }`. */
+  readonly statusCodes: Readonly<Record<string, number>>
+  /** Requests that got no response: network errors, resets and timeouts. */
+  readonly networkErrors: number
+  /** Request body bytes sent, retries included. */
+  readonly bytesSent: number
+  /** Latency of the requests that got a response, in milliseconds. */
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number }
 }
 
 interface Batch<A> {
@@ -176,7 +201,7 @@ export function toWebhook<A>(
       Object.defineProperty(run.sections, 'http', {
         enumerable: true,
         configurable: true,
-        get: () => http.toReport(),
+        get: (): HttpReport => http.toReport(),
       })
       const client = new HttpClient({
         connections: concurrency,

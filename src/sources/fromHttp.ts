@@ -4,14 +4,9 @@ import type { Flow } from '../core/Flow.js'
 import { failure } from '../core/Failure.js'
 import { pullSource, type SourceBatch } from '../internal/pullSource.js'
 import { currentRun } from '../internal/RunContext.js'
-import { retryPolicyOf, withRetry, type RetryPolicy } from '../internal/retry.js'
+import { retryPolicyOf, withRetry } from '../internal/retry.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
-import {
-  HttpClient,
-  isRetryableHttpError,
-  retryAfterOf,
-  type CertificateAuthority,
-} from '../internal/http/HttpClient.js'
+import { HttpClient, isRetryableHttpError, retryAfterOf } from '../internal/http/HttpClient.js'
 
 /**
  * How {@link fromHttp} finds the next page.
@@ -39,7 +34,7 @@ export type FromHttpPagination =
  * @category sources
  * @since 0.1.0
  */
-export interface FromHttpOptions extends RetryPolicy {
+export interface FromHttpOptions {
   /** The stage name in the report (default `fromHttp <url>`, with secrets redacted). */
   readonly name?: string
   /** Request headers, such as `Authorization` (redacted in every error and report). */
@@ -50,10 +45,18 @@ export interface FromHttpOptions extends RetryPolicy {
   readonly pagination?: FromHttpPagination
   /** Stop after this many pages (default 1,000), saying so in the report. */
   readonly maxPages?: number
-  /** Time limit of each request (default 30 s). */
+  /** Time limit of each request attempt (default 30 s). A timeout is retried. */
   readonly timeoutMs?: number
+  /** Retries after the first attempt: at most `retries + 1` attempts per page (default 3). */
+  readonly retries?: number
+  /** The smallest backoff delay and the base of its exponential growth (default 100 ms). */
+  readonly minDelayMs?: number
+  /** The largest backoff delay (default 10 s). Does not cut a `Retry-After`. */
+  readonly maxDelayMs?: number
+  /** The longest `Retry-After` honoured (default 60 s); a longer one fails the run saying why. */
+  readonly maxRetryAfterMs?: number
   /** Extra trusted certificate authorities (PEM). Certificates are always verified. */
-  readonly ca?: CertificateAuthority
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>
   /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
   readonly retryAfterScale?: number
 }
