@@ -296,7 +296,7 @@ export function fileSink<A>(
   run: RunContext,
   stats: StageStats,
   settings: FileSinkSettings,
-  makeFormat: (output: FileOutput) => FileFormat<A>,
+  makeFormat: (output: FileOutput) => FileFormat<A> | Promise<FileFormat<A>>,
 ): SinkImpl<A> {
   const append = settings.append === true
   const batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
@@ -310,6 +310,7 @@ export function fileSink<A>(
   let accepted = 0
   let uncommitted = 0
   let blocked = false
+  let committing: Promise<number> | undefined
   let unlisten: (() => void) | undefined
   // Sources wait until the file is open: records read meanwhile would only pile up in memory.
   const opened = {}
@@ -365,17 +366,18 @@ export function fileSink<A>(
     async start() {
       opening = FileOutput.open(settings.path, settings)
       try {
-        output = await opening
+        const out = await opening
+        output = out
+        section(0, false)
+        out.onError((error) => {
+          run.stop(new RunStop('failed', new RunError(error.message, undefined, { cause: error })))
+        })
+        format = await makeFormat(out)
+        text = format.start(out.existingBytes)
+        unlisten = run.onStall(flush)
       } finally {
         run.unblock(opened)
       }
-      section(0, false)
-      format = makeFormat(output)
-      text = format.start(output.existingBytes)
-      output.onError((error) => {
-        run.stop(new RunStop('failed', new RunError(error.message, undefined, { cause: error })))
-      })
-      unlisten = run.onStall(flush)
     },
     write(record) {
       received += 1
@@ -408,7 +410,8 @@ export function fileSink<A>(
       text += (format as FileFormat<A>).end(accepted, out.existingBytes)
       flush()
       stopListening()
-      const bytes = await out.commit(format?.rewrite?.())
+      committing = out.commit(format?.rewrite?.())
+      const bytes = await committing
       if (!append) {
         stats.out += uncommitted
         run.commit(uncommitted)
@@ -419,6 +422,11 @@ export function fileSink<A>(
     async abort() {
       stopListening()
       text = ''
+      // Too late to abort a commit under way: let it finish (or fail and clean up) on its own.
+      if (committing !== undefined) {
+        await committing.catch(() => undefined)
+        return
+      }
       const out = output ?? (await opening?.catch(() => undefined))
       if (out === undefined) return
       await out.discard()

@@ -152,3 +152,34 @@ export function widenRows(options: WidenRowsOptions): Transform {
     },
   })
 }
+
+/**
+ * Parses the first row of CSV text (a UTF-8 BOM skipped, `"` quoting), or gives undefined when
+ * the text holds no complete row.
+ *
+ * @internal
+ */
+export function parseFirstRow(text: string, delimiter: string): string[] | undefined {
+  const cells: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let index = text.charCodeAt(0) === 0xfeff ? 1 : 0; index < text.length; index++) {
+    const char = text[index] as string
+    if (quoted) {
+      if (char !== '"') cell += char
+      else if (text[index + 1] === '"') {
+        cell += '"'
+        index += 1
+      } else quoted = false
+    } else if (char === '"') quoted = true
+    else if (text.startsWith(delimiter, index)) {
+      cells.push(cell)
+      cell = ''
+      index += delimiter.length - 1
+    } else if (char === '\r' || char === '\n') {
+      cells.push(cell)
+      return cells
+    } else cell += char
+  }
+  return undefined
+}

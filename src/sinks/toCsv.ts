@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
@@ -6,6 +7,7 @@ import { fileSink, RecordProblem, type FileFormat } from '../internal/atomicFile
 import {
   cellFormatter,
   checkDelimiter,
+  parseFirstRow,
   widenRows,
   type ColumnSegment,
   type CsvLineEnding,
@@ -45,8 +47,9 @@ export interface ToCsvOptions extends RunOptions {
   readonly formulaEscape?: boolean
   /**
    * Append to the target instead of replacing it: no temporary file, and no header when the file
-   * is not empty (give `columns` in the file's order). An aborted run leaves the rows already
-   * handed to the file, whole. Default false.
+   * is not empty — its columns are then read from its first row, unless `columns` are given (or
+   * the file is gzipped: then give `columns`, or they come from the first record). An aborted run
+   * leaves the rows already handed to the file, whole. Default false.
    */
   readonly append?: boolean
   /**
@@ -125,12 +128,40 @@ export function toCsv<A extends object>(
           ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
           gzip,
         },
-        () => csvFormat<A>(options, delimiter, lineEnding, extraColumns),
+        async (output) =>
+          csvFormat<A>(
+            options.columns ??
+              (options.append === true && output.existingBytes > 0 && !gzip
+                ? await headerOf(output.path, stage, delimiter)
+                : undefined),
+            options,
+            delimiter,
+            lineEnding,
+            extraColumns,
+          ),
       ),
     )
 }
 
+/** The columns of the CSV file being appended to, from its first row. */
+async function headerOf(path: string, stage: string, delimiter: string): Promise<string[]> {
+  const handle = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(HEADER_LIMIT) })
+    const columns = parseFirstRow(buffer.toString('utf8', 0, bytesRead), delimiter)
+    if (columns !== undefined) return columns
+  } finally {
+    await handle.close()
+  }
+  throw new Error(
+    `${stage}: cannot append to ${path}: no header row in its first ${HEADER_LIMIT} bytes; give the columns`,
+  )
+}
+
+const HEADER_LIMIT = 1024 * 1024
+
 function csvFormat<A>(
+  initialColumns: readonly string[] | undefined,
   options: ToCsvOptions,
   delimiter: string,
   lineEnding: CsvLineEnding,
@@ -138,8 +169,7 @@ function csvFormat<A>(
 ): FileFormat<A> {
   const cell = cellFormatter(delimiter, options.formulaEscape === true)
   const bom = options.bom === true ? '\uFEFF' : ''
-  let columns: string[] | undefined =
-    options.columns === undefined ? undefined : [...options.columns]
+  let columns: string[] | undefined = initialColumns === undefined ? undefined : [...initialColumns]
   let known = new Set(columns)
   const segments: ColumnSegment[] =
     columns === undefined ? [] : [{ fromRow: 0, columns: columns.length }]

@@ -4,6 +4,7 @@ import { buffer } from 'node:stream/consumers'
 import {
   cellFormatter,
   checkDelimiter,
+  parseFirstRow,
   widenRows,
   type WidenRowsOptions,
 } from '../../src/internal/csvFormat.js'
@@ -93,5 +94,23 @@ describe('widenRows', () => {
     for (let cut = 1; cut < bytes.length; cut++)
       expect(await run([bytes.subarray(0, cut), bytes.subarray(cut)])).toBe(expected)
     expect(await run([...bytes].map((byte) => Buffer.from([byte])))).toBe(expected)
+  })
+})
+
+describe('parseFirstRow', () => {
+  it('parses quoted and plain cells of the first row, skipping a BOM', () => {
+    expect(parseFirstRow('\uFEFFa,"b,""c""\r\n",d\r\nx,y,z\r\n', ',')).toEqual([
+      'a',
+      'b,"c"\r\n',
+      'd',
+    ])
+    expect(parseFirstRow('a||b\n', '||')).toEqual(['a', 'b'])
+    expect(parseFirstRow(',\r', ',')).toEqual(['', ''])
+  })
+
+  it('gives undefined when no row is complete', () => {
+    expect(parseFirstRow('a,b', ',')).toBeUndefined()
+    expect(parseFirstRow('"a\n', ',')).toBeUndefined()
+    expect(parseFirstRow('', ',')).toBeUndefined()
   })
 })

@@ -267,6 +267,25 @@ describe('toCsv', () => {
     expect(() => toCsv(path, { append: true, extraColumns: 'append' })).toThrow(/append/)
   })
 
+  it('appends in the column order of the existing file, read from its header', async () => {
+    const path = join(directory, 'log.csv')
+    await writeFile(path, '\uFEFF"b,1";a\n"x";y\n')
+    const report = await pipe(
+      fromGenerator([{ a: 'A', 'b,1': 'B' }]),
+      toCsv(path, { append: true, delimiter: ';', lineEnding: '\n', bom: true }),
+    )
+    expect(await text('log.csv')).toBe('\uFEFF"b,1";a\n"x";y\nB;A\n')
+    expect(report.written).toBe(1)
+  })
+
+  it('fails the run when appending to a non-empty file with no header row it can read', async () => {
+    const path = join(directory, 'log.csv')
+    await writeFile(path, 'no line ending')
+    const error = await rejection(pipe(fromGenerator([{ a: 1 }]), toCsv(path, { append: true })))
+    expect(error.message).toMatch(/cannot append to .*log\.csv: no header row .*give the columns/)
+    expect(await text('log.csv')).toBe('no line ending')
+  })
+
   it('replaces an existing target only when the run completes', async () => {
     await writeFile(join(directory, 'out.csv'), 'old\r\n')
     await pipe(fromGenerator([{ a: 'new' }]), toCsv(join(directory, 'out.csv')))
