@@ -38,6 +38,19 @@ export { filter, type FilterOptions } from './operators/filter.js'
 export { map, type MapOptions } from './operators/map.js'
 export { rx, type RxOptions } from './operators/rx.js'
 export { defineOperator, type OperatorDefinition } from './operators/defineOperator.js'
+export {
+  aggregate,
+  reducer,
+  type AggregateOptions,
+  type AggregateRow,
+  type AggregateWindow,
+  type BuiltInMeasure,
+  type GroupBy,
+  type Measure,
+  type Measures,
+  type Reducer,
+} from './operators/aggregate.js'
+export { dedupe, type DedupeOptions } from './operators/dedupe.js'
 
 // sinks
 export { toArray, type ToArrayOptions, type ArrayReport } from './sinks/toArray.js'
