@@ -32,7 +32,7 @@ const STAGE = 'flowArbitrary'
  * @example
  * ```ts
  * import fc from 'fast-check'
- * import { isRight } from 'fp-ts/lib/Either.js'
+ * import { isLeft, isRight } from 'fp-ts/lib/Either.js'
  * import { pipe, filter, collect } from 'powerflow'
  * import { flowArbitrary, fromEithers, runToArray } from 'powerflow/testing'
  *
@@ -41,8 +41,9 @@ const STAGE = 'flowArbitrary'
  *     const { records, failures } = await runToArray(
  *       pipe(fromEithers(values), filter((n: number) => n > 0), collect()),
  *     )
- *     const positives = values.filter(isRight).map((value) => value.right).filter((n) => n > 0)
- *     return records.join() === positives.join() && failures.length === values.length - values.filter(isRight).length
+ *     const kept = values.filter(isRight).map((value) => value.right).filter((n) => n > 0)
+ *     const failed = values.filter(isLeft).length
+ *     return records.join() === kept.join() && failures.length === failed
  *   }),
  *   { numRuns: 20 },
  * )

@@ -83,6 +83,10 @@ describe('the snippet harness', () => {
     '````ts compile-only', //                       15
     '```', //                                       16
     '````', //                                      17
+    '- a list item', //                             18
+    '    ```ts', //                                 19
+    '    const x = 1', //                           20
+    '    ```', //                                   21
   ].join('\n')
 
   const source = [
@@ -124,6 +128,7 @@ describe('the snippet harness', () => {
         compileOnly: true,
       },
       { id: 'guide.md:16', file: 'guide.md', line: 16, code: '```', compileOnly: true },
+      { id: 'guide.md:20', file: 'guide.md', line: 20, code: 'const x = 1', compileOnly: false },
     ])
   })
 

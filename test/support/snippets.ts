@@ -50,7 +50,7 @@ export interface SnippetOutcome {
   readonly ms: number
 }
 
-const FENCE = /^( {0,3})(`{3,}|~{3,})\s*([\w-]*)(.*)$/
+const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)(.*)$/
 const TS_LANGUAGES = new Set(['ts', 'typescript', 'mts'])
 const COMPILE_ONLY_COMMENT = /^<!--\s*snippet:\s*compile-only\s*-->$/
 const COMPILE_ONLY_LINE = /^\s*\/\/\s*@snippet\s+compile-only\b/
