@@ -67,15 +67,12 @@ const DEFAULT_MAX_RECORD = 64 * 1024 * 1024
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs'
- * import { tmpdir } from 'node:os'
- * import { join } from 'node:path'
  * import * as t from 'io-ts'
  * import { pipe, fromJson, validate, toArray } from 'powerflow'
  *
- * const file = join(tmpdir(), 'deals.ndjson')
- * writeFileSync(file, '{"id":1,"amount":120}\nnot json\n{"id":2,"amount":80}\n')
+ * writeFileSync('deals.ndjson', '{"id":1,"amount":120}\nnot json\n{"id":2,"amount":80}\n')
  * const Deal = t.type({ id: t.number, amount: t.number })
- * const report = await pipe(fromJson(file), validate(Deal), toArray())
+ * const report = await pipe(fromJson('deals.ndjson'), validate(Deal), toArray())
  * console.assert(report.records.length === 2 && report.records[0]?.amount === 120)
  * console.assert(report.failed === 1 && report.failures[0]?.location?.line === 2)
  * ```

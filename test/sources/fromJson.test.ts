@@ -367,6 +367,15 @@ describe('fromJson', () => {
     expect(report.records).toEqual(['café'])
   })
 
+  it('completes with a Readable that never emits close, and destroys it', async () => {
+    const stream = new Readable({ emitClose: false, read() {} })
+    stream.push('{"a":1}\n{"a":2}\n')
+    stream.push(null)
+    const report = await pipe(fromJson(stream, { format: 'ndjson' }), toArray())
+    expect(report.records).toEqual([{ a: 1 }, { a: 2 }])
+    expect(stream.destroyed).toBe(true)
+  })
+
   it('rejects a Readable that was already read', async () => {
     const stream = Readable.from(['[1]'])
     await pipe(fromJson(stream), toArray())

@@ -54,13 +54,13 @@ export async function openTextChunks(
       })
     }
     const file = handle.createReadStream({ highWaterMark: CHUNK })
-    return streamChunks(file, options, `cannot read ${input}`)
+    return streamChunks(file, true, options, `cannot read ${input}`)
   }
   if (input.readableEnded || input.destroyed)
     throw new Error(
       `${options.stage}: the stream was already read or destroyed; a Readable can be read once — pass a file path or a function per run`,
     )
-  return streamChunks(input, options, 'cannot read the stream')
+  return streamChunks(input, false, options, 'cannot read the stream')
 }
 
 function isReadable(input: object): input is Readable {
@@ -88,7 +88,13 @@ function textChunks(text: string): TextChunks {
   }
 }
 
-function streamChunks(source: Readable, options: TextChunkOptions, what: string): TextChunks {
+/** `owned`: we opened `source` and know it emits 'close' (a user's stream may not). */
+function streamChunks(
+  source: Readable,
+  owned: boolean,
+  options: TextChunkOptions,
+  what: string,
+): TextChunks {
   const stream: Readable = options.gzip ? pipeline(source, createGunzip(), () => undefined) : source
   addAbortSignal(options.signal, stream)
   const decoder = new StringDecoder(options.encoding)
@@ -97,18 +103,18 @@ function streamChunks(source: Readable, options: TextChunkOptions, what: string)
   const close = (): Promise<void> => {
     closed ??= new Promise<void>((resolve) => {
       const streams = stream === source ? [source] : [stream, source]
-      let pending = streams.length
+      const awaited = streams.filter((each) => each !== source || owned)
+      let pending = awaited.length + 1
       const done = (): void => {
         pending -= 1
         if (pending === 0) resolve()
       }
       for (const each of streams) {
-        if (each.closed) done()
-        else {
-          each.once('close', done)
-          each.destroy()
-        }
+        if (awaited.includes(each) && !each.closed) each.once('close', done)
+        else if (awaited.includes(each)) done()
+        each.destroy()
       }
+      done()
     })
     return closed
   }
