@@ -60,24 +60,36 @@ export async function openFileSource(
     return closing
   }
   if (signal.aborted) await close()
+  // One read ahead: the next chunk comes from disk while this one is parsed.
+  type Outcome =
+    { readonly buffer: Buffer; readonly bytesRead: number } | { readonly error: unknown }
+  const readChunk = (): Promise<Outcome> => {
+    const buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES)
+    return handle.read(buffer, 0, FILE_CHUNK_BYTES, null).then(
+      ({ bytesRead }) => ({ buffer, bytesRead }),
+      (error: unknown) => ({ error }),
+    )
+  }
+  let ahead: Promise<Outcome> | undefined
   return {
     async read() {
       if (closing !== undefined || signal.aborted) return undefined
-      const buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES)
-      let bytesRead: number
-      try {
-        ;({ bytesRead } = await handle.read(buffer, 0, FILE_CHUNK_BYTES, null))
-      } catch (error) {
+      const outcome = await (ahead ?? readChunk())
+      ahead = undefined
+      if ('error' in outcome) {
         await close()
         if (signal.aborted) return undefined
-        throw new SourceReadError(`${stage}: cannot read ${path}: ${describeSystemError(error)}`, {
-          cause: error,
-        })
+        throw new SourceReadError(
+          `${stage}: cannot read ${path}: ${describeSystemError(outcome.error)}`,
+          { cause: outcome.error },
+        )
       }
+      const { buffer, bytesRead } = outcome
       if (bytesRead === 0) {
         await close()
         return undefined
       }
+      if (closing === undefined && !signal.aborted) ahead = readChunk()
       return bytesRead === FILE_CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead)
     },
     close,

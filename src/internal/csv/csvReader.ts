@@ -15,7 +15,13 @@ import {
   readableSource,
   type ByteSource,
 } from './byteSource.js'
-import { CsvRowParser, rowText, type ParsedRows, type RowParserSettings } from './rowParser.js'
+import {
+  CsvRowParser,
+  lineOf,
+  rowText,
+  type ParsedRows,
+  type RowParserSettings,
+} from './rowParser.js'
 import { createTextDecoding, type InvalidBytes } from './textDecoding.js'
 import { valueTyper, type TypedValue, type ValueTypingSettings } from './valueTyping.js'
 import { recordBuilder, uniqueNames, type RecordBuilder } from './recordShape.js'
@@ -213,7 +219,7 @@ class RecordShaper {
 
   /** Appends the records and failures of `parsed` to `items` (typed by the caller's options). */
   shape<A>(parsed: ParsedRows, items: Array<Either<Failure, A>>): void {
-    const { entries, lines } = parsed
+    const { entries } = parsed
     const { stage, trim } = this.settings
     const typer = this.typer
     for (let index = 0; index < entries.length; index++) {
@@ -243,7 +249,7 @@ class RecordShaper {
       const row = ++this.row
       const width = (this.width ??= fields.length)
       if (fields.length !== width) {
-        items.push(left(this.ragged(fields, width, lines[index] as number, row)))
+        items.push(left(this.ragged(fields, width, lineOf(parsed, index), row)))
         continue
       }
       const values = typer === undefined ? fields : fields.map(typer)

@@ -25,10 +25,33 @@ export interface CsvProblem {
 /** A parsed row, or a problem in its place. @internal */
 export type CsvEntry = string[] | CsvProblem
 
-/** Rows in input order; `lines[i]` is the physical line where `entries[i]` starts. @internal */
+/**
+ * Rows in input order, with the physical line where each starts: `lines[i]` for `entries[i]`, or,
+ * when `lines` is undefined, one line each from `firstLine` on.
+ *
+ * @internal
+ */
 export interface ParsedRows {
-  readonly entries: CsvEntry[]
-  readonly lines: number[]
+  entries: CsvEntry[]
+  lines: number[] | undefined
+  firstLine: number
+}
+
+/** The line where entry `index` starts. @internal */
+export function lineOf(parsed: ParsedRows, index: number): number {
+  return parsed.lines === undefined ? parsed.firstLine + index : (parsed.lines[index] as number)
+}
+
+const emptyRows = (): ParsedRows => ({ entries: [], lines: undefined, firstLine: 1 })
+
+function pushEntry(out: ParsedRows, entry: CsvEntry, line: number): void {
+  if (out.lines === undefined) {
+    const first = out.firstLine
+    out.lines = out.entries.map((_, index) => first + index)
+    if (out.entries.length === 0) out.firstLine = line
+  }
+  out.entries.push(entry)
+  out.lines.push(line)
 }
 
 /** @internal */
@@ -100,7 +123,7 @@ export class CsvRowParser {
 
   /** Parses the rows that `text` completes; the unfinished last row waits for the next piece. */
   push(text: string, invalid?: InvalidBytes): ParsedRows {
-    const out: ParsedRows = { entries: [], lines: [] }
+    const out = emptyRows()
     if (this.parser === undefined) {
       if (invalid !== undefined) this.keepEarlyMarks(invalid)
       this.carry += text
@@ -128,7 +151,7 @@ export class CsvRowParser {
 
   /** Parses what is left at the end of the input. */
   end(): ParsedRows {
-    const out: ParsedRows = { entries: [], lines: [] }
+    const out = emptyRows()
     if (this.parser === undefined) {
       if (this.carry === '' && this.earlyMarks === undefined) return out
       this.start()
@@ -212,25 +235,41 @@ export class CsvRowParser {
       // A field can only be too large if the text it came from is: chars × 3 bounds UTF-8 bytes.
       const checkSizes = aggregate.length * 3 > maxFieldBytes
       let line = this.carryLine
-      for (let index = 0; index < rows.length; index++) {
-        const row = rows[index] as string[]
-        const next = sequential ? line + 1 : line + 1 + this.breaksIn(row)
-        const error = errors?.get(index)
-        let entry: CsvEntry = row
-        if (error !== undefined) {
-          entry = this.papaProblem(error, row, line, aggregate, rows.length)
-        } else if (
-          this.invalidLines.length > 0 &&
-          this.claimInvalid(line, final && index === rows.length - 1 ? Infinity : next)
-        ) {
-          entry = { reason: 'invalid UTF-8 byte sequence', line, raw: this.rawOf(row), fields: row }
-        } else if (checkSizes) {
-          entry = this.oversizedField(row, line) ?? row
+      if (
+        sequential &&
+        errors === undefined &&
+        !checkSizes &&
+        this.invalidLines.length === 0 &&
+        out.entries.length === 0
+      ) {
+        // The common case: clean rows, one line each.
+        out.entries = rows
+        out.firstLine = line
+        line += rows.length
+      } else
+        for (let index = 0; index < rows.length; index++) {
+          const row = rows[index] as string[]
+          const next = sequential ? line + 1 : line + 1 + this.breaksIn(row)
+          const error = errors?.get(index)
+          let entry: CsvEntry = row
+          if (error !== undefined) {
+            entry = this.papaProblem(error, row, line, aggregate, rows.length)
+          } else if (
+            this.invalidLines.length > 0 &&
+            this.claimInvalid(line, final && index === rows.length - 1 ? Infinity : next)
+          ) {
+            entry = {
+              reason: 'invalid UTF-8 byte sequence',
+              line,
+              raw: this.rawOf(row),
+              fields: row,
+            }
+          } else if (checkSizes) {
+            entry = this.oversizedField(row, line) ?? row
+          }
+          pushEntry(out, entry, line)
+          line = next
         }
-        out.entries.push(entry)
-        out.lines.push(line)
-        line = next
-      }
       this.carry = final ? '' : aggregate.substring(cursor)
       this.carryLine = line
       if (final || this.carry.length * 3 <= maxFieldBytes || !this.cutOpenField(out)) return
@@ -304,12 +343,15 @@ export class CsvRowParser {
     const max = settings.maxFieldBytes
     if (field.length * 3 <= max || Buffer.byteLength(field, 'utf8') <= max) return false
     const fieldLine = this.carryLine + countChar(carry, this.breakChar, 0, start)
-    out.entries.push({
-      reason: `field larger than maxFieldBytes (${max} bytes), perhaps an unterminated quote; reading resumes at line ${fieldLine + 1}`,
-      line: fieldLine,
-      raw: preview(carry),
-    })
-    out.lines.push(this.carryLine)
+    pushEntry(
+      out,
+      {
+        reason: `field larger than maxFieldBytes (${max} bytes), perhaps an unterminated quote; reading resumes at line ${fieldLine + 1}`,
+        line: fieldLine,
+        raw: preview(carry),
+      },
+      this.carryLine,
+    )
     const lineBreak = carry.indexOf(this.breakChar, start)
     if (lineBreak === -1) {
       this.carry = ''
