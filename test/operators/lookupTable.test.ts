@@ -244,6 +244,8 @@ describe('lookupTable', () => {
     expectTypeOf(pipe(deals, enrich(table, { on: 'AccountId' }))).toEqualTypeOf<
       Flow<Deal | Enriched<Deal, Account>>
     >()
+    // @ts-expect-error: deals have no field AcountId
+    pipe(deals, enrich(table, { on: 'AcountId' }))
     // The shape type-checks with CSV records on both sides.
     const joined = pipe(
       fromCsv('deals.csv'),
