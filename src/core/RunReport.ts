@@ -66,7 +66,11 @@ export interface RunReport {
   readonly startedAt: string
   readonly finishedAt: string
   readonly durationMs: number
-  /** The largest number of records read or created but not yet settled at any moment. */
+  /**
+   * The largest number of records read or created but not yet settled at any moment — records in
+   * memory. Records already in a file sink's temporary file (settled when it is committed) are not
+   * counted.
+   */
   readonly maxInFlight: number
   /** The report of the dead-letter sink, when the run has a `deadLetter` policy. */
   readonly deadLetter?: RunReport
