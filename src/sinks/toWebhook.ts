@@ -173,12 +173,6 @@ export function toWebhook<A>(
   if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH')
     throw new TypeError(`toWebhook: method must be POST, PUT or PATCH (got ${String(method)})`)
   const signatureHeader = options.signing?.header ?? DEFAULT_SIGNATURE_HEADER
-  const redactor = Redactor.forRequest(
-    target,
-    options.headers,
-    [options.signing?.secret],
-    [signatureHeader],
-  )
   const stageName = `toWebhook ${redactUrl(target)}`
   const configuredBatchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULTS.batchSize))
   const batchBytes = Math.max(1, options.batchBytes ?? DEFAULTS.batchBytes)
@@ -194,6 +188,12 @@ export function toWebhook<A>(
     baseHeaders['authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`
   }
   const endpoint = new URL(`${target.origin}${path}`)
+  const redactor = Redactor.forRequest(
+    target,
+    baseHeaders,
+    [options.signing?.secret],
+    [signatureHeader],
+  )
 
   return (flow) =>
     runSink<A>(flow, stageName, options, (run, stats) => {

@@ -545,6 +545,37 @@ describe('toWebhook', () => {
     expect(server.requests.map((r) => r.body)).toEqual(['{"id":1}', '{"id":3}'])
   })
 
+  it('fails the batch as SinkErrors when the envelope function throws, sending nothing', async () => {
+    const server = await serve()
+    const { report } = await settle(
+      pipe(
+        fromGenerator(records(2)),
+        toWebhook(server.origin, {
+          batchSize: 2,
+          body: () => {
+            throw new Error('no envelope today')
+          },
+        }),
+      ),
+    )
+    expect(server.requests).toHaveLength(0)
+    expect(report).toMatchObject({ written: 0, failed: 2 })
+    expect(report.failures[0]).toMatchObject({ _tag: 'SinkError', details: { attempts: 0 } })
+    expect(report.failures[0]?.message).toContain(
+      'could not deliver a batch of 2 records: the body function threw: no envelope today',
+    )
+  })
+
+  it('sends credentials in the URL as a Basic Authorization header', async () => {
+    const server = await serve()
+    const port = new URL(server.origin).port
+    await pipe(fromGenerator(records(1)), toWebhook(`http://ada:l0velace@127.0.0.1:${port}/in`))
+    expect(server.requests[0]?.url).toBe('/in')
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('ada:l0velace').toString('base64')}`,
+    )
+  })
+
   it('says so and does not retry when a redirect comes back', async () => {
     const server = await serve(() => status(301, '', { location: '/moved?token=tok_abcdef1' }))
     const url = `${server.origin}/old?token=tok_abcdef1`

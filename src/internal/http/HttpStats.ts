@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 
-/** The `report.http` section. @internal */
-export interface HttpReport {
+/** The `report.http` section (published as `HttpReport` by the sinks that use it). @internal */
+export interface HttpStatsReport {
   /** Requests sent, retries included. */
   readonly requests: number
   /** Batches (groups of records sent together, each with its own Idempotency-Key). */
@@ -59,7 +59,7 @@ export class HttpStats {
   }
 
   /** The report section. */
-  toReport(): HttpReport {
+  toReport(): HttpStatsReport {
     const sorted = [...this.latencies].sort((a, b) => a - b)
     return {
       requests: this.requests,
