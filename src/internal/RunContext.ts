@@ -242,8 +242,11 @@ export class RunContext {
   }
 
   private progress(): void {
+    // Only a waiting source reads the time of the last progress (the stall check): reading the
+    // clock on every settle costs more than the rest of the ledger's bookkeeping.
+    if (this.waiters.length === 0) return
     this.lastProgress = performance.now()
-    if (this.waiters.length > 0 && this.hasCapacity()) {
+    if (this.hasCapacity()) {
       const waiters = this.waiters
       this.waiters = []
       for (const wake of waiters) wake()
@@ -273,6 +276,8 @@ export class RunContext {
         if (timer !== undefined) clearTimeout(timer)
         resolve()
       }
+      // Progress is timed from here on (see progress()).
+      if (this.waiters.length === 0) this.lastProgress = performance.now()
       this.waiters.push(wake)
       const check = (): void => {
         const idle = performance.now() - this.lastProgress
