@@ -157,7 +157,8 @@ export interface EnrichTableOptions<A, P extends string = '', M extends OnMissin
  * - **Cache.** With `cache: { key }`, records with the same key share one lookup (while it runs,
  *   and afterwards for `ttlMs`, up to `maxEntries`, least recently used first); a hit is answered
  *   synchronously. Matches and misses are cached, failures are not.
- * - **Failures.** A lookup that throws, rejects, errors or times out (`timeoutMs`, per call) is
+ * - **Failures.** Options that cannot work (`concurrency: 0`) throw a RangeError when the
+ *   operator is made. A lookup that throws, rejects, errors or times out (`timeoutMs`, per call) is
  *   retried per `retries` (through PowerFlow's retry module: exponential backoff with jitter);
  *   when it still fails, that record becomes a `Left` TransformError with the cause and
  *   `details.attempts`, and the stream goes on. A lookup that finds nothing follows `onMissing`.
@@ -219,14 +220,37 @@ export function enrich<A>(
   return enrichWithLookup(lookup as Lookup<A, unknown>, options as EnrichOptions<A>)
 }
 
+/** Rejects options that cannot work, when the operator is made rather than when it runs. */
+function checkOptions<A>(name: string, options: EnrichOptions<A>): void {
+  const wrong = (what: string, value: unknown): never => {
+    throw new RangeError(`${name}: ${what} (got ${String(value)})`)
+  }
+  const { concurrency, timeoutMs, retries, cache } = options
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+    wrong('concurrency must be a whole number of at least 1', concurrency)
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) wrong('timeoutMs must be above 0', timeoutMs)
+  const retryCount = typeof retries === 'object' ? retries.retries : retries
+  if (retryCount !== undefined && !(Number.isInteger(retryCount) && retryCount >= 0))
+    wrong('retries must be a whole number of at least 0', retryCount)
+  if (
+    cache?.maxEntries !== undefined &&
+    !(Number.isInteger(cache.maxEntries) && cache.maxEntries >= 1)
+  )
+    wrong('cache.maxEntries must be a whole number of at least 1', cache.maxEntries)
+  if (cache?.ttlMs !== undefined && !(cache.ttlMs > 0))
+    wrong('cache.ttlMs must be above 0', cache.ttlMs)
+}
+
 function enrichWithLookup<A>(
   lookup: Lookup<A, unknown>,
   options: EnrichOptions<A>,
 ): Operator<A, unknown> {
+  const name = options.name ?? 'enrich'
+  checkOptions(name, options)
   const retry = retryOptions(options)
   const cache = options.cache
   const config: EnrichConfig<A, unknown> = {
-    name: options.name ?? 'enrich',
+    name,
     lookup,
     concurrency: options.concurrency ?? 4,
     ordered: options.ordered ?? true,

@@ -307,6 +307,7 @@ describe('enrich', () => {
       record: { id: 1 },
       details: { attempts: 3 },
     })
+    expect((result.failures[0]?.cause as Error).name).toBe('AttemptTimeoutError')
   })
 
   it('retries a transient failure and merges the result of the attempt that succeeds', async () => {
@@ -481,6 +482,20 @@ describe('enrich', () => {
     )
     expect(result.error).toBeUndefined()
     expect(result.records.map((record) => record.slow)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('rejects options that cannot work when it is made', () => {
+    const lookup = (record: { id: number }) => ({ seen: record.id })
+    expect(() => enrich(lookup, { concurrency: 0 })).toThrow(
+      'enrich: concurrency must be a whole number of at least 1 (got 0)',
+    )
+    expect(() => enrich(lookup, { concurrency: Number.NaN })).toThrow(RangeError)
+    expect(() => enrich(lookup, { timeoutMs: 0, name: 'owners' })).toThrow(
+      'owners: timeoutMs must be above 0 (got 0)',
+    )
+    expect(() => enrich(lookup, { retries: -1 })).toThrow(RangeError)
+    expect(() => enrich(lookup, { cache: { key: String, maxEntries: 0 } })).toThrow(RangeError)
+    expect(() => enrich(lookup, { cache: { key: String, ttlMs: -5 } })).toThrow(RangeError)
   })
 
   it('infers the merged record type, honest about records kept without a match', () => {

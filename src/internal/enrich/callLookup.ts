@@ -11,7 +11,14 @@ import { withRetry, RetryExhaustedError, type RetryOptions } from '../retry.js'
 /** What a lookup came to: a value (possibly `null`/`undefined`: no match) or an error. @internal */
 export type LookupOutcome =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: unknown; readonly attempts: number }
+  | {
+      readonly ok: false
+      /** What to say: for a retried call, the retry module's summary with the attempts. */
+      readonly error: unknown
+      readonly attempts: number
+      /** The underlying error of the last attempt, when `error` is a summary. */
+      readonly cause?: unknown
+    }
 
 /** A running call: `sync` when it finished before returning; `cancel` stops it. @internal */
 export interface LookupCall {
@@ -104,8 +111,9 @@ export function callWithRetry(
     },
     (error: unknown) => {
       if (controller.signal.aborted) return
-      const attempts = error instanceof RetryExhaustedError ? error.attempts : 1
-      done({ ok: false, error, attempts })
+      if (error instanceof RetryExhaustedError)
+        done({ ok: false, error, attempts: error.attempts, cause: error.cause })
+      else done({ ok: false, error, attempts: 1 })
     },
   )
   return { sync: false, cancel: () => controller.abort() }

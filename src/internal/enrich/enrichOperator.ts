@@ -112,9 +112,9 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
               failure('TransformError', {
                 stage: config.name,
                 reason: `lookup failed: ${describeError(outcome.error)}`,
-                cause: outcome.error,
+                cause: outcome.cause ?? outcome.error,
                 record,
-                ...(outcome.attempts > 1 ? { details: { attempts: outcome.attempts } } : {}),
+                details: { attempts: outcome.attempts },
               }),
             ),
           )
