@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -285,6 +286,27 @@ describe('toCsv', () => {
     expect(error.message).toMatch(/cannot append to .*log\.csv: no header row .*give the columns/)
     expect(await text('log.csv')).toBe('no line ending')
   })
+
+  it('writes no header row with header false', async () => {
+    await pipe(
+      fromGenerator([{ a: 1, b: 2 }]),
+      toCsv(join(directory, 'out.csv'), { header: false, lineEnding: '\n' }),
+    )
+    expect(await text('out.csv')).toBe('1,2\n')
+  })
+
+  it.runIf(existsSync('/dev/full'))(
+    'fails the run, naming the path, when a write fails (a full disk)',
+    async () => {
+      const error = await rejection(
+        pipe(fromGenerator([{ a: 1 }]), toCsv('/dev/full', { append: true, fsync: false })),
+      )
+      expect(error.name).toBe('RunError')
+      expect(error.message).toMatch(/^toCsv \/dev\/full: cannot write \/dev\/full: .*ENOSPC/)
+      expect(error.report).toMatchObject({ status: 'failed', written: 0 })
+      balanced(error.report as RunReport)
+    },
+  )
 
   it('replaces an existing target only when the run completes', async () => {
     await writeFile(join(directory, 'out.csv'), 'old\r\n')
