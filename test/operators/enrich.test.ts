@@ -307,7 +307,7 @@ describe('enrich', () => {
       record: { id: 1 },
       details: { attempts: 3 },
     })
-    expect((result.failures[0]?.cause as Error).name).toBe('AttemptTimeoutError')
+    expect(result.failures[0]?.cause).toMatchObject({ name: 'AttemptTimeoutError' })
   })
 
   it('retries a transient failure and merges the result of the attempt that succeeds', async () => {
