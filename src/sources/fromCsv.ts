@@ -80,7 +80,8 @@ export interface FromCsvOptions {
   readonly trim?: boolean
   /**
    * Skip empty lines (default `true`); `'greedy'` also skips lines whose fields are all blank.
-   * With `false`, an empty line is a row of one empty field.
+   * With `false`, an empty line is a row of one empty field. A line holding only `""` parses the
+   * same as an empty line, so with one column keep empty lines to read it as an empty value.
    */
   readonly skipEmptyLines?: boolean | 'greedy'
   /** Convert values to numbers, booleans, dates and nulls (default `false`: all strings). */
@@ -173,7 +174,8 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
  * naming the file, the physical line (`location.line`, 1-based; a row holding quoted line breaks
  * spans several), the data row (`location.row`) and the row's text (`raw`), and the rows after it
  * are still read:
- * - a row with too many or too few fields (`details: { expected, found }`);
+ * - a row with more or fewer fields than the header, `columns`, or (with `header: false`) the first
+ *   row (`details: { expected, found }`; `raw` is the row written back from its fields);
  * - a row with invalid UTF-8, with `strictEncoding: true` (otherwise such bytes read as U+FFFD);
  * - a malformed quoted field (`"a"b`);
  * - an unterminated quoted field at the end of the input, reported once at the line where it opened;

@@ -288,9 +288,9 @@ describe('fromCsv', () => {
   it('names fields with columns, with or without a header row', async () => {
     const renamed = await runToArray(fromCsv({ text: 'x,y\n1,2\n' }, { columns: ['a', 'b'] }))
     expect(renamed.records).toEqual([{ a: '1', b: '2' }])
-    const headless = await runToArray(
-      fromCsv({ text: '1,2\n3,4\n' }, { header: false, columns: ['a', 'b'] }),
-    )
+    const headlessFlow = fromCsv({ text: '1,2\n3,4\n' }, { header: false, columns: ['a', 'b'] })
+    expectTypeOf(headlessFlow).toEqualTypeOf<Flow<Record<string, string>>>()
+    const headless = await runToArray(headlessFlow)
     expect(headless.records).toEqual([
       { a: '1', b: '2' },
       { a: '3', b: '4' },
