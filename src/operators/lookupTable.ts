@@ -23,8 +23,9 @@ export interface LookupTableOptions {
 
 /**
  * Describes a lookup table for `enrich(table, { on })`: the rows of `flow`, keyed by `keyField`.
- * Nothing is read here; each run of the enriching pipeline loads the table once, before its first
- * record is looked up, by running `flow` to the end in a run of its own. That run's report is added
+ * Nothing is read here; each run of the enriching pipeline loads the table once, as it starts, by
+ * running `flow` to the end in a run of its own — records that arrive meanwhile wait (open in the
+ * run's budget), and none is looked up before the whole table is loaded. That run's report is added
  * to the main report as an entry of `report.lookups` (`{ name, ...RunReport }`); its rows are not
  * counted in the main run's `read`.
  *

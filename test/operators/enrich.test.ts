@@ -330,6 +330,30 @@ describe('enrich', () => {
     expect(result.report.failed).toBe(0)
   })
 
+  it('retries an Observable lookup, unsubscribing each attempt that times out', async () => {
+    let subscribed = 0
+    let unsubscribed = 0
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ id: 1 }]),
+        enrich(
+          () =>
+            new Observable<{ owner: string }>((subscriber) => {
+              subscribed += 1
+              if (subscribed === 3) subscriber.next({ owner: 'Ada' })
+              return () => {
+                unsubscribed += 1
+              }
+            }),
+          { timeoutMs: 5, retries: { retries: 3, minDelayMs: 1, maxDelayMs: 1 } },
+        ),
+      ),
+    )
+    expect(result.records).toEqual([{ id: 1, owner: 'Ada' }])
+    expect(subscribed).toBe(3)
+    expect(unsubscribed).toBe(3)
+  })
+
   it('does not retry an error that isRetryable rejects', async () => {
     let calls = 0
     const result = await runToArray(
