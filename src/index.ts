@@ -5,6 +5,7 @@
  * `Flow<A> → Flow<B>` functions; sinks subscribe and resolve to a {@link RunReport} that adds up.
  *
  * @packageDocumentation
+ * @module powerflow
  */
 
 // core
@@ -32,6 +33,7 @@ export {
 } from './sources/fromGenerator.js'
 export { fromObservable, type FromObservableOptions } from './sources/fromObservable.js'
 export { defineSource, type SourceDefinition, type SourceItem } from './sources/defineSource.js'
+export { fromJson, type FromJsonOptions, type JsonInput } from './sources/fromJson.js'
 
 // operators
 export { filter, type FilterOptions } from './operators/filter.js'
@@ -44,6 +46,9 @@ export {
   type AggregateOptions,
   type AggregateRow,
   type AggregateWindow,
+  type GroupRow,
+  type MeasureRow,
+  type Renamed,
   type BuiltInMeasure,
   type GroupBy,
   type Measure,

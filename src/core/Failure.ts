@@ -115,11 +115,16 @@ export function failure(tag: FailureTag, init: FailureInit): Failure {
   }
 }
 
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1)
+}
+
 function describeLocation(stage: string, location: Location | undefined): string {
   if (location === undefined) return ''
   const parts: string[] = []
   // Stage names often name their file already (`fromCsv deals.csv`): say it once.
-  if (location.file !== undefined && !stage.includes(location.file)) parts.push(location.file)
+  if (location.file !== undefined && !stage.includes(baseName(location.file)))
+    parts.push(location.file)
   if (location.line !== undefined) parts.push(`line ${location.line}`)
   else if (location.row !== undefined) parts.push(`row ${location.row}`)
   if (location.offset !== undefined && location.line === undefined)

@@ -124,14 +124,26 @@ type MeasurePairs<M> = {
     : [F, M[F]]
 }[keyof M & string]
 
-type MeasureRow<A, M> = {
+/**
+ * The measure columns of an {@link AggregateRow}: `<field>_<measure>` for each measure.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type MeasureRow<A, M> = {
   [P in MeasurePairs<M> as `${P[0]}_${MeasureName<P[1]> & string}`]: MeasureValue<
     P[0] extends keyof A ? A[P[0]] : unknown,
     P[1]
   >
 }
 
-type GroupRow<A, G> = G extends (record: A) => infer K
+/**
+ * The group columns of an {@link AggregateRow}: the `groupBy` fields, or `key` for a key function.
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type GroupRow<A, G> = G extends (record: A) => infer K
   ? { key: K }
   : G extends readonly (infer F extends keyof A)[]
     ? Pick<A, F>
@@ -139,7 +151,13 @@ type GroupRow<A, G> = G extends (record: A) => infer K
       ? Pick<A, G>
       : never
 
-type Renamed<R, N> = {
+/**
+ * `R` with its keys renamed by the map `N` (the `names` option of {@link aggregate}).
+ *
+ * @category operators
+ * @since 0.1.0
+ */
+export type Renamed<R, N> = {
   [K in keyof R as K extends keyof N ? (N[K] extends string ? N[K] : K) : K]: R[K]
 }
 

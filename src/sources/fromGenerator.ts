@@ -1,6 +1,6 @@
 import type { Flow } from '../core/Flow.js'
 import { pullSource } from '../internal/pullSource.js'
-import { asRecord, iterableReader, type Iterated } from '../internal/iterableReader.js'
+import { asRecord, iterableReader } from '../internal/iterableReader.js'
 
 /**
  * What {@link fromGenerator} reads: an array or any iterable, a sync or async generator, or a
@@ -10,7 +10,8 @@ import { asRecord, iterableReader, type Iterated } from '../internal/iterableRea
  * @category sources
  * @since 0.1.0
  */
-export type GeneratorInput<A> = Iterated<A> | ((signal: AbortSignal) => Iterated<A>)
+export type GeneratorInput<A> =
+  Iterable<A> | AsyncIterable<A> | ((signal: AbortSignal) => Iterable<A> | AsyncIterable<A>)
 
 /**
  * Options of {@link fromGenerator}.
