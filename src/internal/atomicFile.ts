@@ -47,6 +47,8 @@ export class FileOutput {
   /** The first write or close error, if any. */
   error: Error | undefined = undefined
   private finished = false
+  /** The second temporary file of a rewrite, once there is one. */
+  private secondPath: string | undefined = undefined
   private readonly errorListeners: Array<(error: Error) => void> = []
 
   private constructor(
@@ -97,7 +99,10 @@ export class FileOutput {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') throw cannot(`the directory ${directory} does not exist`, error)
       if (code === 'EACCES' || code === 'EPERM')
-        throw cannot(`permission denied in ${directory}`, error)
+        throw cannot(
+          options.append === true ? 'permission denied' : `permission denied in ${directory}`,
+          error,
+        )
       if (code === 'ENOTDIR') throw cannot(`${directory} is not a directory`, error)
       throw cannot(describeError(error), error)
     }
@@ -197,8 +202,6 @@ export class FileOutput {
     }
     return second
   }
-
-  private secondPath: string | undefined = undefined
 
   /**
    * Discards the output: destroys the stream, closes the file fully, and removes the temporary
