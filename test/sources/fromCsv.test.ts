@@ -124,8 +124,8 @@ describe('fromCsv', () => {
       { a: '10', b: '11', c: '12' },
     ])
     expect(failures.map((failure) => failure.message)).toEqual([
-      `fromCsv ragged.csv ${path} line 3: too few fields: expected 3, found 2`,
-      `fromCsv ragged.csv ${path} line 4: too many fields: expected 3, found 4`,
+      'fromCsv ragged.csv line 3: too few fields: expected 3, found 2',
+      'fromCsv ragged.csv line 4: too many fields: expected 3, found 4',
     ])
     expect(failures[0]).toMatchObject({
       _tag: 'ParseError',
@@ -371,6 +371,16 @@ describe('fromCsv', () => {
       { id: '1', name: 'Zoë\nZ' },
       { id: '2', name: '😀' },
     ])
+  })
+
+  it('reads a Readable of strings, and refuses to read a stream twice', async () => {
+    const stream = Readable.from(['id,name\n1,', 'Ada\n'])
+    const flow = fromCsv(stream)
+    expect((await runToArray(flow)).records).toEqual([{ id: '1', name: 'Ada' }])
+    const again = await runToArray(flow)
+    expect(again.error?.message).toMatch(
+      /fromCsv stream: cannot read the stream: it was already read/,
+    )
   })
 
   it('reads latin-1 and other encodings by name', async () => {

@@ -111,6 +111,10 @@ export function readableSource(
   let ended = false
   let failure: unknown
   let closed = false
+  if (stream.destroyed === true || stream.readableEnded === true)
+    throw new SourceReadError(
+      `${stage}: cannot read ${where}: it was already read or destroyed (a stream can be read once)`,
+    )
   const onEnd = (): void => {
     ended = true
   }
