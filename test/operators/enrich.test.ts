@@ -135,6 +135,27 @@ describe('enrich', () => {
     expect(result.records.map((record) => record.score)).toEqual(deals(40).map((d) => d.id * 10))
   })
 
+  it('keeps order and loses nothing over thousands of records waiting for few lookups', async () => {
+    const count = 6_000
+    const result = await runToArray(
+      pipe(
+        fromGenerator(Array.from({ length: count }, (_, id) => ({ id }))),
+        enrich(
+          async (record: { id: number }) => {
+            if (record.id % 7 === 0) await tick()
+            return { square: record.id * record.id }
+          },
+          { concurrency: 2 },
+        ),
+      ),
+      { highWaterMark: 3_000 },
+    )
+    expect(result.records).toHaveLength(count)
+    expect(result.records.every((record, index) => record.id === index)).toBe(true)
+    expect(result.records.every((record) => record.square === record.id * record.id)).toBe(true)
+    expect(result.report.written).toBe(count)
+  })
+
   it('emits in input order when lookups finish out of order', async () => {
     const pending = [
       deferred<{ n: number }>(),

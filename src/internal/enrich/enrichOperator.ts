@@ -56,6 +56,9 @@ export interface EnrichConfig<A, B> {
   readonly prepareError?: (cause: unknown) => Error
 }
 
+/** How many emptied places a queue may have at its head before they are cut off. */
+const COMPACT_AFTER = 1024
+
 /** One record (or a failure, in order mode) on its way through. */
 interface Slot<A> {
   readonly record: A
@@ -186,7 +189,7 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
           queueHead += 1
           emitFor(slot)
         }
-        if (queueHead > 1024 && queueHead * 2 > queue.length) {
+        if (queueHead > COMPACT_AFTER && queueHead * 2 > queue.length) {
           queue.splice(0, queueHead)
           queueHead = 0
         }
@@ -283,6 +286,10 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
           }
           if (waitingHead === waiting.length) {
             waiting.length = 0
+            waitingHead = 0
+          } else if (waitingHead > COMPACT_AFTER && waitingHead * 2 > waiting.length) {
+            // A lookup that never catches up keeps records waiting for the whole run.
+            waiting.splice(0, waitingHead)
             waitingHead = 0
           }
         } finally {
