@@ -34,6 +34,7 @@ export {
 export { fromObservable, type FromObservableOptions } from './sources/fromObservable.js'
 export { defineSource, type SourceDefinition, type SourceItem } from './sources/defineSource.js'
 export { fromJson, type FromJsonOptions, type JsonInput } from './sources/fromJson.js'
+export { fromHttp, type FromHttpOptions, type FromHttpPagination } from './sources/fromHttp.js'
 
 // operators
 export { filter, type FilterOptions } from './operators/filter.js'
@@ -61,3 +62,4 @@ export { dedupe, type DedupeOptions } from './operators/dedupe.js'
 export { toArray, type ToArrayOptions, type ArrayReport } from './sinks/toArray.js'
 export { toConsole, type ToConsoleOptions } from './sinks/toConsole.js'
 export { defineSink, type SinkDefinition } from './sinks/defineSink.js'
+export { toWebhook, type ToWebhookOptions, type HttpReport } from './sinks/toWebhook.js'
