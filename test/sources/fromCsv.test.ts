@@ -8,7 +8,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+import { pipe } from 'fp-ts/lib/function.js'
 import { PassThrough, Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
@@ -16,6 +17,7 @@ import { fromCsv, type CsvValue } from '../../src/sources/fromCsv.js'
 import type { Flow } from '../../src/core/Flow.js'
 import type { Failure } from '../../src/core/Failure.js'
 import { runToArray } from '../../src/testing/runToArray.js'
+import { failFast } from '../../src/policies/failFast.js'
 
 const directory = realpathSync(mkdtempSync(join(tmpdir(), 'powerflow-fromCsv-')))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
@@ -429,6 +431,21 @@ describe('fromCsv', () => {
       })
     })
     expect(openWhileReading).toBe(1)
+    expect(await eventually(() => descriptorsOf(path) === 0)).toBe(true)
+  })
+
+  it('stops reading at the first parse error of a fail-fast run, and closes the file', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) =>
+      index === 10 ? 'ragged' : `${index},value ${index}`,
+    )
+    const path = writeFile(`a,b\n${rows.join('\n')}\n`)
+    const { error, report } = await runToArray(pipe(fromCsv(path), failFast()))
+    expect(error?.message).toBe(
+      'fromCsv ' + basename(path) + ' line 12: too few fields: expected 2, found 1',
+    )
+    expect(report.status).toBe('failed')
+    expect(report.read).toBeLessThan(30_000)
+    expect(report.read).toBe(report.written + report.failed + report.dropped)
     expect(await eventually(() => descriptorsOf(path) === 0)).toBe(true)
   })
 
