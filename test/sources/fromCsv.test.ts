@@ -226,6 +226,22 @@ describe('fromCsv', () => {
     expect(report.read).toBe(201)
   })
 
+  it('recovers the rows after a stray quote in a file larger than the default 1 MiB cap', async () => {
+    const body = Array.from(
+      { length: 40_000 },
+      (_, index) => `${index},row ${index} with some text`,
+    )
+    body[2] = '2,"stray'
+    const path = writeFile(`a,b\n${body.join('\n')}\n`)
+    const { records, failures, report } = await runToArray(fromCsv(path))
+    expect(failures).toHaveLength(1)
+    expect(where(failures[0])).toEqual({ line: 4, row: 3 })
+    expect(failures[0]?.raw?.length).toBeLessThanOrEqual(1_001)
+    expect(records).toHaveLength(39_999)
+    expect(records[2]).toEqual({ a: '3', b: 'row 3 with some text' })
+    expect(report.read).toBe(40_000)
+  })
+
   it('reads invalid UTF-8 as U+FFFD by default, and reports its line with strictEncoding', async () => {
     const bytes = Buffer.concat([
       Buffer.from('id,name\n1,Ada\n2,'),
