@@ -57,6 +57,31 @@ export {
   type Reducer,
 } from './operators/aggregate.js'
 export { dedupe, type DedupeOptions } from './operators/dedupe.js'
+export { validate, type ValidateOptions } from './operators/validate.js'
+export {
+  enrich,
+  type EnrichOptions,
+  type EnrichTableOptions,
+  type EnrichCacheOptions,
+  type EnrichRetryOptions,
+  type EnrichOutput,
+  type Enriched,
+  type Prefixed,
+  type Lookup,
+  type LookupResult,
+  type OnMissing,
+} from './operators/enrich.js'
+export { lookupTable, type LookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+
+// codecs
+export {
+  NumberFromString,
+  IntegerFromString,
+  BooleanFromString,
+  DateFromString,
+  TrimmedNonEmptyString,
+  Email,
+} from './codecs/index.js'
 
 // sinks
 export { toArray, type ToArrayOptions, type ArrayReport } from './sinks/toArray.js'
