@@ -33,6 +33,13 @@ export {
 } from './sources/fromGenerator.js'
 export { fromObservable, type FromObservableOptions } from './sources/fromObservable.js'
 export { defineSource, type SourceDefinition, type SourceItem } from './sources/defineSource.js'
+export {
+  fromCsv,
+  type CsvInput,
+  type CsvTyping,
+  type CsvValue,
+  type FromCsvOptions,
+} from './sources/fromCsv.js'
 export { fromJson, type FromJsonOptions, type JsonInput } from './sources/fromJson.js'
 export { fromHttp, type FromHttpOptions, type FromHttpPagination } from './sources/fromHttp.js'
 
