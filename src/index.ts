@@ -32,7 +32,12 @@ export {
   type GeneratorInput,
 } from './sources/fromGenerator.js'
 export { fromObservable, type FromObservableOptions } from './sources/fromObservable.js'
-export { defineSource, type SourceDefinition, type SourceItem } from './sources/defineSource.js'
+export {
+  defineSource,
+  type SourceDefinition,
+  type SourceItem,
+  type SourceIterable,
+} from './sources/defineSource.js'
 export {
   fromCsv,
   type CsvInput,

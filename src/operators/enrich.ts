@@ -202,7 +202,7 @@ export interface EnrichTableOptions<A, P extends string = '', M extends OnMissin
  * @since 0.1.0
  */
 export function enrich<A, R extends object, P extends string = '', M extends OnMissing = 'keep'>(
-  table: LookupTable<R>,
+  lookup: LookupTable<R>,
   options: EnrichTableOptions<A, P, M>,
 ): Operator<
   A,

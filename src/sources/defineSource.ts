@@ -2,7 +2,7 @@ import { isLeft, isRight, right, type Either } from 'fp-ts/lib/Either.js'
 import type { Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { pullSource } from '../internal/pullSource.js'
-import { iterableReader, type Iterated } from '../internal/iterableReader.js'
+import { iterableReader } from '../internal/iterableReader.js'
 
 /**
  * What a custom source implements.
@@ -18,12 +18,18 @@ export interface SourceDefinition<A> {
    * for only when the run has budget. `signal` aborts when the run stops — a read that may block
    * must listen to it.
    */
-  readonly open: (
-    signal: AbortSignal,
-  ) => Iterated<A | SourceItem<A>> | Promise<Iterated<A | SourceItem<A>>>
+  readonly open: (signal: AbortSignal) => SourceIterable<A> | Promise<SourceIterable<A>>
   /** Releases resources; called once when the source ends, errors or is unsubscribed. */
   readonly close?: () => void | Promise<void>
 }
+
+/**
+ * What a custom source's `open` returns: an iterable or async iterable of records and failures.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type SourceIterable<A> = Iterable<A | SourceItem<A>> | AsyncIterable<A | SourceItem<A>>
 
 /**
  * A value a custom source may yield to report a bad record without stopping: `Left` is a failure
