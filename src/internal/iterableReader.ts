@@ -56,8 +56,14 @@ export function iterableReader<T, A>(
     }
   }
   const iterator = iterable[Symbol.iterator]()
+  // A throw after some records of a batch: those records go out first, the error with the next batch.
+  let thrown: { readonly error: unknown } | undefined
   return {
     async next() {
+      if (thrown !== undefined) {
+        await closeOnce()
+        throw wrap(thrown.error)
+      }
       const items: Array<Either<Failure, A>> = []
       try {
         while (items.length < SYNC_BATCH) {
@@ -66,6 +72,10 @@ export function iterableReader<T, A>(
           items.push(toItem(step.value))
         }
       } catch (error) {
+        if (items.length > 0) {
+          thrown = { error }
+          return { done: false, value: { items } }
+        }
         await closeOnce()
         throw wrap(error)
       }

@@ -1,0 +1,62 @@
+/**
+ * Shared checks of the audit tests: the ledger adds up, the run left nothing behind.
+ */
+import { readdir } from 'node:fs/promises'
+import { expect } from 'vitest'
+import type { RunReport } from '../../src/core/RunReport.js'
+
+/** The run's books balance: every record read or created has exactly one outcome. */
+export function expectBalanced(report: RunReport): void {
+  expect(report.read + report.created, 'read + created').toBe(
+    report.written + report.dropped + report.merged + report.failed,
+  )
+  const byReason = Object.values(report.droppedByReason).reduce((sum, n) => sum + n, 0)
+  expect(byReason, 'droppedByReason sums to dropped').toBe(report.dropped)
+  expect(report.droppedByReason['unaccounted'], 'unaccounted records').toBeUndefined()
+  for (const value of [report.read, report.written, report.dropped, report.failed]) {
+    expect(value).toBeGreaterThanOrEqual(0)
+  }
+  if (report.status === 'completed') {
+    expect(report.droppedByReason['aborted'], 'aborted records in a completed run').toBeUndefined()
+    for (const stage of report.stages)
+      expect(stage.in + stage.created, `stage ${stage.name}`).toBe(
+        stage.out + stage.dropped + stage.merged + stage.failed,
+      )
+  }
+}
+
+/** The rejection of a run (or the report it resolved with). */
+export async function settle(
+  run: Promise<RunReport>,
+): Promise<{ report: RunReport; error?: Error & { report?: RunReport } }> {
+  try {
+    return { report: await run }
+  } catch (caught) {
+    const error = caught as Error & { report?: RunReport }
+    if (error.report === undefined) throw error
+    return { report: error.report, error }
+  }
+}
+
+/** Open file descriptors of this process. */
+export async function openFds(): Promise<number> {
+  return (await readdir('/proc/self/fd')).length
+}
+
+/** Active handles by kind (timers, sockets, file handles), without the ones vitest keeps. */
+export function activeResources(): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1
+  return counts
+}
+
+/** Waits until `check` holds, polling the event loop a bounded number of times. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  tries = 200,
+): Promise<void> {
+  for (let attempt = 0; attempt < tries; attempt++) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
