@@ -16,8 +16,8 @@
  * (This example runs with tsx from the repository. In your project: import from 'powerflow'.)
  */
 import { mkdir } from 'node:fs/promises'
-import { join, relative } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import * as t from 'io-ts'
 import {
   deadLetter,
@@ -31,7 +31,8 @@ import {
   validate,
   type RunReport,
 } from '../src/index.js'
-import { dataFile, keepHighValueWins, validateDeals } from './shared/deals.js'
+import { dataFile, defaultOutDir, shown } from './shared/paths.js'
+import { keepHighValueWins, validateDeals } from './shared/deals.js'
 
 /** The accounts table: the deals name their account by `account_id`. */
 const Account = t.type({
@@ -59,7 +60,7 @@ export interface CsvToJsonResult {
 }
 
 export async function main(options: CsvToJsonOptions = {}): Promise<CsvToJsonResult> {
-  const outDir = options.outDir ?? fileURLToPath(new URL('./out/', import.meta.url))
+  const outDir = options.outDir ?? defaultOutDir()
   await mkdir(outDir, { recursive: true })
   const output = join(outDir, 'high-value-deals.json')
   const rejected = join(outDir, 'deals.rejected.ndjson')
@@ -107,7 +108,6 @@ export async function main(options: CsvToJsonOptions = {}): Promise<CsvToJsonRes
 
 /** A few lines for a human: what came in, what went out, and why the rest did not. */
 function describe(report: RunReport, files: { output: string; rejected: string }): string {
-  const shown = (path: string): string => relative(process.cwd(), path) || path
   const reasons = Object.entries(report.droppedByReason)
     .map(([reason, count]) => `${count} ${reason}`)
     .join(', ')

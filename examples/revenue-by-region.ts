@@ -14,7 +14,8 @@
  */
 import { pathToFileURL } from 'node:url'
 import { aggregate, filter, fromCsv, pipe, toArray, type RunReport } from '../src/index.js'
-import { dataFile, validateDeals, type Deal } from './shared/deals.js'
+import { dataFile } from './shared/paths.js'
+import { validateDeals, type Deal } from './shared/deals.js'
 
 export interface RevenueByRegionOptions {
   /** Print nothing: no progress on stderr, no table on stdout. */

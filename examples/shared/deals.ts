@@ -6,7 +6,6 @@
  *
  * (These examples run with tsx from the repository. In your project: import from 'powerflow'.)
  */
-import { fileURLToPath } from 'node:url'
 import * as t from 'io-ts'
 import {
   DateFromString,
@@ -15,10 +14,6 @@ import {
   TrimmedNonEmptyString,
   validate,
 } from '../../src/index.js'
-
-/** The sample data that ships with the examples. */
-export const dataFile = (name: string): string =>
-  fileURLToPath(new URL(`../data/${name}`, import.meta.url))
 
 /**
  * A deal as the CRM exports it: every CSV cell is a string, and the codec turns them into what we
