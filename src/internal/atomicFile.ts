@@ -161,17 +161,28 @@ export class FileOutput {
    * Commits: finishes the file and renames it over the target (atomic mode). With `rewrite`,
    * the content first goes through that transform into a second temporary file — streamed, so
    * the file is never held in memory. Returns the size of the target's new content.
+   *
+   * `proceed` is asked just before the rename, the commit point: when it says no (the run was
+   * aborted while the file was being closed or rewritten), the file is discarded, the target is
+   * left as it was, and the result is `undefined`.
    */
-  async commit(rewrite?: () => Transform): Promise<number> {
+  async commit(
+    rewrite?: () => Transform,
+    proceed: () => boolean = () => true,
+  ): Promise<number | undefined> {
     try {
       await this.finish()
       if (this.options.append === true) return this.bytes
       let source = this.writingPath
       let bytes = this.bytes
-      if (rewrite !== undefined) {
+      if (rewrite !== undefined && proceed()) {
         source = await this.rewrite(rewrite)
         await unlink(this.writingPath)
         bytes = (await stat(source)).size
+      }
+      if (!proceed()) {
+        await this.discard()
+        return undefined
       }
       await rename(source, this.path)
       if (this.options.fsync !== false) await syncDirectory(dirname(this.path))
@@ -313,7 +324,7 @@ export function fileSink<A>(
   let accepted = 0
   let uncommitted = 0
   let blocked = false
-  let committing: Promise<number> | undefined
+  let committing: Promise<number | undefined> | undefined
   let unlisten: (() => void) | undefined
   // Sources wait until the file is open: records read meanwhile would only pile up in memory.
   const opened = {}
@@ -413,8 +424,13 @@ export function fileSink<A>(
       text += (format as FileFormat<A>).end(accepted, out.existingBytes)
       flush()
       stopListening()
-      committing = out.commit(format?.rewrite?.())
+      // An abort that arrives while the file closes keeps the earlier target: the rename is the commit.
+      committing = out.commit(format?.rewrite?.(), () => run.stopped === undefined)
       const bytes = await committing
+      if (bytes === undefined) {
+        section(0, false)
+        return
+      }
       if (!append) {
         stats.out += uncommitted
         run.commit(uncommitted)

@@ -1,0 +1,142 @@
+/**
+ * Adversarial audit of hooks and endings at the edge: throwing hooks change no data, each stage's
+ * hooks fire once, and an abort that arrives while the output is being committed tells the truth.
+ */
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { RunHooks } from '../../src/core/RunOptions.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { filter } from '../../src/operators/filter.js'
+import { map } from '../../src/operators/map.js'
+import { dedupe } from '../../src/operators/dedupe.js'
+import { aggregate } from '../../src/operators/aggregate.js'
+import { enrich } from '../../src/operators/enrich.js'
+import { lookupTable } from '../../src/operators/lookupTable.js'
+import { toArray } from '../../src/sinks/toArray.js'
+import { toJson } from '../../src/sinks/toJson.js'
+import { toCsv } from '../../src/sinks/toCsv.js'
+import { expectBalanced, settle } from './ledger.js'
+
+let dir: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'powerflow-audit-hooks-'))
+})
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const input = Array.from({ length: 50 }, (_, n) => ({
+  id: n % 20,
+  region: n % 3 === 0 ? 'EU' : 'US',
+  amount: n,
+}))
+
+function pipeline(hooks: RunHooks) {
+  return pipe(
+    fromGenerator(input),
+    filter((row) => row.amount % 5 !== 0),
+    map((row) => {
+      if (row.amount === 7) throw new Error('seven')
+      return row
+    }),
+    enrich(lookupTable(fromGenerator([{ region: 'EU', name: 'Europe' }]), 'region'), {
+      on: 'region',
+    }),
+    dedupe({ key: 'id', keep: 'last' }),
+    aggregate({ groupBy: 'region', measures: { amount: 'sum', id: 'count' } }),
+    toArray({ hooks, highWaterMark: 4 }),
+  )
+}
+
+describe('run hooks', () => {
+  it('change no data when every one of them throws, and each throw is reported once', async () => {
+    const quiet = await pipeline({})
+    const thrower = (): never => {
+      throw new Error('hook exploded')
+    }
+    const loud = await pipeline({
+      preRun: thrower,
+      postRun: thrower,
+      preStage: thrower,
+      postStage: thrower,
+      onFailure: thrower,
+    })
+    expect(loud.records).toEqual(quiet.records)
+    expectBalanced(loud)
+    const counts = (report: typeof loud) => ({
+      read: report.read,
+      written: report.written,
+      dropped: report.dropped,
+      failed: report.failed,
+      merged: report.merged,
+      created: report.created,
+    })
+    expect(counts(loud)).toEqual(counts(quiet))
+    const hookErrors = loud.failures.filter((failure) => failure._tag === 'HookError')
+    // preRun, onFailure once, preStage and postStage per stage; postRun runs after the report is made.
+    expect(hookErrors).toHaveLength(1 + quiet.failed + 2 * quiet.stages.length)
+  })
+
+  it('fire preStage and postStage once per stage of the report', async () => {
+    const pre: string[] = []
+    const post: string[] = []
+    const report = await pipeline({
+      preStage: (stage) => pre.push(stage.name),
+      postStage: (stage) => post.push(stage.name),
+    })
+    const names = report.stages.map((stage) => stage.name)
+    expect([...pre].sort()).toEqual([...names].sort())
+    expect([...post].sort()).toEqual([...names].sort())
+  })
+})
+
+describe('an abort that arrives while the file is being committed', () => {
+  for (const format of ['csv', 'ndjson'] as const)
+    it(`${format}: either completes with the new file or aborts with the earlier one, never both`, async () => {
+      for (let delay = 0; delay < 12; delay++) {
+        const target = join(dir, `commit-${delay}.${format}`)
+        await writeFile(target, 'EARLIER')
+        const controller = new AbortController()
+        const flow = pipe(
+          fromGenerator(Array.from({ length: 300 }, (_, n) => ({ n }))),
+          map((row) => row),
+        )
+        const options = {
+          signal: controller.signal,
+          fsync: true,
+          hooks: {
+            postStage(stage: { name: string }) {
+              if (stage.name !== 'map') return
+              let turns = delay
+              const later = (): void => {
+                if (turns-- <= 0) controller.abort()
+                else setImmediate(later)
+              }
+              later()
+            },
+          },
+        }
+        const { report, error } = await settle(
+          format === 'csv'
+            ? toCsv(target, options)(flow)
+            : toJson(target, { ...options, format: 'ndjson' })(flow),
+        )
+        expectBalanced(report)
+        const text = await readFile(target, 'utf8')
+        if (report.status === 'completed') {
+          expect(error).toBeUndefined()
+          expect(report.written).toBe(300)
+          expect(text).not.toBe('EARLIER')
+        } else {
+          expect(error?.name).toBe('AbortError')
+          expect(text, `delay ${delay}: aborted run replaced the target`).toBe('EARLIER')
+        }
+        expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([])
+      }
+    })
+})
