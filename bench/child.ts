@@ -47,7 +47,9 @@ try {
     peakRssKb: process.resourceUsage().maxRSS,
     ...result,
   })
+  // Exit now: a handle left open (a timer, a socket) must not keep the harness waiting.
+  process.exit(0)
 } catch (error) {
   print({ ok: false, unavailable: false, error: describe(error) })
-  process.exitCode = 1
+  process.exit(1)
 }

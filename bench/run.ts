@@ -131,6 +131,7 @@ function plan(
 function runChild(job: Job): Promise<ChildResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(job)], {
+      cwd: join(BENCH_DIR, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
