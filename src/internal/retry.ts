@@ -298,21 +298,22 @@ async function runAttempt<T>(
   const onOuterAbort = (): void => controller.abort(outer?.reason)
   outer?.addEventListener('abort', onOuterAbort, { once: true })
   let timer: ReturnType<typeof setTimeout> | undefined
+  let onAbort: (() => void) | undefined
   try {
     const work = attempt(attemptNumber, controller.signal)
-    if (timeoutMs === undefined || !(timeoutMs > 0)) return await work
-    // Race, so an attempt that ignores its signal still cannot outlive its timeout.
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new AttemptTimeoutError(timeoutMs)
-        controller.abort(error)
-        reject(error)
-      }, timeoutMs)
-    })
     work.catch(() => undefined)
-    return await Promise.race([work, timeout])
+    // Race, so an attempt that ignores its signal outlives neither its timeout nor an abort
+    // (and its timer does not keep the process alive after the run stopped).
+    const ended = new Promise<never>((_, reject) => {
+      onAbort = () => reject(controller.signal.reason)
+      controller.signal.addEventListener('abort', onAbort, { once: true })
+    })
+    if (timeoutMs !== undefined && timeoutMs > 0)
+      timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs)
+    return await Promise.race([work, ended])
   } finally {
     if (timer !== undefined) clearTimeout(timer)
+    if (onAbort !== undefined) controller.signal.removeEventListener('abort', onAbort)
     outer?.removeEventListener('abort', onOuterAbort)
   }
 }
