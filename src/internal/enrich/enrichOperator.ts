@@ -233,6 +233,9 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
             ? callOnce(lookup, abort.signal, done)
             : callWithRetry(lookup, config.retry, done)
         entry.call = call
+        // The lookup itself stopped the run (an abort, a fail-fast): teardown ran before the call
+        // could be cancelled, so cancel it now, or it runs on (and its timers with it).
+        if (closed) call.cancel()
         if (!call.sync && active.has(entry)) {
           entry.working = true
           run.beginWork()
