@@ -6,9 +6,11 @@ import type { RunReport } from '../core/RunReport.js'
 import { policyOperator } from '../internal/policyOperator.js'
 import { outsideRun } from '../internal/RunContext.js'
 import { pushSource } from '../internal/pushSource.js'
+import { jsonSafe } from '../internal/jsonSafe.js'
 
 /**
- * A failure as the dead-letter sink receives it: plain, serialisable data.
+ * A failure as the dead-letter sink receives it: plain, serialisable data (in `record` and
+ * `details`, a BigInt becomes its decimal string and a circular reference the text `[Circular]`).
  *
  * @category policies
  * @since 0.1.0
@@ -108,10 +110,13 @@ function toDeadLetterRecord(failure: Failure): DeadLetterRecord {
     _tag: failure._tag,
     stage: failure.stage,
     message: failure.message,
-    ...(failure.record === undefined ? {} : { record: failure.record }),
+    // The letter must reach the file even when the record holds a BigInt or a cycle.
+    ...(failure.record === undefined ? {} : { record: jsonSafe(failure.record) }),
     ...(failure.raw === undefined ? {} : { raw: failure.raw }),
     ...(failure.location === undefined ? {} : { location: failure.location }),
     ...(failure.cause === undefined ? {} : { cause: describeError(failure.cause) }),
-    ...(failure.details === undefined ? {} : { details: failure.details }),
+    ...(failure.details === undefined
+      ? {}
+      : { details: jsonSafe(failure.details) as Readonly<Record<string, unknown>> }),
   }
 }
