@@ -415,6 +415,11 @@ async function main(): Promise<void> {
       record['maxReadAhead'] = main.powerflow.maxDetail('maxReadAhead') ?? null
       record['highWaterMark'] = HIGH_WATER_MARK
       record['baselineMaxReadAhead'] = main.baseline.maxDetail('maxReadAhead') ?? null
+      // "RSS flat": the slow sink's peak RSS against the same pipeline into a fast file sink.
+      const fast = results.get('2')?.powerflow.summary(1)?.peakRssMb
+      const slow = main.powerflow.summary(1)?.peakRssMb
+      record['rssVsScenario2'] =
+        fast === undefined || slow === undefined ? null : round(slow / fast)
     }
     const notes = [...new Set([...problems, ...main.notes])]
     if (notes.length > 0) record['notes'] = notes
@@ -528,7 +533,7 @@ function printTable(
       )
     if (row['maxReadAhead'] !== undefined)
       extra.push(
-        `read-ahead PF ${String(row['maxReadAhead'])} (hwm ${String(row['highWaterMark'])}), base ${String(row['baselineMaxReadAhead'])}`,
+        `read-ahead PF ${String(row['maxReadAhead'])} (hwm ${String(row['highWaterMark'])}), base ${String(row['baselineMaxReadAhead'])}; PF RSS ÷ scenario 2's: ${String(row['rssVsScenario2'])}`,
       )
     const notes = row['notes'] as string[] | undefined
     if (notes !== undefined) extra.push(...notes.map((note) => note.split('\n')[0] ?? ''))
