@@ -15,6 +15,17 @@ const SECRET_QUERY_PARAMETER =
 const SECRET_HEADER =
   /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-amz-security-token)$|token|secret|signature|password|api[-_]?key|session/i
 
+/** A `name=value` pair of a query string, anywhere in text (punctuation after it is not the value). */
+const QUERY_PARAMETER = /([?&])([\w.%-]+)=[^&\s"'#<>,;)\]}]+/g
+
+function decodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 /** Whether a URL query parameter of this name holds a secret. @internal */
 export function isSecretQueryParameter(name: string): boolean {
   return (
@@ -127,6 +138,10 @@ export class Redactor {
   text(text: string): string {
     let out = text
     for (const secret of this.secrets) out = out.replaceAll(secret, REDACTED)
+    // Secrets of URLs this redactor never saw (a next-page link, a redirect) echoed in a body.
+    out = out.replace(QUERY_PARAMETER, (match, separator: string, name: string) =>
+      isSecretQueryParameter(decodeLenient(name)) ? `${separator}${name}=${REDACTED}` : match,
+    )
     return out.replace(/\b(https?:\/\/)[^/@\s"']*@/gi, `$1${REDACTED}@`)
   }
 

@@ -243,4 +243,40 @@ describe('fromHttp', () => {
       before['TCPSocketWrap'] ?? 0,
     )
   })
+
+  it('keeps the secrets of a next-page link out of the error when that page fails', async () => {
+    const signature = 'next-page-signature-424242'
+    const token = 'next-page-token-777777'
+    server = await startFlakyServer((request) =>
+      request.url === '/items'
+        ? {
+            kind: 'respond',
+            status: 200,
+            body: JSON.stringify({
+              items: [{ id: 1 }],
+              next: `/items?page=2&X-Amz-Signature=${signature}&token=${token}`,
+            }),
+          }
+        : { kind: 'respond', status: 403, body: `denied ${request.url}` },
+    )
+    const { report, error } = await settle(
+      pipe(
+        fromHttp(`${server.origin}/items`, {
+          recordsPath: 'items',
+          pagination: { by: 'nextLink', path: 'next' },
+          retries: 0,
+        }),
+        toArray(),
+      ),
+    )
+    await server.close()
+    expect(report.status).toBe('failed')
+    expectBalanced(report)
+    expect(error?.message).toContain('page 2: HTTP 403')
+    expect(error?.message).toContain('page=2')
+    for (const text of [everything(error), JSON.stringify(report)]) {
+      expect(text).not.toContain(signature)
+      expect(text).not.toContain(token)
+    }
+  })
 })
