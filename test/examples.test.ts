@@ -1,0 +1,289 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Papa from 'papaparse'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { RunReport } from '../src/core/RunReport.js'
+import { main as csvToJson } from '../examples/csv-to-json.js'
+import { main as dedupeContacts } from '../examples/dedupe-contacts.js'
+import { main as reactiveApp } from '../examples/reactive-app.js'
+import { main as revenueByRegion } from '../examples/revenue-by-region.js'
+import { main as webhookAlerts } from '../examples/webhook-alerts.js'
+
+// The expectations are computed from the sample data with papaparse and plain code, not with
+// PowerFlow, so that an example and the library cannot agree on a wrong answer.
+
+type Row = Record<string, string>
+
+async function sampleRows(name: string): Promise<Row[]> {
+  const text = await readFile(
+    fileURLToPath(new URL(`../examples/data/${name}`, import.meta.url)),
+    'utf8',
+  )
+  return Papa.parse<Row>(text, { header: true, skipEmptyLines: true }).data
+}
+
+interface SampleDeal {
+  readonly id: string
+  readonly region: string
+  readonly stage: string
+  readonly amount: number
+}
+
+/** The deals whose every field is there and whose amount is a plain decimal number. */
+async function validDeals(): Promise<SampleDeal[]> {
+  return (await sampleRows('deals.csv'))
+    .filter((row) => row['closed_at'] !== undefined && /^\d+(\.\d+)?$/.test(row['amount'] ?? ''))
+    .map((row) => ({
+      id: row['id'] ?? '',
+      region: row['region'] ?? '',
+      stage: row['stage'] ?? '',
+      amount: Number(row['amount']),
+    }))
+}
+
+function expectBalanced(report: RunReport): void {
+  expect(report.read + report.created).toBe(
+    report.written + report.dropped + report.merged + report.failed,
+  )
+}
+
+async function readNdjson(path: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(path, 'utf8')
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+let outDir: string
+beforeEach(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'powerflow-examples-'))
+})
+afterEach(async () => {
+  await rm(outDir, { recursive: true, force: true })
+})
+
+describe('csv-to-json', () => {
+  it('writes the high-value won deals of the sample data to a JSON array, with their accounts', async () => {
+    const expected = (await validDeals())
+      .filter((deal) => deal.stage === 'won' && deal.amount >= 10_000)
+      .map((deal) => deal.id)
+    const { report, output } = await csvToJson({ outDir, quiet: true })
+
+    expect(report.status).toBe('completed')
+    expect(report.read).toBe(240)
+    expect(report.written).toBe(expected.length)
+    expect(report.droppedByReason).toEqual({ filtered: 240 - 2 - expected.length })
+    expect(report.failed).toBe(2)
+    expectBalanced(report)
+
+    const deals = JSON.parse(await readFile(output, 'utf8')) as Array<Record<string, unknown>>
+    expect(deals.map((deal) => deal.id)).toEqual(expected)
+    expect(deals[0]).toEqual({
+      id: 'D-0004',
+      name: 'Globex expansion, phase 2',
+      account: 'Globex',
+      industry: 'Retail',
+      region: 'EMEA',
+      amount: 19686.41,
+      owner: 'Ada Lovelace',
+      closedOn: '2026-12-18',
+    })
+    expect(deals.every((deal) => typeof deal['account'] === 'string')).toBe(true)
+  })
+
+  it('dead-letters the two broken rows, naming the line of the ragged one and the deal of the other', async () => {
+    const { report, rejected } = await csvToJson({ outDir, quiet: true })
+    const letters = await readNdjson(rejected)
+
+    expect(report.deadLetter?.written).toBe(2)
+    expect(letters).toHaveLength(2)
+    expect(letters).toContainEqual(
+      expect.objectContaining({
+        _tag: 'ParseError',
+        message: 'fromCsv deals.csv line 134: too few fields: expected 8, found 6',
+        location: expect.objectContaining({ line: 134, row: 133 }),
+        raw: 'D-0133,Soylent renewal 133,ACC-008,EMEA,won,14588.51',
+      }),
+    )
+    expect(letters).toContainEqual(
+      expect.objectContaining({
+        _tag: 'ValidationError',
+        message:
+          'validate deals.csv record D-0057: amount: expected NumberFromString, got "12,5OO"',
+        location: { recordId: 'D-0057', field: 'amount' },
+        record: expect.objectContaining({ id: 'D-0057', amount: '12,5OO' }),
+      }),
+    )
+  })
+
+  it('sums the run up in a few lines that name every failure', async () => {
+    const { report, summary } = await csvToJson({ outDir, quiet: true })
+
+    expect(summary).toContain(
+      `read 240 · written ${report.written} · dropped ${report.dropped} (${report.dropped} filtered) · failed 2`,
+    )
+    expect(summary).toContain('deals.rejected.ndjson')
+    expect(summary).toContain('- fromCsv deals.csv line 134: too few fields')
+    expect(summary).toContain('- validate deals.csv record D-0057: amount:')
+  })
+})
+
+describe('revenue-by-region', () => {
+  it('sums, averages and counts the won deals per region, leaving out the broken rows', async () => {
+    const won = (await validDeals()).filter((deal) => deal.stage === 'won')
+    const regions = [...new Set(won.map((deal) => deal.region))]
+    const expected = regions.map((region) => {
+      const amounts = won.filter((deal) => deal.region === region).map((deal) => deal.amount)
+      const revenue = amounts.reduce((sum, amount) => sum + amount, 0)
+      return {
+        region,
+        deals: amounts.length,
+        revenue,
+        average: revenue / amounts.length,
+        largest: Math.max(...amounts),
+      }
+    })
+    const { report, regions: rows } = await revenueByRegion({ quiet: true })
+
+    expect(report.status).toBe('completed')
+    expect(report.merged).toBe(won.length)
+    expect(report.created).toBe(regions.length)
+    expect(report.failed).toBe(2)
+    expectBalanced(report)
+    expect(rows.map((row) => row.region).sort()).toEqual([...regions].sort())
+    for (const row of rows) {
+      const model = expected.find((entry) => entry.region === row.region)
+      expect(row.deals).toBe(model?.deals)
+      expect(row.revenue).toBeCloseTo(model?.revenue ?? Number.NaN, 2)
+      expect(row.average).toBeCloseTo(model?.average ?? Number.NaN, 2)
+      expect(row.largest).toBe(model?.largest)
+    }
+    // Sorted by revenue, largest first.
+    expect(rows.map((row) => row.revenue)).toEqual(
+      [...rows.map((row) => row.revenue)].sort((a, b) => b - a),
+    )
+  })
+})
+
+describe('dedupe-contacts', () => {
+  it('writes one row per lower-cased email, the last valid one of the file', async () => {
+    const contacts = await sampleRows('contacts.csv')
+    const valid = contacts.filter(
+      (contact) =>
+        /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(contact['email'] ?? '') &&
+        /^\d+$/.test(contact['score'] ?? ''),
+    )
+    const lastByEmail = new Map<string, Row>()
+    for (const contact of valid) lastByEmail.set((contact['email'] ?? '').toLowerCase(), contact)
+    const { report, output } = await dedupeContacts({ outDir, quiet: true })
+
+    expect(report.status).toBe('completed')
+    expect(report.read).toBe(150)
+    expect(report.failed).toBe(3)
+    expect(report.written).toBe(lastByEmail.size)
+    expect(report.droppedByReason).toEqual({ duplicate: valid.length - lastByEmail.size })
+    expectBalanced(report)
+
+    const written = Papa.parse<Row>(await readFile(output, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    })
+    expect(written.meta.fields).toEqual([
+      'email',
+      'first_name',
+      'last_name',
+      'company',
+      'signed_up_at',
+      'score',
+    ])
+    expect(written.data).toHaveLength(lastByEmail.size)
+    for (const row of written.data) {
+      const email = row['email'] ?? ''
+      expect(email).toBe(email.toLowerCase())
+      const source = lastByEmail.get(email)
+      expect(row['last_name']).toBe(source?.['last_name'])
+      expect(row['score']).toBe(source?.['score'])
+      expect(row['signed_up_at']).toBe(new Date(source?.['signed_up_at'] ?? '').toISOString())
+    }
+  })
+
+  it('dead-letters the rows with a bad email or score, naming the contact and the field', async () => {
+    const { rejected } = await dedupeContacts({ outDir, quiet: true })
+    const letters = await readNdjson(rejected)
+
+    expect(letters.map((letter) => letter['location'])).toEqual([
+      { recordId: 'edsger.liskov-at-example.com', field: 'email' },
+      { recordId: 'grace.torvalds-at-example.com', field: 'email' },
+      { recordId: 'alan.hopper@example.com', field: 'score' },
+    ])
+    expect(letters[2]).toMatchObject({
+      _tag: 'ValidationError',
+      message:
+        'validate contacts.csv record alan.hopper@example.com: score: expected IntegerFromString, got "high"',
+      record: { company: 'Hooli', score: 'high' },
+    })
+  })
+})
+
+describe('webhook-alerts', () => {
+  it('delivers every big lost deal to the local receiver, retrying the batches it refuses', async () => {
+    const expected = (await validDeals())
+      .filter((deal) => deal.stage === 'lost' && deal.amount >= 20_000)
+      .map((deal) => deal.id)
+    const { report, http, received } = await webhookAlerts({ quiet: true, retryDelayMs: 1 })
+
+    expect(report.status).toBe('completed')
+    expect(report.written).toBe(expected.length)
+    expect(report.failed).toBe(2)
+    expect(report.failures.map((failure) => failure._tag).sort()).toEqual([
+      'ParseError',
+      'ValidationError',
+    ])
+    expectBalanced(report)
+    expect(received.map((alert) => alert.dealId).sort()).toEqual([...expected].sort())
+    expect(received[0]).toMatchObject({ type: 'deal.lost', text: expect.stringMatching(/^Lost /) })
+
+    // The receiver refuses the first attempt of every third batch; each is retried once.
+    expect(http.batches).toBe(Math.ceil(expected.length / 5))
+    expect(http.retries).toBe(Math.floor(http.batches / 3))
+    expect(http.retries).toBeGreaterThan(0)
+    expect(http.statusCodes).toEqual({ '200': http.batches, '503': http.retries })
+    expect(http.requests).toBe(http.batches + http.retries)
+  })
+})
+
+describe('reactive-app', () => {
+  it('runs the shared deal operators on a live Subject, for a plain subscriber and a run alike', async () => {
+    const burst = Array.from({ length: 40 }, (_, n) => `Q-${String(n + 1).padStart(3, '0')}`)
+    const { report, celebrated, deals } = await reactiveApp({
+      quiet: true,
+      intervalMs: 1,
+      lookupDelayMs: 1,
+    })
+
+    expect(celebrated).toEqual(['L-1', 'L-5', ...burst])
+    expect(deals.map((deal) => deal.id)).toEqual(celebrated)
+    expect(deals[0]).toMatchObject({ id: 'L-1', amount: 12_500, notify: '@ada' })
+    expect(deals[1]).toMatchObject({ id: 'L-5', notify: '#sales' })
+    expect(report.status).toBe('completed')
+    expect(report.read).toBe(45)
+    expect(report.droppedByReason).toEqual({ filtered: 2 })
+    expect(report.failures.map((failure) => failure.message)).toEqual([
+      'validate deal feed record L-3: amount: expected NumberFromString, got "twelve thousand"',
+    ])
+    expectBalanced(report)
+  })
+
+  it('shows that a Subject is not backpressured: the burst goes past the high-water mark', async () => {
+    const { report, highWaterMark } = await reactiveApp({
+      quiet: true,
+      intervalMs: 1,
+      lookupDelayMs: 1,
+    })
+
+    expect(report.maxInFlight).toBeGreaterThan(highWaterMark)
+  })
+})
