@@ -109,7 +109,7 @@ export async function main(options: CsvToJsonOptions = {}): Promise<CsvToJsonRes
 /** A few lines for a human: what came in, what went out, and why the rest did not. */
 function describe(report: RunReport, files: { output: string; rejected: string }): string {
   const reasons = Object.entries(report.droppedByReason)
-    .map(([reason, count]) => `${count} ${reason}`)
+    .map(([reason, count]) => `${reason} ${count}`)
     .join(', ')
   const lines = [
     '',
