@@ -16,6 +16,8 @@ import { withDepth } from './depth.js'
 export interface SourceBatch<A> {
   readonly items: ReadonlyArray<Either<Failure, A>>
   readonly bytes?: number
+  /** The source's figures about itself as of this batch, reported as the stage's `details`. */
+  readonly details?: Readonly<Record<string, unknown>>
 }
 
 /**
@@ -47,7 +49,8 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
         if (closed()) return
         const step = await reader.next()
         if (step.done === true) break
-        const { items, bytes } = step.value
+        const { items, bytes, details } = step.value
+        if (details !== undefined) stats.details = { ...details }
         const bytesEach = bytes === undefined || items.length === 0 ? 0 : bytes / items.length
         for (let index = 0; index < items.length; index++) {
           if (!run.hasCapacity()) await run.capacity()

@@ -51,8 +51,9 @@ export interface CsvTyping {
  */
 export interface FromCsvOptions {
   /**
-   * Whether the first row (after skipped lines) names the columns (default `true`). With `false`
-   * and no `columns`, records are arrays of fields.
+   * Whether the first row names the columns (default `true`): the first line that is neither empty
+   * nor a comment, as written (a quoted empty name `""` is a name, `column_1`). With `false` and no
+   * `columns`, records are arrays of fields.
    */
   readonly header?: boolean
   /**
@@ -67,7 +68,13 @@ export interface FromCsvOptions {
   readonly quoteChar?: string
   /** The character that escapes a quote inside a quoted field (default: the quote itself, `""`). */
   readonly escapeChar?: string
-  /** Lines whose first field starts with this string are skipped (default: none). */
+  /**
+   * Lines that start with this string are comments, skipped before they are parsed, so quotes in
+   * them mean nothing (default: none). Only the start of a line as written counts: a quoted value
+   * starting with it (`"#1"`), a line inside a quoted field, or a line indented by spaces is data.
+   * Skipped comment lines are counted in the stage's `details.commentLines`. It must not start with
+   * the quote character nor hold a line break.
+   */
   readonly comments?: string | false
   /** The text encoding, any WHATWG label such as `utf-8`, `windows-1252`, `utf-16le` (default `utf-8`). */
   readonly encoding?: string
@@ -79,9 +86,12 @@ export interface FromCsvOptions {
   /** Trim white space around every field and header name (default `false`). */
   readonly trim?: boolean
   /**
-   * Skip empty lines (default `true`); `'greedy'` also skips lines whose fields are all blank.
-   * With `false`, an empty line is a row of one empty field. A line holding only `""` parses the
-   * same as an empty line, so with one column keep empty lines to read it as an empty value.
+   * Skip empty lines (default `true`): lines with nothing between their line breaks. `'greedy'` also
+   * skips lines of white space and delimiters only. A line holding a quoted field is never skipped:
+   * `""` is a record of one empty value, and `" "` with `trim` too. A line of white space is a row
+   * unless `'greedy'` (with several columns, a ragged one). With `false`, an empty line is a row of
+   * one empty field, except before the header row. Skipped lines are not records, so `report.read`
+   * does not count them: the stage's `details.blankLines` does.
    */
   readonly skipEmptyLines?: boolean | 'greedy'
   /** Convert values to numbers, booleans, dates and nulls (default `false`: all strings). */
@@ -134,9 +144,13 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
     throw invalid(`quoteChar ${JSON.stringify(quoteChar)}: it must be one character`)
   if (escapeChar.length !== 1)
     throw invalid(`escapeChar ${JSON.stringify(escapeChar)}: it must be one character`)
-  if (comments === '' || comments === delimiter)
+  if (
+    comments === '' ||
+    comments === delimiter ||
+    (comments !== false && (comments.startsWith(quoteChar) || LINE_BREAKS.test(comments)))
+  )
     throw invalid(
-      `comments ${JSON.stringify(comments)}: it must be non-empty and not the delimiter`,
+      `comments ${JSON.stringify(comments)}: it must be non-empty, not the delimiter, not start with the quote and hold no line break`,
     )
   if (!(maxFieldBytes > 0)) throw invalid(`maxFieldBytes ${maxFieldBytes}: it must be positive`)
   const encoding = options.encoding ?? 'utf-8'
@@ -170,10 +184,15 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
  * quotes and line breaks, and gzip input. Repeated header names get `_2`, `_3`, … (`id, id` →
  * `id`, `id_2`), and an empty header name becomes `column_<position>`.
  *
+ * Every line is accounted for: it is part of the header row, a record or a ParseError, or it is a
+ * skipped empty or comment line. Skipped lines are not records, so `report.read` does not count
+ * them; the stage's `details` do (`{ blankLines, commentLines }`).
+ *
  * Bad input never stops the file and never disappears: each of these becomes a `Left` ParseError
  * naming the file, the physical line (`location.line`, 1-based; a row holding quoted line breaks
- * spans several), the data row (`location.row`) and the row's text (`raw`), and the rows after it
- * are still read:
+ * spans several, counted by the file's line break character: `\n` in LF and CRLF files, `\r` in
+ * CR-only files; comment and skipped lines count too), the data row (`location.row`, 1-based,
+ * the header row not counted) and the row's text (`raw`), and the rows after it are still read:
  * - a row with more or fewer fields than the header, `columns`, or (with `header: false`) the first
  *   row (`details: { expected, found }`; `raw` is the row written back from its fields);
  * - a row with invalid UTF-8, with `strictEncoding: true` (otherwise such bytes read as U+FFFD);

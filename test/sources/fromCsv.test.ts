@@ -13,9 +13,10 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { PassThrough, Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { fromCsv, type CsvValue } from '../../src/sources/fromCsv.js'
+import { fromCsv, type CsvValue, type FromCsvOptions } from '../../src/sources/fromCsv.js'
 import type { Flow } from '../../src/core/Flow.js'
 import type { Failure } from '../../src/core/Failure.js'
+import type { RunReport } from '../../src/core/RunReport.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import { failFast } from '../../src/policies/failFast.js'
 
@@ -49,6 +50,10 @@ async function eventually(check: () => boolean): Promise<boolean> {
   }
   return check()
 }
+
+/** The report of the run's fromCsv stage. */
+const csvStage = (report: RunReport) =>
+  report.stages.find((stage) => stage.name.startsWith('fromCsv') || stage.name === 'bytes')
 
 const where = (failure: Failure | undefined) => ({
   line: failure?.location?.line,
@@ -493,6 +498,337 @@ describe('fromCsv', () => {
     expect(report.read).toBe(records.length + failures.length)
     expect(report.read).toBe(report.written + report.failed + report.dropped)
     expect(report.maxInFlight).toBeLessThanOrEqual(3)
+  })
+
+  it('reads a line holding only a quoted empty string as a record, and skips only truly empty lines', async () => {
+    const text = 'a\r\n""\r\n\r\nx\r\n""'
+    const { records, failures, report } = await runToArray(fromCsv({ text }))
+    expect(records).toEqual([{ a: '' }, { a: 'x' }, { a: '' }])
+    expect(failures).toEqual([])
+    expect(report.read).toBe(3)
+    expect(csvStage(report)?.details).toEqual({ blankLines: 1, commentLines: 0 })
+
+    const greedy = await runToArray(
+      fromCsv({ text: 'a\n""\n   \n" "\n\t\n' }, { skipEmptyLines: 'greedy' }),
+    )
+    expect(greedy.records).toEqual([{ a: '' }, { a: ' ' }])
+    expect(csvStage(greedy.report)?.details).toEqual({ blankLines: 2, commentLines: 0 })
+
+    const kept = await runToArray(fromCsv({ text: 'a\n""\n\n' }, { skipEmptyLines: false }))
+    expect(kept.records).toEqual([{ a: '' }, { a: '' }])
+  })
+
+  it('reads quoted blank fields as data, trimmed or not, and skips only unquoted blank lines when greedy', async () => {
+    const text = 'a,b\n"",""\n , \n" "," "\n'
+    const trimmed = await runToArray(fromCsv({ text }, { trim: true }))
+    expect(trimmed.records).toEqual([
+      { a: '', b: '' },
+      { a: '', b: '' },
+      { a: '', b: '' },
+    ])
+    const greedy = await runToArray(fromCsv({ text }, { trim: true, skipEmptyLines: 'greedy' }))
+    expect(greedy.records).toEqual([
+      { a: '', b: '' },
+      { a: '', b: '' },
+    ])
+    expect(csvStage(greedy.report)?.details).toEqual({ blankLines: 1, commentLines: 0 })
+    const oneColumn = await runToArray(fromCsv({ text: 'a\n"  "\n  \n' }, { trim: true }))
+    expect(oneColumn.records).toEqual([{ a: '' }, { a: '' }])
+  })
+
+  it('takes a header of one quoted empty name as written, and reads the rows after it', async () => {
+    const { records, failures, report } = await runToArray(fromCsv(writeFile('""\r\nx\r\ny\r\n')))
+    expect(records).toEqual([{ column_1: 'x' }, { column_1: 'y' }])
+    expect(failures).toEqual([])
+    expect(report.read).toBe(2)
+  })
+
+  it('takes the first non-empty line as the header, even when empty lines are kept', async () => {
+    const { records, report } = await runToArray(
+      fromCsv({ text: '\n\n\na\n1\n\n' }, { skipEmptyLines: false }),
+    )
+    expect(records).toEqual([{ a: '1' }, { a: '' }])
+    expect(csvStage(report)?.details).toEqual({ blankLines: 3, commentLines: 0 })
+    const headless = await runToArray(
+      fromCsv({ text: '\n1\n' }, { header: false, skipEmptyLines: false }),
+    )
+    expect(headless.records).toEqual([[''], ['1']])
+  })
+
+  it('skips comment lines before parsing them, whatever quotes they hold, and counts their lines', async () => {
+    const text = [
+      '# exported by "tool',
+      'a,b',
+      '1,2',
+      '# note, "unterminated',
+      '3,"#not a comment"',
+      '4,"multi',
+      '# still data"',
+      '5',
+      '#last',
+    ].join('\n')
+    const expected = [
+      { a: '1', b: '2' },
+      { a: '3', b: '#not a comment' },
+      { a: '4', b: 'multi\n# still data' },
+    ]
+    const sources = [
+      fromCsv({ text }, { comments: '#' }),
+      fromCsv(writeFile(text), { comments: '#' }),
+      fromCsv(Readable.from(Array.from(Buffer.from(text), (byte) => Buffer.from([byte]))), {
+        comments: '#',
+      }),
+    ]
+    for (const source of sources) {
+      const { records, failures, report } = await runToArray(source)
+      expect(records).toEqual(expected)
+      expect(failures.map(where)).toEqual([{ line: 8, row: 4 }])
+      expect(report.read).toBe(4)
+      expect(csvStage(report)?.details).toEqual({ blankLines: 0, commentLines: 3 })
+    }
+  })
+
+  it('refuses comment prefixes that could not be told from data', () => {
+    for (const comments of ['', ',', '"#', '#\n'])
+      expect(() => fromCsv({ text: 'a\n' }, { comments })).toThrow(
+        /fromCsv text: invalid option comments/,
+      )
+  })
+
+  it('keeps line numbers right after comment lines across many chunks, in every line ending', async () => {
+    for (const ending of ['\n', '\r\n', '\r']) {
+      const lines = ['// header comment "', 'id,note']
+      for (let index = 0; index < 6_000; index++) {
+        if (index % 9 === 0) lines.push(`// comment ${index}, "quoted`)
+        if (index % 13 === 0) lines.push('')
+        lines.push(index === 5_500 ? 'ragged' : `${index},"note ${index}${ending}// data"`)
+      }
+      const text = lines.join(ending) + ending
+      const physical = (upTo: number): number =>
+        text.slice(0, upTo).split(ending === '\r' ? '\r' : '\n').length
+      const { records, failures, report } = await runToArray(
+        fromCsv(writeFile(text), { comments: '//' }),
+      )
+      expect(records).toHaveLength(5_999)
+      expect(records[10]).toEqual({ id: '10', note: `note 10${ending}// data` })
+      expect(failures.map(where)).toEqual([
+        { line: physical(text.indexOf(`${ending}ragged`) + ending.length), row: 5_501 },
+      ])
+      expect(report.read).toBe(6_000)
+      expect(csvStage(report)?.details).toEqual({
+        blankLines: Math.ceil(6_000 / 13),
+        commentLines: 1 + Math.ceil(6_000 / 9),
+      })
+    }
+  })
+
+  it('counts lines by the line ending the file uses, inside quoted fields too', async () => {
+    const cases: Array<[string, number[]]> = [
+      ['a,b\r1,"x\ry"\r2\r3,"p\nq"\r4\r', [4, 6]],
+      ['a,b\n1,"x\ry"\n2\n3,"p\r\nq"\n4\n', [3, 6]],
+      ['a,b\r\n1,"x\ny"\r\n2\r\n3,"p\rq"\r\n4\r\n', [4, 6]],
+      ['a,b\r\n1,"x\r\ny"\r\n\r\n2\r\n3,"\r\n\r\n"\r\n4', [5, 9]],
+    ]
+    for (const [text, lines] of cases) {
+      const { failures, records } = await runToArray(fromCsv(writeFile(text)))
+      expect(records).toHaveLength(2)
+      expect(failures.map((failure) => failure.location?.line)).toEqual(lines)
+    }
+  })
+
+  it('keeps line numbers right across many chunks of quoted line breaks in CR-only files', async () => {
+    const rows: string[][] = [['id', 'note']]
+    let line = 2
+    let raggedLine = 0
+    for (let index = 0; index < 3_000; index++) {
+      const note = index % 7 === 0 ? `line\rbreak ${index}\r\nagain\n` : `plain ${index} é`
+      if (index === 2_500) {
+        raggedLine = line
+        rows.push([String(index)])
+        line += 1
+      } else {
+        rows.push([String(index), note])
+        line += 1 + (note.match(/\r/g)?.length ?? 0)
+      }
+    }
+    const { records, failures } = await runToArray(fromCsv(writeFile(writeCsv(rows, '\r'))))
+    expect(records).toHaveLength(2_999)
+    expect(where(failures[0])).toEqual({ line: raggedLine, row: 2_501 })
+  })
+
+  it('accounts for every row of awkward inputs: the report adds up and nothing goes unreported', async () => {
+    const long = 'x'.repeat(500)
+    const cases: Array<{
+      readonly text: string | Buffer
+      readonly options?: FromCsvOptions
+      readonly records: readonly unknown[]
+      readonly failures: ReadonlyArray<{ line: number; row?: number }>
+      readonly blankLines?: number
+    }> = [
+      { text: 'a\n1\n\n', records: [{ a: '1' }], failures: [], blankLines: 1 },
+      { text: 'a\n1\n\n\n\n', records: [{ a: '1' }], failures: [], blankLines: 3 },
+      { text: 'a\r\n1\r\n\r\n', records: [{ a: '1' }], failures: [], blankLines: 1 },
+      { text: 'a\n1\n   \n', records: [{ a: '1' }, { a: '   ' }], failures: [] },
+      {
+        text: 'a,b\n1,2\n   \n',
+        records: [{ a: '1', b: '2' }],
+        failures: [{ line: 3, row: 2 }],
+      },
+      {
+        text: 'a\n1\n   \n',
+        options: { skipEmptyLines: 'greedy' },
+        records: [{ a: '1' }],
+        failures: [],
+        blankLines: 1,
+      },
+      { text: 'a\n1', records: [{ a: '1' }], failures: [] },
+      { text: Buffer.from('\uFEFF'), records: [], failures: [] },
+      { text: Buffer.from('\uFEFF\n'), records: [], failures: [], blankLines: 1 },
+      { text: Buffer.from('\uFEFF""'), records: [], failures: [] },
+      { text: Buffer.from('\uFEFFa\n""'), records: [{ a: '' }], failures: [] },
+      { text: 'a,b\n"open', records: [], failures: [{ line: 2, row: 1 }] },
+      { text: 'a,b\n"open\n1,2\n', records: [], failures: [{ line: 2, row: 1 }] },
+      { text: '"a,b\n1,2\n', records: [], failures: [{ line: 1 }] },
+      {
+        text: `a,b\n1,2\n3,${long}`,
+        options: { maxFieldBytes: 100 },
+        records: [{ a: '1', b: '2' }],
+        failures: [{ line: 3, row: 2 }],
+      },
+      {
+        text: `a,b\n1,2\n3,"${long}`,
+        options: { maxFieldBytes: 100 },
+        records: [{ a: '1', b: '2' }],
+        failures: [{ line: 3, row: 2 }],
+      },
+      {
+        text: `a,b\n1,2\n3,"${long}\n4,5\n6,"${long}"`,
+        options: { maxFieldBytes: 100 },
+        records: [
+          { a: '1', b: '2' },
+          { a: '4', b: '5' },
+        ],
+        failures: [
+          { line: 3, row: 2 },
+          { line: 5, row: 4 },
+        ],
+      },
+      {
+        text: '1,2,3\n4,5\n6,7\n',
+        options: { header: false },
+        records: [['1', '2', '3']],
+        failures: [
+          { line: 2, row: 2 },
+          { line: 3, row: 3 },
+        ],
+      },
+      {
+        text: 'x,y\n1,2\n3,4,5\n',
+        options: { columns: ['a', 'b', 'c'] },
+        records: [{ a: '3', b: '4', c: '5' }],
+        failures: [{ line: 2, row: 1 }],
+      },
+      {
+        text: '1,2\n3\n',
+        options: { header: false, columns: ['a'] },
+        records: [{ a: '3' }],
+        failures: [{ line: 1, row: 1 }],
+      },
+      {
+        text: 'a,b\n" "," "\n',
+        options: { trim: true, skipEmptyLines: 'greedy' },
+        records: [{ a: '', b: '' }],
+        failures: [],
+      },
+      {
+        text: 'id,id,\n1,2,3\n',
+        records: [{ id: '1', id_2: '2', column_3: '3' }],
+        failures: [],
+      },
+      {
+        text: '\n\n""\n\n\n',
+        records: [],
+        failures: [],
+        blankLines: 4,
+      },
+    ]
+    for (const { text, options, records, failures, blankLines } of cases) {
+      const result = await runToArray(fromCsv(writeFile(text), options ?? {}))
+      const label = JSON.stringify({ text: String(text), options })
+      expect(result.records, label).toEqual(records)
+      expect(result.failures.map(where), label).toEqual(
+        failures.map(({ line, row }) => ({ line, row })),
+      )
+      expect(result.report.read, label).toBe(records.length + failures.length)
+      expect(result.report.read, label).toBe(
+        result.report.written + result.report.failed + result.report.dropped,
+      )
+      expect(result.report.dropped, label).toBe(0)
+      expect(csvStage(result.report)?.details, label).toEqual({
+        blankLines: blankLines ?? 0,
+        commentLines: 0,
+      })
+    }
+  })
+
+  it('accounts for every line of any file mixing rows, empty lines and comment lines', async () => {
+    const field = fc.string({
+      unit: fc.constantFrom('a', ',', '"', '\n', '\r', '\r\n', ' ', '#', 'é'),
+      maxLength: 6,
+    })
+    const line = fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(field, field).map((row) => ({ row })) },
+      { weight: 1, arbitrary: fc.constant({ empty: true }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .string({ unit: fc.constantFrom('a', ',', '"', ' ', '#'), maxLength: 8 })
+          .map((text) => ({ comment: `#${text}` })),
+      },
+    )
+    const file = fc.tuple(
+      fc.array(line, { maxLength: 4 }),
+      fc.array(line, { maxLength: 40 }),
+      fc.nat(),
+      fc.constantFrom('\r\n', '\n', '\r'),
+    )
+    // Quotes a field as a writer that knows the comment prefix would.
+    const write = (value: string): string =>
+      /[",\r\n]/.test(value) || value === '' || value.startsWith('#')
+        ? `"${value.replaceAll('"', '""')}"`
+        : value
+    await fc.assert(
+      fc.asyncProperty(file, async ([before, after, raggedAt, ending]) => {
+        const lines = [...before.filter((item) => !('row' in item)), { header: true }, ...after]
+        const ragged = after.length === 0 ? -1 : before.length + 1 + (raggedAt % after.length)
+        const texts = lines.map((item, index) => {
+          if (index === ragged && 'row' in item) return 'ragged'
+          if ('header' in item) return 'x,y'
+          if ('comment' in item) return item.comment
+          if ('row' in item) return item.row.map(write).join(',')
+          return ''
+        })
+        const text = texts.join(ending) + ending
+        const breakChar = ending === '\r' ? '\r' : '\n'
+        const lineOf = (index: number): number =>
+          1 + texts.slice(0, index).join(ending).split(breakChar).length - (index === 0 ? 1 : 0)
+        const expected = lines.flatMap((item, index) =>
+          'row' in item && index !== ragged ? [{ x: item.row[0], y: item.row[1] }] : [],
+        )
+        const { records, failures, report } = await runToArray(
+          fromCsv(writeFile(text), { comments: '#' }),
+        )
+        expect(records).toEqual(expected)
+        const raggedRows = ragged !== -1 && 'row' in (lines[ragged] ?? {}) ? [ragged] : []
+        expect(failures.map((failure) => failure.location?.line)).toEqual(raggedRows.map(lineOf))
+        expect(report.read).toBe(expected.length + raggedRows.length)
+        expect(csvStage(report)?.details).toEqual({
+          blankLines: lines.filter((item) => 'empty' in item).length,
+          commentLines: lines.filter((item) => 'comment' in item).length,
+        })
+      }),
+      { numRuns: 150 },
+    )
   })
 
   it('reads back any rows an RFC 4180 writer wrote', async () => {

@@ -16,11 +16,12 @@ import {
   type ByteSource,
 } from './byteSource.js'
 import {
+  BLANK_LINE,
   CsvRowParser,
   lineOf,
   rowText,
   type ParsedRows,
-  type RowParserSettings,
+  type RowSyntax,
 } from './rowParser.js'
 import { createTextDecoding, type InvalidBytes } from './textDecoding.js'
 import { valueTyper, type TypedValue, type ValueTypingSettings } from './valueTyping.js'
@@ -43,7 +44,7 @@ export interface CsvReaderSettings {
   readonly typing: ValueTypingSettings | undefined
   readonly encoding: string
   readonly strictEncoding: boolean
-  readonly rows: RowParserSettings
+  readonly rows: RowSyntax
 }
 
 /** Characters of in-memory text per batch. */
@@ -125,6 +126,19 @@ async function openText(
   return memoryText(input.text)
 }
 
+/**
+ * What a CSV source reports about itself (a stage's `details`): the lines that were skipped and so
+ * are neither records nor failures.
+ *
+ * @internal
+ */
+export type CsvStageDetails = {
+  /** Empty lines skipped (with `skipEmptyLines: 'greedy'`, lines of blank unquoted fields too). */
+  readonly blankLines: number
+  /** Lines skipped as comments. */
+  readonly commentLines: number
+}
+
 /** Opens the input and returns the batches of records and failures. @internal */
 export async function openCsvReader<A>(
   input: CsvSourceInput,
@@ -132,8 +146,17 @@ export async function openCsvReader<A>(
   signal: AbortSignal,
 ): Promise<AsyncIterator<SourceBatch<A>>> {
   const text = await openText(input, settings, signal)
-  const rows = new CsvRowParser(settings.rows)
+  const rows = new CsvRowParser({
+    ...settings.rows,
+    skipEmptyLines: settings.skipEmptyLines,
+    skipLeadingEmptyLines: settings.header,
+  })
   const shaper = new RecordShaper(settings, () => rows.delimiter)
+  // Skipped lines are no records, so the ledger does not count them: the stage's details do.
+  const details = (): CsvStageDetails => ({
+    blankLines: shaper.blankLines,
+    commentLines: rows.commentLines,
+  })
   let done = false
   return {
     async next() {
@@ -145,10 +168,12 @@ export async function openCsvReader<A>(
             done = true
             await text.close()
             shaper.shape(rows.end(), items)
-          } else {
-            shaper.shape(rows.push(piece.text, piece.invalid), items)
+            // The last batch even if empty, so the final details reach the report.
+            return { done: false, value: { items, bytes: 0, details: details() } }
           }
-          if (items.length > 0) return { done: false, value: { items, bytes: piece?.bytes ?? 0 } }
+          shaper.shape(rows.push(piece.text, piece.invalid), items)
+          if (items.length > 0)
+            return { done: false, value: { items, bytes: piece.bytes, details: details() } }
         }
         return { done: true, value: undefined }
       } catch (error) {
@@ -171,6 +196,8 @@ class RecordShaper {
   private width: number | undefined
   private build: RecordBuilder<unknown> | undefined
   private row = 0
+  /** Blank lines skipped so far. */
+  blankLines = 0
   private readonly typer: ((value: string) => TypedValue) | undefined
   private readonly awaitingHeader: boolean
 
@@ -209,14 +236,6 @@ class RecordShaper {
     else this.useNames(columns)
   }
 
-  private skipped(fields: readonly string[]): boolean {
-    const { skipEmptyLines, comments } = this.settings
-    if (comments !== false && (fields[0] as string).startsWith(comments)) return true
-    if (skipEmptyLines === false) return false
-    if (skipEmptyLines === 'greedy') return fields.every((field) => field.trim() === '')
-    return fields.length === 1 && fields[0] === ''
-  }
-
   /** Appends the records and failures of `parsed` to `items` (typed by the caller's options). */
   shape<A>(parsed: ParsedRows, items: Array<Either<Failure, A>>): void {
     const { entries } = parsed
@@ -224,6 +243,10 @@ class RecordShaper {
     const typer = this.typer
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index] as ParsedRows['entries'][number]
+      if (entry === BLANK_LINE) {
+        this.blankLines++
+        continue
+      }
       if (!Array.isArray(entry)) {
         let row: number | undefined
         if (this.headerPending() && entry.fields !== undefined) this.takeHeader(entry.fields)
@@ -241,7 +264,6 @@ class RecordShaper {
         continue
       }
       const fields = trim ? entry.map((field) => field.trim()) : entry
-      if (this.skipped(fields)) continue
       if (this.headerPending()) {
         this.takeHeader(fields)
         continue

@@ -3,9 +3,16 @@
  * carried over to the next chunk), with what papaparse does not track — the physical line of each
  * row, invalid bytes, oversized fields — added cheaply around it.
  *
- * Lines: a row starts one line after the previous one, plus the line breaks inside its quoted
- * fields. Rows of a chunk are counted by line breaks first; only when the counts differ (a quoted
- * field holds a line break) are the fields looked at.
+ * Lines: a physical line ends at the line break character of the file's line ending (`\n` for LF
+ * and CRLF files, `\r` for CR-only files), inside quoted fields too. A row starts one line after
+ * the previous one, plus the line breaks inside its quoted fields, plus any comment lines between
+ * them. Rows of a chunk are counted by line breaks first; only when the counts differ (a quoted
+ * field holds a line break) are the fields looked at, and only when a comment may start a line is
+ * the text walked line by line.
+ *
+ * Comment lines are skipped by papaparse before their fields are parsed (so their quotes mean
+ * nothing). Blank lines are told from the text, not from the fields: a line holding `""` parses
+ * to the same one empty field as an empty line, but it is a record.
  *
  * @internal
  * @packageDocumentation
@@ -24,6 +31,9 @@ export interface CsvProblem {
 
 /** A parsed row, or a problem in its place. @internal */
 export type CsvEntry = string[] | CsvProblem
+
+/** Stands in the entries for a blank line that is skipped: it keeps the lines of the rest simple. @internal */
+export const BLANK_LINE: string[] = []
 
 /**
  * Rows in input order, with the physical line where each starts: `lines[i]` for `entries[i]`, or,
@@ -54,14 +64,22 @@ function pushEntry(out: ParsedRows, entry: CsvEntry, line: number): void {
   out.lines.push(line)
 }
 
-/** @internal */
-export interface RowParserSettings {
+/** How rows are written. @internal */
+export interface RowSyntax {
   /** A delimiter, or `auto` to guess it from the first rows. */
   readonly delimiter: string
   readonly quoteChar: string
   readonly escapeChar: string
   readonly comments: string | false
   readonly maxFieldBytes: number
+}
+
+/** @internal */
+export interface RowParserSettings extends RowSyntax {
+  /** `true`: skip empty lines; `'greedy'`: also lines of blank, unquoted fields. */
+  readonly skipEmptyLines: boolean | 'greedy'
+  /** Skip empty lines before the first row even when `skipEmptyLines` is `false` (a header is due). */
+  readonly skipLeadingEmptyLines: boolean
 }
 
 /** Text gathered before the line ending and delimiter are guessed. */
@@ -113,6 +131,10 @@ export class CsvRowParser {
   private earlyMarks: { lf: number[]; cr: number[] } | undefined
   /** Set while input is skipped up to the next line break (after an oversized field). */
   private resumeLine: number | undefined
+  /** Whether a row that is not a blank line has been parsed. */
+  private rowSeen = false
+  /** Comment lines skipped so far. */
+  commentLines = 0
 
   constructor(private readonly settings: RowParserSettings) {}
 
@@ -200,7 +222,7 @@ export class CsvRowParser {
   private start(): void {
     const { quoteChar, escapeChar, comments } = this.settings
     const sample = this.carry
-    this.newline = detectNewline(sample, quoteChar)
+    this.newline = detectNewline(sample, quoteChar, comments)
     this.breakChar = this.newline === '\r' ? '\r' : '\n'
     this.delimiterUsed =
       this.settings.delimiter === 'auto'
@@ -211,6 +233,7 @@ export class CsvRowParser {
       newline: this.newline,
       quoteChar,
       escapeChar,
+      ...(comments === false ? {} : { comments }),
     })
     if (this.earlyMarks !== undefined) {
       const counts = this.breakChar === '\r' ? this.earlyMarks.cr : this.earlyMarks.lf
@@ -226,14 +249,20 @@ export class CsvRowParser {
       const aggregate = this.carry
       const result = parser.parse(aggregate, 0, !final) as PapaResult
       const rows = result.data
-      const cursor = final ? aggregate.length : result.meta.cursor
+      const cursor = final ? aggregate.length : this.passComments(aggregate, result.meta.cursor)
+      // Set only when comment lines may sit among the rows: then each row's line is walked.
+      const walked = this.walkComments(aggregate, cursor, rows)
       let errors: Map<number, PapaError> | undefined
       for (const error of result.errors)
         if (error.row < rows.length && errors?.has(error.row) !== true)
           (errors ??= new Map()).set(error.row, error)
-      const sequential = !final && countChar(aggregate, this.breakChar, 0, cursor) === rows.length
+      const sequential =
+        walked === undefined &&
+        !final &&
+        countChar(aggregate, this.breakChar, 0, cursor) === rows.length
       // A field can only be too large if the text it came from is: chars × 3 bounds UTF-8 bytes.
       const checkSizes = aggregate.length * 3 > maxFieldBytes
+      const starts = new LineStarts(aggregate, this.breakChar)
       let line = this.carryLine
       if (
         sequential &&
@@ -243,12 +272,14 @@ export class CsvRowParser {
         out.entries.length === 0
       ) {
         // The common case: clean rows, one line each.
+        this.markBlankLines(rows, aggregate, starts)
         out.entries = rows
         out.firstLine = line
         line += rows.length
       } else
         for (let index = 0; index < rows.length; index++) {
           const row = rows[index] as string[]
+          if (walked !== undefined) line = walked[index] as number
           const next = sequential ? line + 1 : line + 1 + this.breaksIn(row)
           const error = errors?.get(index)
           let entry: CsvEntry = row
@@ -267,13 +298,116 @@ export class CsvRowParser {
           } else if (checkSizes) {
             entry = this.oversizedField(row, line) ?? row
           }
+          if (entry === row && this.isBlankLine(row, aggregate, starts, line - this.carryLine))
+            entry = BLANK_LINE
+          else this.rowSeen = true
           pushEntry(out, entry, line)
           line = next
         }
+      if (walked !== undefined) line = walked[rows.length] as number
       this.carry = final ? '' : aggregate.substring(cursor)
       this.carryLine = line
       if (final || this.carry.length * 3 <= maxFieldBytes || !this.cutOpenField(out)) return
     }
+  }
+
+  /** Which blank lines are skipped now: none, empty ones, or blank ones (`'greedy'`). */
+  private blankMode(): boolean | 'greedy' {
+    const { skipEmptyLines, skipLeadingEmptyLines } = this.settings
+    if (skipEmptyLines !== false) return skipEmptyLines
+    return skipLeadingEmptyLines && !this.rowSeen
+  }
+
+  /** Replaces the blank lines among `rows`, one line each from the start of `text`, with BLANK_LINE. */
+  private markBlankLines(rows: string[][], text: string, starts: LineStarts): void {
+    const mode = this.blankMode()
+    if (mode === false) return
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index] as string[]
+      // Inline test of the only kind of row an empty line gives, so clean rows cost one check.
+      const maybeBlank = mode === true ? row.length === 1 && row[0] === '' : isBlankRow(row)
+      if (maybeBlank && this.holdsNoQuote(text, starts.at(index))) rows[index] = BLANK_LINE
+      else if (!this.rowSeen) {
+        this.rowSeen = true
+        if (this.blankMode() === false) return
+      }
+    }
+  }
+
+  /** Whether `row`, which starts on relative line `relativeLine` of `text`, is a blank line to skip. */
+  private isBlankLine(
+    row: readonly string[],
+    text: string,
+    starts: LineStarts,
+    relativeLine: number,
+  ): boolean {
+    const mode = this.blankMode()
+    if (mode === false) return false
+    const maybeBlank = mode === true ? row.length === 1 && row[0] === '' : isBlankRow(row)
+    return maybeBlank && this.holdsNoQuote(text, starts.at(relativeLine))
+  }
+
+  /**
+   * Whether the row starting at `start` has no quote before its line ending, so its fields are
+   * written as they read: `""` (a quoted empty value) is data, not an empty line.
+   */
+  private holdsNoQuote(text: string, start: number): boolean {
+    const quote = text.indexOf(this.settings.quoteChar, start)
+    if (quote === -1) return true
+    const end = text.indexOf(this.newline, start)
+    return end !== -1 && end < quote
+  }
+
+  /** Moves `cursor` past the whole comment lines that follow it, so they are not carried over. */
+  private passComments(text: string, cursor: number): number {
+    const { comments } = this.settings
+    if (comments === false) return cursor
+    let at = cursor
+    while (text.startsWith(comments, at)) {
+      const end = text.indexOf(this.newline, at)
+      if (end === -1) break
+      at = end + this.newline.length
+    }
+    return at
+  }
+
+  /**
+   * When comment lines may be among the rows of `text` up to `cursor`, the line of each row (and,
+   * last, the line at `cursor`), counting the comment lines skipped; otherwise `undefined`.
+   */
+  private walkComments(
+    text: string,
+    cursor: number,
+    rows: readonly string[][],
+  ): number[] | undefined {
+    const { comments } = this.settings
+    if (comments === false) return undefined
+    const after = text.indexOf(this.breakChar + comments)
+    if (!text.startsWith(comments) && (after === -1 || after >= cursor)) return undefined
+    const lines: number[] = []
+    let line = this.carryLine
+    let at = 0
+    const skipComments = (): void => {
+      while (at < cursor && text.startsWith(comments, at)) {
+        this.commentLines++
+        const end = text.indexOf(this.newline, at)
+        const stop = end === -1 || end >= cursor ? cursor : end + this.newline.length
+        line += countChar(text, this.breakChar, at, stop)
+        at = stop
+      }
+    }
+    for (const row of rows) {
+      skipComments()
+      lines.push(line)
+      for (let breaks = 1 + this.breaksIn(row); breaks > 0 && at < cursor; breaks--) {
+        const end = text.indexOf(this.breakChar, at)
+        at = end === -1 || end >= cursor ? cursor : end + 1
+        line++
+      }
+    }
+    skipComments()
+    lines.push(line)
+    return lines
   }
 
   private breaksIn(row: readonly string[]): number {
@@ -370,6 +504,34 @@ export class CsvRowParser {
   }
 }
 
+/** Whether every field of `row` is blank (white space or nothing). */
+function isBlankRow(row: readonly string[]): boolean {
+  for (const field of row) if (field.length > 0 && field.trim() !== '') return false
+  return true
+}
+
+/** Where the physical lines of a text start, found walking forward only. */
+class LineStarts {
+  private line = 0
+  private offset = 0
+
+  constructor(
+    private readonly text: string,
+    private readonly breakChar: string,
+  ) {}
+
+  /** The offset where line `line` (0-based) starts; lines are asked for in ascending order. */
+  at(line: number): number {
+    while (this.line < line) {
+      const end = this.text.indexOf(this.breakChar, this.offset)
+      if (end === -1) return this.text.length
+      this.offset = end + 1
+      this.line++
+    }
+    return this.offset
+  }
+}
+
 /** A row written back as CSV: its raw text, up to quoting details. @internal */
 export function rowText(row: readonly string[], delimiter: string, quoteChar: string): string {
   return row
@@ -384,12 +546,20 @@ export function rowText(row: readonly string[], delimiter: string, quoteChar: st
     .join(delimiter)
 }
 
-/** The line ending of the first line break outside quotes; `\n` if there is none. */
-function detectNewline(sample: string, quoteChar: string): '\n' | '\r\n' | '\r' {
+/**
+ * The line ending of the first line break outside quotes; `\n` if there is none. A comment line
+ * at the start ends at a line break whatever quotes it holds.
+ */
+function detectNewline(
+  sample: string,
+  quoteChar: string,
+  comments: string | false,
+): '\n' | '\r\n' | '\r' {
   let quoted = false
+  const inComment = comments !== false && sample.startsWith(comments)
   for (let index = 0; index < sample.length; index++) {
     const char = sample[index]
-    if (char === quoteChar) quoted = !quoted
+    if (char === quoteChar && !inComment) quoted = !quoted
     else if (!quoted && char === '\n') return '\n'
     else if (!quoted && char === '\r') return sample[index + 1] === '\n' ? '\r\n' : '\r'
   }
