@@ -76,7 +76,8 @@ export async function main(options: CsvToJsonOptions = {}): Promise<CsvToJsonRes
     // Every row arrives as Record<string, string>; a row that cannot be parsed (D-0133) arrives
     // as a ParseError naming the file and line, and goes straight through to the dead letters.
     fromCsv(dataFile('deals.csv')),
-    // From here on the records are typed `Deal`s: amount is a number, closed_at a Date.
+    // From here on the records are typed `Deal`s: amount is a number, closed_at a Date. A row
+    // that does not fit (D-0057) becomes a ValidationError naming the deal and the field.
     validateDeals('deals.csv'),
     keepHighValueWins,
     // `onMissing: 'fail'`: a deal whose account is unknown is a failure, not a silent gap.
@@ -101,13 +102,13 @@ export async function main(options: CsvToJsonOptions = {}): Promise<CsvToJsonRes
     toJson(output, { pretty: true, name: 'csv-to-json', progress: options.quiet !== true }),
   )
 
-  const summary = describe(report, { output, rejected })
+  const summary = summarise(report, { output, rejected })
   if (options.quiet !== true) process.stdout.write(summary)
   return { report, output, rejected, summary }
 }
 
 /** A few lines for a human: what came in, what went out, and why the rest did not. */
-function describe(report: RunReport, files: { output: string; rejected: string }): string {
+function summarise(report: RunReport, files: { output: string; rejected: string }): string {
   const reasons = Object.entries(report.droppedByReason)
     .map(([reason, count]) => `${reason} ${count}`)
     .join(', ')
