@@ -4,7 +4,8 @@ import { describeError, type Failure, type Location } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import { policyOperator } from '../internal/policyOperator.js'
-import { outsideRun } from '../internal/RunContext.js'
+import { RunError } from '../core/RunError.js'
+import { currentRun, outsideRun, RunStop } from '../internal/RunContext.js'
 import { pushSource } from '../internal/pushSource.js'
 import { jsonSafe } from '../internal/jsonSafe.js'
 
@@ -42,7 +43,8 @@ export interface DeadLetterOptions {
  * to another sink (an NDJSON file, say). Dead-lettered records still count as `failed` in the main
  * report, and the dead-letter run's own report is in `report.deadLetter`. The main run settles only
  * after the dead-letter sink has finished; on abort or failure it is completed, so nothing already
- * sent to it is lost. The dead-letter flow is pushed, not pulled: it is not backpressured.
+ * sent to it is lost. If the dead-letter sink fails while the run is going (say its directory does
+ * not exist), the main run stops and rejects saying so. The dead-letter flow is pushed, not pulled: it is not backpressured.
  *
  * @example
  * ```ts
@@ -86,9 +88,26 @@ export function deadLetter(
           target = undefined
         }
       })
+      const run = currentRun()
       const done = outsideRun(() => sink(pushSource('deadLetter', failures)))
-      // Reported when the main run finishes; never an unhandled rejection before that.
-      done.catch(() => undefined)
+      // A dead-letter sink that fails during the run (its file cannot be opened or written) is an
+      // infrastructure fault: the main run stops, rather than go on losing its failures. Its
+      // error is reported when the main run finishes; never an unhandled rejection before that.
+      done.catch((error: unknown) => {
+        if (completed) return
+        run.stop(
+          new RunStop(
+            'failed',
+            new RunError(
+              `deadLetter: the dead-letter sink failed: ${describeError(error)}`,
+              undefined,
+              {
+                cause: error,
+              },
+            ),
+          ),
+        )
+      })
       return {
         push(failure) {
           const record = toDeadLetterRecord(failure)

@@ -2,7 +2,7 @@
  * Adversarial audit of the edges: timers of retries and lookups on abort, dead letters when the
  * run ends on maxFailures or an abort, and records the dead-letter file cannot hold as they are.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -14,6 +14,7 @@ import { enrich } from '../../src/operators/enrich.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { toArray } from '../../src/sinks/toArray.js'
+import { toCsv } from '../../src/sinks/toCsv.js'
 import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
 import { seededRandom, startFlakyServer } from '../support/flakyServer.js'
 import { activeResources, eventually, expectBalanced, settle } from './ledger.js'
@@ -194,5 +195,35 @@ describe('deadLetter', () => {
       { id: 'a', amount: '10' },
       { id: 'c', self: '[Circular]' },
     ])
+  })
+
+  it('stops the run, keeping the earlier target, when the dead-letter file cannot be opened', async () => {
+    const target = join(dir, 'main.csv')
+    await writeFile(target, 'EARLIER')
+    let n = 0
+    const { report, error } = await settle(
+      pipe(
+        // Never ends on its own: only the dead-letter sink's failure can end this run.
+        fromGenerator(async function* () {
+          for (;;) {
+            await new Promise((resolve) => setImmediate(resolve))
+            yield { n: n++ }
+          }
+        }),
+        map((record) => {
+          if (record.n % 3 === 0) throw new Error('bad')
+          return record
+        }),
+        deadLetter(toJson(join(dir, 'missing', 'dead.ndjson'), { format: 'ndjson' })),
+        toCsv(target, { highWaterMark: 8, fsync: false }),
+      ),
+    )
+    expect(report.status).toBe('failed')
+    expect(error?.message).toContain('the dead-letter sink failed')
+    expect(error?.message).toContain(join(dir, 'missing'))
+    expectBalanced(report)
+    expect(report.deadLetter?.status).toBe('failed')
+    expect(await readFile(target, 'utf8')).toBe('EARLIER')
+    expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([])
   })
 })
