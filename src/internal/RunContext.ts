@@ -65,6 +65,12 @@ export class StageStats {
     if (this.finished === undefined) this.finished = performance.now()
   }
 
+  /** The run stopped: records still inside this stage were dropped by the stop. */
+  dropRemainder(): void {
+    const remainder = this.in + this.created - this.out - this.dropped - this.merged - this.failed
+    if (remainder > 0) this.dropped += remainder
+  }
+
   get isFinished(): boolean {
     return this.finished !== undefined
   }
@@ -424,7 +430,8 @@ export class RunContext {
   /**
    * Closes the books: whatever is still open, in custody or uncommitted is dropped — with reason `aborted` when
    * the run stopped early, or `unaccounted` (with a LedgerWarning) when it completed, which only
-   * happens when a plain rxjs operator lost records.
+   * happens when a plain rxjs operator lost records. When the run stopped early, each stage also
+   * counts the records still inside it as dropped, so every stage's figures add up.
    */
   report(status: RunStatus): RunReport {
     const leftover = this.open + this.held + this.uncommitted
@@ -443,7 +450,11 @@ export class RunContext {
       this.settle('dropped', this.uncommitted, reason)
       this.uncommitted = 0
     }
-    for (const stats of this.stageList) stats.finish()
+    for (const stats of this.stageList) {
+      // A stopped run's stages balance too: what was inside a stage is dropped, as in the ledger.
+      if (status !== 'completed') stats.dropRemainder()
+      stats.finish()
+    }
     const finished = new Date()
     return {
       name: this.settings.name,

@@ -18,11 +18,11 @@ export function expectBalanced(report: RunReport): void {
   }
   if (report.status === 'completed') {
     expect(report.droppedByReason['aborted'], 'aborted records in a completed run').toBeUndefined()
-    for (const stage of report.stages)
-      expect(stage.in + stage.created, `stage ${stage.name}`).toBe(
-        stage.out + stage.dropped + stage.merged + stage.failed,
-      )
   }
+  for (const stage of report.stages)
+    expect(stage.in + stage.created, `stage ${stage.name} (${report.status})`).toBe(
+      stage.out + stage.dropped + stage.merged + stage.failed,
+    )
 }
 
 /** The rejection of a run (or the report it resolved with). */
