@@ -280,7 +280,13 @@ export class CsvRowParser {
         for (let index = 0; index < rows.length; index++) {
           const row = rows[index] as string[]
           if (walked !== undefined) line = walked[index] as number
-          const next = sequential ? line + 1 : line + 1 + this.breaksIn(row)
+          // Where the row ends matters for invalid bytes only; a walk knows where the next starts.
+          const next =
+            walked !== undefined && this.invalidLines.length === 0
+              ? (walked[index + 1] as number)
+              : sequential
+                ? line + 1
+                : line + 1 + this.breaksIn(row)
           const error = errors?.get(index)
           let entry: CsvEntry = row
           if (error !== undefined) {
@@ -396,12 +402,20 @@ export class CsvRowParser {
         at = stop
       }
     }
+    const { quoteChar } = this.settings
+    let nextQuote = text.indexOf(quoteChar)
     for (const row of rows) {
       skipComments()
       lines.push(line)
-      for (let breaks = 1 + this.breaksIn(row); breaks > 0 && at < cursor; breaks--) {
-        const end = text.indexOf(this.breakChar, at)
-        at = end === -1 || end >= cursor ? cursor : end + 1
+      if (nextQuote !== -1 && nextQuote < at) nextQuote = text.indexOf(quoteChar, at)
+      const end = text.indexOf(this.breakChar, at)
+      // A quoted line break needs a quote on the row's first line: without one the row is a line.
+      const breaks = nextQuote === -1 || end === -1 || end < nextQuote ? 1 : 1 + this.breaksIn(row)
+      at = end === -1 || end >= cursor ? cursor : end + 1
+      line++
+      for (let more = breaks - 1; more > 0 && at < cursor; more--) {
+        const next = text.indexOf(this.breakChar, at)
+        at = next === -1 || next >= cursor ? cursor : next + 1
         line++
       }
     }
