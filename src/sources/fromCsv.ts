@@ -150,7 +150,8 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
     (comments !== false && (comments.startsWith(quoteChar) || LINE_BREAKS.test(comments)))
   )
     throw invalid(
-      `comments ${JSON.stringify(comments)}: it must be non-empty, not the delimiter, not start with the quote and hold no line break`,
+      `comments ${JSON.stringify(comments)}: it must be non-empty, not the delimiter, ` +
+        'not start with the quote and hold no line break',
     )
   if (!(maxFieldBytes > 0)) throw invalid(`maxFieldBytes ${maxFieldBytes}: it must be positive`)
   const encoding = options.encoding ?? 'utf-8'

@@ -32,7 +32,11 @@ export interface CsvProblem {
 /** A parsed row, or a problem in its place. @internal */
 export type CsvEntry = string[] | CsvProblem
 
-/** Stands in the entries for a blank line that is skipped: it keeps the lines of the rest simple. @internal */
+/**
+ * Stands in the entries for a skipped blank line, so the lines of the other rows stay simple.
+ *
+ * @internal
+ */
 export const BLANK_LINE: string[] = []
 
 /**
@@ -78,7 +82,7 @@ export interface RowSyntax {
 export interface RowParserSettings extends RowSyntax {
   /** `true`: skip empty lines; `'greedy'`: also lines of blank, unquoted fields. */
   readonly skipEmptyLines: boolean | 'greedy'
-  /** Skip empty lines before the first row even when `skipEmptyLines` is `false` (a header is due). */
+  /** Skip empty lines before the first row even with `skipEmptyLines: false` (a header is due). */
   readonly skipLeadingEmptyLines: boolean
 }
 
@@ -324,7 +328,7 @@ export class CsvRowParser {
     return skipLeadingEmptyLines && !this.rowSeen
   }
 
-  /** Replaces the blank lines among `rows`, one line each from the start of `text`, with BLANK_LINE. */
+  /** Replaces the blank lines among `rows` (one line each from line 0 of `text`) by BLANK_LINE. */
   private markBlankLines(rows: string[][], text: string, starts: LineStarts): void {
     const mode = this.blankMode()
     if (mode === false) return
@@ -340,7 +344,7 @@ export class CsvRowParser {
     }
   }
 
-  /** Whether `row`, which starts on relative line `relativeLine` of `text`, is a blank line to skip. */
+  /** Whether `row`, starting on line `relativeLine` of `text`, is a blank line to skip. */
   private isBlankLine(
     row: readonly string[],
     text: string,
