@@ -106,7 +106,12 @@ export function runSink<A>(
         if (deadLetter !== undefined) run.sections['deadLetter'] = deadLetter
         const report = run.report(stop?.status ?? 'completed')
         progress.stop(report)
+        const kept = run.failures.length
         run.callHook('postRun', () => run.settings.hooks.postRun?.(report))
+        // A postRun hook that throws is reported like the others, in the report it was given.
+        if (run.failures.length > kept)
+          (report.failures as Failure[]).push(...run.failures.slice(kept))
+        Object.assign(report, { failuresOmitted: run.failuresOmitted })
         if (stop === undefined) {
           resolve(report)
           return

@@ -78,8 +78,11 @@ describe('run hooks', () => {
     })
     expect(counts(loud)).toEqual(counts(quiet))
     const hookErrors = loud.failures.filter((failure) => failure._tag === 'HookError')
-    // preRun, onFailure once, preStage and postStage per stage; postRun runs after the report is made.
-    expect(hookErrors).toHaveLength(1 + quiet.failed + 2 * quiet.stages.length)
+    // preRun, postRun, onFailure once per failure, preStage and postStage once per stage.
+    expect(hookErrors).toHaveLength(2 + quiet.failed + 2 * quiet.stages.length)
+    expect(
+      hookErrors.filter((failure) => failure.message.includes('hook postRun threw')),
+    ).toHaveLength(1)
   })
 
   it('fire preStage and postStage once per stage of the report', async () => {
