@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { RunHooks } from '../../src/core/RunOptions.js'
@@ -99,14 +100,17 @@ describe('run hooks', () => {
 })
 
 describe('an abort that arrives while the file is being committed', () => {
-  for (const format of ['csv', 'ndjson'] as const)
+  for (const format of ['csv', 'csv widened, gzipped', 'ndjson'] as const)
     it(`${format}: either completes with the new file or aborts with the earlier one, never both`, async () => {
       for (let delay = 0; delay < 12; delay++) {
-        const target = join(dir, `commit-${delay}.${format}`)
+        const target = join(dir, `commit-${delay}.${format.replaceAll(/\W/g, '')}`)
         await writeFile(target, 'EARLIER')
         const controller = new AbortController()
         const flow = pipe(
-          fromGenerator(Array.from({ length: 300 }, (_, n) => ({ n }))),
+          // A key that appears late makes toCsv widen the file: a streamed rewrite at commit.
+          fromGenerator(
+            Array.from({ length: 300 }, (_, n) => (n === 250 ? { n, late: 'x' } : { n })),
+          ),
           map((row) => row),
         )
         const options = {
@@ -126,15 +130,22 @@ describe('an abort that arrives while the file is being committed', () => {
         }
         const { report, error } = await settle(
           format === 'csv'
-            ? toCsv(target, options)(flow)
-            : toJson(target, { ...options, format: 'ndjson' })(flow),
+            ? toCsv<object>(target, options)(flow)
+            : format === 'ndjson'
+              ? toJson(target, { ...options, format: 'ndjson' })(flow)
+              : toCsv<object>(target, { ...options, extraColumns: 'append', gzip: true })(flow),
         )
         expectBalanced(report)
-        const text = await readFile(target, 'utf8')
+        const bytes = await readFile(target)
+        const text =
+          format.includes('gzipped') && bytes.toString() !== 'EARLIER'
+            ? gunzipSync(bytes).toString()
+            : bytes.toString()
         if (report.status === 'completed') {
           expect(error).toBeUndefined()
           expect(report.written).toBe(300)
           expect(text).not.toBe('EARLIER')
+          if (format.includes('widened')) expect(text.split('\r\n')[0]).toBe('n,late')
         } else {
           expect(error?.name).toBe('AbortError')
           expect(text, `delay ${delay}: aborted run replaced the target`).toBe('EARLIER')

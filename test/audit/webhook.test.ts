@@ -113,6 +113,8 @@ describe('toWebhook', () => {
     expect(server.requests[0]?.headers['x-api-key']).toBe(SECRETS.apiKey)
     expectNoSecrets(JSON.stringify(report))
     expectNoSecrets(everything(report))
+    // The progress output is there (with the endpoint in the summary), only without secrets.
+    expect(progress.text()).toContain('127.0.0.1')
     expectNoSecrets(progress.text())
     expectNoSecrets(await readFile(dead, 'utf8'))
     expect(await letters(dead)).toHaveLength(4)
