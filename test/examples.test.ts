@@ -112,7 +112,7 @@ describe('csv-to-json', () => {
       expect.objectContaining({
         _tag: 'ValidationError',
         message:
-          'validate deals.csv record D-0057: amount: expected NumberFromString, got "12,5OO"',
+          'validate deals.csv record D-0057: amount: expected numeric string, got "12,5OO"',
         location: { recordId: 'D-0057', field: 'amount' },
         record: expect.objectContaining({ id: 'D-0057', amount: '12,5OO' }),
       }),
@@ -222,7 +222,7 @@ describe('dedupe-contacts', () => {
     expect(letters[2]).toMatchObject({
       _tag: 'ValidationError',
       message:
-        'validate contacts.csv record alan.hopper@example.com: score: expected IntegerFromString, got "high"',
+        'validate contacts.csv record alan.hopper@example.com: score: expected integer string, got "high"',
       record: { company: 'Hooli', score: 'high' },
     })
   })
@@ -272,7 +272,7 @@ describe('reactive-app', () => {
     expect(report.read).toBe(45)
     expect(report.droppedByReason).toEqual({ filtered: 2 })
     expect(report.failures.map((failure) => failure.message)).toEqual([
-      'validate deal feed record L-3: amount: expected NumberFromString, got "twelve thousand"',
+      'validate deal feed record L-3: amount: expected numeric string, got "twelve thousand"',
     ])
     expectBalanced(report)
   })

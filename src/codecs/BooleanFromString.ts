@@ -30,7 +30,7 @@ export const BooleanFromString: t.Type<boolean, string, unknown> = new t.Type<
   string,
   unknown
 >(
-  'BooleanFromString',
+  'true/false string',
   (value): value is boolean => typeof value === 'boolean',
   (value, context) => {
     if (typeof value !== 'string') return t.failure(value, context)

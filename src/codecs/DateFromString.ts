@@ -34,7 +34,7 @@ const ISO_8601 =
  * @since 0.1.0
  */
 export const DateFromString: t.Type<Date, string, unknown> = new t.Type<Date, string, unknown>(
-  'DateFromString',
+  'ISO 8601 date string',
   (value): value is Date => value instanceof Date && !Number.isNaN(value.getTime()),
   (value, context) => {
     if (typeof value !== 'string') return t.failure(value, context)

@@ -31,7 +31,7 @@ const MAX_LENGTH = 254
  * @since 0.1.0
  */
 export const Email: t.Type<string, string, unknown> = new t.Type<string, string, unknown>(
-  'Email',
+  'email address',
   (value): value is string =>
     typeof value === 'string' && value.length <= MAX_LENGTH && EMAIL.test(value),
   (value, context) => {

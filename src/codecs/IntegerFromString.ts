@@ -29,7 +29,7 @@ export const IntegerFromString: t.Type<number, string, unknown> = new t.Type<
   string,
   unknown
 >(
-  'IntegerFromString',
+  'integer string',
   (value): value is number => typeof value === 'number' && Number.isSafeInteger(value),
   (value, context) => {
     if (typeof value !== 'string') return t.failure(value, context)

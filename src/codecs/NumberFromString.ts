@@ -33,7 +33,7 @@ export const NumberFromString: t.Type<number, string, unknown> = new t.Type<
   string,
   unknown
 >(
-  'NumberFromString',
+  'numeric string',
   (value): value is number => typeof value === 'number' && Number.isFinite(value),
   (value, context) => {
     if (typeof value !== 'string') return t.failure(value, context)

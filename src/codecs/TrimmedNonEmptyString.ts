@@ -23,7 +23,7 @@ export const TrimmedNonEmptyString: t.Type<string, string, unknown> = new t.Type
   string,
   unknown
 >(
-  'TrimmedNonEmptyString',
+  'non-empty string',
   (value): value is string => typeof value === 'string' && value !== '' && value.trim() === value,
   (value, context) => {
     if (typeof value !== 'string') return t.failure(value, context)

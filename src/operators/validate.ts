@@ -23,7 +23,7 @@ export interface ValidateOptions {
  * Decodes each record with an io-ts codec: records that decode go on as the codec's decoded type
  * (numbers from strings, dates, trimmed strings, …); the others become a `Left` `ValidationError`
  * with one readable message for all of the record's errors, each naming its path —
- * `amount: expected number, got "abc"`, `address.zip: …`, `items.2.qty: …` (joined with `; `).
+ * `amount: expected numeric string, got "abc"`, `address.zip: …`, `items.2.qty: …` (joined with `; `).
  * The failure's `location.field` is the first failing path, `location.recordId` the value of the
  * `idField` option, and `details.errors` lists `{ path, expected, actual }` for each error.
  *
@@ -47,7 +47,7 @@ export interface ValidateOptions {
  *   toArray(),
  * )
  * console.assert(report.records[0]?.amount === 12.5)
- * console.assert(report.failures[0]?.message === 'validate record D2: amount: expected NumberFromString, got "abc"')
+ * console.assert(report.failures[0]?.message === 'validate record D2: amount: expected numeric string, got "abc"')
  * ```
  *
  * @param codec - an io-ts codec (`t.type`, `t.strict`, `t.intersection`, …) whose input type
