@@ -227,3 +227,43 @@ describe('deadLetter', () => {
     expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([])
   })
 })
+
+describe('file sinks in append mode', () => {
+  for (const kind of ['csv', 'ndjson'] as const)
+    it(`${kind}: an aborted run leaves exactly the lines the report calls written, each whole`, async () => {
+      for (const abortAt of [1, 150, 999, 2_500]) {
+        const target = join(dir, `append-${abortAt}.${kind}`)
+        await writeFile(target, kind === 'csv' ? 'n,text\r\n-1,old\r\n' : '{"n":-1}\n')
+        const controller = new AbortController()
+        const { report } = await settle(
+          pipe(
+            fromGenerator(Array.from({ length: 3_000 }, (_, n) => ({ n, text: 'y'.repeat(50) }))),
+            map((row) => {
+              if (row.n === abortAt) controller.abort()
+              return row
+            }),
+            kind === 'csv'
+              ? toCsv(target, { append: true, signal: controller.signal, highWaterMark: 64 })
+              : toJson(target, {
+                  format: 'ndjson',
+                  append: true,
+                  signal: controller.signal,
+                  highWaterMark: 64,
+                }),
+          ),
+        )
+        expect(report.status).toBe('aborted')
+        expectBalanced(report)
+        const lines = (await readFile(target, 'utf8')).split(/\r?\n/).filter((line) => line !== '')
+        const added = lines.slice(kind === 'csv' ? 2 : 1)
+        expect(added).toHaveLength(report.written)
+        added.forEach((line, index) =>
+          expect(line).toBe(
+            kind === 'csv'
+              ? `${index},${'y'.repeat(50)}`
+              : JSON.stringify({ n: index, text: 'y'.repeat(50) }),
+          ),
+        )
+      }
+    })
+})
