@@ -281,4 +281,33 @@ describe('fromHttp', () => {
       expect(text).not.toContain(token)
     }
   })
+
+  it('releases its socket and timers when aborted while a page is slow to come', async () => {
+    server = await startFlakyServer(() => ({
+      kind: 'respond',
+      status: 200,
+      body: '[]',
+      delayMs: 10_000,
+    }))
+    const before = activeResources()
+    const controller = new AbortController()
+    const run = settle(
+      pipe(
+        fromHttp(`${server.origin}/items`, { timeoutMs: 60_000 }),
+        toArray({ signal: controller.signal }),
+      ),
+    )
+    await eventually(() => server.requests.length >= 1)
+    controller.abort()
+    const { report, error } = await run
+    expect(error?.name).toBe('AbortError')
+    expectBalanced(report)
+    await server.close()
+    await eventually(
+      () => (activeResources()['TCPSocketWrap'] ?? 0) <= (before['TCPSocketWrap'] ?? 0),
+    )
+    const after = activeResources()
+    expect(after['TCPSocketWrap'] ?? 0).toBeLessThanOrEqual(before['TCPSocketWrap'] ?? 0)
+    expect(after['Timeout'] ?? 0).toBeLessThanOrEqual(before['Timeout'] ?? 0)
+  })
 })
