@@ -32,15 +32,36 @@ export function startProgress(run: RunContext, setting: RunOptions['progress']):
       ` · failed ${run.failed.toLocaleString('en-US')} · ${rate.toLocaleString('en-US')} rec/s · ${seconds.toFixed(1)} s`
     )
   }
+  // Progress is an observer: a stream that fails (a closed pipe: EPIPE) stops the progress
+  // output, never the run, and never crashes the process with an unhandled 'error' event.
+  let broken = false
+  const onError = (): void => {
+    broken = true
+    clearInterval(timer)
+  }
+  stream.on('error', onError)
+  const write = (text: string, written?: () => void): void => {
+    if (broken) {
+      written?.()
+      return
+    }
+    try {
+      stream.write(text, () => written?.())
+    } catch {
+      onError()
+      written?.()
+    }
+  }
   const timer = setInterval(() => {
-    stream.write(live ? `\r\x1b[2K${line()}` : `${line()}\n`)
+    write(live ? `\r\x1b[2K${line()}` : `${line()}\n`)
   }, intervalMs)
   timer.unref()
   return {
     stop(report) {
       clearInterval(timer)
-      if (live) stream.write('\r\x1b[2K')
-      stream.write(summaryTable(report))
+      if (live) write('\r\x1b[2K')
+      // A write's error event follows its callback on the same turn: let go of the listener after.
+      write(summaryTable(report), () => setImmediate(() => stream.removeListener('error', onError)))
     },
   }
 }

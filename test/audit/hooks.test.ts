@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -152,5 +153,33 @@ describe('an abort that arrives while the file is being committed', () => {
         }
         expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([])
       }
+    })
+})
+
+describe('progress output', () => {
+  for (const failure of ['fails every write', 'is already destroyed'] as const)
+    it(`never changes the run when its stream ${failure}`, async () => {
+      const broken = new Writable({
+        write(_chunk, _encoding, done) {
+          done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))
+        },
+      })
+      if (failure === 'is already destroyed') broken.destroy()
+      const quiet = await pipeline({})
+      const report = await pipe(
+        fromGenerator(async function* () {
+          for (const row of input) {
+            await new Promise((resolve) => setTimeout(resolve, 1))
+            yield row
+          }
+        }),
+        map((row) => row),
+        toArray({ progress: { stream: broken, intervalMs: 1 } }),
+      )
+      expect(report.status).toBe('completed')
+      expect(report.records).toEqual(input)
+      expect(quiet.status).toBe('completed')
+      // Errors of the stream surface (if at all) on later turns of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 10))
     })
 })
