@@ -5,6 +5,7 @@ import { stageOperator } from '../internal/stageOperator.js'
 import { detachValue, fieldsKey } from '../internal/keys.js'
 import {
   accumulatorFactory,
+  FieldValue,
   type Accumulator,
   type CustomDefinition,
 } from '../internal/aggregate/measures.js'
@@ -205,6 +206,8 @@ export function reducer<const Name extends string, Acc, Out = Acc, R = any>(
 
 interface MeasureDefinition {
   readonly field: string
+  /** Where `field` is in the list of measured fields, whose values are read once per record. */
+  readonly fieldIndex: number
   readonly output: string
   readonly make: () => Accumulator
 }
@@ -270,7 +273,7 @@ export function aggregate<
   const N extends { readonly [K in keyof AggregateRow<A, G, M>]?: string } = {},
 >(options: AggregateOptions<A, G, M, N>): Operator<A, AggregateRow<A, G, M, N>> {
   const name = options.name ?? 'aggregate'
-  const definitions = measureDefinitions(
+  const { fields: measuredFields, definitions } = measureDefinitions(
     options.measures as Record<string, Measure | readonly Measure[] | undefined>,
     (options.names ?? {}) as Record<string, string | undefined>,
   )
@@ -294,6 +297,8 @@ export function aggregate<
               head[field] = detachValue((record as Record<string, unknown>)[field] ?? null)
             return head
           }
+    // One per measured field, reused from record to record: a record is folded in one go.
+    const inputs = measuredFields.map(() => new FieldValue())
     let groups = new Map<unknown, Group>()
     let emitted = 0
     let sinceFlush = 0
@@ -320,16 +325,25 @@ export function aggregate<
       const key = keyOf(record as object)
       const existing = groups.get(key)
       const accumulators = existing?.accumulators ?? definitions.map((d) => d.make())
-      const problems: string[] = []
-      const fields: string[] = []
-      definitions.forEach((definition, index) => {
-        const value = (record as Record<string, unknown>)[definition.field]
-        const problem = (accumulators[index] as Accumulator).check(value, record)
-        if (problem === undefined || problems.includes(problem)) return
+      for (let index = 0; index < inputs.length; index++)
+        (inputs[index] as FieldValue).read(
+          (record as Record<string, unknown>)[measuredFields[index] as string],
+        )
+      // Most records fold cleanly: the lists of problems are made only for one that does not.
+      let problems: string[] | undefined
+      let fields: string[] | undefined
+      for (let index = 0; index < definitions.length; index++) {
+        const definition = definitions[index] as MeasureDefinition
+        const input = inputs[definition.fieldIndex] as FieldValue
+        const problem = (accumulators[index] as Accumulator).check(input, record)
+        if (problem === undefined) continue
+        problems ??= []
+        fields ??= []
+        if (problems.includes(problem)) continue
         problems.push(problem)
         if (!fields.includes(definition.field)) fields.push(definition.field)
-      })
-      if (problems.length > 0) {
+      }
+      if (problems !== undefined) {
         stage.fail(
           failure('ValidationError', {
             stage: name,
@@ -382,16 +396,19 @@ function groupFields(groupBy: string | readonly string[]): readonly string[] {
 function measureDefinitions(
   measures: Record<string, Measure | readonly Measure[] | undefined>,
   names: Record<string, string | undefined>,
-): MeasureDefinition[] {
+): { readonly fields: readonly string[]; readonly definitions: readonly MeasureDefinition[] } {
+  const fields: string[] = []
   const definitions: MeasureDefinition[] = []
   for (const [field, spec] of Object.entries(measures)) {
     if (spec === undefined) continue
     const list: readonly Measure[] = Array.isArray(spec) ? spec : [spec as Measure]
+    if (list.length === 0) continue
+    const fieldIndex = fields.push(field) - 1
     for (const measure of list) {
       const make = accumulatorFactory(field, measure as string | CustomDefinition)
       const output = `${field}_${typeof measure === 'string' ? measure : measure.name}`
-      definitions.push({ field, output: names[output] ?? output, make })
+      definitions.push({ field, fieldIndex, output: names[output] ?? output, make })
     }
   }
-  return definitions
+  return { fields, definitions }
 }
