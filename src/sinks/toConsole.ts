@@ -3,6 +3,9 @@ import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
+import { RunStop } from '../internal/RunContext.js'
+import { RunError } from '../core/RunError.js'
+import { describeError } from '../core/Failure.js'
 
 /**
  * Options of {@link toConsole}.
@@ -21,7 +24,8 @@ export interface ToConsoleOptions extends RunOptions {
 
 /**
  * A sink that prints records, pretty by default, up to `limit` (default 10), then
- * `… and N more records`. Every record counts as written (shown or counted).
+ * `… and N more records`. Every record counts as written (shown or counted). A stream that fails
+ * (EPIPE when the output is piped into `head`) fails the run with an error that says so.
  *
  * @example
  * ```ts
@@ -43,6 +47,23 @@ export function toConsole<A>(
       const stream = options.stream ?? process.stdout
       const colors = options.json !== true && (stream as { isTTY?: boolean }).isTTY === true
       let count = 0
+      // A stream that fails (EPIPE when the output is piped into `head`) fails the run saying so,
+      // rather than crash the process with an unhandled 'error' event.
+      const onError = (error: Error): void => {
+        run.stop(
+          new RunStop(
+            'failed',
+            new RunError(`toConsole: cannot write: ${describeError(error)}`, undefined, {
+              cause: error,
+            }),
+          ),
+        )
+      }
+      stream.on('error', onError)
+      // An error event follows a failed write on a later tick: keep listening until then.
+      const stopListening = (): void => {
+        setImmediate(() => stream.removeListener('error', onError))
+      }
       return {
         write(record) {
           count += 1
@@ -54,9 +75,15 @@ export function toConsole<A>(
           run.settle('written', 1)
         },
         async end() {
-          if (count > limit) stream.write(`… and ${count - limit} more records\n`)
+          const last = count > limit ? `… and ${count - limit} more records\n` : ''
+          // Wait until the output is handed over, and a turn more for its error event, if any.
+          await new Promise<void>((resolve) => stream.write(last, () => resolve()))
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          stopListening()
         },
-        abort: async () => undefined,
+        async abort() {
+          stopListening()
+        },
       }
     })
 }

@@ -20,6 +20,7 @@ import { lookupTable } from '../../src/operators/lookupTable.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
+import { toConsole } from '../../src/sinks/toConsole.js'
 import { expectBalanced, settle } from './ledger.js'
 
 let dir: string
@@ -182,4 +183,21 @@ describe('progress output', () => {
       // Errors of the stream surface (if at all) on later turns of the event loop.
       await new Promise((resolve) => setTimeout(resolve, 10))
     })
+})
+
+describe('toConsole', () => {
+  it('fails the run saying why, without an unhandled error, when its stream breaks', async () => {
+    const broken = new Writable({
+      write(_chunk, _encoding, done) {
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))
+      },
+    })
+    const { report, error } = await settle(
+      pipe(fromGenerator([{ a: 1 }, { a: 2 }]), toConsole({ stream: broken, json: true })),
+    )
+    expect(report.status).toBe('failed')
+    expect(error?.message).toBe('toConsole: cannot write: write EPIPE')
+    expectBalanced(report)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  })
 })
