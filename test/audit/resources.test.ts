@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
+import { filter as rxFilter } from 'rxjs'
 import type { Flow } from '../../src/core/Flow.js'
 import type { RunReport } from '../../src/core/RunReport.js'
 import { fromCsv } from '../../src/sources/fromCsv.js'
@@ -183,5 +184,40 @@ describe('a streaming pipeline of 300,000 records', () => {
     expectBalanced(report)
     expect(report.written).toBe(300_000)
     expect(report.maxInFlight).toBeLessThanOrEqual(64)
+  })
+})
+
+describe('the byte limit', () => {
+  it('bounds read-ahead of large records by highWaterBytes as well as by count', async () => {
+    const path = join(dir, 'large.ndjson')
+    const big = 'z'.repeat(10_000)
+    await writeFile(
+      path,
+      Array.from({ length: 200 }, (_, n) => JSON.stringify({ n, big })).join('\n'),
+    )
+    const report = await pipe(
+      fromJson(path),
+      slowSink({ highWaterMark: 1_000, highWaterBytes: 100_000 }),
+    )
+    expectBalanced(report)
+    expect(report.written).toBe(200)
+    expect(report.maxInFlight).toBeLessThanOrEqual(20)
+  })
+})
+
+describe('a plain rxjs operator that drops records', () => {
+  it('fails the run as stalled, with balanced books, instead of hanging', async () => {
+    await withoutLeaks(async () => {
+      const { report, error } = await settle(
+        pipe(
+          fromGenerator(Array.from({ length: 1_000 }, (_, n) => n)),
+          rxFilter((value) => value._tag === 'Right' && value.right % 2 === 0),
+          slowSink({ highWaterMark: 10, stallTimeoutMs: 30 }),
+        ),
+      )
+      expect(report.status).toBe('failed')
+      expect(error?.message).toContain('stalled')
+      expectBalanced(report)
+    })
   })
 })
