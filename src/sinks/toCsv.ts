@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { open } from 'node:fs/promises'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
@@ -104,7 +105,8 @@ export function toCsv<A extends object>(
   path: string,
   options: ToCsvOptions = {},
 ): (flow: Flow<A>) => Promise<RunReport> {
-  const stage = `toCsv ${path}`
+  // The stage name shows the file's name; messages about the file itself give the whole path.
+  const stage = `toCsv ${basename(path)}`
   const delimiter = options.delimiter ?? ','
   checkDelimiter(stage, delimiter)
   const lineEnding = options.lineEnding ?? '\r\n'

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
@@ -73,7 +74,8 @@ export function toJson<A>(
   path: string,
   options: ToJsonOptions = {},
 ): (flow: Flow<A>) => Promise<RunReport> {
-  const stage = `toJson ${path}`
+  // The stage name shows the file's name; messages about the file itself give the whole path.
+  const stage = `toJson ${basename(path)}`
   const plain = path.endsWith('.gz') ? path.slice(0, -3) : path
   const format =
     options.format ?? (plain.endsWith('.ndjson') || plain.endsWith('.jsonl') ? 'ndjson' : 'array')

@@ -302,7 +302,7 @@ describe('toCsv', () => {
         pipe(fromGenerator([{ a: 1 }]), toCsv('/dev/full', { append: true, fsync: false })),
       )
       expect(error.name).toBe('RunError')
-      expect(error.message).toMatch(/^toCsv \/dev\/full: cannot write \/dev\/full: .*ENOSPC/)
+      expect(error.message).toMatch(/^toCsv full: cannot write \/dev\/full: .*ENOSPC/)
       expect(error.report).toMatchObject({ status: 'failed', written: 0 })
       balanced(error.report as RunReport)
     },
@@ -377,7 +377,7 @@ describe('toCsv', () => {
     const path = join(directory, 'missing', 'out.csv')
     const error = await rejection(pipe(fromGenerator([{ a: 1 }]), toCsv(path)))
     expect(error.message).toBe(
-      `toCsv ${path}: cannot write ${path}: the directory ${join(directory, 'missing')} does not exist`,
+      `toCsv out.csv: cannot write ${path}: the directory ${join(directory, 'missing')} does not exist`,
     )
     expect(error.report).toMatchObject({ status: 'failed', written: 0 })
   })
