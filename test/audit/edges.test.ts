@@ -228,6 +228,28 @@ describe('deadLetter', () => {
   })
 })
 
+describe('the failure cap', () => {
+  it('caps the report, never the dead letters', async () => {
+    const dead = join(dir, 'capped.ndjson')
+    const report = await pipe(
+      fromGenerator(Array.from({ length: 40 }, (_, n) => n)),
+      map((n) => {
+        if (n % 4 === 0) throw new Error(`bad ${n}`)
+        return n
+      }),
+      deadLetter(toJson(dead, { format: 'ndjson', fsync: false })),
+      toArray({ failureCap: 3 }),
+    )
+    expectBalanced(report)
+    expect(report.failed).toBe(10)
+    expect(report.failures).toHaveLength(3)
+    expect(report.failuresOmitted).toBe(7)
+    expect((await letters(dead)).map((letter) => letter.message)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `map: bad ${i * 4}`),
+    )
+  })
+})
+
 describe('file sinks in append mode', () => {
   for (const kind of ['csv', 'ndjson'] as const)
     it(`${kind}: an aborted run leaves exactly the lines the report calls written, each whole`, async () => {
