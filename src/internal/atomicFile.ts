@@ -297,6 +297,26 @@ export interface FileSinkSettings extends FileOutputOptions {
 }
 
 /**
+ * The settings of a file sink from its public options: gzip by the `.gz` extension unless the
+ * options say otherwise.
+ *
+ * @internal
+ */
+export function fileSinkSettings(
+  stage: string,
+  path: string,
+  options: { readonly append?: boolean; readonly fsync?: boolean; readonly gzip?: boolean },
+): FileSinkSettings {
+  return {
+    stage,
+    path,
+    ...(options.append === undefined ? {} : { append: options.append }),
+    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+    gzip: options.gzip ?? path.endsWith('.gz'),
+  }
+}
+
+/**
  * Builds a file sink's implementation for runSink: the output opened in `start`, records
  * formatted into ~64 KiB text chunks, backpressure from the write stream (sources wait while it
  * drains), and the ledger — a record is uncommitted once its chunk reached the temporary file and

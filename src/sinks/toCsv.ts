@@ -4,7 +4,12 @@ import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
-import { fileSink, RecordProblem, type FileFormat } from '../internal/atomicFile.js'
+import {
+  fileSink,
+  fileSinkSettings,
+  RecordProblem,
+  type FileFormat,
+} from '../internal/atomicFile.js'
 import {
   cellFormatter,
   checkDelimiter,
@@ -117,30 +122,20 @@ export function toCsv<A extends object>(
     throw new TypeError(
       `${stage}: extraColumns 'append' rewrites the file, which append: true cannot do; list the columns instead`,
     )
-  const gzip = options.gzip ?? path.endsWith('.gz')
+  const settings = fileSinkSettings(stage, path, options)
   return (flow) =>
     runSink<A>(flow, stage, options, (run, stats) =>
-      fileSink<A>(
-        run,
-        stats,
-        {
-          stage,
-          path,
-          ...(options.append === undefined ? {} : { append: options.append }),
-          ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-          gzip,
-        },
-        async (output) =>
-          csvFormat<A>(
-            options.columns ??
-              (options.append === true && output.existingBytes > 0 && !gzip
-                ? await headerOf(output.path, stage, delimiter)
-                : undefined),
-            options,
-            delimiter,
-            lineEnding,
-            extraColumns,
-          ),
+      fileSink<A>(run, stats, settings, async (output) =>
+        csvFormat<A>(
+          options.columns ??
+            (options.append === true && output.existingBytes > 0 && settings.gzip !== true
+              ? await headerOf(output.path, stage, delimiter)
+              : undefined),
+          options,
+          delimiter,
+          lineEnding,
+          extraColumns,
+        ),
       ),
     )
 }

@@ -3,7 +3,12 @@ import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
-import { fileSink, RecordProblem, type FileFormat } from '../internal/atomicFile.js'
+import {
+  fileSink,
+  fileSinkSettings,
+  RecordProblem,
+  type FileFormat,
+} from '../internal/atomicFile.js'
 
 /**
  * Options of {@link toJson}, besides the run's options.
@@ -88,20 +93,10 @@ export function toJson<A>(
     throw new TypeError(`${stage}: pretty printing would break NDJSON's one record per line`)
   if (format === 'array' && options.append === true)
     throw new TypeError(`${stage}: append: true needs format 'ndjson'; a JSON array cannot grow`)
-  const gzip = options.gzip ?? path.endsWith('.gz')
   return (flow) =>
     runSink<A>(flow, stage, options, (run, stats) =>
-      fileSink<A>(
-        run,
-        stats,
-        {
-          stage,
-          path,
-          ...(options.append === undefined ? {} : { append: options.append }),
-          ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-          gzip,
-        },
-        () => (format === 'ndjson' ? ndjsonFormat<A>() : arrayFormat<A>(indent)),
+      fileSink<A>(run, stats, fileSinkSettings(stage, path, options), () =>
+        format === 'ndjson' ? ndjsonFormat<A>() : arrayFormat<A>(indent),
       ),
     )
 }

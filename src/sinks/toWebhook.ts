@@ -14,6 +14,7 @@ import {
 } from '../internal/http/HttpClient.js'
 import { HttpStats } from '../internal/http/HttpStats.js'
 import { DEFAULT_SIGNATURE_HEADER, signatureFor } from '../internal/http/signing.js'
+import type { HttpReport } from '../core/HttpReport.js'
 
 /**
  * Options of {@link toWebhook}: the run's options, the request, batching, concurrency, retries
@@ -61,29 +62,6 @@ export interface ToWebhookOptions<A = unknown> extends RunOptions {
    * local server, so `Retry-After: 1` need not cost a second.
    */
   readonly retryAfterScale?: number
-}
-
-/**
- * The `http` section {@link toWebhook} adds to its run report.
- *
- * @category sinks
- * @since 0.1.0
- */
-export interface HttpReport {
-  /** Requests sent, retries included. */
-  readonly requests: number
-  /** Batches (records sent together, each with its own `Idempotency-Key`). */
-  readonly batches: number
-  /** Requests that were retries of an earlier one. */
-  readonly retries: number
-  /** Responses by status code: `{ '200': 98, '503': 2 }`. */
-  readonly statusCodes: Readonly<Record<string, number>>
-  /** Requests that got no response: network errors, resets and timeouts. */
-  readonly networkErrors: number
-  /** Request body bytes sent, retries included. */
-  readonly bytesSent: number
-  /** Latency of the requests that got a response, in milliseconds. */
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number }
 }
 
 interface Batch<A> {

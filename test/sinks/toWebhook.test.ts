@@ -13,7 +13,7 @@ import { failFast } from '../../src/policies/failFast.js'
 import { deadLetter } from '../../src/policies/deadLetter.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import type { RunReport } from '../../src/core/RunReport.js'
-import type { HttpReport } from '../../src/sinks/toWebhook.js'
+import type { HttpReport } from '../../src/core/HttpReport.js'
 import {
   ok,
   seededRandom,

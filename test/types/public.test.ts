@@ -40,11 +40,15 @@ describe('the public signatures', () => {
       failFast(),
     )
     expectTypeOf(flow).toEqualTypeOf<Flow<{ id: string; cents: number }>>()
-    expectTypeOf(pipe(flow, toArray())).resolves.toMatchTypeOf<{
+    // Sinks start a run when called: only their types are looked at here.
+    const toMemory = () => pipe(flow, toArray())
+    const toCsvFile = () => pipe(flow, toCsv('out.csv'))
+    const toJsonFile = () => pipe(flow, toJson('out.json'))
+    expectTypeOf(toMemory).returns.resolves.toMatchTypeOf<{
       records: { id: string; cents: number }[]
     }>()
-    expectTypeOf(pipe(flow, toCsv('out.csv'))).toEqualTypeOf<Promise<RunReport>>()
-    expectTypeOf(pipe(flow, toJson('out.json'))).toEqualTypeOf<Promise<RunReport>>()
+    expectTypeOf(toCsvFile).returns.toEqualTypeOf<Promise<RunReport>>()
+    expectTypeOf(toJsonFile).returns.toEqualTypeOf<Promise<RunReport>>()
   })
 
   it('checks callbacks against the record type', () => {

@@ -5,24 +5,10 @@
  * @internal
  * @packageDocumentation
  */
+import type { HttpReport } from '../../core/HttpReport.js'
 
-/** The `report.http` section (published as `HttpReport` by the sinks that use it). @internal */
-export interface HttpStatsReport {
-  /** Requests sent, retries included. */
-  readonly requests: number
-  /** Batches (groups of records sent together, each with its own Idempotency-Key). */
-  readonly batches: number
-  /** Requests that were retries of an earlier one. */
-  readonly retries: number
-  /** Responses by status code. */
-  readonly statusCodes: Readonly<Record<string, number>>
-  /** Requests that got no response: network errors, resets and timeouts. */
-  readonly networkErrors: number
-  /** Request body bytes sent, retries included. */
-  readonly bytesSent: number
-  /** Latency of requests that got a response, in milliseconds. */
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number }
-}
+/** @internal */
+export type HttpStatsReport = HttpReport
 
 /** How many latencies are kept for the percentiles (a uniform sample beyond that). */
 const SAMPLE_SIZE = 10_000
