@@ -14,6 +14,7 @@ import { fromCsv } from '../../src/sources/fromCsv.js'
 import { fromJson } from '../../src/sources/fromJson.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { fromHttp } from '../../src/sources/fromHttp.js'
+import { defineSource } from '../../src/sources/defineSource.js'
 import { map } from '../../src/operators/map.js'
 import { enrich } from '../../src/operators/enrich.js'
 import { dedupe } from '../../src/operators/dedupe.js'
@@ -21,6 +22,7 @@ import { aggregate } from '../../src/operators/aggregate.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { defineSink } from '../../src/sinks/defineSink.js'
+import { toArray } from '../../src/sinks/toArray.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { startFlakyServer } from '../support/flakyServer.js'
 import { activeResources, eventually, expectBalanced, openFds, settle } from './ledger.js'
@@ -220,4 +222,53 @@ describe('a plain rxjs operator that drops records', () => {
       expectBalanced(report)
     })
   })
+})
+
+describe('defineSource', () => {
+  for (const ending of ['completed', 'throws', 'failFast', 'aborted'] as const)
+    for (const kind of ['sync', 'async'] as const)
+      it(`closes a ${kind} source exactly once, after all its records, when the run ${ending}`, async () => {
+        let closes = 0
+        let closedAfter = -1
+        const controller = new AbortController()
+        const rows = function* (): Generator<number> {
+          for (let n = 0; n < 600; n++) {
+            if (ending === 'throws' && n === 300) throw new Error('cursor lost')
+            yield n
+          }
+        }
+        const source = defineSource<number>({
+          name: 'db',
+          open: () =>
+            kind === 'sync'
+              ? rows()
+              : (async function* () {
+                  yield* rows()
+                })(),
+          close() {
+            closes += 1
+          },
+        })
+        const { report, error } = await settle(
+          pipe(
+            source,
+            map((n) => {
+              if (ending === 'failFast' && n === 200) throw new Error('bad row')
+              if (ending === 'aborted' && n === 200) controller.abort()
+              closedAfter = n
+              return n
+            }),
+            failFast(),
+            toArray({ signal: controller.signal, highWaterMark: 50 }),
+          ),
+        )
+        expectBalanced(report)
+        await eventually(() => closes > 0)
+        expect(closes).toBe(1)
+        if (ending === 'completed') expect(report.written).toBe(600)
+        if (ending === 'throws') {
+          expect(error?.message).toContain('cursor lost')
+          expect(closedAfter).toBe(299)
+        }
+      })
 })
