@@ -453,7 +453,8 @@ export class RunContext {
     for (const stats of this.stageList) {
       // A stopped run's stages balance too: what was inside a stage is dropped, as in the ledger.
       if (status !== 'completed') stats.dropRemainder()
-      stats.finish()
+      // Every stage gets its postStage once: a stage still going when the run stopped, here.
+      this.finishStage(stats)
     }
     const finished = new Date()
     return {

@@ -21,6 +21,7 @@ import { toArray } from '../../src/sinks/toArray.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { toConsole } from '../../src/sinks/toConsole.js'
+import { failFast } from '../../src/policies/failFast.js'
 import { expectBalanced, settle } from './ledger.js'
 
 let dir: string
@@ -99,6 +100,41 @@ describe('run hooks', () => {
     expect([...pre].sort()).toEqual([...names].sort())
     expect([...post].sort()).toEqual([...names].sort())
   })
+})
+
+describe('stage hooks of a run that stops early', () => {
+  for (const ending of ['aborted', 'failed'] as const)
+    it(`fire preStage and postStage once per stage when the run is ${ending}`, async () => {
+      const pre: string[] = []
+      const post: string[] = []
+      const controller = new AbortController()
+      const { report } = await settle(
+        pipe(
+          fromGenerator(input),
+          map((row) => {
+            if (row.amount === 20) {
+              if (ending === 'aborted') controller.abort()
+              else throw new Error('twenty')
+            }
+            return row
+          }),
+          dedupe({ key: 'id', keep: 'last' }),
+          failFast(),
+          toArray({
+            signal: controller.signal,
+            highWaterMark: 4,
+            hooks: {
+              preStage: (stage) => pre.push(stage.name),
+              postStage: (stage) => post.push(stage.name),
+            },
+          }),
+        ),
+      )
+      expect(report.status).toBe(ending)
+      const names = report.stages.map((stage) => stage.name).sort()
+      expect([...pre].sort()).toEqual(names)
+      expect([...post].sort()).toEqual(names)
+    })
 })
 
 describe('an abort that arrives while the file is being committed', () => {
