@@ -40,8 +40,25 @@ export function isSecretHeader(name: string, extra: readonly string[] = []): boo
 }
 
 /**
- * A URL as text with its user, password and secret query parameters replaced by `***`. Text that
- * is not a URL comes back with anything that looks like `user:password@` removed.
+ * Whether a URL path segment looks like a credential: webhook URLs of chat and automation services
+ * carry their secret in the path (`/services/T0123ABCD/B0456EFGH/q8VxKcN2…`,
+ * `/api/webhooks/123456789012345678/aZ3k…`). A long run of letters and digits mixed, or any very
+ * long opaque segment, is treated as one; ordinary words, numbers and short ids are not.
+ *
+ * @internal
+ */
+export function isSecretPathSegment(segment: string): boolean {
+  if (!/^[\w~.%+=-]+$/.test(segment)) return false
+  const letters = /[a-z]/i.test(segment)
+  const digits = /\d/.test(segment)
+  if (segment.length >= 24) return !/^[a-z]+(?:[-_.][a-z]+)*$/i.test(segment)
+  return segment.length >= 8 && letters && digits && /[A-Z]/.test(segment) && /[a-z]/.test(segment)
+}
+
+/**
+ * A URL as text with its user, password, secret query parameters and credential-like path
+ * segments replaced by `***`. Text that is not a URL comes back with anything that looks like
+ * `user:password@` removed.
  *
  * @internal
  */
@@ -59,7 +76,12 @@ export function redactUrl(url: string | URL): string {
   for (const name of new Set(parsed.searchParams.keys())) {
     if (isSecretQueryParameter(name)) parsed.searchParams.set(name, REDACTED)
   }
-  // URLSearchParams percent-encodes the asterisks; show them plainly.
+  parsed.pathname = parsed.pathname
+    .split('/')
+    .map((segment) => (isSecretPathSegment(segment) ? REDACTED : segment))
+    .join('/')
+  // URLSearchParams and the path percent-encode nothing here but the asterisks' neighbours; show
+  // the asterisks plainly.
   return parsed.toString().replaceAll('%2A%2A%2A', REDACTED)
 }
 
@@ -119,6 +141,9 @@ export class Redactor {
       secrets.push(decodeURIComponent(parsed.password), parsed.password)
       for (const [name, value] of parsed.searchParams) {
         if (isSecretQueryParameter(name)) secrets.push(value)
+      }
+      for (const segment of parsed.pathname.split('/')) {
+        if (isSecretPathSegment(segment)) secrets.push(segment, decodeURIComponent(segment))
       }
     } catch {
       // Not a URL: nothing to learn from it.

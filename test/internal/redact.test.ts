@@ -16,6 +16,23 @@ describe('redactUrl', () => {
     ).toBe('https://***@api.example.com/v1/hooks?token=***&team=blue&api_key=***&Signature=***')
   })
 
+  it('hides credential-like path segments of chat-service webhook URLs, keeping ordinary paths', () => {
+    expect(
+      redactUrl('https://hooks.slack.com/services/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'),
+    ).toBe('https://hooks.slack.com/services/T0123ABCD/B0456EFGH/***')
+    expect(
+      redactUrl(
+        'https://discord.com/api/webhooks/123456789012345678/aZ3kLmN0pQrStUvWxYz-1234567890abcdefGHIJ',
+      ),
+    ).toBe('https://discord.com/api/webhooks/123456789012345678/***')
+    for (const plain of [
+      'https://api.example.com/v1/events',
+      'https://example.com/customers/12345/orders/2026-11-26',
+      'https://example.com/a/very-long-descriptive-path-segment-name',
+    ])
+      expect(redactUrl(plain)).toBe(plain)
+  })
+
   it('hides every parameter whose name says it is a secret', () => {
     for (const name of [
       'access_token',
@@ -94,6 +111,15 @@ describe('Redactor', () => {
     expect(safe.message).toBe('failed for ***')
     expect((safe as Error & { code?: string }).code).toBe('ECONNRESET')
     expect(JSON.stringify(safe)).not.toContain('sk_live_999')
+  })
+
+  it('scrubs a secret path segment of its URL wherever it is echoed', () => {
+    const redactor = Redactor.forRequest(
+      'https://hooks.example.com/services/q8VxKcN2mP4rT6yW9zL1aB3d',
+    )
+    expect(redactor.text('404: no hook q8VxKcN2mP4rT6yW9zL1aB3d here')).toBe(
+      '404: no hook *** here',
+    )
   })
 
   it('leaves very short values alone, so innocent text survives', () => {
