@@ -16,6 +16,8 @@ import { main as webhookAlerts } from '../examples/webhook-alerts.js'
 
 type Row = Record<string, string>
 
+const contactsFile = fileURLToPath(new URL('../examples/data/contacts.csv', import.meta.url))
+
 async function sampleRows(name: string): Promise<Row[]> {
   const text = await readFile(
     fileURLToPath(new URL(`../examples/data/${name}`, import.meta.url)),
@@ -112,8 +114,13 @@ describe('csv-to-json', () => {
       expect.objectContaining({
         _tag: 'ValidationError',
         message:
-          'validate deals.csv record D-0057: amount: expected numeric string, got "12,5OO"',
-        location: { recordId: 'D-0057', field: 'amount' },
+          'validate deals.csv line 58 record D-0057: amount: expected numeric string, got "12,5OO"',
+        location: expect.objectContaining({
+          recordId: 'D-0057',
+          field: 'amount',
+          line: 58,
+          row: 57,
+        }),
         record: expect.objectContaining({ id: 'D-0057', amount: '12,5OO' }),
       }),
     )
@@ -127,7 +134,7 @@ describe('csv-to-json', () => {
     )
     expect(summary).toContain('deals.rejected.ndjson')
     expect(summary).toContain('- fromCsv deals.csv line 134: too few fields')
-    expect(summary).toContain('- validate deals.csv record D-0057: amount:')
+    expect(summary).toContain('- validate deals.csv line 58 record D-0057: amount:')
   })
 })
 
@@ -215,14 +222,32 @@ describe('dedupe-contacts', () => {
     const letters = await readNdjson(rejected)
 
     expect(letters.map((letter) => letter['location'])).toEqual([
-      { recordId: 'edsger.liskov-at-example.com', field: 'email' },
-      { recordId: 'grace.torvalds-at-example.com', field: 'email' },
-      { recordId: 'alan.hopper@example.com', field: 'score' },
+      {
+        recordId: 'edsger.liskov-at-example.com',
+        field: 'email',
+        file: contactsFile,
+        line: 21,
+        row: 20,
+      },
+      {
+        recordId: 'grace.torvalds-at-example.com',
+        field: 'email',
+        file: contactsFile,
+        line: 78,
+        row: 77,
+      },
+      {
+        recordId: 'alan.hopper@example.com',
+        field: 'score',
+        file: contactsFile,
+        line: 102,
+        row: 101,
+      },
     ])
     expect(letters[2]).toMatchObject({
       _tag: 'ValidationError',
       message:
-        'validate contacts.csv record alan.hopper@example.com: score: expected integer string, got "high"',
+        'validate contacts.csv line 102 record alan.hopper@example.com: score: expected integer string, got "high"',
       record: { company: 'Hooli', score: 'high' },
     })
   })

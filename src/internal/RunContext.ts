@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Failure } from '../core/Failure.js'
+import type { Failure, Location } from '../core/Failure.js'
 import type { RunReport, RunStatus, StageReport } from '../core/RunReport.js'
 import type { RunHooks } from '../core/RunOptions.js'
 import { failure as makeFailure, describeError } from '../core/Failure.js'
@@ -149,8 +149,40 @@ export class RunContext {
   /** Units of asynchronous work in flight (lookups, requests); a run with work in flight is not stalled. */
   private working = 0
   readonly sections: Record<string, unknown> = {}
+  /**
+   * The record a source is emitting now — or the record a one-to-one stage made from it — and
+   * where it came from: failures raised about that very record (by identity) get its file and line.
+   */
+  private current: unknown = undefined
+  private currentLocate: ((index: number) => Location) | undefined = undefined
+  private currentIndex = 0
 
   constructor(readonly settings: RunSettings) {}
+
+  // ---- where records come from --------------------------------------------------------------
+
+  /** A source is about to emit `record`, item `index` of a batch that `locate` can place. */
+  emitting(
+    record: unknown,
+    locate: ((index: number) => Location) | undefined,
+    index: number,
+  ): void {
+    this.current = record
+    this.currentLocate = locate
+    this.currentIndex = index
+  }
+
+  /** A one-to-one stage turned the current record `from` into `to`: `to` comes from the same place. */
+  derived(from: unknown, to: unknown): void {
+    if (from === this.current && from !== undefined) this.current = to
+  }
+
+  /** Where `record` came from, if it is the record being emitted now (or made from it). */
+  locationOf(record: unknown): Location | undefined {
+    if (record === undefined || record !== this.current || this.currentLocate === undefined)
+      return undefined
+    return this.currentLocate(this.currentIndex)
+  }
 
   // ---- stages -------------------------------------------------------------------------------
 

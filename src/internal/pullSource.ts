@@ -7,7 +7,7 @@
  */
 import { Observable } from 'rxjs'
 import { isLeft, type Either } from 'fp-ts/lib/Either.js'
-import type { Failure } from '../core/Failure.js'
+import type { Failure, Location } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { currentRun } from './RunContext.js'
 import { withDepth } from './depth.js'
@@ -18,6 +18,11 @@ export interface SourceBatch<A> {
   readonly bytes?: number
   /** The source's figures about itself as of this batch, reported as the stage's `details`. */
   readonly details?: Readonly<Record<string, unknown>>
+  /**
+   * Where the item at `index` came from (file, line, row), for failures that later stages raise
+   * about that record. Called only when such a failure happens.
+   */
+  readonly locate?: (index: number) => Location
 }
 
 /**
@@ -49,7 +54,7 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
         if (closed()) return
         const step = await reader.next()
         if (step.done === true) break
-        const { items, bytes, details } = step.value
+        const { items, bytes, details, locate } = step.value
         if (details !== undefined) stats.details = { ...details }
         const bytesEach = bytes === undefined || items.length === 0 ? 0 : bytes / items.length
         for (let index = 0; index < items.length; index++) {
@@ -60,6 +65,7 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
           stats.in += 1
           if (isLeft(item)) stats.failed += 1
           else stats.out += 1
+          run.emitting(locate === undefined || isLeft(item) ? undefined : item.right, locate, index)
           subscriber.next(item)
         }
         const now = performance.now()

@@ -8,7 +8,7 @@
  */
 import type { Subscription } from 'rxjs'
 import { isLeft, type Either } from 'fp-ts/lib/Either.js'
-import { failure, describeError, type Failure } from '../core/Failure.js'
+import { failure, describeError, type Failure, type Location } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
@@ -164,6 +164,7 @@ export function runSink<A>(
               reason: describeError(error),
               cause: error,
               record: value.right,
+              ...locatedAt(run.locationOf(value.right)),
             }),
           )
         }
@@ -213,6 +214,10 @@ export function runSink<A>(
 }
 
 const COMPLETE = Symbol('complete')
+
+function locatedAt(location: Location | undefined): { location?: Location } {
+  return location === undefined ? {} : { location }
+}
 
 function asRunError(error: unknown): Error {
   if (error instanceof RunError || error instanceof AbortError) return error

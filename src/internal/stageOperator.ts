@@ -8,7 +8,13 @@
  */
 import { Observable, type Subscriber } from 'rxjs'
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
-import { failure, describeError, type Failure } from '../core/Failure.js'
+import {
+  failure,
+  describeError,
+  type Failure,
+  type FailureInit,
+  type FailureTag,
+} from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun, type RunContext, type StageStats } from './RunContext.js'
 import { depthOf, withDepth } from './depth.js'
@@ -24,8 +30,13 @@ export interface StageApi<B> {
   passFailure(failure: Failure): void
   /** The record failed in this stage: emits a `Left` (counts `failed`). */
   fail(failure: Failure): void
-  /** A TransformError for `record` caused by `error`. */
+  /** A TransformError for `record` caused by `error`, placed where the record came from. */
   transformError(record: unknown, error: unknown): Failure
+  /**
+   * A failure of this stage about `init.record`, whose location adds where the record came from
+   * (the source's file and line), when known, to what `init.location` says.
+   */
+  failure(tag: FailureTag, init: Omit<FailureInit, 'stage'>): Failure
   /** The record is dropped on purpose (counts `dropped` and settles it in the ledger). */
   drop(reason: string, count?: number): void
   /** Whether the output has been unsubscribed or the run stopped. */
@@ -42,22 +53,36 @@ export interface StageHandlers<A> {
   teardown?(): void
 }
 
+/** How a stage relates its output to its input. @internal */
+export interface StageOptions {
+  /**
+   * Each record it emits while handling an input record is made from that record alone (map,
+   * validate, filter): failures downstream about the output still know the source's file and line.
+   */
+  readonly oneToOne?: boolean
+}
+
 /** Creates a stage operator named `name`. `setup` runs once per subscription. @internal */
 export function stageOperator<A, B>(
   name: string,
   setup: (api: StageApi<B>) => StageHandlers<A>,
+  options: StageOptions = {},
 ): Operator<A, B> {
+  const oneToOne = options.oneToOne === true
   return (input: Flow<A>): Flow<B> => {
     const output = new Observable<Either<Failure, B>>(
       (subscriber: Subscriber<Either<Failure, B>>) => {
         const run = currentRun()
         const stats = run.stage(name, 'operator', depthOf(input) + 1)
+        // The input record being handled, while a one-to-one stage handles it.
+        let handling: unknown = undefined
         const api: StageApi<B> = {
           run,
           stats,
           name,
           emit(record) {
             stats.out += 1
+            if (handling !== undefined) run.derived(handling, record)
             subscriber.next(right(record))
           },
           passFailure(value) {
@@ -68,11 +93,19 @@ export function stageOperator<A, B>(
             subscriber.next(left(value))
           },
           transformError(record, error) {
-            return failure('TransformError', {
-              stage: name,
+            return api.failure('TransformError', {
               reason: describeError(error),
               cause: error,
               record,
+            })
+          },
+          failure(tag, init) {
+            const origin = run.locationOf(init.record)
+            const location = origin === undefined ? init.location : { ...origin, ...init.location }
+            return failure(tag, {
+              ...init,
+              stage: name,
+              ...(location === undefined ? {} : { location }),
             })
           },
           drop(reason, count = 1) {
@@ -89,11 +122,13 @@ export function stageOperator<A, B>(
               return
             }
             stats.in += 1
+            if (oneToOne) handling = value.right
             try {
               handlers.next(value.right)
             } catch (error) {
               api.fail(api.transformError(value.right, error))
             }
+            handling = undefined
           },
           error(error: unknown) {
             subscriber.error(error)

@@ -1,5 +1,4 @@
 import { asyncScheduler, interval, type SchedulerLike, type Subscription } from 'rxjs'
-import { failure } from '../core/Failure.js'
 import type { Operator } from '../core/Flow.js'
 import { stageOperator } from '../internal/stageOperator.js'
 import { detachValue, fieldsKey } from '../internal/keys.js'
@@ -345,8 +344,7 @@ export function aggregate<
       }
       if (problems !== undefined) {
         stage.fail(
-          failure('ValidationError', {
-            stage: name,
+          stage.failure('ValidationError', {
             reason: problems.join('; '),
             record,
             details: { fields },

@@ -1,5 +1,5 @@
 import { isLeft, type Either } from 'fp-ts/lib/Either.js'
-import { failure, type Failure } from '../core/Failure.js'
+import type { Failure } from '../core/Failure.js'
 import type { Operator } from '../core/Flow.js'
 import { stageOperator } from '../internal/stageOperator.js'
 
@@ -45,27 +45,31 @@ export type OperatorDefinition<A, B> =
  * @since 0.1.0
  */
 export function defineOperator<A, B>(definition: OperatorDefinition<A, B>): Operator<A, B> {
-  return stageOperator<A, B>(definition.name, (stage) => {
-    let index = 0
-    if ('apply' in definition)
+  return stageOperator<A, B>(
+    definition.name,
+    (stage) => {
+      let index = 0
+      if ('apply' in definition)
+        return {
+          next(record) {
+            stage.emit(definition.apply(record, index++))
+          },
+        }
       return {
         next(record) {
-          stage.emit(definition.apply(record, index++))
+          const result = definition.applyEither(record, index++)
+          if (!isLeft(result)) {
+            stage.emit(result.right)
+            return
+          }
+          const reason = result.left
+          if (typeof reason === 'string')
+            stage.fail(stage.failure('TransformError', { reason, record }))
+          else if (reason instanceof Error) stage.fail(stage.transformError(record, reason))
+          else stage.fail(reason)
         },
       }
-    return {
-      next(record) {
-        const result = definition.applyEither(record, index++)
-        if (!isLeft(result)) {
-          stage.emit(result.right)
-          return
-        }
-        const reason = result.left
-        if (typeof reason === 'string')
-          stage.fail(failure('TransformError', { stage: definition.name, reason, record }))
-        else if (reason instanceof Error) stage.fail(stage.transformError(record, reason))
-        else stage.fail(reason)
-      },
-    }
-  })
+    },
+    { oneToOne: true },
+  )
 }

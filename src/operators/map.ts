@@ -40,12 +40,16 @@ export function map<A, B>(
   fn: (record: A, index: number) => B,
   options: MapOptions = {},
 ): Operator<A, B> {
-  return stageOperator<A, B>(options.name ?? 'map', (stage) => {
-    let index = 0
-    return {
-      next(record) {
-        stage.emit(fn(record, index++))
-      },
-    }
-  })
+  return stageOperator<A, B>(
+    options.name ?? 'map',
+    (stage) => {
+      let index = 0
+      return {
+        next(record) {
+          stage.emit(fn(record, index++))
+        },
+      }
+    },
+    { oneToOne: true },
+  )
 }

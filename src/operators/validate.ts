@@ -62,13 +62,20 @@ export function validate<C extends t.Any>(
 ): Operator<t.InputOf<C>, t.TypeOf<C>> {
   const name = options.name ?? 'validate'
   const idField = options.idField
-  return stageOperator<t.InputOf<C>, t.TypeOf<C>>(name, (stage) => ({
-    next(record) {
-      const result = codec.decode(record)
-      if (result._tag === 'Right') stage.emit(result.right)
-      else stage.fail(validationFailure(name, record, result.left, idField))
-    },
-  }))
+  return stageOperator<t.InputOf<C>, t.TypeOf<C>>(
+    name,
+    (stage) => ({
+      next(record) {
+        const result = codec.decode(record)
+        if (result._tag === 'Right') stage.emit(result.right)
+        else
+          stage.fail(
+            validationFailure(stage.run.locationOf(record), name, record, result.left, idField),
+          )
+      },
+    }),
+    { oneToOne: true },
+  )
 }
 
 /** One decoding error, in words. */
@@ -81,6 +88,7 @@ interface DescribedError {
 }
 
 function validationFailure(
+  origin: Location | undefined,
   stage: string,
   record: unknown,
   errors: t.Errors,
@@ -100,7 +108,9 @@ function validationFailure(
     stage,
     reason,
     record,
-    ...(recordId === undefined ? {} : { location: { recordId } }),
+    ...(origin === undefined && recordId === undefined
+      ? {}
+      : { location: { ...origin, ...(recordId === undefined ? {} : { recordId }) } }),
     details: { errors: described },
   })
   // The reason names every failing path already: `location.field` is set for programs, and left

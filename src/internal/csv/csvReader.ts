@@ -164,16 +164,21 @@ export async function openCsvReader<A>(
         while (!done) {
           const piece = await text.next()
           const items: Array<Either<Failure, A>> = []
+          const origins: Origins = { lines: [], rows: [] }
+          const locate = (index: number): Location => shaper.origin(origins, index)
           if (piece === undefined) {
             done = true
             await text.close()
-            shaper.shape(rows.end(), items)
+            shaper.shape(rows.end(), items, origins)
             // The last batch even if empty, so the final details reach the report.
-            return { done: false, value: { items, bytes: 0, details: details() } }
+            return { done: false, value: { items, bytes: 0, details: details(), locate } }
           }
-          shaper.shape(rows.push(piece.text, piece.invalid), items)
+          shaper.shape(rows.push(piece.text, piece.invalid), items, origins)
           if (items.length > 0)
-            return { done: false, value: { items, bytes: piece.bytes, details: details() } }
+            return {
+              done: false,
+              value: { items, bytes: piece.bytes, details: details(), locate },
+            }
         }
         return { done: true, value: undefined }
       } catch (error) {
@@ -188,6 +193,12 @@ export async function openCsvReader<A>(
       return { done: true, value: undefined }
     },
   }
+}
+
+/** Where each record of a batch starts: physical line and data row, by the record's index. */
+interface Origins {
+  readonly lines: number[]
+  readonly rows: number[]
 }
 
 /** Turns parsed rows into records: header, width check, typing. */
@@ -225,6 +236,11 @@ class RecordShaper {
     }
   }
 
+  /** The location of the `index`th item of a batch whose origins were recorded in `origins`. */
+  origin(origins: Origins, index: number): Location {
+    return this.location(origins.lines[index] as number, origins.rows[index])
+  }
+
   private headerPending(): boolean {
     return this.awaitingHeader && this.names === undefined
   }
@@ -237,7 +253,7 @@ class RecordShaper {
   }
 
   /** Appends the records and failures of `parsed` to `items` (typed by the caller's options). */
-  shape<A>(parsed: ParsedRows, items: Array<Either<Failure, A>>): void {
+  shape<A>(parsed: ParsedRows, items: Array<Either<Failure, A>>, origins: Origins): void {
     const { entries } = parsed
     const { stage, trim } = this.settings
     const typer = this.typer
@@ -251,6 +267,9 @@ class RecordShaper {
         let row: number | undefined
         if (this.headerPending() && entry.fields !== undefined) this.takeHeader(entry.fields)
         else row = ++this.row
+        // Failures carry their location already; origins stay aligned with items.
+        origins.lines.push(0)
+        origins.rows.push(0)
         items.push(
           left(
             failure('ParseError', {
@@ -271,10 +290,14 @@ class RecordShaper {
       const row = ++this.row
       const width = (this.width ??= fields.length)
       if (fields.length !== width) {
+        origins.lines.push(0)
+        origins.rows.push(0)
         items.push(left(this.ragged(fields, width, lineOf(parsed, index), row)))
         continue
       }
       const values = typer === undefined ? fields : fields.map(typer)
+      origins.lines.push(lineOf(parsed, index))
+      origins.rows.push(row)
       items.push(right((this.build === undefined ? values : this.build(values)) as A))
     }
   }

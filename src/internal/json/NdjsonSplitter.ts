@@ -36,6 +36,8 @@ export class NdjsonSplitter {
   private started = false
   /** Set while skipping the remainder of a line longer than the limit. */
   private skipping = false
+  /** The line of each item the last `write` or `end` returned, by the item's index. */
+  lines: number[] = []
 
   constructor(private readonly options: NdjsonOptions) {}
 
@@ -50,6 +52,7 @@ export class NdjsonSplitter {
       }
     }
     const items: Array<Either<Failure, unknown>> = []
+    this.lines = []
     let newline = text.indexOf('\n')
     if (newline < 0 && !this.skipping) {
       this.keep(text, items)
@@ -78,7 +81,10 @@ export class NdjsonSplitter {
       const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline
       if (end > start) {
         const item = this.parse(text, start, end, baseBytes)
-        if (item !== undefined) items.push(item)
+        if (item !== undefined) {
+          items.push(item)
+          this.lines.push(this.line)
+        }
       }
       this.line++
       start = newline + 1
@@ -98,6 +104,7 @@ export class NdjsonSplitter {
     this.rest = []
     this.restChars = 0
     items.push(this.tooLong(text))
+    this.lines.push(this.line)
     this.consumedBytes += this.options.byteLength(text)
     this.skipping = true
   }
@@ -110,6 +117,7 @@ export class NdjsonSplitter {
     if (this.skipping || text.length === 0) return []
     const end = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length
     const item = end > 0 ? this.parse(text, 0, end, this.consumedBytes) : undefined
+    this.lines = [this.line]
     return item === undefined ? [] : [item]
   }
 

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { right, type Either } from 'fp-ts/lib/Either.js'
-import type { Failure } from '../../core/Failure.js'
+import type { Failure, Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
 import { JsonDocumentSplitter, type DocumentShape } from './JsonDocumentSplitter.js'
 import { JsonSyntaxError } from './JsonSyntaxError.js'
@@ -28,6 +28,8 @@ interface Splitter {
   write(chunk: string): Array<Either<Failure, unknown>>
   end(): Array<Either<Failure, unknown>>
   readonly done: boolean
+  /** Where the items of the last write or end came from, when lines are known (NDJSON). */
+  readonly locate?: () => (index: number) => Location
 }
 
 /** @internal */
@@ -66,7 +68,14 @@ export async function openJsonReader(
           finished = true
           await chunks.close()
         }
-        if (items.length > 0) return { done: false, value: { items, bytes: chunk?.length ?? 0 } }
+        if (items.length > 0) {
+          const bytes = chunk?.length ?? 0
+          const locate = splitter.locate?.()
+          return {
+            done: false,
+            value: locate === undefined ? { items, bytes } : { items, bytes, locate },
+          }
+        }
       }
       return { done: true, value: undefined }
     },
@@ -88,7 +97,16 @@ function makeSplitter(input: TextInput, settings: JsonReaderSettings): Splitter 
       byteLength,
       maxRecordChars: settings.maxRecordChars,
     })
-    return { write: (chunk) => ndjson.write(chunk), end: () => ndjson.end(), done: false }
+    const file = typeof input === 'string' ? { file: input } : {}
+    return {
+      write: (chunk) => ndjson.write(chunk),
+      end: () => ndjson.end(),
+      done: false,
+      locate: () => {
+        const lines = ndjson.lines
+        return (index) => ({ ...file, line: lines[index] as number })
+      },
+    }
   }
   const document = new JsonDocumentSplitter({
     shape: settings.format,
