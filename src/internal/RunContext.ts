@@ -390,6 +390,9 @@ export class RunContext {
    */
   fail(failure: Failure, fromHeld = false): void {
     this.settle('failed', 1, undefined, fromHeld)
+    // The report, the hooks and the dead-letter sink share this value: none may change it for the
+    // others. (The offending record is the user's and stays as it is.)
+    freezeFailure(failure)
     this.keep(failure)
     this.callHook('onFailure', () => this.settings.hooks.onFailure?.(failure))
     const policy = this.policy
@@ -509,6 +512,13 @@ export class RunContext {
       ...this.sections,
     }
   }
+}
+
+function freezeFailure(failure: Failure): void {
+  if (Object.isFrozen(failure)) return
+  if (failure.location !== undefined) Object.freeze(failure.location)
+  if (failure.details !== undefined) Object.freeze(failure.details)
+  Object.freeze(failure)
 }
 
 const storage = new AsyncLocalStorage<RunContext>()

@@ -297,3 +297,29 @@ describe('the run', () => {
     expect(text).toMatch(/fromGenerator\s+10\s+10/)
   })
 })
+
+describe('failures', () => {
+  it('reach hooks, the report and dead letters as the same frozen value', async () => {
+    const letters = toArray<DeadLetterRecord>()
+    const report = await pipe(
+      fromGenerator([1]),
+      map((): number => {
+        throw new Error('no')
+      }),
+      deadLetter(letters),
+      toArray({
+        hooks: {
+          onFailure: (failure) => {
+            ;(failure as { message: string }).message = 'changed by a hook'
+          },
+        },
+      }),
+    )
+    expect(report.failures[0]?.message).toBe('map: no')
+    expect(Object.isFrozen(report.failures[0])).toBe(true)
+    expect(report.failures.filter((f) => f._tag === 'HookError')).toHaveLength(1)
+    expect(
+      (report.deadLetter as RunReport & { records: DeadLetterRecord[] }).records[0]?.message,
+    ).toBe('map: no')
+  })
+})
