@@ -15,7 +15,7 @@ import { aggregate } from '../../src/operators/aggregate.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { collect } from '../../src/policies/collect.js'
-import { activeResources, eventually, expectBalanced, settle } from './ledger.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 

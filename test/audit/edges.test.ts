@@ -17,7 +17,7 @@ import { toArray } from '../../src/sinks/toArray.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
 import { seededRandom, startFlakyServer } from '../support/flakyServer.js'
-import { activeResources, eventually, expectBalanced, settle } from './ledger.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 let dir: string
 

@@ -22,7 +22,7 @@ import { toJson } from '../../src/sinks/toJson.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { toConsole } from '../../src/sinks/toConsole.js'
 import { failFast } from '../../src/policies/failFast.js'
-import { expectBalanced, settle } from './ledger.js'
+import { expectBalanced, settle } from '../support/ledger.js'
 
 let dir: string
 

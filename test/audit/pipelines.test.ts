@@ -28,7 +28,7 @@ import { defineSink } from '../../src/sinks/defineSink.js'
 import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { collect } from '../../src/policies/collect.js'
-import { expectBalanced, settle } from './ledger.js'
+import { expectBalanced, settle } from '../support/ledger.js'
 
 interface RawDeal {
   readonly id: string

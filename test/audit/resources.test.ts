@@ -25,7 +25,7 @@ import { defineSink } from '../../src/sinks/defineSink.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { startFlakyServer } from '../support/flakyServer.js'
-import { activeResources, eventually, expectBalanced, openFds, settle } from './ledger.js'
+import { activeResources, eventually, expectBalanced, openFds, settle } from '../support/ledger.js'
 
 const COUNT = 1_500
 let dir: string

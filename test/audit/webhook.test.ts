@@ -17,7 +17,7 @@ import { toArray } from '../../src/sinks/toArray.js'
 import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { startFlakyServer, type FlakyServer } from '../support/flakyServer.js'
-import { activeResources, eventually, expectBalanced, settle } from './ledger.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 const SECRETS = {
   user: 'hookuser',

@@ -13,14 +13,7 @@ import { failFast } from '../../src/policies/failFast.js'
 import { collect } from '../../src/policies/collect.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
-
-const balanced = (report: RunReport): void => {
-  expect(report.written + report.dropped + report.merged + report.failed).toBe(
-    report.read + report.created,
-  )
-  const reasons = Object.values(report.droppedByReason).reduce((sum, n) => sum + n, 0)
-  expect(reasons).toBe(report.dropped)
-}
+import { expectBalanced } from '../support/ledger.js'
 
 /** Records and failures, as a source would yield them. */
 const items = fc.array(
@@ -56,7 +49,7 @@ describe('the core laws', () => {
         )
         expect(result.report.status).toBe('completed')
         expect(result.report.read).toBe(input.length)
-        balanced(result.report)
+        expectBalanced(result.report)
         expect(result.report.maxInFlight).toBeLessThanOrEqual(highWaterMark)
       }),
     )
@@ -96,7 +89,7 @@ describe('the core laws', () => {
               failFast(),
             ),
           )
-          balanced(result.report)
+          expectBalanced(result.report)
           if (input.includes(13)) {
             expect(result.report.status).toBe('failed')
             expect(result.report.failed).toBe(1)
@@ -165,7 +158,7 @@ describe('the core laws', () => {
     expect(closed).toBe(true)
     const report = (error as { report: RunReport }).report
     expect(report.status).toBe('aborted')
-    balanced(report)
+    expectBalanced(report)
   })
 
   it('rejects two policies in one run at start', async () => {

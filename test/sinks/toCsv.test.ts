@@ -11,6 +11,7 @@ import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { map } from '../../src/operators/map.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
+import { expectBalanced, rejection } from '../support/ledger.js'
 
 let directory: string
 beforeEach(async () => {
@@ -19,22 +20,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(directory, { recursive: true, force: true })
 })
-
-const balanced = (report: RunReport): void => {
-  expect(report.written + report.dropped + report.merged + report.failed).toBe(
-    report.read + report.created,
-  )
-}
-
-/** The error a run rejected with; fails the test if it resolved. */
-async function rejection(run: Promise<unknown>): Promise<Error & { report?: RunReport }> {
-  try {
-    await run
-  } catch (error) {
-    return error as Error & { report?: RunReport }
-  }
-  throw new Error('expected the run to reject')
-}
 
 const text = (name: string): Promise<string> => readFile(join(directory, name), 'utf8')
 
@@ -68,7 +53,7 @@ describe('toCsv', () => {
       bytes: Buffer.byteLength(await text('out.csv')),
       committed: true,
     })
-    balanced(report)
+    expectBalanced(report)
   })
 
   it('writes the given columns in their order, leaving missing values empty', async () => {
@@ -95,7 +80,7 @@ describe('toCsv', () => {
     expect(report.failures[0]?.message).toMatch(
       /^toCsv .*out\.csv row 2: keys not in the columns: b, c/,
     )
-    balanced(report)
+    expectBalanced(report)
   })
 
   it('leaves extra keys out with extraColumns ignore', async () => {
@@ -227,7 +212,7 @@ describe('toCsv', () => {
     )
     expect(await text('out.csv')).toBe('a\n1\n2\n')
     expect(report.failures[0]).toMatchObject({ _tag: 'SinkError', location: { row: 2 } })
-    balanced(report)
+    expectBalanced(report)
   })
 
   it('writes the header only for no records with columns, and an empty file without', async () => {
@@ -304,7 +289,7 @@ describe('toCsv', () => {
       expect(error.name).toBe('RunError')
       expect(error.message).toMatch(/^toCsv full: cannot write \/dev\/full: .*ENOSPC/)
       expect(error.report).toMatchObject({ status: 'failed', written: 0 })
-      balanced(error.report as RunReport)
+      expectBalanced(error.report as RunReport)
     },
   )
 
@@ -346,7 +331,7 @@ describe('toCsv', () => {
       droppedByReason: { aborted: 10 },
       file: { committed: false },
     })
-    balanced(error.report as RunReport)
+    expectBalanced(error.report as RunReport)
   })
 
   it('leaves the target untouched when a fail-fast run stops', async () => {
@@ -370,7 +355,7 @@ describe('toCsv', () => {
     expect(await readdir(directory)).toEqual(['out.csv'])
     expect(error.report).toMatchObject({ status: 'failed', written: 0, failed: 1 })
     expect(error.report?.droppedByReason['aborted']).toBeGreaterThan(3_000)
-    balanced(error.report as RunReport)
+    expectBalanced(error.report as RunReport)
   })
 
   it('fails the run at once, naming the path, when the directory does not exist', async () => {

@@ -9,6 +9,7 @@ import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { map } from '../../src/operators/map.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toJson } from '../../src/sinks/toJson.js'
+import { expectBalanced, rejection } from '../support/ledger.js'
 
 let directory: string
 beforeEach(async () => {
@@ -17,21 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(directory, { recursive: true, force: true })
 })
-
-const balanced = (report: RunReport): void => {
-  expect(report.written + report.dropped + report.merged + report.failed).toBe(
-    report.read + report.created,
-  )
-}
-
-async function rejection(run: Promise<unknown>): Promise<Error & { report?: RunReport }> {
-  try {
-    await run
-  } catch (error) {
-    return error as Error & { report?: RunReport }
-  }
-  throw new Error('expected the run to reject')
-}
 
 const text = (name: string): Promise<string> => readFile(join(directory, name), 'utf8')
 
@@ -56,7 +42,7 @@ describe('toJson', () => {
       file: { path, bytes: Buffer.byteLength(written), committed: true },
     })
     expect(report.maxInFlight).toBeLessThanOrEqual(100)
-    balanced(report)
+    expectBalanced(report)
   })
 
   it('writes one record per line between the brackets', async () => {
@@ -112,7 +98,7 @@ describe('toJson', () => {
     expect(report).toMatchObject({ written: 2, failed: 2 })
     expect(report.failures.map((failure) => failure.location?.row)).toEqual([2, 3])
     expect(report.failures[0]?.message).toMatch(/^toJson .*out\.json row 2: .*BigInt/)
-    balanced(report)
+    expectBalanced(report)
   })
 
   it('writes Dates as ISO 8601 strings', async () => {
@@ -162,7 +148,7 @@ describe('toJson', () => {
       written: 0,
       droppedByReason: { aborted: 7 },
     })
-    balanced(error.report as RunReport)
+    expectBalanced(error.report as RunReport)
   })
 
   it('leaves the target untouched when a fail-fast run stops', async () => {
