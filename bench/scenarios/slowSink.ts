@@ -21,8 +21,11 @@ import {
 
 export async function run(job: Job): Promise<JobResult> {
   const pace = new Pace(SLOW_SINK_RECORDS_PER_MS)
+  // The baseline's Writable hands over up to its high-water mark per writev; the same budget
+  // here: defineSink caps a batch at half the run's high-water mark.
   const toSlowSink = defineSink<CleanRow>({
     name: 'slowSink',
+    batchSize: job.highWaterMark,
     write: (batch) => pace.accept(batch.length),
   })
   const report = await pipe(
