@@ -77,7 +77,7 @@ export async function main(options: CsvToJsonOptions = {}): Promise<CsvToJsonRes
     // as a ParseError naming the file and line, and goes straight through to the dead letters.
     fromCsv(dataFile('deals.csv')),
     // From here on the records are typed `Deal`s: amount is a number, closed_at a Date. A row
-    // that does not fit (D-0057) becomes a ValidationError naming the deal and the field.
+    // that does not fit (D-0057) becomes a ValidationError naming its line, the deal and the field.
     validateDeals('deals.csv'),
     keepHighValueWins,
     // `onMissing: 'fail'`: a deal whose account is unknown is a failure, not a silent gap.
