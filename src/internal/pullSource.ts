@@ -48,11 +48,17 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
     const closed = (): boolean => subscriber.closed || run.stopped !== undefined
 
     const loop = async (): Promise<void> => {
-      reader = await open(controller.signal)
+      const opened = await open(controller.signal)
+      reader = opened
+      // Unsubscribed while opening: the teardown found no reader to return, so return it here.
+      if (controller.signal.aborted) {
+        void opened.return?.()?.catch(() => undefined)
+        return
+      }
       let lastYield = performance.now()
       for (;;) {
         if (closed()) return
-        const step = await reader.next()
+        const step = await opened.next()
         if (step.done === true) break
         const { items, bytes, details, locate } = step.value
         if (details !== undefined) stats.details = { ...details }
