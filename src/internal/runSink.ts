@@ -196,7 +196,14 @@ export function runSink<A>(
         },
       })
       if (run.stopped !== undefined) subscription.unsubscribe()
-      const started = sink.start?.()
+      // A start that throws is an infrastructure fault like one that rejects: the run fails with
+      // its report, and the source is unsubscribed instead of waiting for budget for ever.
+      let started: void | Promise<void>
+      try {
+        started = sink.start?.()
+      } catch (error) {
+        started = Promise.reject(error)
+      }
       const begin = (): void => {
         ready = true
         for (const value of early.splice(0)) {

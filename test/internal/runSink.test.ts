@@ -6,6 +6,7 @@ import type { RunReport } from '../../src/core/RunReport.js'
 import type { Flow } from '../../src/core/Flow.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { fromObservable } from '../../src/sources/fromObservable.js'
+import { defineSource } from '../../src/sources/defineSource.js'
 import { filter } from '../../src/operators/filter.js'
 import { map } from '../../src/operators/map.js'
 import { deadLetter } from '../../src/policies/deadLetter.js'
@@ -230,6 +231,30 @@ describe('the run', () => {
     )
     expect(error.message).toBe('fromGenerator: the source threw: disk on fire')
     expect(error.report?.status).toBe('failed')
+  })
+
+  it('fails a destination that throws while opening like one that rejects, closing the source', async () => {
+    let closed = 0
+    const error = await rejection(
+      pipe(
+        defineSource<number>({
+          name: 'numbers',
+          open: range(100_000),
+          close: () => void (closed += 1),
+        }),
+        defineSink<number>({
+          name: 'unopenable',
+          open: () => {
+            throw new Error('no such bucket')
+          },
+          write: () => undefined,
+        })(),
+      ),
+    )
+    expect(error.message).toBe('no such bucket')
+    expect(error.report?.status).toBe('failed')
+    expectBalanced(error.report as RunReport)
+    expect(closed).toBe(1)
   })
 
   it('reports records a plain rxjs operator swallowed as unaccounted, with a warning', async () => {
