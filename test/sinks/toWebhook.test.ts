@@ -515,6 +515,25 @@ describe('toWebhook', () => {
     })
   })
 
+  it('hands each record of a failed batch to deadLetter with maxFailures, up to the one that stops the run', async () => {
+    const server = await serve(() => status(400, '{"error":"no"}'))
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator(records(12)),
+        deadLetter(toArray(), { maxFailures: 2 }),
+        toWebhook(server.origin, { ...fast, batchSize: 5, concurrency: 1 }),
+      ),
+    )
+    expect(error?.message).toContain('more than 2 failures')
+    // The first batch of five: two failures within the limit, the third that ends the run.
+    expect(report.failed).toBe(3)
+    const dead = (report.deadLetter as RunReport & { records: Array<Record<string, unknown>> })
+      .records
+    expect(dead.map((d) => d['record'])).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }])
+    expect(report.written + report.failed + report.dropped).toBe(report.read)
+    expect(report.droppedByReason['aborted']).toBe(report.dropped)
+  })
+
   it('cancels requests in flight on abort and rejects with an aborted report', async () => {
     const server = await serve(() => ({ kind: 'respond', delayMs: 5_000 }))
     const controller = new AbortController()
