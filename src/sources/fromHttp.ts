@@ -5,7 +5,7 @@ import { failure } from '../core/Failure.js'
 import { pullSource, type SourceBatch } from '../internal/pullSource.js'
 import { currentRun } from '../internal/RunContext.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
-import { Redactor, redactUrl } from '../internal/redact.js'
+import { isSecretHeader, Redactor, redactUrl } from '../internal/redact.js'
 import { HttpClient, isRetryableHttpError, retryAfterOf } from '../internal/http/HttpClient.js'
 
 /**
@@ -72,7 +72,9 @@ const DEFAULT_MAX_PAGES = 1_000
  * backoff and `Retry-After`). A page that cannot be fetched after the retries, a body that is not
  * JSON, or a `recordsPath` that is not an array fails the run with a message naming the (redacted)
  * URL and the page. Reaching `maxPages` stops reading and adds a warning to the report.
- * Unsubscribing cancels the request in flight and closes the connections. Records are `unknown`:
+ * Secret headers (`Authorization`, API keys, …) go only to the first page's origin: a next page on
+ * another origin is requested without them. Unsubscribing cancels the request in flight and closes
+ * the connections. Records are `unknown`:
  * type them with `validate(codec)`.
  *
  * @example
@@ -135,6 +137,12 @@ async function* readPages(
     redactor,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   })
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
+  // As fetch does on a cross-origin redirect: a next page on another origin, named by the server,
+  // does not get the credentials meant for this one.
+  const foreignHeaders = Object.fromEntries(
+    Object.entries(headers).filter(([header]) => !isSecretHeader(header)),
+  )
   const pagination = options.pagination
   let next: URL | undefined = new URL(first)
   if (pagination?.by === 'page')
@@ -165,7 +173,7 @@ async function* readPages(
           (_, attemptSignal) =>
             client.request(current, {
               method: 'GET',
-              headers: { accept: 'application/json', ...options.headers },
+              headers: current.origin === first.origin ? headers : foreignHeaders,
               signal: attemptSignal,
             }),
           {

@@ -218,6 +218,32 @@ describe('fromHttp', () => {
     expect(text).not.toContain('br_7f7f7f7f')
   })
 
+  it('does not send its credentials to a next page on another origin', async () => {
+    const elsewhere = await serve(() => json({ items: [2], next: null }))
+    const server = await serve(() => json({ items: [1], next: `${elsewhere.origin}/more` }))
+    const report = await pipe(
+      fromHttp(`${server.origin}/items`, {
+        headers: {
+          Authorization: 'Bearer br_1a1a1a1a',
+          'X-Api-Key': 'ak_2b2b2b2b',
+          'X-Team': 'blue',
+        },
+        recordsPath: 'items',
+        pagination: { by: 'nextLink', path: 'next' },
+      }),
+      toArray(),
+    )
+    expect(report.records).toEqual([1, 2])
+    expect(server.requests[0]?.headers).toMatchObject({
+      authorization: 'Bearer br_1a1a1a1a',
+      'x-api-key': 'ak_2b2b2b2b',
+    })
+    const sent = elsewhere.requests[0]?.headers
+    expect(sent?.authorization).toBeUndefined()
+    expect(sent?.['x-api-key']).toBeUndefined()
+    expect(sent?.['x-team']).toBe('blue')
+  })
+
   it('stops requesting pages when the subscriber goes away', async () => {
     const server = await serve((request) => json({ items: [Number(query(request.url, 'page'))] }))
     const result = await runToArray(
