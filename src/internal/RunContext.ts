@@ -14,9 +14,6 @@ import type { RunHooks } from '../core/RunOptions.js'
 import { failure as makeFailure, describeError } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
 
-/** @internal */
-export type Hooks = RunHooks
-
 /** What a policy operator registers with the run. @internal */
 export type PolicyConfig =
   | { readonly kind: 'collect'; readonly maxFailures?: number }
@@ -101,7 +98,7 @@ export interface RunSettings {
   readonly highWaterBytes: number
   readonly failureCap: number
   readonly stallTimeoutMs: number
-  readonly hooks: Hooks
+  readonly hooks: RunHooks
 }
 
 /**
@@ -115,7 +112,6 @@ export interface RunSettings {
  * @internal
  */
 export class RunContext {
-  readonly attached = true
   readonly startedAt = new Date()
   read = 0
   created = 0
@@ -446,7 +442,7 @@ export class RunContext {
   // ---- hooks --------------------------------------------------------------------------------
 
   /** Runs a hook; one that throws is reported as a HookError and changes nothing else. */
-  callHook(hook: keyof Hooks, call: () => void): void {
+  callHook(hook: keyof RunHooks, call: () => void): void {
     try {
       call()
     } catch (error) {
@@ -544,7 +540,7 @@ export function currentRun(): RunContext {
 }
 
 function detached(): RunContext {
-  const context = new RunContext({
+  return new RunContext({
     name: 'detached',
     highWaterMark: Number.POSITIVE_INFINITY,
     highWaterBytes: Number.POSITIVE_INFINITY,
@@ -552,6 +548,4 @@ function detached(): RunContext {
     stallTimeoutMs: Number.POSITIVE_INFINITY,
     hooks: {},
   })
-  Object.defineProperty(context, 'attached', { value: false })
-  return context
 }
