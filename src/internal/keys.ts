@@ -1,6 +1,6 @@
 /**
- * Keys of records for the operators that remember them (dedupe, aggregate): built so that they
- * never collide by accident and never pin the text they came from.
+ * Keys of records for the operators that remember them (dedupe, aggregate, lookup tables): built
+ * so that they never collide by accident and never pin the text they came from.
  *
  * @internal
  * @packageDocumentation

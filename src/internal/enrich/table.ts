@@ -10,6 +10,7 @@ import type { RunReport } from '../../core/RunReport.js'
 import { describeError } from '../../core/Failure.js'
 import { outsideRun } from '../RunContext.js'
 import { runSink } from '../runSink.js'
+import { detachString, detachValue } from '../keys.js'
 
 /** Marks the objects {@link lookupTable} makes, so `enrich` tells them from lookup functions. @internal */
 export const LOOKUP_TABLE = Symbol.for('powerflow.lookupTable')
@@ -48,21 +49,11 @@ export function keyOf(value: unknown): string | undefined {
   return String(value)
 }
 
-/**
- * A copy of `text` that shares no memory with it. A field parsed from CSV is a slice of a large
- * chunk string; kept as a Map key or value, the slice would keep the whole chunk alive.
- * Concatenation then slicing flattens into a fresh string.
- */
-function detach(text: string): string {
-  return (' ' + text).slice(1)
-}
-
-/** A row whose strings share nothing with the text it was parsed from. */
+/** A row whose strings share nothing with the text it was parsed from (see {@link detachValue}). */
 function detachRow<R>(row: R): R {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
   const copy: Record<string, unknown> = {}
-  for (const [field, value] of Object.entries(row))
-    copy[field] = typeof value === 'string' ? detach(value) : value
+  for (const [field, value] of Object.entries(row)) copy[field] = detachValue(value)
   return copy as R
 }
 
@@ -91,7 +82,7 @@ export async function loadTable<R>(
           stats.dropped += 1
           run.settle('dropped', 1, 'duplicate')
         } else {
-          rows.set(detach(key), detachRow(row))
+          rows.set(detachString(key), detachRow(row))
           stats.out += 1
           run.settle('written', 1)
         }

@@ -7,9 +7,6 @@
  */
 import type { HttpReport } from '../../core/HttpReport.js'
 
-/** @internal */
-export type HttpStatsReport = HttpReport
-
 /** How many latencies are kept for the percentiles (a uniform sample beyond that). */
 const SAMPLE_SIZE = 10_000
 
@@ -45,7 +42,7 @@ export class HttpStats {
   }
 
   /** The report section. */
-  toReport(): HttpStatsReport {
+  toReport(): HttpReport {
     const sorted = [...this.latencies].sort((a, b) => a - b)
     return {
       requests: this.requests,
