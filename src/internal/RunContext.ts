@@ -331,11 +331,11 @@ export class RunContext {
           )
           wake()
         } else {
-          timer = setTimeout(check, Math.max(10, this.settings.stallTimeoutMs - idle))
+          timer = setTimeout(check, timerDelay(Math.max(10, this.settings.stallTimeoutMs - idle)))
           timer.unref?.()
         }
       }
-      timer = setTimeout(check, this.settings.stallTimeoutMs)
+      timer = setTimeout(check, timerDelay(this.settings.stallTimeoutMs))
       timer.unref?.()
     })
   }
@@ -508,6 +508,14 @@ export class RunContext {
       ...this.sections,
     }
   }
+}
+
+/**
+ * Node fires a timer whose delay exceeds 2^31 - 1 ms (Infinity included) after 1 ms, with a
+ * warning on stderr: a long or infinite stall timeout would check every millisecond.
+ */
+function timerDelay(ms: number): number {
+  return Math.min(ms, 2_147_483_647)
 }
 
 function freezeFailure(failure: Failure): void {
