@@ -106,6 +106,7 @@ export class AttemptTimeoutError extends Error {
  *
  * Between attempts it waits what the server asked (`retryAfterMs` of the error, when > 0 and at
  * most `maxRetryAfterMs`) or else a backoff delay with full jitter ({@link backoffDelay}).
+ * `retries: NaN` rejects with a RangeError before the first attempt.
  *
  * @internal
  */
@@ -113,6 +114,10 @@ export async function withRetry<T>(
   attempt: (attemptNumber: number, signal: AbortSignal) => Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {
+  // NaN (an unset environment variable, say) would compare false with every attempt number and
+  // retry for ever.
+  if (Number.isNaN(options.retries))
+    throw new RangeError(`retries must be a number of at least 0 (got ${options.retries})`)
   const retries = Math.max(0, options.retries ?? RETRY_DEFAULTS.retries)
   const maxRetryAfterMs = options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs
   const random = options.random ?? Math.random

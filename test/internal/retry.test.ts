@@ -73,6 +73,23 @@ describe('withRetry', () => {
     expect(((error as RetryExhaustedError).cause as Error).message).toBe('always down')
   })
 
+  it('refuses a number of retries that is not a number, rather than retrying without end', async () => {
+    const { sleep } = recordingSleep()
+    let calls = 0
+    const outcome = await withRetry(
+      async () => {
+        calls += 1
+        // Only a runaway loop gets here: stop it so the test ends either way.
+        if (calls > 10) return 'ran away'
+        throw new Error('always down')
+      },
+      { retries: Number.NaN, sleep },
+    ).catch((e: unknown) => e)
+    expect(outcome).toBeInstanceOf(RangeError)
+    expect((outcome as Error).message).toBe('retries must be a number of at least 0 (got NaN)')
+    expect(calls).toBe(0)
+  })
+
   it('does not retry an error that is not retryable', async () => {
     const { sleep } = recordingSleep()
     let calls = 0
