@@ -49,8 +49,12 @@ export function iterableReader<T, A>(
         return { done: false, value: { items: [toItem(step.value)] } }
       },
       async return() {
-        await iterator.return?.()
-        await closeOnce()
+        // The iterable's own cleanup failing must not keep the source's close from running.
+        try {
+          await iterator.return?.()
+        } finally {
+          await closeOnce()
+        }
         return { done: true, value: undefined }
       },
     }
@@ -86,8 +90,11 @@ export function iterableReader<T, A>(
       return { done: false, value: { items } }
     },
     async return() {
-      iterator.return?.()
-      await closeOnce()
+      try {
+        iterator.return?.()
+      } finally {
+        await closeOnce()
+      }
       return { done: true, value: undefined }
     },
   }
