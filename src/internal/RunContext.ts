@@ -229,6 +229,11 @@ export class RunContext {
     this.addOpen(count)
   }
 
+  /** Records read or created whose outcome is not recorded yet (open, in custody, uncommitted). */
+  unsettled(): number {
+    return this.open + this.held + this.uncommitted
+  }
+
   /** Open records reached a destination that is committed later: see `uncommitted`. */
   holdUncommitted(count: number): void {
     this.open -= count
@@ -465,7 +470,7 @@ export class RunContext {
    * counts the records still inside it as dropped, so every stage's figures add up.
    */
   report(status: RunStatus): RunReport {
-    const leftover = this.open + this.held + this.uncommitted
+    const leftover = this.unsettled()
     if (leftover > 0) {
       const reason = status === 'completed' ? 'unaccounted' : 'aborted'
       if (status === 'completed')

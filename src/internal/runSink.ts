@@ -172,9 +172,16 @@ export function runSink<A>(
       const complete = (): void => {
         ending = true
         ;(sink as SinkImpl<A>).end().then(
-          () => {
+          async () => {
             run.finishStage(stats)
-            void finish(run.stopped)
+            const stop = run.stopped
+            // An abort that arrived while the sink was finishing, too late to keep anything from
+            // its destination (every record has its outcome: the file was committed), changed
+            // nothing: the run completed. A failure-driven stop still fails the run.
+            if (stop?.status === 'aborted' && run.unsettled() === 0) {
+              await abortSink()
+              void finish(undefined)
+            } else void finish(stop)
           },
           (error: unknown) => {
             run.stop(new RunStop('failed', asRunError(error)))

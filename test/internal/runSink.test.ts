@@ -332,3 +332,45 @@ describe('failures', () => {
     ).toBe('map: no')
   })
 })
+
+describe('an abort that comes too late', () => {
+  it('changes nothing once every record was delivered: the run completes', async () => {
+    const controller = new AbortController()
+    const late = defineSink<number>({
+      name: 'late',
+      write: () => undefined,
+      close: async () => {
+        controller.abort()
+        await new Promise((resolve) => setTimeout(resolve, 1))
+      },
+    })
+    const report = await pipe(fromGenerator([1, 2, 3]), late({ signal: controller.signal }))
+    expect(report.status).toBe('completed')
+    expect(report.written).toBe(3)
+  })
+
+  it('still aborts a run whose last records were not delivered yet', async () => {
+    const controller = new AbortController()
+    const delivered: number[] = []
+    // One record per batch: the abort lands while the first is written, while the sink finishes.
+    const slow = defineSink<number>({
+      name: 'slow',
+      batchSize: 1,
+      write: async (batch) => {
+        controller.abort()
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        delivered.push(...batch)
+      },
+    })
+    const error = await rejection(
+      pipe(fromGenerator([1, 2, 3]), slow({ signal: controller.signal })),
+    )
+    expect(error.name).toBe('AbortError')
+    expect(delivered).toEqual([1])
+    expect(error.report).toMatchObject({
+      status: 'aborted',
+      written: 1,
+      droppedByReason: { aborted: 2 },
+    })
+  })
+})
