@@ -150,6 +150,7 @@ export function toWebhook<A>(
   const method = options.method ?? 'POST'
   if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH')
     throw new TypeError(`toWebhook: method must be POST, PUT or PATCH (got ${String(method)})`)
+  checkNumbers(options)
   const signatureHeader = options.signing?.header ?? DEFAULT_SIGNATURE_HEADER
   const stageName = `toWebhook ${redactUrl(target)}`
   const configuredBatchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULTS.batchSize))
@@ -374,4 +375,37 @@ function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
   return out
+}
+
+/** Rejects numeric options that cannot work (NaN, fractions, zero) when the sink is made. */
+function checkNumbers(
+  options: Pick<
+    ToWebhookOptions,
+    | 'batchSize'
+    | 'concurrency'
+    | 'retries'
+    | 'batchBytes'
+    | 'timeoutMs'
+    | 'minDelayMs'
+    | 'maxDelayMs'
+  >,
+): void {
+  const wrong = (what: string, value: unknown): never => {
+    throw new RangeError(`toWebhook: ${what} (got ${String(value)})`)
+  }
+  const whole = (name: string, value: number | undefined, least: number): void => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= least))
+      wrong(`${name} must be a whole number of at least ${least}`, value)
+  }
+  const positive = (name: string, value: number | undefined, orZero: boolean): void => {
+    if (value !== undefined && !(orZero ? value >= 0 : value > 0))
+      wrong(`${name} must be ${orZero ? 'at least 0' : 'above 0'}`, value)
+  }
+  whole('batchSize', options.batchSize, 1)
+  whole('concurrency', options.concurrency, 1)
+  whole('retries', options.retries, 0)
+  positive('batchBytes', options.batchBytes, false)
+  positive('timeoutMs', options.timeoutMs, false)
+  positive('minDelayMs', options.minDelayMs, true)
+  positive('maxDelayMs', options.maxDelayMs, true)
 }

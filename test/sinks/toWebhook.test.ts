@@ -71,6 +71,22 @@ const status = (code: number, body = '', headers: Record<string, string> = {}): 
 })
 
 describe('toWebhook', () => {
+  it('rejects numeric options that cannot work when the sink is made, not after a stall', () => {
+    const url = 'http://127.0.0.1:9/hooks'
+    expect(() => toWebhook(url, { concurrency: Number.NaN })).toThrow(
+      'toWebhook: concurrency must be a whole number of at least 1 (got NaN)',
+    )
+    expect(() => toWebhook(url, { batchSize: 0 })).toThrow(/batchSize must be a whole number/)
+    expect(() => toWebhook(url, { batchSize: 2.5 })).toThrow(/batchSize must be a whole number/)
+    expect(() => toWebhook(url, { retries: -1 })).toThrow(
+      /retries must be a whole number of at least 0/,
+    )
+    expect(() => toWebhook(url, { timeoutMs: 0 })).toThrow(/timeoutMs must be above 0/)
+    expect(() => toWebhook(url, { batchBytes: Number.NaN })).toThrow(/batchBytes must be above 0/)
+    expect(() => toWebhook(url, { minDelayMs: -5 })).toThrow(/minDelayMs must be at least 0/)
+    expect(() => toWebhook(url, { retries: 0, concurrency: 1, batchSize: 1 })).not.toThrow()
+  })
+
   it('posts each record as its own JSON body with an Idempotency-Key, and reports the requests', async () => {
     const server = await serve()
     const report = await pipe(fromGenerator(records(3)), toWebhook(`${server.origin}/hooks`))
