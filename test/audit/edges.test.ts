@@ -15,9 +15,15 @@ import { toWebhook } from '../../src/sinks/toWebhook.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
-import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
+import { deadLetter } from '../../src/policies/deadLetter.js'
 import { seededRandom, startFlakyServer } from '../support/flakyServer.js'
-import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
+import {
+  activeResources,
+  eventually,
+  expectBalanced,
+  settle,
+  readDeadLetters,
+} from '../support/ledger.js'
 
 let dir: string
 
@@ -28,14 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
-
-async function letters(path: string): Promise<DeadLetterRecord[]> {
-  const text = await readFile(path, 'utf8')
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as DeadLetterRecord)
-}
 
 function timers(): number {
   return activeResources()['Timeout'] ?? 0
@@ -122,7 +120,7 @@ describe('deadLetter', () => {
     expect(error?.message).toContain('maxFailures')
     expectBalanced(report)
     expect(report.failed).toBe(6)
-    const got = await letters(dead)
+    const got = await readDeadLetters(dead)
     expect(got).toHaveLength(6)
     expect(
       got.every(
@@ -164,7 +162,7 @@ describe('deadLetter', () => {
           )
           await server.close()
           expectBalanced(report)
-          const got = await letters(dead)
+          const got = await readDeadLetters(dead)
           expect(got).toHaveLength(report.failed)
           expect(report.deadLetter?.written).toBe(report.failed)
         },
@@ -189,7 +187,7 @@ describe('deadLetter', () => {
     expectBalanced(report)
     expect(report.failed).toBe(2)
     expect(report.deadLetter?.written).toBe(2)
-    const got = await letters(dead)
+    const got = await readDeadLetters(dead)
     expect(got.map((letter) => letter.message)).toEqual(['map: cannot use a', 'map: cannot use c'])
     expect(got.map((letter) => letter.record)).toEqual([
       { id: 'a', amount: '10' },
@@ -244,7 +242,7 @@ describe('the failure cap', () => {
     expect(report.failed).toBe(10)
     expect(report.failures).toHaveLength(3)
     expect(report.failuresOmitted).toBe(7)
-    expect((await letters(dead)).map((letter) => letter.message)).toEqual(
+    expect((await readDeadLetters(dead)).map((letter) => letter.message)).toEqual(
       Array.from({ length: 10 }, (_, i) => `map: bad ${i * 4}`),
     )
   })

@@ -25,10 +25,10 @@ import { toCsv } from '../../src/sinks/toCsv.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { defineSink } from '../../src/sinks/defineSink.js'
-import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
+import { deadLetter } from '../../src/policies/deadLetter.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { collect } from '../../src/policies/collect.js'
-import { expectBalanced, settle } from '../support/ledger.js'
+import { expectBalanced, settle, readDeadLetters } from '../support/ledger.js'
 
 interface RawDeal {
   readonly id: string
@@ -103,14 +103,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function readNdjson(path: string): Promise<DeadLetterRecord[]> {
-  const text = await readFile(path, 'utf8').catch(() => '')
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as DeadLetterRecord)
-}
-
 async function leftovers(): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.endsWith('.tmp') || name.includes('.tmp.'))
 }
@@ -166,7 +158,7 @@ describe('a pipeline of fromJson → validate → filter → map → dedupe → 
           if (ending === 'failFast') expect(report.failed).toBeLessThanOrEqual(1)
           if (ending === 'maxFailures') expect(report.failed).toBeLessThanOrEqual(3)
           if (ending === 'deadLetter') {
-            const letters = await readNdjson(dead)
+            const letters = await readDeadLetters(dead, { missingIsEmpty: true })
             expect(letters).toHaveLength(report.failed)
             expect(report.deadLetter?.written).toBe(report.failed)
             expect(letters.map((letter) => letter.message).sort()).toEqual(
@@ -257,7 +249,7 @@ describe('aborting a pipeline at a random moment', () => {
               : toJson(target, { ...options, format: sinkKind })
           const { report, error } = await settle(sink(flow))
           expectBalanced(report)
-          const letters = await readNdjson(dead)
+          const letters = await readDeadLetters(dead, { missingIsEmpty: true })
           expect(letters).toHaveLength(report.failed)
           if (error !== undefined) {
             expect(error.name).toBe('AbortError')
@@ -299,7 +291,7 @@ describe('an infrastructure error in the middle of a run', () => {
     expect(error?.message).toContain('the database went away')
     expectBalanced(report)
     expect(report.read).toBe(57)
-    expect(await readNdjson(dead)).toHaveLength(report.failed)
+    expect(await readDeadLetters(dead, { missingIsEmpty: true })).toHaveLength(report.failed)
     expect(report.failed).toBe(6)
     expect(await readFile(target, 'utf8')).toBe('EARLIER')
     expect(await leftovers()).toEqual([])
@@ -346,7 +338,7 @@ describe('a sink that fails some records', () => {
     expectBalanced(report)
     expect(report.written).toBe(2)
     expect(report.failed).toBe(2)
-    const letters = await readNdjson(dead)
+    const letters = await readDeadLetters(dead, { missingIsEmpty: true })
     expect(letters.map((letter) => letter.record)).toEqual([input[1], input[3]])
     expect(letters.every((letter) => letter._tag === 'SinkError')).toBe(true)
   })

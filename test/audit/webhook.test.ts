@@ -14,10 +14,16 @@ import { map } from '../../src/operators/map.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { toArray } from '../../src/sinks/toArray.js'
-import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
+import { deadLetter } from '../../src/policies/deadLetter.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { startFlakyServer, type FlakyServer } from '../support/flakyServer.js'
-import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
+import {
+  activeResources,
+  eventually,
+  expectBalanced,
+  settle,
+  readDeadLetters,
+} from '../support/ledger.js'
 
 const SECRETS = {
   user: 'hookuser',
@@ -72,14 +78,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function letters(path: string): Promise<DeadLetterRecord[]> {
-  const text = await readFile(path, 'utf8')
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as DeadLetterRecord)
-}
-
 describe('toWebhook', () => {
   it('keeps every secret out of the report, errors, causes, progress output and dead letters', async () => {
     // A hostile server: echoes what it was sent (headers and URL) in its error bodies.
@@ -117,7 +115,7 @@ describe('toWebhook', () => {
     expect(progress.text()).toContain('127.0.0.1')
     expectNoSecrets(progress.text())
     expectNoSecrets(await readFile(dead, 'utf8'))
-    expect(await letters(dead)).toHaveLength(4)
+    expect(await readDeadLetters(dead)).toHaveLength(4)
   })
 
   it('keeps secrets out of the failFast error and its cause', async () => {
@@ -173,7 +171,9 @@ describe('toWebhook', () => {
     await closing
     expect(error).toBeUndefined()
     expectBalanced(report)
-    const failedIds = (await letters(dead)).map((letter) => (letter.record as { id: number }).id)
+    const failedIds = (await readDeadLetters(dead)).map(
+      (letter) => (letter.record as { id: number }).id,
+    )
     expect(failedIds).toHaveLength(report.failed)
     expect(new Set(failedIds).size).toBe(failedIds.length)
     expect(report.failed).toBeGreaterThan(0)

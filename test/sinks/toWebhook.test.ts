@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
@@ -18,10 +18,9 @@ import {
   ok,
   seededRandom,
   sequence,
-  startFlakyServer,
   type Behaviour,
-  type FlakyServer,
   type Plan,
+  serversClosedAfterEach,
 } from '../support/flakyServer.js'
 
 /** The verify snippet from toWebhook's documentation, verbatim. */
@@ -39,15 +38,7 @@ function verifySignature(
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
-const servers: FlakyServer[] = []
-async function serve(plan?: Plan): Promise<FlakyServer> {
-  const server = await startFlakyServer(plan)
-  servers.push(server)
-  return server
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
+const serve = serversClosedAfterEach()
 
 /** Runs the sink and gives back the report, whether the run resolved or rejected. */
 async function settle(run: Promise<RunReport>): Promise<{ report: RunReport; error?: Error }> {

@@ -1,26 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
 import { take } from 'rxjs'
 import { fromHttp } from '../../src/sources/fromHttp.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
-import {
-  sequence,
-  startFlakyServer,
-  type Behaviour,
-  type FlakyServer,
-  type Plan,
-} from '../support/flakyServer.js'
+import { sequence, type Behaviour, serversClosedAfterEach } from '../support/flakyServer.js'
 
-const servers: FlakyServer[] = []
-async function serve(plan?: Plan): Promise<FlakyServer> {
-  const server = await startFlakyServer(plan)
-  servers.push(server)
-  return server
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
+const serve = serversClosedAfterEach()
 
 const json = (body: unknown, headers: Record<string, string> = {}): Behaviour => ({
   kind: 'respond',

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { afterEach } from 'vitest'
 
 /** What the server does with one request. */
 export type Behaviour =
@@ -146,4 +147,20 @@ function answer(
     ...behaviour.headers,
   })
   response.end(behaviour.body ?? '')
+}
+
+/**
+ * A `serve(plan)` for a test file: each call starts a flaky server, and every server started in a
+ * test is closed after it.
+ */
+export function serversClosedAfterEach(): (plan?: Plan) => Promise<FlakyServer> {
+  const servers: FlakyServer[] = []
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()))
+  })
+  return async (plan) => {
+    const server = await startFlakyServer(plan)
+    servers.push(server)
+    return server
+  }
 }

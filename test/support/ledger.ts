@@ -1,9 +1,10 @@
 /**
  * Shared checks of the tests: the ledger adds up, the run left nothing behind.
  */
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { expect } from 'vitest'
 import type { RunReport } from '../../src/core/RunReport.js'
+import type { DeadLetterRecord } from '../../src/policies/deadLetter.js'
 
 /**
  * The run's books balance: every record read or created has exactly one outcome, and every
@@ -79,4 +80,20 @@ export async function eventually(
     if (await check()) return
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
+}
+
+/**
+ * The records of a dead-letter NDJSON file. With `missingIsEmpty`, a file that was never written
+ * (a run that stopped before its dead-letter sink opened) reads as none.
+ */
+export async function readDeadLetters(
+  path: string,
+  options: { readonly missingIsEmpty?: boolean } = {},
+): Promise<DeadLetterRecord[]> {
+  const read = readFile(path, 'utf8')
+  const text = options.missingIsEmpty === true ? await read.catch(() => '') : await read
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as DeadLetterRecord)
 }
