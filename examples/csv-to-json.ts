@@ -13,7 +13,7 @@
  * The sample data has two bad rows on purpose: D-0057's amount is `12,5OO` (letters O for zeros)
  * and D-0133 has too few fields.
  *
- * (This example runs with tsx from the repository. In your project: import from 'powerflow'.)
+ * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'

@@ -12,7 +12,7 @@
  * The sample data has rows 20 and 77 with emails that are not emails (`…-at-example.com`) and row
  * 101 with a score of `high`.
  *
- * (This example runs with tsx from the repository. In your project: import from 'powerflow'.)
+ * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'

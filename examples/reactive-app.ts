@@ -17,7 +17,7 @@
  * past `highWaterMark` the records piled up in memory. For a source that can wait, use
  * `fromGenerator` or `defineSource`; with a Subject, keep bursts bounded yourself.
  *
- * (This example runs with tsx from the repository. In your project: import from 'powerflow'.)
+ * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'

@@ -10,7 +10,7 @@
  *
  * The report accounts for it: each folded deal counts as `merged`, each region row as `created`.
  *
- * (This example runs with tsx from the repository. In your project: import from 'powerflow'.)
+ * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import { pathToFileURL } from 'node:url'
 import { aggregate, filter, fromCsv, pipe, toArray, type RunReport } from '../src/index.js'

@@ -13,7 +13,7 @@
  * Every batch carries an `Idempotency-Key` header that stays the same across its retries; the
  * receiver below uses it to ignore a batch it has already accepted (when a response was lost).
  *
- * (This example runs with tsx from the repository. In your project: import from 'powerflow'.)
+ * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'

@@ -5,7 +5,7 @@
  * `Flow<A> → Flow<B>` functions; sinks subscribe and resolve to a {@link RunReport} that adds up.
  *
  * @packageDocumentation
- * @module powerflow
+ * @module powerflow-etl
  */
 
 // core

@@ -10,7 +10,7 @@ describe('the built package', () => {
     // Built inside the repository so the package's own dependencies resolve from its node_modules.
     const place = join(repo, 'node_modules', '.powerflow-package-test')
     rmSync(place, { recursive: true, force: true })
-    const installed = join(place, 'node_modules', 'powerflow')
+    const installed = join(place, 'node_modules', 'powerflow-etl')
     mkdirSync(installed, { recursive: true })
     try {
       execFileSync(
@@ -28,12 +28,12 @@ describe('the built package', () => {
       writeFileSync(
         join(place, 'smoke.mjs'),
         `
-import { pipe, fromGenerator, filter, map, toArray, fromCsv, toCsv } from 'powerflow'
+import { pipe, fromGenerator, filter, map, toArray, fromCsv, toCsv } from 'powerflow-etl'
 const report = await pipe(fromGenerator([1, 2, 3]), filter((n) => n > 1), map((n) => n * 2), toArray())
 if (report.records.join() !== '4,6') throw new Error('wrong records: ' + report.records.join())
 if (typeof fromCsv !== 'function' || typeof toCsv !== 'function') throw new Error('files missing')
 let blocked = false
-try { await import('powerflow/internal/RunContext.js') } catch { blocked = true }
+try { await import('powerflow-etl/internal/RunContext.js') } catch { blocked = true }
 if (!blocked) throw new Error('internals are importable')
 console.log('ok')
 `,

@@ -4,7 +4,7 @@
  * use them — from a CSV file, and from a live `Subject` alike — because a PowerFlow operator is
  * just a function from one Flow to another.
  *
- * (These examples run with tsx from the repository. In your project: import from 'powerflow'.)
+ * (These examples run with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import * as t from 'io-ts'
 import {

@@ -1,7 +1,7 @@
 /**
  * Where the examples find their sample data and put their output.
  *
- * (These examples run with tsx from the repository. In your project: import from 'powerflow'.)
+ * (These examples run with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -15,7 +15,7 @@ const FALSE = new Set(['false', '0', 'no'])
  * @example
  * ```ts
  * import { isRight } from 'fp-ts/lib/Either.js'
- * import { BooleanFromString } from 'powerflow'
+ * import { BooleanFromString } from 'powerflow-etl'
  *
  * const active = BooleanFromString.decode(' Yes ')
  * console.assert(isRight(active) && active.right === true)

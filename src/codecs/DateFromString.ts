@@ -23,7 +23,7 @@ const ISO_8601 =
  * @example
  * ```ts
  * import { isRight } from 'fp-ts/lib/Either.js'
- * import { DateFromString } from 'powerflow'
+ * import { DateFromString } from 'powerflow-etl'
  *
  * const closed = DateFromString.decode('2024-03-01T09:30:00+02:00')
  * console.assert(isRight(closed) && closed.right.toISOString() === '2024-03-01T07:30:00.000Z')

@@ -20,7 +20,7 @@ const MAX_LENGTH = 254
  * @example
  * ```ts
  * import { isRight } from 'fp-ts/lib/Either.js'
- * import { Email } from 'powerflow'
+ * import { Email } from 'powerflow-etl'
  *
  * const email = Email.decode(' ada@example.com ')
  * console.assert(isRight(email) && email.right === 'ada@example.com')

@@ -14,7 +14,7 @@ const INTEGER = /^[+-]?\d+$/
  * @example
  * ```ts
  * import { isRight } from 'fp-ts/lib/Either.js'
- * import { IntegerFromString } from 'powerflow'
+ * import { IntegerFromString } from 'powerflow-etl'
  *
  * const quantity = IntegerFromString.decode(' 42 ')
  * console.assert(isRight(quantity) && quantity.right === 42)

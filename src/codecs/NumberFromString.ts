@@ -17,7 +17,7 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
  * ```ts
  * import * as t from 'io-ts'
  * import { isRight } from 'fp-ts/lib/Either.js'
- * import { NumberFromString } from 'powerflow'
+ * import { NumberFromString } from 'powerflow-etl'
  *
  * const Deal = t.type({ amount: NumberFromString })
  * const decoded = Deal.decode({ amount: ' 12.5 ' })

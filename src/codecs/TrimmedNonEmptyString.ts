@@ -8,7 +8,7 @@ import * as t from 'io-ts'
  * @example
  * ```ts
  * import { isRight } from 'fp-ts/lib/Either.js'
- * import { TrimmedNonEmptyString } from 'powerflow'
+ * import { TrimmedNonEmptyString } from 'powerflow-etl'
  *
  * const name = TrimmedNonEmptyString.decode('  Ada Lovelace ')
  * console.assert(isRight(name) && name.right === 'Ada Lovelace')

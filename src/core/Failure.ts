@@ -84,7 +84,7 @@ export interface FailureInit {
  *
  * @example
  * ```ts
- * import { failure } from 'powerflow'
+ * import { failure } from 'powerflow-etl'
  *
  * const f = failure('ParseError', {
  *   stage: 'fromCsv',

@@ -10,7 +10,7 @@ import type { Flow } from './Flow.js'
  * @example
  * ```ts
  * import { lastValueFrom, toArray as collectAll } from 'rxjs'
- * import { pipe, fromGenerator, map, rights } from 'powerflow'
+ * import { pipe, fromGenerator, map, rights } from 'powerflow-etl'
  *
  * const doubled = pipe(fromGenerator([1, 2, 3]), map((n: number) => n * 2), rights())
  * console.assert((await lastValueFrom(doubled.pipe(collectAll()))).join() === '2,4,6')

@@ -9,7 +9,7 @@ import type { Flow } from './Flow.js'
  * @example
  * ```ts
  * import { lastValueFrom } from 'rxjs'
- * import { pipe, fromGenerator, map, values } from 'powerflow'
+ * import { pipe, fromGenerator, map, values } from 'powerflow-etl'
  *
  * const last = await lastValueFrom(pipe(fromGenerator([1, 2]), map((n: number) => n + 1), values()))
  * console.assert(last === 3)

@@ -175,7 +175,7 @@ export type AggregateRow<A, G, M, N = {}> = Renamed<GroupRow<A, G> & MeasureRow<
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, aggregate, reducer, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, aggregate, reducer, toArray } from 'powerflow-etl'
  *
  * const longest = reducer({
  *   name: 'longest',
@@ -245,7 +245,7 @@ interface Group {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, aggregate, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, aggregate, toArray } from 'powerflow-etl'
  *
  * const report = await pipe(
  *   fromGenerator([

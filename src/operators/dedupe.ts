@@ -49,7 +49,7 @@ export type DedupeOptions<A> = (
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, dedupe, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, dedupe, toArray } from 'powerflow-etl'
  *
  * const contacts = [
  *   { email: 'ada@example.com', name: 'Ada' },

@@ -28,7 +28,7 @@ export type OperatorDefinition<A, B> =
  * @example
  * ```ts
  * import { left, right } from 'fp-ts/lib/Either.js'
- * import { pipe, fromGenerator, defineOperator, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, defineOperator, toArray } from 'powerflow-etl'
  *
  * const parseAmount = defineOperator({
  *   name: 'parse amount',

@@ -176,7 +176,7 @@ export interface EnrichTableOptions<A, P extends string = '', M extends OnMissin
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, enrich, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, enrich, toArray } from 'powerflow-etl'
  *
  * const regions: Record<string, string> = { '75': 'Île-de-France', '69': 'Rhône' }
  * const report = await pipe(

@@ -19,11 +19,11 @@ export interface FilterOptions {
  * is narrowed.
  *
  * Shares its name with rxjs's `filter`: import PowerFlow as a namespace (`import * as pf from
- * 'powerflow'`) when both are in scope.
+ * 'powerflow-etl'`) when both are in scope.
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, filter, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, filter, toArray } from 'powerflow-etl'
  *
  * const report = await pipe(
  *   fromGenerator([{ stage: 'won', amount: 10 }, { stage: 'lost', amount: 5 }]),

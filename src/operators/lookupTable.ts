@@ -40,7 +40,7 @@ export interface LookupTableOptions {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, lookupTable, enrich, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, lookupTable, enrich, toArray } from 'powerflow-etl'
  *
  * const accounts = lookupTable(
  *   fromGenerator([{ Id: 'A1', Name: 'Acme' }, { Id: 'A2', Name: 'Globex' }]),

@@ -19,11 +19,11 @@ export interface MapOptions {
  * record.
  *
  * Shares its name with rxjs's `map`: import PowerFlow as a namespace (`import * as pf from
- * 'powerflow'`) when both are in scope.
+ * 'powerflow-etl'`) when both are in scope.
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, map, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, map, toArray } from 'powerflow-etl'
  *
  * const report = await pipe(
  *   fromGenerator([{ first: 'Ada', last: 'Lovelace' }]),

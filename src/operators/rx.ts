@@ -30,7 +30,7 @@ export interface RxOptions {
  * @example
  * ```ts
  * import { take } from 'rxjs'
- * import { pipe, fromGenerator, rx, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, rx, toArray } from 'powerflow-etl'
  *
  * const report = await pipe(fromGenerator([1, 2, 3, 4]), rx(take<number>(2)), toArray())
  * console.assert(report.records.join() === '1,2')

@@ -35,7 +35,7 @@ export interface ValidateOptions {
  * @example
  * ```ts
  * import * as t from 'io-ts'
- * import { pipe, fromGenerator, validate, NumberFromString, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, validate, NumberFromString, toArray } from 'powerflow-etl'
  *
  * const Deal = t.type({ id: t.string, amount: NumberFromString })
  * const report = await pipe(

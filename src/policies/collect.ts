@@ -20,7 +20,7 @@ export interface CollectOptions {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, map, collect, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, map, collect, toArray } from 'powerflow-etl'
  *
  * const report = await pipe(
  *   fromGenerator([1, 2, 3]),

@@ -48,7 +48,7 @@ export interface DeadLetterOptions {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, map, deadLetter, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, map, deadLetter, toArray } from 'powerflow-etl'
  *
  * const rejects = toArray<unknown>()
  * const report = await pipe(

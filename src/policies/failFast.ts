@@ -8,7 +8,7 @@ import { policyOperator } from '../internal/policyOperator.js'
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, map, failFast, toArray, RunError } from 'powerflow'
+ * import { pipe, fromGenerator, map, failFast, toArray, RunError } from 'powerflow-etl'
  *
  * try {
  *   await pipe(

@@ -38,7 +38,7 @@ export interface SinkDefinition<A> {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, defineSink } from 'powerflow'
+ * import { pipe, fromGenerator, defineSink } from 'powerflow-etl'
  *
  * const seen: number[][] = []
  * const toBatches = defineSink<number>({ name: 'toBatches', batchSize: 2, write: (batch) => void seen.push([...batch]) })

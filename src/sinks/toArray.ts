@@ -22,11 +22,11 @@ export type ArrayReport<A> = RunReport & { readonly records: A[] }
 /**
  * A sink that collects the records in memory — for tests and small jobs. Resolves to the run
  * report with `records`; rejects like every sink on fail-fast or abort (see `runToArray` in
- * `powerflow/testing` for a version that never rejects).
+ * `powerflow-etl/testing` for a version that never rejects).
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, filter, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, filter, toArray } from 'powerflow-etl'
  *
  * const report = await pipe(fromGenerator([1, 2, 3, 4]), filter((n: number) => n % 2 === 0), toArray())
  * console.assert(report.records.join() === '2,4')

@@ -29,7 +29,7 @@ export interface ToConsoleOptions extends RunOptions {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, toConsole } from 'powerflow'
+ * import { pipe, fromGenerator, toConsole } from 'powerflow-etl'
  *
  * const report = await pipe(fromGenerator([{ id: 1 }, { id: 2 }]), toConsole({ limit: 1 }))
  * console.assert(report.written === 2)

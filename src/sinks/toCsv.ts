@@ -89,7 +89,7 @@ export interface ToCsvOptions extends RunOptions {
  * import { mkdtemp, readFile } from 'node:fs/promises'
  * import { tmpdir } from 'node:os'
  * import { join } from 'node:path'
- * import { pipe, fromGenerator, toCsv } from 'powerflow'
+ * import { pipe, fromGenerator, toCsv } from 'powerflow-etl'
  *
  * const path = join(await mkdtemp(join(tmpdir(), 'powerflow-')), 'deals.csv')
  * const report = await pipe(

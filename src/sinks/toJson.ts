@@ -58,7 +58,7 @@ export interface ToJsonOptions extends RunOptions {
  * import { mkdtemp, readFile } from 'node:fs/promises'
  * import { tmpdir } from 'node:os'
  * import { join } from 'node:path'
- * import { pipe, fromGenerator, toJson } from 'powerflow'
+ * import { pipe, fromGenerator, toJson } from 'powerflow-etl'
  *
  * const directory = await mkdtemp(join(tmpdir(), 'powerflow-'))
  * const records = [{ id: 1, tags: ['a'] }, { id: 2, tags: [] }]

@@ -114,7 +114,7 @@ const DEFAULTS = {
  * @example
  * ```ts
  * import { createServer } from 'node:http'
- * import { pipe, fromGenerator, toWebhook } from 'powerflow'
+ * import { pipe, fromGenerator, toWebhook } from 'powerflow-etl'
  *
  * const received: unknown[] = []
  * const server = createServer((request, response) => {

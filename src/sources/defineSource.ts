@@ -50,7 +50,7 @@ export type SourceItem<A> = Either<Failure, A>
  *
  * @example
  * ```ts
- * import { pipe, defineSource, toArray } from 'powerflow'
+ * import { pipe, defineSource, toArray } from 'powerflow-etl'
  *
  * const countdown = (from: number) =>
  *   defineSource({

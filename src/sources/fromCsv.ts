@@ -213,7 +213,7 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
  *
  * @example
  * ```ts
- * import { pipe, fromCsv, toArray } from 'powerflow'
+ * import { pipe, fromCsv, toArray } from 'powerflow-etl'
  *
  * const text = 'id;name;amount\n1;Ada;10.5\n2;Grace\n3;Linus;7\n'
  * const report = await pipe(fromCsv({ text }, { delimiter: 'auto', typed: true }), toArray())

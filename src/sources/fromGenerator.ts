@@ -34,7 +34,7 @@ export interface FromGeneratorOptions {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, toArray } from 'powerflow'
+ * import { pipe, fromGenerator, toArray } from 'powerflow-etl'
  *
  * function* numbers() {
  *   for (let n = 1; n <= 3; n++) yield { n }

@@ -80,7 +80,7 @@ const DEFAULT_MAX_PAGES = 1_000
  * @example
  * ```ts
  * import { createServer } from 'node:http'
- * import { pipe, fromHttp, toArray } from 'powerflow'
+ * import { pipe, fromHttp, toArray } from 'powerflow-etl'
  *
  * const server = createServer((request, response) => {
  *   const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'))

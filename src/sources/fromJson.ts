@@ -68,7 +68,7 @@ const DEFAULT_MAX_RECORD = 64 * 1024 * 1024
  * ```ts
  * import { writeFileSync } from 'node:fs'
  * import * as t from 'io-ts'
- * import { pipe, fromJson, validate, toArray } from 'powerflow'
+ * import { pipe, fromJson, validate, toArray } from 'powerflow-etl'
  *
  * writeFileSync('deals.ndjson', '{"id":1,"amount":120}\nnot json\n{"id":2,"amount":80}\n')
  * const Deal = t.type({ id: t.number, amount: t.number })

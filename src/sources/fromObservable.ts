@@ -24,7 +24,7 @@ export interface FromObservableOptions {
  * @example
  * ```ts
  * import { Subject } from 'rxjs'
- * import { pipe, fromObservable, map, toArray } from 'powerflow'
+ * import { pipe, fromObservable, map, toArray } from 'powerflow-etl'
  *
  * const live = new Subject<{ price: number }>()
  * const done = pipe(fromObservable(live), map((tick) => tick.price * 2), toArray())

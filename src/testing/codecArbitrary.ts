@@ -68,7 +68,7 @@ const SUPPORTED = [
  * ```ts
  * import fc from 'fast-check'
  * import * as t from 'io-ts'
- * import { codecArbitrary } from 'powerflow/testing'
+ * import { codecArbitrary } from 'powerflow-etl/testing'
  *
  * const Deal = t.type({
  *   id: t.string,

@@ -50,7 +50,7 @@ const FORMULA_LEADS = ['=', '+', '-', '@']
  * @example
  * ```ts
  * import fc from 'fast-check'
- * import { csvHostileString } from 'powerflow/testing'
+ * import { csvHostileString } from 'powerflow-etl/testing'
  *
  * const samples = fc.sample(csvHostileString(), { numRuns: 200, seed: 7 })
  * console.assert(samples.some((s) => s.includes('"') && s.includes('\n')))

@@ -44,8 +44,8 @@ export interface OperatorLawsOptions<A, B> {
  * @example
  * ```ts
  * import fc from 'fast-check'
- * import { map } from 'powerflow'
- * import { expectOperatorLaws } from 'powerflow/testing'
+ * import { map } from 'powerflow-etl'
+ * import { expectOperatorLaws } from 'powerflow-etl/testing'
  *
  * // usually inside a vitest test: it('doubles', async () => { await expectOperatorLaws(…) })
  * await expectOperatorLaws(map((n: number) => n * 2), {

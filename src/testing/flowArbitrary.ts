@@ -33,8 +33,8 @@ const STAGE = 'flowArbitrary'
  * ```ts
  * import fc from 'fast-check'
  * import { isLeft, isRight } from 'fp-ts/lib/Either.js'
- * import { pipe, filter, collect } from 'powerflow'
- * import { flowArbitrary, fromEithers, runToArray } from 'powerflow/testing'
+ * import { pipe, filter, collect } from 'powerflow-etl'
+ * import { flowArbitrary, fromEithers, runToArray } from 'powerflow-etl/testing'
  *
  * await fc.assert(
  *   fc.asyncProperty(flowArbitrary(fc.integer(), { failureRate: 0.3 }), async (values) => {

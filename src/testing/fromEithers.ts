@@ -27,8 +27,8 @@ export interface FromEithersOptions {
  * @example
  * ```ts
  * import { left, right } from 'fp-ts/lib/Either.js'
- * import { pipe, failure, map, collect, toArray } from 'powerflow'
- * import { fromEithers } from 'powerflow/testing'
+ * import { pipe, failure, map, collect, toArray } from 'powerflow-etl'
+ * import { fromEithers } from 'powerflow-etl/testing'
  *
  * const broken = failure('ParseError', { stage: 'fromCsv', reason: 'unterminated quoted field' })
  * const report = await pipe(

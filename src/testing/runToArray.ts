@@ -23,8 +23,8 @@ export interface RunResult<A> {
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator, map, failFast } from 'powerflow'
- * import { runToArray } from 'powerflow/testing'
+ * import { pipe, fromGenerator, map, failFast } from 'powerflow-etl'
+ * import { runToArray } from 'powerflow-etl/testing'
  *
  * const result = await runToArray(
  *   pipe(fromGenerator([1, 2]), map((n: number) => {

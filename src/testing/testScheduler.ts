@@ -16,8 +16,8 @@ import type { Failure } from '../core/Failure.js'
  *
  * @example
  * ```ts
- * import { map } from 'powerflow'
- * import { rightValues, testScheduler } from 'powerflow/testing'
+ * import { map } from 'powerflow-etl'
+ * import { rightValues, testScheduler } from 'powerflow-etl/testing'
  *
  * testScheduler().run(({ cold, expectObservable }) => {
  *   const input = cold('-a-b-|', rightValues({ a: 1, b: 2 }))
@@ -45,7 +45,7 @@ export function testScheduler(): TestScheduler {
  * @example
  * ```ts
  * import { right } from 'fp-ts/lib/Either.js'
- * import { rightValues } from 'powerflow/testing'
+ * import { rightValues } from 'powerflow-etl/testing'
  *
  * const values = rightValues({ a: { id: 1 }, b: { id: 2 } })
  * console.assert(JSON.stringify(values.a) === JSON.stringify(right({ id: 1 })))
@@ -70,8 +70,8 @@ export function rightValues<T extends Readonly<Record<string, unknown>>>(
  *
  * @example
  * ```ts
- * import { failure } from 'powerflow'
- * import { leftValues } from 'powerflow/testing'
+ * import { failure } from 'powerflow-etl'
+ * import { leftValues } from 'powerflow-etl/testing'
  *
  * const broken = failure('ParseError', { stage: 'fromCsv', reason: 'bad quote' })
  * const values = leftValues({ x: broken })

@@ -6,8 +6,8 @@
  *   `ts`, `typescript` or `mts`. Other languages (`sh`, `json`, `text`, `js`) are not touched.
  * - src/**\/*.ts (not src/internal): every ```ts block after an `@example` tag in a doc comment.
  *
- * Each block is a module of its own (top-level `await` works). Imports of `powerflow` point at
- * src/index.ts, `powerflow/testing` at src/testing/index.ts and `powerflow/<name>` at
+ * Each block is a module of its own (top-level `await` works). Imports of `powerflow-etl` point at
+ * src/index.ts, `powerflow-etl/testing` at src/testing/index.ts and `powerflow-etl/<name>` at
  * src/integrations/<name>/index.ts; other packages resolve from the repository's node_modules.
  * All blocks are type-checked in one TypeScript program with tsconfig.json's options; then those
  * that are not compile-only run one after the other in one `node --import tsx` process, each in a
@@ -69,7 +69,7 @@ describe('the snippet harness', () => {
     '# Title', //                                   1
     '', //                                          2
     '```ts', //                                     3
-    "import { map } from 'powerflow'", //           4
+    "import { map } from 'powerflow-etl'", //           4
     'console.assert(typeof map === "function")', // 5
     '```', //                                       6
     '', //                                          7
@@ -117,7 +117,7 @@ describe('the snippet harness', () => {
         id: 'guide.md:4',
         file: 'guide.md',
         line: 4,
-        code: 'import { map } from \'powerflow\'\nconsole.assert(typeof map === "function")',
+        code: 'import { map } from \'powerflow-etl\'\nconsole.assert(typeof map === "function")',
         compileOnly: false,
       },
       {
@@ -153,18 +153,18 @@ describe('the snippet harness', () => {
 
   it('points powerflow imports at the source files and leaves other strings alone', () => {
     const code = [
-      "import { map } from 'powerflow'",
-      'import { runToArray } from "powerflow/testing"',
-      "import * as sf from 'powerflow/salesforce'",
-      "const pf = await import('powerflow')",
-      "const name = 'powerflow'",
+      "import { map } from 'powerflow-etl'",
+      'import { runToArray } from "powerflow-etl/testing"',
+      "import * as sf from 'powerflow-etl/salesforce'",
+      "const pf = await import('powerflow-etl')",
+      "const name = 'powerflow-etl'",
     ].join('\n')
     expect(rewriteImports(code, '/repo').split('\n')).toEqual([
       "import { map } from '/repo/src/index.js'",
       'import { runToArray } from "/repo/src/testing/index.js"',
       "import * as sf from '/repo/src/integrations/salesforce/index.js'",
       "const pf = await import('/repo/src/index.js')",
-      "const name = 'powerflow'",
+      "const name = 'powerflow-etl'",
     ])
   })
 
@@ -179,7 +179,7 @@ describe('the snippet harness', () => {
     const cases = {
       clean: made(
         1,
-        "import { failure } from 'powerflow'\nconsole.log(failure('X', { stage: 's', reason: 'r' }).message)",
+        "import { failure } from 'powerflow-etl'\nconsole.log(failure('X', { stage: 's', reason: 'r' }).message)",
       ),
       typeError: made(10, 'const n: number = 1\nconst s: string = n\nconsole.log(s)'),
       failedAssert: made(20, 'console.assert(1 + 1 === 3, "arithmetic")'),

@@ -137,13 +137,13 @@ describe('toWebhook', () => {
       toWebhook(server.origin, {
         method: 'PUT',
         batchSize: 5,
-        headers: { 'X-Source': 'powerflow' },
+        headers: { 'X-Source': 'powerflow-etl' },
         body: (batch) => ({ events: batch, count: batch.length }),
       }),
     )
     expect(server.requests).toHaveLength(1)
     expect(server.requests[0]?.method).toBe('PUT')
-    expect(server.requests[0]?.headers['x-source']).toBe('powerflow')
+    expect(server.requests[0]?.headers['x-source']).toBe('powerflow-etl')
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({
       events: [{ id: 0 }, { id: 1 }],
       count: 2,

@@ -160,13 +160,13 @@ function filesUnder(dir: string, extension: string, excluded: readonly string[])
 }
 
 /**
- * Points imports of `powerflow` at src/index.ts, `powerflow/testing` at src/testing/index.ts and
- * `powerflow/<name>` at src/integrations/<name>/index.ts (as `.js`, which TypeScript and tsx both
+ * Points imports of `powerflow-etl` at src/index.ts, `powerflow-etl/testing` at src/testing/index.ts and
+ * `powerflow-etl/<name>` at src/integrations/<name>/index.ts (as `.js`, which TypeScript and tsx both
  * map to the `.ts` file). Keeps every line where it was.
  */
 export function rewriteImports(code: string, root: string = repoRoot): string {
   return code.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])powerflow(?:\/([\w-]+))?\2/g,
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])powerflow-etl(?:\/([\w-]+))?\2/g,
     (_match, lead: string, quote: string, subpath: string | undefined) => {
       const target =
         subpath === undefined

@@ -45,7 +45,7 @@ describe('the main entry point', () => {
   })
 })
 
-describe('powerflow/testing', () => {
+describe('powerflow-etl/testing', () => {
   it('is where vitest and fast-check are loaded, so the scan above can see them', () => {
     const packages = packagesImportedFrom('src/testing/index.ts')
     expect(packages.has('vitest')).toBe(true)
