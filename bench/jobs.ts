@@ -77,7 +77,7 @@ export class Pace {
 export interface Job {
   /** The scenario module's file name under bench/scenarios/ and bench/baselines/. */
   readonly module: string
-  readonly side: 'baseline' | 'powerflow-etl'
+  readonly side: 'baseline' | 'powerflow'
   readonly input: string
   /** Where to write the output, if the scenario writes one. */
   readonly output: string

@@ -314,7 +314,7 @@ async function main(): Promise<void> {
     for (const unit of units) {
       const result = results.get(unit.key) as UnitResult
       const outputs: Partial<Record<Side, string>> = {}
-      for (const side of ['baseline', 'powerflow-etl'] as const) {
+      for (const side of ['baseline', 'powerflow'] as const) {
         const series = result[side]
         if (!series.usable) continue
         const output = join(OUT_DIR, `${unit.key}-${side}.${unit.extension}`)
@@ -401,7 +401,7 @@ async function main(): Promise<void> {
         }
         record['dedupeMbPerMillionKeys'] = {
           baseline: cost('baseline'),
-          powerflow: cost('powerflow-etl'),
+          powerflow: cost('powerflow'),
         }
       }
       problems.push(
@@ -458,7 +458,7 @@ async function main(): Promise<void> {
       minutes: round((performance.now() - started) / 60_000, 1),
     },
   }
-  const scenario1 = report.scenarios.find((s) => s['id'] === 1)?.['powerflow-etl'] as
+  const scenario1 = report.scenarios.find((s) => s['id'] === 1)?.['powerflow'] as
     SideSummary | null | undefined
   const parser = report.parseCeiling.baseline
   if (scenario1 != null && parser !== null)
@@ -502,7 +502,7 @@ function printTable(
   ]
   const add = (id: string, row: Record<string, unknown>, extra: string[]): void => {
     const base = side(row['baseline'])
-    const pf = side(row['powerflow-etl'])
+    const pf = side(row['powerflow'])
     lines.push([
       id,
       String(row['name']),
@@ -529,7 +529,7 @@ function printTable(
     const dedupe = row['dedupeMbPerMillionKeys'] as Record<string, unknown> | undefined
     if (dedupe !== undefined)
       extra.push(
-        `dedupe MB per 1M keys: PF ${String(dedupe['powerflow-etl'])}, base ${String(dedupe['baseline'])}`,
+        `dedupe MB per 1M keys: PF ${String(dedupe['powerflow'])}, base ${String(dedupe['baseline'])}`,
       )
     if (row['maxReadAhead'] !== undefined)
       extra.push(
