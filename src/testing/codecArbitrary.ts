@@ -1,4 +1,4 @@
-import fc from 'fast-check'
+import { fc } from './fastCheck.js'
 import type * as t from 'io-ts'
 
 /**

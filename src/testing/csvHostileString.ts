@@ -1,4 +1,4 @@
-import fc from 'fast-check'
+import { fc } from './fastCheck.js'
 
 /**
  * Options of {@link csvHostileString}.

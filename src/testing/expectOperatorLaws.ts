@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs'
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
-import fc from 'fast-check'
-import { expect } from 'vitest'
+import { fc } from './fastCheck.js'
+import { assertEqual, assertSame } from './assertEqual.js'
 import { failure, type Failure } from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
 import { fromEithers } from './fromEithers.js'
@@ -80,24 +80,36 @@ export async function expectOperatorLaws<A, B>(
       const snapshot = structuredClone(input)
       const result = await runToArray(make()(fromEithers(input, { name: 'laws input' })))
       const { report } = result
-      expect(report.status).toBe('completed')
+      assertSame(report.status, 'completed', 'the run did not complete')
 
       // purity
-      expect(input).toEqual(snapshot)
+      assertEqual(input, snapshot, 'purity: the operator changed the records it received')
 
       // failures pass through untouched and in order
       const injectedIn = input.filter(isLeft).map((value) => value.left)
       const injectedOut = result.failures.filter((value) => value.stage === INJECTED)
-      expect(injectedOut.length).toBe(injectedIn.length)
-      injectedOut.forEach((value, index) => expect(value).toBe(injectedIn[index]))
+      assertSame(
+        injectedOut.length,
+        injectedIn.length,
+        'failures must pass through: some were lost or added',
+      )
+      injectedOut.forEach((value, index) =>
+        assertSame(value, injectedIn[index], 'failures must pass through untouched and in order'),
+      )
 
       // the books balance
       const settled = report.written + report.dropped + report.merged + report.failed
-      expect(settled).toBe(report.read + report.created)
-      expect(report.droppedByReason['unaccounted'] ?? 0).toBe(0)
+      assertSame(
+        settled,
+        report.read + report.created,
+        'the books must balance: read + created = written + dropped + merged + failed',
+      )
+      assertSame(report.droppedByReason['unaccounted'] ?? 0, 0, 'records went unaccounted')
       for (const stage of report.stages.filter((s) => s.kind === 'operator'))
-        expect(stage.out + stage.dropped + stage.merged + stage.failed).toBe(
+        assertSame(
+          stage.out + stage.dropped + stage.merged + stage.failed,
           stage.in + stage.created,
+          `stage ${stage.name}: in + created must equal out + dropped + merged + failed`,
         )
 
       // the reference model
@@ -107,8 +119,12 @@ export async function expectOperatorLaws<A, B>(
           .map((value) => (value as { right: A }).right)
         const expected = options.model(records)
         if (options.ordered === false)
-          expect(sortByJson(result.records)).toEqual(sortByJson([...expected]))
-        else expect(result.records).toEqual(expected)
+          assertEqual(
+            sortByJson(result.records),
+            sortByJson([...expected]),
+            'the output differs from the model',
+          )
+        else assertEqual(result.records, expected, 'the output differs from the model')
       }
     }),
     { numRuns },
@@ -120,7 +136,7 @@ export async function expectOperatorLaws<A, B>(
     unsubscribed = true
   })
   make()(endless).subscribe().unsubscribe()
-  expect(unsubscribed).toBe(true)
+  assertSame(unsubscribed, true, 'unsubscribing must reach the source')
 
   const boom = new Error('upstream fault')
   const errored = await new Promise<unknown>((resolve) => {
@@ -129,7 +145,7 @@ export async function expectOperatorLaws<A, B>(
       complete: () => resolve('completed'),
     })
   })
-  expect(errored).toBe(boom)
+  assertSame(errored, boom, 'an upstream error must pass through as it is')
 
   const completed = await new Promise<unknown>((resolve) => {
     make()(new Observable<Either<Failure, A>>((subscriber) => subscriber.complete())).subscribe({
@@ -137,7 +153,7 @@ export async function expectOperatorLaws<A, B>(
       complete: () => resolve('completed'),
     })
   })
-  expect(completed).toBe('completed')
+  assertSame(completed, 'completed', 'an upstream completion must pass through')
 }
 
 const INJECTED = 'injected by expectOperatorLaws'

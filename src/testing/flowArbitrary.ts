@@ -1,4 +1,4 @@
-import fc from 'fast-check'
+import { fc } from './fastCheck.js'
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure } from '../core/Failure.js'
 

@@ -1,13 +1,13 @@
 import { TestScheduler } from 'rxjs/testing'
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
-import { expect } from 'vitest'
+import { assertEqual } from './assertEqual.js'
 import type { Failure } from '../core/Failure.js'
 
 /**
- * An rxjs `TestScheduler` whose assertions are vitest's `expect(actual).toEqual(expected)`, for
+ * An rxjs `TestScheduler` whose assertions compare frames as a test framework's `toEqual` does, for
  * marble tests of operators: `scheduler.run(({ cold, expectObservable, expectSubscriptions }) =>
- * …)`. A mismatch fails the test with vitest's diff of the two frame lists. Expected values may be
- * asymmetric matchers (`left(expect.objectContaining({ _tag: 'TransformError' }))`).
+ * …)`. A mismatch throws an `AssertionError` carrying both frame lists, which vitest, jest and
+ * node:test show as a diff. Expected values may be asymmetric matchers (`left(expect.objectContaining({ _tag: 'TransformError' }))`).
  *
  * PowerFlow operators run detached when no sink runs them (no budget, no ledger to balance), which
  * is what a marble test wants: they see the marbles' values and timing as they are. Sources that
@@ -28,13 +28,13 @@ import type { Failure } from '../core/Failure.js'
  * })
  * ```
  *
- * @returns a new TestScheduler that reports mismatches through vitest
+ * @returns a new TestScheduler that reports mismatches as `AssertionError`s
  * @category testing
  * @since 0.1.0
  */
 export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => {
-    expect(actual).toEqual(expected)
+    assertEqual(actual, expected, 'the observed frames differ from the expected marbles')
   })
 }
 

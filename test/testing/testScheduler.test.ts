@@ -1,3 +1,5 @@
+import { AssertionError } from 'node:assert'
+import { readFileSync } from 'node:fs'
 import { left, right } from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { failure } from '../../src/core/Failure.js'
@@ -8,15 +10,28 @@ const broken = failure('ParseError', { stage: 'fromCsv', reason: 'unterminated q
 const double = map((n: number) => n * 2)
 
 describe('testScheduler', () => {
-  it('fails the test with a vitest assertion error when the frames differ', () => {
-    expect(() =>
+  it('fails with an AssertionError carrying both frame lists when the frames differ', () => {
+    let thrown: unknown
+    try {
       testScheduler().run(({ cold, expectObservable }) => {
         expectObservable(double(cold('-a|', rightValues({ a: 1 })))).toBe(
           '-a|',
           rightValues({ a: 3 }),
         )
-      }),
-    ).toThrow(/expected .* to deeply equal/)
+      })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(AssertionError)
+    expect((thrown as AssertionError).message).toMatch(/frames differ/)
+    expect(JSON.stringify((thrown as AssertionError).actual)).toContain('"right":2')
+    expect(JSON.stringify((thrown as AssertionError).expected)).toContain('"right":3')
+  })
+
+  it('needs no test framework: its assertions are node:assert errors', () => {
+    expect(
+      readFileSync(new URL('../../src/testing/testScheduler.ts', import.meta.url), 'utf8'),
+    ).not.toMatch(/from 'vitest'/)
   })
 
   it('accepts asymmetric matchers as expected values', () => {
