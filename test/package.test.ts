@@ -204,7 +204,7 @@ export const total: number = report.written + report.failures.length
       encoding: 'utf8',
     })
     expect(output).toBe('')
-  })
+  }, 120_000)
 
   it('loads powerflow-etl/testing for runToArray with neither vitest nor fast-check installed', () => {
     const output = run(
