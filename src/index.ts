@@ -12,7 +12,8 @@
 export type { Flow, Operator, RecordOf } from './core/Flow.js'
 export type { Failure, FailureInit, FailureTag, Location } from './core/Failure.js'
 export { failure } from './core/Failure.js'
-export type { RunReport, RunStatus, StageReport } from './core/RunReport.js'
+export type { RunReport, RunStatus, RunTimeline, StageReport } from './core/RunReport.js'
+export type { ColumnProfile, ProfiledType, ProfileReport } from './core/ColumnProfile.js'
 export type { RunOptions, RunHooks } from './core/RunOptions.js'
 export type { HttpReport } from './core/HttpReport.js'
 export { RunError } from './core/RunError.js'
@@ -70,6 +71,7 @@ export {
   type Reducer,
 } from './operators/aggregate.js'
 export { dedupe, type DedupeOptions } from './operators/dedupe.js'
+export { profile, type ProfileOptions } from './operators/profile.js'
 export { validate, type ValidateOptions } from './operators/validate.js'
 export {
   enrich,
@@ -103,3 +105,6 @@ export { defineSink, type SinkDefinition } from './sinks/defineSink.js'
 export { toCsv, type ToCsvOptions } from './sinks/toCsv.js'
 export { toJson, type ToJsonOptions } from './sinks/toJson.js'
 export { toWebhook, type ToWebhookOptions } from './sinks/toWebhook.js'
+
+// Reports
+export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'

@@ -1,4 +1,5 @@
 import type { Failure } from './Failure.js'
+import type { ProfileReport } from './ColumnProfile.js'
 
 /**
  * How a run ended.
@@ -29,6 +30,20 @@ export interface StageReport {
   readonly durationMs: number
   /** Extra figures a stage reports about itself, such as dedupe's `distinctKeys`. */
   readonly details?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Samples of a run's progress: at `atMs` milliseconds after the start, `stages[name]` records had
+ * come out of the stage `name`.
+ *
+ * @category core
+ * @since 0.2.0
+ */
+export interface RunTimeline {
+  readonly samples: ReadonlyArray<{
+    readonly atMs: number
+    readonly stages: Readonly<Record<string, number>>
+  }>
 }
 
 /**
@@ -74,6 +89,13 @@ export interface RunReport {
   readonly maxInFlight: number
   /** The report of the dead-letter sink, when the run has a `deadLetter` policy. */
   readonly deadLetter?: RunReport
+  /**
+   * How many records had come out of each stage at moments during the run (at most a few hundred
+   * samples, evenly spread), from which throughput over time is drawn.
+   */
+  readonly timeline?: RunTimeline
+  /** What each `profile()` stage found, by stage name. */
+  readonly profiles?: Readonly<Record<string, ProfileReport>>
   /** Extra sections contributed by sinks and operators (`http`, `lookups`, `records`, …). */
   readonly [section: string]: unknown
 }
