@@ -1,12 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import Papa from 'papaparse'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { RunReport } from '../src/core/RunReport.js'
+import { launchBrowser, visit } from './support/browser.js'
 import { main as csvToJson } from '../examples/csv-to-json.js'
 import { main as dedupeContacts } from '../examples/dedupe-contacts.js'
+import { main as profileDeals } from '../examples/profile-deals.js'
 import { main as reactiveApp } from '../examples/reactive-app.js'
 import { main as revenueByRegion } from '../examples/revenue-by-region.js'
 import { main as webhookAlerts } from '../examples/webhook-alerts.js'
@@ -311,4 +313,35 @@ describe('reactive-app', () => {
 
     expect(report.maxInFlight).toBeGreaterThan(highWaterMark)
   })
+})
+
+describe('profile-deals', () => {
+  it('profiles the sample deals and writes a report page that a browser shows with the same figures', async () => {
+    const rows = await sampleRows('deals.csv')
+    const { report, html } = await profileDeals({ outDir, quiet: true })
+    expectBalanced(report)
+    const raw = report.profiles?.['raw deals']
+    // one row is ragged (a ParseError): it never reaches the profile
+    expect(raw?.records).toBe(rows.length - 1)
+    const regions = new Set(rows.map((row) => row['region']))
+    expect(raw?.columns['region']?.distinct).toBe(regions.size)
+    expect(raw?.columns['amount']).toMatchObject({ type: 'number', missing: 0 })
+    expect(report.profiles?.['valid deals']?.records).toBe(report.written)
+
+    const browser = await launchBrowser()
+    try {
+      const { page, consoleErrors, requests } = await visit(browser, pathToFileURL(html).href)
+      expect(consoleErrors).toEqual([])
+      expect(requests).toEqual([])
+      expect(await page.locator('[data-count="read"]').textContent()).toBe(String(report.read))
+      expect(await page.locator('[data-count="failed"]').textContent()).toBe(String(report.failed))
+      expect(await page.locator('table.failures').textContent()).toContain('12,5OO')
+      const charts = page.locator('svg.chart')
+      for (let i = 0; i < (await charts.count()); i++)
+        expect(await charts.nth(i).locator('rect, polyline, line').count()).toBeGreaterThan(0)
+      await page.screenshot({ path: join(outDir, 'deals.png'), fullPage: true })
+    } finally {
+      await browser.close()
+    }
+  }, 60_000)
 })
