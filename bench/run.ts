@@ -119,6 +119,14 @@ function plan(
       name: 'slow sink (100 records/ms): scenario 2 into it',
       units: [unit('6', 'slowSink', small.csv, rows, 'out')],
     },
+    {
+      id: 7,
+      name: `profile() of all 9 columns: fromCsv → profile → toCsv vs without profile, ${fmtInt(rows)} and ${fmtInt(rows * 5)} rows`,
+      units: [
+        unit('7-small', 'profileColumns', small.csv, rows, 'csv'),
+        unit('7-large', 'profileColumns', large.csv, rows * 5, 'csv'),
+      ],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),
@@ -296,7 +304,7 @@ async function main(): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`)
   const started = performance.now()
   const small = await ensureData(options.rows, { log })
-  const wantsLarge = options.only === undefined || options.only.has(5)
+  const wantsLarge = options.only === undefined || options.only.has(5) || options.only.has(7)
   const large = wantsLarge
     ? await ensureData(options.rows * 5, { log, ndjson: false })
     : { csv: '', ndjson: '' }
@@ -421,6 +429,38 @@ async function main(): Promise<void> {
       record['rssVsScenario2'] =
         fast === undefined || slow === undefined ? null : round(slow / fast)
     }
+    if (scenario.id === 7) {
+      // Throughput kept with profile(): the small run's ratio (profile ÷ no profile).
+      const smallResult = results.get('7-small') as UnitResult
+      const smallStats = ratios(smallResult)
+      record['ratio'] = smallStats?.ratio ?? null
+      record['min'] = smallStats?.min ?? null
+      record['max'] = smallStats?.max ?? null
+      record['cpuRatio'] = smallStats?.cpuRatio ?? null
+      // The profile's footprint: peak RSS with profile() minus without, at rows and 5 × rows.
+      const rss = (series: Series): number | undefined => series.summary(1)?.peakRssMb
+      const footprint = (result: UnitResult): number | null => {
+        const withProfile = rss(result.powerflow)
+        const without = rss(result.baseline)
+        return withProfile === undefined || without === undefined ? null : withProfile - without
+      }
+      const smallFootprint = footprint(smallResult)
+      const largeFootprint = footprint(main)
+      record['profileMb'] = {
+        small: smallFootprint === null ? null : round(smallFootprint, 1),
+        large: largeFootprint === null ? null : round(largeFootprint, 1),
+      }
+      const smallRss = rss(smallResult.powerflow)
+      const largeRss = rss(main.powerflow)
+      record['rssRatio'] =
+        smallRss === undefined || largeRss === undefined ? null : round(largeRss / smallRss)
+      record['distinctErrorPct'] = main.powerflow.detail('distinctErrorPct') ?? null
+      problems.push(
+        ...[smallResult.baseline.problem, smallResult.powerflow.problem].filter(
+          (p) => p !== undefined,
+        ),
+      )
+    }
     const notes = [...new Set([...problems, ...main.notes])]
     if (notes.length > 0) record['notes'] = notes
     return record
@@ -522,7 +562,12 @@ function printTable(
   )
   for (const row of scenarios) {
     const extra: string[] = []
-    if (row['rssRatio'] !== undefined)
+    const profileMb = row['profileMb'] as Record<string, unknown> | undefined
+    if (profileMb !== undefined)
+      extra.push(
+        `profile() keeps ${String(row['ratio'])} of the throughput; its RSS ${fmtInt(options.rows)} rows: ${String(profileMb['small'])} MB, ${fmtInt(5 * options.rows)}: ${String(profileMb['large'])} MB; distinct error ${String(row['distinctErrorPct'])} %`,
+      )
+    if (row['rssRatio'] !== undefined && profileMb === undefined)
       extra.push(
         `RSS ${5 * options.rows}÷${options.rows}: PF ${String(row['rssRatio'])}, base ${String(row['baselineRssRatio'])}`,
       )

@@ -31,6 +31,7 @@ export class ColumnProfiler {
     object: 0,
   }
   private readonly distinct = new HyperLogLog()
+  private hashing = false
   private readonly frequent: SpaceSaving
   private readonly sketch = new QuantileSketch()
   // Numeric values (numbers, and text that reads as one): Welford's running mean and variance.
@@ -68,7 +69,13 @@ export class ColumnProfiler {
       text = textOf(value)
     }
     this.kinds[kind] += 1
-    this.distinct.add(text)
+    // While the heavy-hitters sketch is exact it knows every distinct value, so the HyperLogLog
+    // is only fed once that stops (with what it knew): low-cardinality columns never pay for it.
+    if (this.hashing) this.distinct.add(text)
+    else if (this.frequent.wouldDecrease(text)) {
+      this.startHashing()
+      this.distinct.add(text)
+    }
     this.frequent.add(text)
     const length = text.length
     if (length < this.lengthMin) this.lengthMin = length
@@ -80,6 +87,11 @@ export class ColumnProfiler {
       const number = typeof value === 'number' ? value : Number(text)
       if (Number.isFinite(number)) this.addNumber(number)
     }
+  }
+
+  private startHashing(): void {
+    this.hashing = true
+    for (const value of this.frequent.values()) this.distinct.add(value)
   }
 
   private addNumber(number: number): void {
@@ -104,7 +116,9 @@ export class ColumnProfiler {
       column: this.column,
       count: records,
       missing,
-      distinct: filled === 0 ? 0 : Math.min(this.distinct.estimate(), filled),
+      distinct: !this.hashing
+        ? this.frequent.size
+        : Math.min(this.distinct.estimate(), filled),
       topValues: this.frequent.top(this.settings.topK),
       topValuesExact: this.frequent.exact,
       type,

@@ -1,100 +1,68 @@
 /**
- * The Space-Saving heavy-hitters sketch (Metwally, Agrawal, El Abbadi 2005): at most `capacity`
- * counters. While fewer distinct values than that have been seen, the counts are exact; after
- * that, each counter over-estimates its value's count by at most its `error`, and every value
- * occurring more than n / capacity times is sure to hold a counter. The smallest counter is found
- * through a binary min-heap, so each update costs O(log capacity).
+ * A heavy-hitters sketch with at most `capacity` counters: the Misra–Gries "Frequent" algorithm
+ * (Misra and Gries 1982; Karp, Shenker, Papadimitriou 2003). While no more distinct values than
+ * that have been seen, the counts are exact. After that, when a new value finds no free counter,
+ * every counter is decreased by one (amortised O(1) per value); each reported `count` then
+ * over-states its value's true count by at most its `error` (the decreases so far), never
+ * under-states it, and every value occurring more than n / (capacity + 1) times is sure to hold a
+ * counter.
  *
  * @internal
  */
 export class SpaceSaving {
-  private readonly counters = new Map<string, Counter>()
-  private readonly heap: Counter[] = []
-  private evicted = false
+  private readonly counters = new Map<string, number>()
+  /** How many times every counter was decreased: the bound on each count's error. */
+  private decrements = 0
 
   constructor(private readonly capacity: number) {}
 
   add(value: string): void {
-    const counter = this.counters.get(value)
-    if (counter !== undefined) {
-      counter.count += 1
-      this.siftDown(counter.slot)
+    const counters = this.counters
+    const count = counters.get(value)
+    if (count !== undefined) {
+      counters.set(value, count + 1)
       return
     }
-    if (this.heap.length < this.capacity) {
-      const fresh: Counter = { value, count: 1, error: 0, slot: this.heap.length }
-      this.heap.push(fresh)
-      this.counters.set(value, fresh)
-      this.siftUp(fresh.slot)
+    if (counters.size < this.capacity) {
+      counters.set(value, 1)
       return
     }
-    // Replace the smallest counter: the newcomer inherits its count as possible error.
-    const smallest = this.heap[0] as Counter
-    this.evicted = true
-    this.counters.delete(smallest.value)
-    smallest.value = value
-    smallest.error = smallest.count
-    smallest.count += 1
-    this.counters.set(value, smallest)
-    this.siftDown(0)
+    // No free counter: the newcomer and one occurrence of every held value cancel out.
+    this.decrements += 1
+    for (const [held, heldCount] of counters)
+      if (heldCount === 1) counters.delete(held)
+      else counters.set(held, heldCount - 1)
   }
 
-  /** Whether every count is exact (no value was ever evicted). */
+  /** How many distinct values it holds; while {@link exact}, every distinct value seen. */
+  get size(): number {
+    return this.counters.size
+  }
+
+  /** Whether adding `value` would decrease the counters (they are all taken, none by it). */
+  wouldDecrease(value: string): boolean {
+    return this.counters.size >= this.capacity && !this.counters.has(value)
+  }
+
+  /** The values it holds. */
+  values(): IterableIterator<string> {
+    return this.counters.keys()
+  }
+
+  /** Whether every count is exact (no counter was ever decreased). */
   get exact(): boolean {
-    return !this.evicted
+    return this.decrements === 0
   }
 
-  /** The `k` largest counters, largest first (ties by value). */
-  top(
-    k: number,
-  ): Array<{ readonly value: string; readonly count: number; readonly error: number }> {
-    return [...this.heap]
-      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+  /**
+   * The `k` values with the largest counts, largest first (ties by value), each with its count
+   * (an upper bound of the true count) and its possible error.
+   */
+  top(k: number): Array<{ readonly value: string; readonly count: number; readonly error: number }> {
+    const error = this.decrements
+    return [...this.counters]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, k)
-      .map(({ value, count, error }) => ({ value, count, error }))
+      .map(([value, count]) => ({ value, count: count + error, error }))
   }
-
-  private siftUp(slot: number): void {
-    const heap = this.heap
-    const item = heap[slot] as Counter
-    while (slot > 0) {
-      const parentSlot = (slot - 1) >> 1
-      const parent = heap[parentSlot] as Counter
-      if (parent.count <= item.count) break
-      heap[slot] = parent
-      parent.slot = slot
-      slot = parentSlot
-    }
-    heap[slot] = item
-    item.slot = slot
-  }
-
-  private siftDown(slot: number): void {
-    const heap = this.heap
-    const length = heap.length
-    const item = heap[slot] as Counter
-    for (;;) {
-      const left = 2 * slot + 1
-      if (left >= length) break
-      const right = left + 1
-      const child =
-        right < length && (heap[right] as Counter).count < (heap[left] as Counter).count
-          ? right
-          : left
-      const smaller = heap[child] as Counter
-      if (smaller.count >= item.count) break
-      heap[slot] = smaller
-      smaller.slot = slot
-      slot = child
-    }
-    heap[slot] = item
-    item.slot = slot
-  }
-}
-
-interface Counter {
-  value: string
-  count: number
-  error: number
-  slot: number
 }

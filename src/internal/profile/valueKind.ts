@@ -45,10 +45,7 @@ export function textKind(text: string): ValueKind {
     }
     return text.includes('@') && EMAIL.test(text) ? 'email' : 'string'
   }
-  if (length === 4 || length === 5) {
-    const lower = text.toLowerCase()
-    if (lower === 'true' || lower === 'false') return 'boolean'
-  }
+  if ((length === 4 || length === 5) && isBooleanWord(text)) return 'boolean'
   return text.includes('@') && EMAIL.test(text) ? 'email' : 'string'
 }
 
@@ -104,4 +101,12 @@ function numericKind(text: string): ValueKind | undefined {
     if (exponent === 0) return undefined
   }
   return i === length ? 'number' : undefined
+}
+
+/** `true` or `false` in any case, without allocating a lower-case copy. */
+function isBooleanWord(text: string): boolean {
+  const word = text.length === 4 ? 'true' : 'false'
+  for (let i = 0; i < word.length; i++)
+    if ((text.charCodeAt(i) | 0x20) !== word.charCodeAt(i)) return false
+  return true
 }
