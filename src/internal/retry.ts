@@ -259,6 +259,9 @@ export class RateLimiter {
   private queue: Promise<void> = Promise.resolve()
   private readonly now: () => number
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** The limit in force: the options' until a server says otherwise ({@link RateLimiter.adjust}). */
+  private limitNow: number
+  private windowNow: number
 
   constructor(readonly options: RateLimiterOptions) {
     if (!(options.limit >= 1) || !(options.windowMs > 0)) {
@@ -268,6 +271,43 @@ export class RateLimiter {
     }
     this.now = options.now ?? Date.now
     this.sleep = options.sleep ?? sleepFor
+    this.limitNow = options.limit
+    this.windowNow = options.windowMs
+  }
+
+  /** The limit and window in force now. */
+  get current(): { readonly limit: number; readonly windowMs: number } {
+    return { limit: this.limitNow, windowMs: this.windowNow }
+  }
+
+  /**
+   * Corrects the limiter from what the server says about its own limit (rate-limit headers such
+   * as HubSpot's `X-HubSpot-RateLimit-*`): a new `limit` per `windowMs`, and how many calls it
+   * will still accept in the current window (`remaining`). When the server has fewer left than
+   * the limiter thinks — other clients share the quota — the difference is counted as calls made
+   * now, so the next ones wait for the window to move on. Values that are not positive finite
+   * numbers (a header that is missing or garbled) are ignored.
+   */
+  adjust(said: {
+    readonly limit?: number
+    readonly windowMs?: number
+    readonly remaining?: number
+  }): void {
+    if (said.limit !== undefined && Number.isFinite(said.limit) && said.limit >= 1)
+      this.limitNow = Math.floor(said.limit)
+    if (said.windowMs !== undefined && Number.isFinite(said.windowMs) && said.windowMs > 0)
+      this.windowNow = said.windowMs
+    if (said.remaining === undefined || !Number.isFinite(said.remaining) || said.remaining < 0)
+      return
+    const now = this.now()
+    this.expire(now)
+    const unused = this.limitNow - this.stamps.length
+    for (let extra = unused - Math.floor(said.remaining); extra > 0; extra--) this.stamps.push(now)
+  }
+
+  private expire(now: number): void {
+    while (this.stamps.length > 0 && (this.stamps[0] as number) + this.windowNow <= now)
+      this.stamps.shift()
   }
 
   /** Resolves when a call may go ahead; rejects with the signal's reason when it aborts. */
@@ -282,13 +322,15 @@ export class RateLimiter {
     for (;;) {
       signal?.throwIfAborted()
       const now = this.now()
-      while (this.stamps.length > 0 && (this.stamps[0] as number) + this.options.windowMs <= now)
-        this.stamps.shift()
-      if (this.stamps.length < this.options.limit) {
+      this.expire(now)
+      if (this.stamps.length < this.limitNow) {
         this.stamps.push(now)
         return
       }
-      await this.sleep((this.stamps[0] as number) + this.options.windowMs - now, signal)
+      // The oldest start that must leave the window before one more fits (the limit may have
+      // been lowered below the starts already in it).
+      const oldest = this.stamps[this.stamps.length - this.limitNow] as number
+      await this.sleep(oldest + this.windowNow - now, signal)
     }
   }
 }
