@@ -262,6 +262,9 @@ export class RateLimiter {
   /** The limit in force: the options' until a server says otherwise ({@link RateLimiter.adjust}). */
   private limitNow: number
   private windowNow: number
+  /** Calls let through by {@link RateLimiter.acquireUntilDone} that have not ended yet. */
+  private inFlight = 0
+  private doneWaiters: Array<() => void> = []
 
   constructor(readonly options: RateLimiterOptions) {
     if (!(options.limit >= 1) || !(options.windowMs > 0)) {
@@ -301,7 +304,7 @@ export class RateLimiter {
       return
     const now = this.now()
     this.expire(now)
-    const unused = this.limitNow - this.stamps.length
+    const unused = this.limitNow - this.stamps.length - this.inFlight
     for (let extra = unused - Math.floor(said.remaining); extra > 0; extra--) this.stamps.push(now)
   }
 
@@ -318,20 +321,63 @@ export class RateLimiter {
     return turn
   }
 
-  private async take(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Like {@link RateLimiter.acquire}, but the call counts from when it ends — call the returned
+   * `done` then — instead of from when it starts. A server counts calls when they arrive, which
+   * is somewhere between the two: so however late they arrive, it never sees more than `limit`
+   * in a window. A call in flight counts until it is done.
+   */
+  async acquireUntilDone(signal?: AbortSignal): Promise<() => void> {
+    const turn = this.queue.then(() => this.take(signal, true))
+    this.queue = turn.catch(() => undefined)
+    await turn
+    let ended = false
+    return () => {
+      if (ended) return
+      ended = true
+      this.inFlight -= 1
+      this.stamps.push(this.now())
+      for (const wake of this.doneWaiters.splice(0)) wake()
+    }
+  }
+
+  private async take(signal: AbortSignal | undefined, untilDone = false): Promise<void> {
     for (;;) {
       signal?.throwIfAborted()
       const now = this.now()
       this.expire(now)
-      if (this.stamps.length < this.limitNow) {
-        this.stamps.push(now)
+      const used = this.stamps.length + this.inFlight
+      if (used < this.limitNow) {
+        if (untilDone) this.inFlight += 1
+        else this.stamps.push(now)
         return
       }
-      // The oldest start that must leave the window before one more fits (the limit may have
-      // been lowered below the starts already in it).
-      const oldest = this.stamps[this.stamps.length - this.limitNow] as number
+      // The call that must leave the window before one more fits (the limit may have been
+      // lowered below the calls already in it); calls in flight leave only after they end.
+      const leaving = used - this.limitNow
+      if (leaving >= this.stamps.length) {
+        await this.nextDone(signal)
+        continue
+      }
+      const oldest = this.stamps[leaving] as number
       await this.sleep(oldest + this.windowNow - now, signal)
     }
+  }
+
+  /** Resolves when a call in flight ends; rejects when the signal aborts. */
+  private nextDone(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.doneWaiters = this.doneWaiters.filter((waiter) => waiter !== wake)
+        reject(signal?.reason as Error)
+      }
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      this.doneWaiters.push(wake)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
   }
 }
 

@@ -302,7 +302,10 @@ describe('RateLimiter', () => {
 
 describe('RateLimiter corrected by the server', () => {
   /** A limiter on a fake clock whose sleeps move the clock. */
-  function onFakeClock(limit: number, windowMs: number): {
+  function onFakeClock(
+    limit: number,
+    windowMs: number,
+  ): {
     limiter: RateLimiter
     clock: { now: number }
   } {
@@ -385,5 +388,46 @@ describe('RateLimiter corrected by the server', () => {
     limiter.adjust({ limit: Number.NaN, windowMs: -1, remaining: Number.NaN })
     limiter.adjust({ limit: 0 })
     expect(limiter.current).toEqual({ limit: 3, windowMs: 100 })
+  })
+})
+
+describe('RateLimiter.acquireUntilDone', () => {
+  it('counts a call from when it ends, and a call in flight until then', async () => {
+    let clock = 0
+    const limiter = new RateLimiter({
+      limit: 2,
+      windowMs: 100,
+      now: () => clock,
+      sleep: (ms) => {
+        clock += ms
+        return Promise.resolve()
+      },
+    })
+    const first = await limiter.acquireUntilDone()
+    const second = await limiter.acquireUntilDone()
+    let third = false
+    const waiting = limiter.acquireUntilDone().then((done) => {
+      third = true
+      return done
+    })
+    await new Promise((resolve) => setImmediate(resolve))
+    // Both calls are still in flight: no time passing lets a third one through.
+    expect(third).toBe(false)
+    clock = 40
+    first()
+    first() // ending twice counts once
+    await waiting
+    // The first call ended at 40, so the third may start only when it leaves the window.
+    expect(clock).toBe(140)
+    second()
+  })
+
+  it('lets a caller waiting for a call in flight leave when its signal aborts', async () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 100 })
+    await limiter.acquireUntilDone()
+    const controller = new AbortController()
+    const waiting = limiter.acquireUntilDone(controller.signal)
+    controller.abort(new Error('gone'))
+    await expect(waiting).rejects.toThrow('gone')
   })
 })

@@ -105,11 +105,15 @@ export class HubSpotConnection {
     let attempts = 0
     try {
       return await withRetry(
-        async (attempt) => {
+        async (attempt, attemptSignal) => {
           attempts = attempt
+          let done: (() => void) | undefined
           if (limiter !== undefined) {
             const asked = performance.now()
-            await limiter.acquire(signal)
+            // Counted from when the answer is back: HubSpot counts arrivals, which come between.
+            done = await limiter.acquireUntilDone(signal)
+            // A call given up on (timeout, abort) ends there for the limiter too.
+            attemptSignal.addEventListener('abort', done, { once: true })
             const waited = performance.now() - asked
             if (waited >= 1) {
               stats.limiterWaits += 1
@@ -121,10 +125,12 @@ export class HubSpotConnection {
           if (attempt > 1) stats.retries += 1
           try {
             const answer = await request()
+            done?.()
             stats.status(answer.httpStatusCode)
             this.learn(answer.headers, limiter, stats)
             return answer.data
           } catch (error) {
+            done?.()
             if (isApiError(error)) {
               stats.status(error.code)
               if (error.code === 429) {
@@ -173,8 +179,7 @@ export class HubSpotConnection {
     const remaining = number('x-hubspot-ratelimit-remaining')
     limiter.adjust({
       ...(limit === undefined ? {} : { limit }),
-      // A little longer than HubSpot's window: requests started in order can arrive out of it.
-      ...(interval === undefined ? {} : { windowMs: interval + Math.max(20, interval * 0.02) }),
+      ...(interval === undefined ? {} : { windowMs: interval }),
       ...(remaining === undefined ? {} : { remaining }),
     })
   }

@@ -315,9 +315,13 @@ class BatchWriter<A> {
     batch.records.forEach((record, index) => {
       const error = refused.get(index)
       if (error !== undefined) {
-        this.fail(record, inputs[index] as BatchInput, error.category, error.message, {
-          ...(error.context === undefined ? {} : { context: error.context }),
-        })
+        this.fail(
+          record,
+          inputs[index] as BatchInput,
+          error.category,
+          error.message,
+          error.context === undefined ? {} : { context: error.context },
+        )
       } else if (traced.length > 0 && !written.has(String(index)) && unplaced.length > 0) {
         const first = unplaced[0]
         this.fail(record, inputs[index] as BatchInput, first?.category, first?.message, {})

@@ -60,7 +60,10 @@ function contacts(count: number, at: (index: number) => number): SeedObject[] {
 describe('fromHubSpot', () => {
   it('lists every object page by page as flat records', async () => {
     const target = await server()
-    target.seed('contacts', contacts(250, (index) => BASE + index * 1000))
+    target.seed(
+      'contacts',
+      contacts(250, (index) => BASE + index * 1000),
+    )
     const report = await pipe(
       fromHubSpot(connect(target), 'contacts', { properties: ['email', 'firstname'] }),
       toArray<HubSpotRecord>(),
@@ -87,7 +90,10 @@ describe('fromHubSpot', () => {
 
   it('stops after limit records without asking for more pages', async () => {
     const target = await server()
-    target.seed('deals', contacts(500, () => BASE))
+    target.seed(
+      'deals',
+      contacts(500, () => BASE),
+    )
     const report = await pipe(
       fromHubSpot(connect(target), 'deals', { properties: ['email'], limit: 130 }),
       toArray<HubSpotRecord>(),
@@ -100,7 +106,10 @@ describe('fromHubSpot', () => {
   it('reads 25,000 contacts incrementally across the 10,000-result cap, each once, in order', async () => {
     const target = await server()
     // 25,000 contacts over 5,000 distinct timestamps: five share each one.
-    target.seed('contacts', contacts(25_000, (index) => BASE + Math.floor(index / 5) * 1000))
+    target.seed(
+      'contacts',
+      contacts(25_000, (index) => BASE + Math.floor(index / 5) * 1000),
+    )
     const since = new Date(BASE).toISOString()
     const report = await pipe(
       fromHubSpot(connect(target), 'contacts', { properties: ['email'], since, overlapMs: 0 }),
@@ -165,7 +174,10 @@ describe('fromHubSpot', () => {
 
   it('reads the objects of more than a whole window sharing one timestamp', async () => {
     const target = await server({ searchCap: 30 })
-    target.seed('tickets', contacts(100, () => BASE))
+    target.seed(
+      'tickets',
+      contacts(100, () => BASE),
+    )
     const report = await pipe(
       fromHubSpot(connect(target), 'tickets', {
         properties: [],
@@ -188,7 +200,10 @@ describe('fromHubSpot', () => {
 
   it('starts overlapMs before since, and reports since itself as the bookmark when nothing is new', async () => {
     const target = await server()
-    target.seed('companies', contacts(3, (index) => BASE + index * 1000))
+    target.seed(
+      'companies',
+      contacts(3, (index) => BASE + index * 1000),
+    )
     const connection = connect(target)
     const early = await pipe(
       fromHubSpot(connection, 'companies', {
@@ -219,8 +234,14 @@ describe('fromHubSpot', () => {
 
   it('adds the ids of associated objects through the associations batch read', async () => {
     const target = await server()
-    const [deal1, deal2] = target.seed('deals', contacts(2, () => BASE))
-    const [company] = target.seed('companies', contacts(1, () => BASE))
+    const [deal1, deal2] = target.seed(
+      'deals',
+      contacts(2, () => BASE),
+    )
+    const [company] = target.seed(
+      'companies',
+      contacts(1, () => BASE),
+    )
     target.associate('deals', deal1 as string, 'companies', company as string)
     const report = await pipe(
       fromHubSpot(connect(target), 'deals', { properties: [], associations: ['companies'] }),
@@ -237,7 +258,10 @@ describe('fromHubSpot', () => {
 
   it('fails the run quickly with a readable error when the token has expired', async () => {
     const target = await server()
-    target.seed('contacts', contacts(10, () => BASE))
+    target.seed(
+      'contacts',
+      contacts(10, () => BASE),
+    )
     target.expireToken()
     const run = pipe(
       fromHubSpot(connect(target), 'contacts', { properties: ['email'] }),
@@ -253,7 +277,10 @@ describe('fromHubSpot', () => {
 
   it('retries 429 with and without Retry-After, and 5xx, and says so in the report', async () => {
     const target = await server()
-    target.seed('contacts', contacts(150, () => BASE))
+    target.seed(
+      'contacts',
+      contacts(150, () => BASE),
+    )
     target.failNext(1, { status: 429, retryAfter: '1' })
     target.failNext(1, { status: 429 })
     target.failNext(1, { status: 503 })
@@ -271,10 +298,7 @@ describe('fromHubSpot', () => {
     const target = await server()
     target.failNext(10, { status: 502 })
     await expect(
-      pipe(
-        fromHubSpot(connect(target, { retries: 2 }), 'contacts', { properties: [] }),
-        toArray(),
-      ),
+      pipe(fromHubSpot(connect(target, { retries: 2 }), 'contacts', { properties: [] }), toArray()),
     ).rejects.toThrow(/fromHubSpot contacts page 1: HubSpot answered 502.*\(3 attempts\)/)
   })
 
