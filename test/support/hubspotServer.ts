@@ -719,7 +719,7 @@ function comparable(property: string, value: string | null): number | string | n
   if (DATE_PROPERTIES.has(property)) {
     let ms = parsedDates.get(value)
     if (ms === undefined) {
-      ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+      ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value)
       parsedDates.set(value, ms)
     }
     return ms

@@ -161,7 +161,7 @@ async function* readRecords(
       ? listPages(connection, objectType, options, settings, stats)
       : searchWindows({
           field,
-          fromMs: since.ms - Math.max(0, options.overlapMs ?? DEFAULT_OVERLAP_MS),
+          fromMs: Math.max(0, since.ms - Math.max(0, options.overlapMs ?? DEFAULT_OVERLAP_MS)),
           properties: withField(options.properties, field),
           pageSize: settings.pageSize,
           cap: options.searchCap ?? 10_000,
