@@ -119,6 +119,19 @@ function plan(
       name: 'slow sink (100 records/ms): scenario 2 into it',
       units: [unit('6', 'slowSink', small.csv, rows, 'out')],
     },
+    {
+      id: 7,
+      name: `HubSpot: ${fmtInt(Math.min(rows, 100_000))} contacts, fromHubSpot → toCsv vs an @hubspot/api-client paging loop (local server, no rate limit)`,
+      units: [
+        unit(
+          '7',
+          'hubspotContacts',
+          `local-hubspot:${Math.min(rows, 100_000)}`,
+          Math.min(rows, 100_000),
+          'csv',
+        ),
+      ],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

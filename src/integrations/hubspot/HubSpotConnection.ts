@@ -187,10 +187,15 @@ export class HubSpotConnection {
   /** A readable, token-free error for a call that could not be made. */
   private explain(what: string, error: unknown): HubSpotCallError {
     const last = error instanceof RetryExhaustedError ? error.cause : error
-    const tries =
+    const attempts =
       error instanceof RetryExhaustedError
-        ? ` (${error.attempts} attempt${error.attempts === 1 ? '' : 's'})`
+        ? `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`
+        : undefined
+    const tooLong =
+      error instanceof RetryExhaustedError && error.reason === 'retry-after-too-long'
+        ? `HubSpot asked to retry after more than maxRetryAfterMs (${this.settings.maxRetryAfterMs} ms); `
         : ''
+    const tries = attempts === undefined ? '' : ` (${tooLong}${attempts})`
     if (isApiError(last)) {
       const { category, message } = errorBody(last.body)
       const said = message === undefined ? '' : `: ${this.redactor.text(message)}`
