@@ -156,6 +156,7 @@ async function* readRecords(
     run.sections['bookmark'] = bookmark
   }
   setBookmark()
+  if (settings.limit <= 0) return
   const pages =
     since === undefined
       ? listPages(connection, objectType, options, settings, stats)

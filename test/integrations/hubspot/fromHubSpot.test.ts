@@ -101,6 +101,12 @@ describe('fromHubSpot', () => {
     expect(report.records).toHaveLength(130)
     expect(target.requests).toHaveLength(2)
     expectBalanced(report)
+    const none = await pipe(
+      fromHubSpot(connect(target), 'deals', { properties: [], limit: 0 }),
+      toArray<HubSpotRecord>(),
+    )
+    expect(none.records).toEqual([])
+    expect(target.requests).toHaveLength(2)
   })
 
   it('reads 25,000 contacts incrementally across the 10,000-result cap, each once, in order', async () => {
