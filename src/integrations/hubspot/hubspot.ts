@@ -36,7 +36,7 @@ export interface HubSpotOptions {
    * environment has one. Read only when given, never on import; `process.env` is not changed.
    */
   readonly envFile?: string
-  /** Where the API is (default `https://api.hubapi.com`). */
+  /** Where the API is (default `https://api.hubapi.com`); with `client`, the client's own applies. */
   readonly basePath?: string
   /**
    * The app's limit on calls other than searches, corrected from the `X-HubSpot-RateLimit-*`
