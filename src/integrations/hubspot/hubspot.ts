@@ -103,8 +103,10 @@ export function hubspot(options: HubSpotOptions = {}): HubSpotConnection {
     throw new TypeError(
       'hubspot: no access token: pass accessToken or client, set HUBSPOT_ACCESS_TOKEN, or name an envFile that sets it',
     )
+  // Where the calls go: a given client's own base path, else the option.
   const basePath = trimSlash(
-    options.basePath ?? options.client?.config.basePath ?? DEFAULT_BASE_PATH,
+    (options.client === undefined ? options.basePath : options.client.config.basePath) ??
+      DEFAULT_BASE_PATH,
   )
   // Neither numberOfApiCallRetries nor limiterOptions: PowerFlow retries and limits.
   const client = options.client ?? new Client({ accessToken: token as string, basePath })
