@@ -127,6 +127,19 @@ function plan(
         unit('7-large', 'profileColumns', large.csv, rows * 5, 'csv'),
       ],
     },
+    {
+      id: 8,
+      name: `HubSpot: ${fmtInt(Math.min(rows, 100_000))} contacts, fromHubSpot → toCsv vs an @hubspot/api-client paging loop (local server, no rate limit)`,
+      units: [
+        unit(
+          '8',
+          'hubspotContacts',
+          `local-hubspot:${Math.min(rows, 100_000)}`,
+          Math.min(rows, 100_000),
+          'csv',
+        ),
+      ],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

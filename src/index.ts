@@ -16,6 +16,7 @@ export type { RunReport, RunStatus, RunTimeline, StageReport } from './core/RunR
 export type { ColumnProfile, ProfiledType, ProfileReport } from './core/ColumnProfile.js'
 export type { RunOptions, RunHooks } from './core/RunOptions.js'
 export type { HttpReport } from './core/HttpReport.js'
+export type { Bookmark } from './core/Bookmark.js'
 export { RunError } from './core/RunError.js'
 export { AbortError } from './core/AbortError.js'
 export { rights } from './core/rights.js'

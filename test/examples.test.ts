@@ -12,6 +12,7 @@ import { main as profileDeals } from '../examples/profile-deals.js'
 import { main as reactiveApp } from '../examples/reactive-app.js'
 import { main as revenueByRegion } from '../examples/revenue-by-region.js'
 import { main as webhookAlerts } from '../examples/webhook-alerts.js'
+import { main as hubspotSync } from '../examples/hubspot-sync.js'
 
 // The expectations are computed from the sample data with papaparse and plain code, not with
 // PowerFlow, so that an example and the library cannot agree on a wrong answer.
@@ -344,4 +345,32 @@ describe('profile-deals', () => {
       await browser.close()
     }
   }, 60_000)
+})
+
+describe('hubspot-sync', () => {
+  it('reads the contacts from the local HubSpot server and writes the latest of each email to CSV', async () => {
+    const latest = new Map<string, Row>()
+    for (const row of await sampleRows('contacts.csv')) {
+      const email = (row['email'] ?? '').trim().toLowerCase()
+      if (email !== '') latest.set(email, row)
+    }
+    const { report, output, bookmark } = await hubspotSync({
+      outDir,
+      quiet: true,
+      local: true,
+    })
+
+    expect(report.status).toBe('completed')
+    expect(report.read).toBe(150)
+    expect(report.written).toBe(latest.size)
+    expectBalanced(report)
+    const written = Papa.parse<Row>(await readFile(output, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    }).data
+    expect(written.map((row) => row['email']).sort()).toEqual([...latest.keys()].sort())
+    for (const row of written)
+      expect(row['firstname']).toBe(latest.get(row['email'] ?? '')?.['first_name'])
+    expect(bookmark).toEqual({ field: 'lastmodifieddate', value: '2026-03-01T09:02:29.000Z' })
+  })
 })

@@ -1,5 +1,6 @@
 import type { Failure } from './Failure.js'
 import type { ProfileReport } from './ColumnProfile.js'
+import type { Bookmark } from './Bookmark.js'
 
 /**
  * How a run ended.
@@ -96,6 +97,8 @@ export interface RunReport {
   readonly timeline?: RunTimeline
   /** What each `profile()` stage found, by stage name. */
   readonly profiles?: Readonly<Record<string, ProfileReport>>
+  /** Where an incremental source got to (its field and greatest value read), when it says. */
+  readonly bookmark?: Bookmark
   /** Extra sections contributed by sinks and operators (`http`, `lookups`, `records`, …). */
   readonly [section: string]: unknown
 }

@@ -259,6 +259,12 @@ export class RateLimiter {
   private queue: Promise<void> = Promise.resolve()
   private readonly now: () => number
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** The limit in force: the options' until a server says otherwise ({@link RateLimiter.adjust}). */
+  private limitNow: number
+  private windowNow: number
+  /** Calls let through by {@link RateLimiter.acquireUntilDone} that have not ended yet. */
+  private inFlight = 0
+  private doneWaiters: Array<() => void> = []
 
   constructor(readonly options: RateLimiterOptions) {
     if (!(options.limit >= 1) || !(options.windowMs > 0)) {
@@ -268,6 +274,43 @@ export class RateLimiter {
     }
     this.now = options.now ?? Date.now
     this.sleep = options.sleep ?? sleepFor
+    this.limitNow = options.limit
+    this.windowNow = options.windowMs
+  }
+
+  /** The limit and window in force now. */
+  get current(): { readonly limit: number; readonly windowMs: number } {
+    return { limit: this.limitNow, windowMs: this.windowNow }
+  }
+
+  /**
+   * Corrects the limiter from what the server says about its own limit (rate-limit headers such
+   * as HubSpot's `X-HubSpot-RateLimit-*`): a new `limit` per `windowMs`, and how many calls it
+   * will still accept in the current window (`remaining`). When the server has fewer left than
+   * the limiter thinks — other clients share the quota — the difference is counted as calls made
+   * now, so the next ones wait for the window to move on. Values that are not positive finite
+   * numbers (a header that is missing or garbled) are ignored.
+   */
+  adjust(said: {
+    readonly limit?: number
+    readonly windowMs?: number
+    readonly remaining?: number
+  }): void {
+    if (said.limit !== undefined && Number.isFinite(said.limit) && said.limit >= 1)
+      this.limitNow = Math.floor(said.limit)
+    if (said.windowMs !== undefined && Number.isFinite(said.windowMs) && said.windowMs > 0)
+      this.windowNow = said.windowMs
+    if (said.remaining === undefined || !Number.isFinite(said.remaining) || said.remaining < 0)
+      return
+    const now = this.now()
+    this.expire(now)
+    const unused = this.limitNow - this.stamps.length - this.inFlight
+    for (let extra = unused - Math.floor(said.remaining); extra > 0; extra--) this.stamps.push(now)
+  }
+
+  private expire(now: number): void {
+    while (this.stamps.length > 0 && (this.stamps[0] as number) + this.windowNow <= now)
+      this.stamps.shift()
   }
 
   /** Resolves when a call may go ahead; rejects with the signal's reason when it aborts. */
@@ -278,18 +321,63 @@ export class RateLimiter {
     return turn
   }
 
-  private async take(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Like {@link RateLimiter.acquire}, but the call counts from when it ends — call the returned
+   * `done` then — instead of from when it starts. A server counts calls when they arrive, which
+   * is somewhere between the two: so however late they arrive, it never sees more than `limit`
+   * in a window. A call in flight counts until it is done.
+   */
+  async acquireUntilDone(signal?: AbortSignal): Promise<() => void> {
+    const turn = this.queue.then(() => this.take(signal, true))
+    this.queue = turn.catch(() => undefined)
+    await turn
+    let ended = false
+    return () => {
+      if (ended) return
+      ended = true
+      this.inFlight -= 1
+      this.stamps.push(this.now())
+      for (const wake of this.doneWaiters.splice(0)) wake()
+    }
+  }
+
+  private async take(signal: AbortSignal | undefined, untilDone = false): Promise<void> {
     for (;;) {
       signal?.throwIfAborted()
       const now = this.now()
-      while (this.stamps.length > 0 && (this.stamps[0] as number) + this.options.windowMs <= now)
-        this.stamps.shift()
-      if (this.stamps.length < this.options.limit) {
-        this.stamps.push(now)
+      this.expire(now)
+      const used = this.stamps.length + this.inFlight
+      if (used < this.limitNow) {
+        if (untilDone) this.inFlight += 1
+        else this.stamps.push(now)
         return
       }
-      await this.sleep((this.stamps[0] as number) + this.options.windowMs - now, signal)
+      // The call that must leave the window before one more fits (the limit may have been
+      // lowered below the calls already in it); calls in flight leave only after they end.
+      const leaving = used - this.limitNow
+      if (leaving >= this.stamps.length) {
+        await this.nextDone(signal)
+        continue
+      }
+      const oldest = this.stamps[leaving] as number
+      await this.sleep(oldest + this.windowNow - now, signal)
     }
+  }
+
+  /** Resolves when a call in flight ends; rejects when the signal aborts. */
+  private nextDone(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.doneWaiters = this.doneWaiters.filter((waiter) => waiter !== wake)
+        reject(signal?.reason as Error)
+      }
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      this.doneWaiters.push(wake)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import {
   AttemptTimeoutError,
   RateLimiter,
@@ -296,5 +297,137 @@ describe('RateLimiter', () => {
 
   it('refuses a limit below one', () => {
     expect(() => new RateLimiter({ limit: 0, windowMs: 10 })).toThrow(/limit must be at least 1/)
+  })
+})
+
+describe('RateLimiter corrected by the server', () => {
+  /** A limiter on a fake clock whose sleeps move the clock. */
+  function onFakeClock(
+    limit: number,
+    windowMs: number,
+  ): {
+    limiter: RateLimiter
+    clock: { now: number }
+  } {
+    const clock = { now: 0 }
+    const limiter = new RateLimiter({
+      limit,
+      windowMs,
+      now: () => clock.now,
+      sleep: (ms) => {
+        clock.now += ms
+        return Promise.resolve()
+      },
+    })
+    return { limiter, clock }
+  }
+
+  /** The most starts inside any window of `windowMs` (a window is [t, t + windowMs)). */
+  function busiestWindow(starts: readonly number[], windowMs: number): number {
+    let most = 0
+    for (const from of starts)
+      most = Math.max(most, starts.filter((at) => at >= from && at < from + windowMs).length)
+    return most
+  }
+
+  it('never lets more than limit calls start in any window, whatever the arrival times', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 40 }),
+        async (limit, windowMs, gaps) => {
+          const { limiter, clock } = onFakeClock(limit, windowMs)
+          const starts: number[] = []
+          for (const gap of gaps) {
+            clock.now += gap
+            await limiter.acquire()
+            starts.push(clock.now)
+          }
+          expect(busiestWindow(starts, windowMs)).toBeLessThanOrEqual(limit)
+        },
+      ),
+    )
+  })
+
+  it('takes a new limit and window from the server', async () => {
+    const { limiter, clock } = onFakeClock(10, 100)
+    limiter.adjust({ limit: 2, windowMs: 1000 })
+    expect(limiter.current).toEqual({ limit: 2, windowMs: 1000 })
+    const starts: number[] = []
+    for (let i = 0; i < 3; i++) {
+      await limiter.acquire()
+      starts.push(clock.now)
+    }
+    expect(starts).toEqual([0, 0, 1000])
+  })
+
+  it('waits when the server has fewer calls left than the limiter thought', async () => {
+    const { limiter, clock } = onFakeClock(5, 100)
+    await limiter.acquire()
+    // Another client used the quota: the server has one call left in this window.
+    limiter.adjust({ remaining: 1 })
+    await limiter.acquire()
+    expect(clock.now).toBe(0)
+    await limiter.acquire()
+    expect(clock.now).toBe(100)
+  })
+
+  it('lowers the limit below the calls already in the window without letting one more through', async () => {
+    const { limiter, clock } = onFakeClock(4, 100)
+    for (let i = 0; i < 4; i++) await limiter.acquire()
+    clock.now = 10
+    limiter.adjust({ limit: 2 })
+    await limiter.acquire()
+    // Two of the four starts at 0 must leave the window: at 100 all four have.
+    expect(clock.now).toBe(100)
+  })
+
+  it('ignores values that are missing, not numbers or out of range', () => {
+    const { limiter } = onFakeClock(3, 100)
+    limiter.adjust({ limit: Number.NaN, windowMs: -1, remaining: Number.NaN })
+    limiter.adjust({ limit: 0 })
+    expect(limiter.current).toEqual({ limit: 3, windowMs: 100 })
+  })
+})
+
+describe('RateLimiter.acquireUntilDone', () => {
+  it('counts a call from when it ends, and a call in flight until then', async () => {
+    let clock = 0
+    const limiter = new RateLimiter({
+      limit: 2,
+      windowMs: 100,
+      now: () => clock,
+      sleep: (ms) => {
+        clock += ms
+        return Promise.resolve()
+      },
+    })
+    const first = await limiter.acquireUntilDone()
+    const second = await limiter.acquireUntilDone()
+    let third = false
+    const waiting = limiter.acquireUntilDone().then((done) => {
+      third = true
+      return done
+    })
+    await new Promise((resolve) => setImmediate(resolve))
+    // Both calls are still in flight: no time passing lets a third one through.
+    expect(third).toBe(false)
+    clock = 40
+    first()
+    first() // ending twice counts once
+    await waiting
+    // The first call ended at 40, so the third may start only when it leaves the window.
+    expect(clock).toBe(140)
+    second()
+  })
+
+  it('lets a caller waiting for a call in flight leave when its signal aborts', async () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 100 })
+    await limiter.acquireUntilDone()
+    const controller = new AbortController()
+    const waiting = limiter.acquireUntilDone(controller.signal)
+    controller.abort(new Error('gone'))
+    await expect(waiting).rejects.toThrow('gone')
   })
 })

@@ -116,9 +116,7 @@ export class ColumnProfiler {
       column: this.column,
       count: records,
       missing,
-      distinct: !this.hashing
-        ? this.frequent.size
-        : Math.min(this.distinct.estimate(), filled),
+      distinct: !this.hashing ? this.frequent.size : Math.min(this.distinct.estimate(), filled),
       topValues: this.frequent.top(this.settings.topK),
       topValuesExact: this.frequent.exact,
       type,

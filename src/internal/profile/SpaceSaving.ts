@@ -58,7 +58,9 @@ export class SpaceSaving {
    * The `k` values with the largest counts, largest first (ties by value), each with its count
    * (an upper bound of the true count) and its possible error.
    */
-  top(k: number): Array<{ readonly value: string; readonly count: number; readonly error: number }> {
+  top(
+    k: number,
+  ): Array<{ readonly value: string; readonly count: number; readonly error: number }> {
     const error = this.decrements
     return [...this.counters]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
