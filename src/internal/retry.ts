@@ -17,7 +17,7 @@ export interface RetryPolicy {
   readonly maxDelayMs?: number
   /** The longest `Retry-After` honoured (default 60 s); a longer one fails saying why. */
   readonly maxRetryAfterMs?: number
-  /** A time limit for each attempt (default: none). */
+  /** A time limit for each attempt (default: none; `Infinity`: none). */
   readonly timeoutMs?: number
 }
 
@@ -214,7 +214,42 @@ export function parseRetryAfter(
 }
 
 /**
- * Waits `ms` milliseconds; rejects with the signal's reason when it aborts, clearing the timer.
+ * The longest delay `setTimeout` honours: above it (2^31 − 1 ms, about 24.8 days) Node fires the
+ * timer after 1 ms with a TimeoutOverflowWarning.
+ *
+ * @internal
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Calls `fire` after `ms` milliseconds, however long that is: a delay above {@link MAX_TIMER_MS}
+ * is waited in several timers, and `Infinity` never fires. Negative, zero or NaN delays fire at the
+ * next turn of the timer queue. Returns the function that cancels it.
+ *
+ * @internal
+ */
+export function startTimer(ms: number, fire: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelled = false
+  const wait = (left: number): void => {
+    // Infinity (or more than a timer holds) is waited out in the longest steps a timer allows.
+    const step = left > MAX_TIMER_MS ? MAX_TIMER_MS : Math.max(0, left) || 0
+    timer = setTimeout(() => {
+      if (cancelled) return
+      if (left > MAX_TIMER_MS) wait(left - MAX_TIMER_MS)
+      else fire()
+    }, step)
+  }
+  wait(ms)
+  return () => {
+    cancelled = true
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
+/**
+ * Waits `ms` milliseconds (any length: see {@link startTimer}); rejects with the signal's reason
+ * when it aborts, clearing the timer.
  *
  * @internal
  */
@@ -225,13 +260,13 @@ export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
       return
     }
     const onAbort = (): void => {
-      clearTimeout(timer)
+      cancel()
       reject(signal?.reason as Error)
     }
-    const timer = setTimeout(() => {
+    const cancel = startTimer(ms, () => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
-    }, ms)
+    })
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
@@ -302,7 +337,7 @@ async function runAttempt<T>(
   const controller = new AbortController()
   const onOuterAbort = (): void => controller.abort(outer?.reason)
   outer?.addEventListener('abort', onOuterAbort, { once: true })
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelTimer: (() => void) | undefined
   let onAbort: (() => void) | undefined
   try {
     const work = attempt(attemptNumber, controller.signal)
@@ -313,11 +348,14 @@ async function runAttempt<T>(
       onAbort = () => reject(controller.signal.reason)
       controller.signal.addEventListener('abort', onAbort, { once: true })
     })
-    if (timeoutMs !== undefined && timeoutMs > 0)
-      timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs)
+    // Infinity means no time limit; any finite limit, however long, is kept (see startTimer).
+    if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs !== Number.POSITIVE_INFINITY)
+      cancelTimer = startTimer(timeoutMs, () =>
+        controller.abort(new AttemptTimeoutError(timeoutMs)),
+      )
     return await Promise.race([work, ended])
   } finally {
-    if (timer !== undefined) clearTimeout(timer)
+    cancelTimer?.()
     if (onAbort !== undefined) controller.signal.removeEventListener('abort', onAbort)
     outer?.removeEventListener('abort', onOuterAbort)
   }
