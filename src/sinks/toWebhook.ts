@@ -58,6 +58,11 @@ export interface ToWebhookOptions<A = unknown> extends RunOptions {
   /** Extra trusted certificate authorities (PEM) for private endpoints. Certificates are always verified. */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>
   /**
+   * The most bytes of a response body read (default 1 MiB). A 2xx response with a longer body
+   * fails its batch (not retried: the receiver did answer) and its connection is closed.
+   */
+  readonly maxResponseBytes?: number
+  /**
    * Multiplies the delay a server asks for in `Retry-After` (default 1). Only for tests against a
    * local server, so `Retry-After: 1` need not cost a second.
    */
@@ -75,6 +80,7 @@ const DEFAULTS = {
   batchBytes: 1024 * 1024,
   concurrency: 4,
   timeoutMs: 30_000,
+  maxResponseBytes: 1024 * 1024,
 } as const
 
 /**
@@ -185,6 +191,7 @@ export function toWebhook<A>(
       const client = new HttpClient({
         connections: concurrency,
         redactor,
+        maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
         ...(options.ca === undefined ? {} : { ca: options.ca }),
       })
       const controller = new AbortController()
@@ -388,6 +395,7 @@ function checkNumbers(
     | 'timeoutMs'
     | 'minDelayMs'
     | 'maxDelayMs'
+    | 'maxResponseBytes'
   >,
 ): void {
   const wrong = (what: string, value: unknown): never => {
@@ -408,4 +416,5 @@ function checkNumbers(
   positive('timeoutMs', options.timeoutMs, false)
   positive('minDelayMs', options.minDelayMs, true)
   positive('maxDelayMs', options.maxDelayMs, true)
+  whole('maxResponseBytes', options.maxResponseBytes, 1)
 }

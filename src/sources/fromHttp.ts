@@ -6,7 +6,12 @@ import { pullSource, type SourceBatch } from '../internal/pullSource.js'
 import { currentRun } from '../internal/RunContext.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
 import { isSecretHeader, Redactor, redactUrl } from '../internal/redact.js'
-import { HttpClient, isRetryableHttpError, retryAfterOf } from '../internal/http/HttpClient.js'
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  HttpClient,
+  isRetryableHttpError,
+  retryAfterOf,
+} from '../internal/http/HttpClient.js'
 
 /**
  * How {@link fromHttp} finds the next page.
@@ -57,6 +62,11 @@ export interface FromHttpOptions {
   readonly maxRetryAfterMs?: number
   /** Extra trusted certificate authorities (PEM). Certificates are always verified. */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>
+  /**
+   * The most bytes of a page's body read (default 16 MiB). A longer page fails the run, naming the
+   * page, and its connection is closed.
+   */
+  readonly maxResponseBytes?: number
   /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
   readonly retryAfterScale?: number
 }
@@ -135,6 +145,7 @@ async function* readPages(
   const client = new HttpClient({
     connections: 1,
     redactor,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   })
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }

@@ -22,6 +22,7 @@ import {
   type Plan,
   serversClosedAfterEach,
 } from '../support/flakyServer.js'
+import { endlessServersClosedAfterEach } from '../support/endlessServer.js'
 
 /** The verify snippet from toWebhook's documentation, verbatim. */
 function verifySignature(
@@ -39,6 +40,7 @@ function verifySignature(
 }
 
 const serve = serversClosedAfterEach()
+const serveEndless = endlessServersClosedAfterEach()
 
 /** Runs the sink and gives back the report, whether the run resolved or rejected. */
 async function settle(run: Promise<RunReport>): Promise<{ report: RunReport; error?: Error }> {
@@ -668,5 +670,32 @@ describe('toWebhook', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+
+  it('stops reading an endless 2xx response at maxResponseBytes, closes the connection and fails the batch', async () => {
+    const server = await serveEndless()
+    const url = `${server.origin}/hooks?token=tok_abcdef123`
+    const { report } = await settle(
+      pipe(fromGenerator(records(1)), toWebhook(url, { ...fast, maxResponseBytes: 128 * 1024 })),
+    )
+    await server.closedByClient
+    expect(report.failed).toBe(1)
+    expect(server.requests).toBe(1)
+    const failure = report.failures[0]
+    expect(failure).toMatchObject({
+      _tag: 'HttpError',
+      stage: `toWebhook ${server.origin}/hooks?token=***`,
+    })
+    expect(failure?.message).toContain(
+      `the response of ${server.origin}/hooks?token=*** (HTTP 200) is larger than maxResponseBytes (131072 bytes)`,
+    )
+    expect(JSON.stringify(report)).not.toContain('tok_abcdef123')
+  })
+
+  it('caps a webhook response at 1 MiB by default', async () => {
+    const server = await serveEndless()
+    const { report } = await settle(pipe(fromGenerator(records(1)), toWebhook(server.origin, fast)))
+    await server.closedByClient
+    expect(report.failures[0]?.message).toContain('larger than maxResponseBytes (1048576 bytes)')
   })
 })

@@ -5,6 +5,7 @@ import { fromHttp } from '../../src/sources/fromHttp.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import { sequence, type Behaviour, serversClosedAfterEach } from '../support/flakyServer.js'
+import { endlessServersClosedAfterEach } from '../support/endlessServer.js'
 
 const serve = serversClosedAfterEach()
 
@@ -244,5 +245,27 @@ describe('fromHttp', () => {
     expect(result.records).toHaveLength(2)
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(server.requests.length).toBeLessThanOrEqual(3)
+  })
+})
+
+describe('fromHttp response size', () => {
+  const serveEndless = endlessServersClosedAfterEach()
+
+  it('stops reading a page past maxResponseBytes, closes the connection and fails naming the page', async () => {
+    const server = await serveEndless()
+    const result = await runToArray(
+      fromHttp(`${server.origin}/export?api_key=k_abcdef123`, {
+        ...fast,
+        maxResponseBytes: 256 * 1024,
+      }),
+    )
+    await server.closedByClient
+    expect(result.report.status).toBe('failed')
+    expect(result.error?.message).toContain(`fromHttp ${server.origin}/export?api_key=*** page 1:`)
+    expect(result.error?.message).toContain('larger than maxResponseBytes (262144 bytes)')
+    expect(result.error?.message).not.toContain('k_abcdef123')
+    // Not retried: the server answered.
+    expect(server.requests).toBe(1)
+    expect(server.bytesWritten).toBeLessThan(64 * 1024 * 1024)
   })
 })
