@@ -14,6 +14,7 @@ import {
 } from '../internal/http/HttpClient.js'
 import { HttpStats } from '../internal/http/HttpStats.js'
 import { DEFAULT_SIGNATURE_HEADER, signatureFor } from '../internal/http/signing.js'
+import { withUrlCredentials } from '../internal/http/urlCredentials.js'
 import type { HttpReport } from '../core/HttpReport.js'
 
 /**
@@ -26,8 +27,17 @@ import type { HttpReport } from '../core/HttpReport.js'
 export interface ToWebhookOptions<A = unknown> extends RunOptions {
   /** `POST` (default), `PUT` or `PATCH`. */
   readonly method?: 'POST' | 'PUT' | 'PATCH'
-  /** Extra request headers, such as `Authorization` (redacted in every error and report). */
+  /**
+   * Extra request headers, such as `Authorization`. Every value is treated as a secret and
+   * redacted wherever it turns up (an echo in a response body, a failure, the report), except
+   * `Accept`, `Content-Type`, `User-Agent` and the like, and the headers named in `publicHeaders`.
+   */
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Headers of `headers` whose values are harmless and may be shown (`['X-Source']`). A header whose
+   * name says it is a secret (`Authorization`, `…-Key`, `…Token`) is redacted anyway.
+   */
+  readonly publicHeaders?: readonly string[]
   /**
    * Records per request (default 1). With 1, each request's body is the record itself; above 1,
    * a JSON array of records. Capped at half the run's high-water mark, and a partial batch is sent
@@ -163,21 +173,18 @@ export function toWebhook<A>(
   const batchBytes = Math.max(1, options.batchBytes ?? DEFAULTS.batchBytes)
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency))
   const path = `${target.pathname}${target.search}`
-  const baseHeaders: Record<string, string> = {
+  // Credentials in the URL become a Basic header: undici sends only the path.
+  const baseHeaders = withUrlCredentials(target, {
     'content-type': 'application/json',
     ...lowerCaseKeys(options.headers ?? {}),
-  }
-  // Credentials in the URL become a Basic header: undici sends only the path.
-  if (target.username !== '' && baseHeaders['authorization'] === undefined) {
-    const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
-    baseHeaders['authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`
-  }
+  })
   const endpoint = new URL(`${target.origin}${path}`)
   const redactor = Redactor.forRequest(
     target,
     baseHeaders,
     [options.signing?.secret],
     [signatureHeader],
+    options.publicHeaders === undefined ? {} : { publicHeaders: options.publicHeaders },
   )
 
   return (flow) =>

@@ -698,4 +698,55 @@ describe('toWebhook', () => {
     await server.closedByClient
     expect(report.failures[0]?.message).toContain('larger than maxResponseBytes (1048576 bytes)')
   })
+
+  it('redacts an echoed header value whatever its name, unless it is named in publicHeaders', async () => {
+    const server = await serve((request) =>
+      status(400, `you sent ${JSON.stringify(request.headers)}`),
+    )
+    const { report } = await settle(
+      pipe(
+        fromGenerator(records(1)),
+        toWebhook(server.origin, {
+          ...fast,
+          headers: {
+            'X-Auth-Key': 'xak_11111111',
+            'DD-Application-Key': 'dd_22222222',
+            'X-Master-Key': 'mk_33333333',
+            'X-Source': 'crm-sync',
+          },
+          publicHeaders: ['X-Source'],
+        }),
+      ),
+    )
+    const text = JSON.stringify(report)
+    for (const secret of ['xak_11111111', 'dd_22222222', 'mk_33333333'])
+      expect(text).not.toContain(secret)
+    expect(report.failures[0]?.message).toContain('crm-sync')
+  })
+
+  it('redacts a key given as the URL user name wherever the server echoes it', async () => {
+    const server = await serve(() => status(401, 'invalid api key sk_live_7y7y7y7y'))
+    const port = new URL(server.origin).port
+    const { report } = await settle(
+      pipe(
+        fromGenerator(records(1)),
+        toWebhook(`http://sk_live_7y7y7y7y:@127.0.0.1:${port}/in`, fast),
+      ),
+    )
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('sk_live_7y7y7y7y:').toString('base64')}`,
+    )
+    expect(report.failures[0]?.message).toContain('invalid api key ***')
+    expect(JSON.stringify(report)).not.toContain('sk_live_7y7y7y7y')
+  })
+
+  it("redacts a credential-like path in a redirect's Location", async () => {
+    const hook = 'https://hooks.slack.com/services/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'
+    const server = await serve(() => status(302, '', { location: hook }))
+    const { report } = await settle(pipe(fromGenerator(records(1)), toWebhook(server.origin, fast)))
+    expect(report.failures[0]?.message).toContain(
+      'HTTP 302: redirect to https://hooks.slack.com/services/T0123ABCD/B0456EFGH/***, not followed',
+    )
+    expect(JSON.stringify(report)).not.toContain('q8VxKcN2mP4rT6yW9zL1aB3d')
+  })
 })
