@@ -214,6 +214,56 @@ export function parseRetryAfter(
 }
 
 /**
+ * The delay an error says the server asked for, in ms, from the shapes HTTP clients give their
+ * errors: a `retryAfterMs` number, or a `Retry-After` header in `error.headers` or
+ * `error.response.headers` (a fetch `Headers`, or a plain object as axios and got give). For
+ * lookups written by users, whose errors PowerFlow did not make.
+ *
+ * @internal
+ */
+export function retryAfterFromError(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined
+  const own = (error as { retryAfterMs?: unknown }).retryAfterMs
+  if (typeof own === 'number') return own
+  const response = (error as { response?: unknown }).response
+  for (const holder of [error, response]) {
+    if (holder === null || typeof holder !== 'object') continue
+    const value = headerOf((holder as { headers?: unknown }).headers, 'retry-after')
+    if (value !== undefined) return parseRetryAfter(value)
+  }
+  return undefined
+}
+
+/**
+ * The HTTP status an error carries, from the shapes HTTP clients give their errors: `status`,
+ * `statusCode`, or `response.status`.
+ *
+ * @internal
+ */
+export function statusFromError(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined
+  const { status, statusCode, response } = error as {
+    status?: unknown
+    statusCode?: unknown
+    response?: { status?: unknown } | null
+  }
+  for (const value of [status, statusCode, response?.status])
+    if (typeof value === 'number' && Number.isInteger(value)) return value
+  return undefined
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    const value: unknown = (headers as { get: (name: string) => unknown }).get(name)
+    return typeof value === 'string' ? value : undefined
+  }
+  for (const [key, value] of Object.entries(headers))
+    if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value)
+  return undefined
+}
+
+/**
  * The longest delay `setTimeout` honours: above it (2^31 − 1 ms, about 24.8 days) Node fires the
  * timer after 1 ms with a TimeoutOverflowWarning.
  *
