@@ -11,6 +11,7 @@ import {
 } from '../internal/enrich/table.js'
 import { retryAfterFromError, statusFromError, type RetryOptions } from '../internal/retry.js'
 import type { LookupTable } from './lookupTable.js'
+import type { EnrichReport } from '../core/EnrichReport.js'
 import { ownField } from '../internal/keys.js'
 
 /**
@@ -180,12 +181,20 @@ export interface EnrichTableOptions<A, P extends string = '', M extends OnMissin
  *   budget, so a slow lookup makes the source wait instead of filling memory.
  * - **Cache.** With `cache: { key }`, records with the same key share one lookup (while it runs,
  *   and afterwards for `ttlMs`, up to `maxEntries`, least recently used first); a hit is answered
- *   synchronously. Matches and misses are cached, failures are not.
+ *   synchronously. Matches are kept for `ttlMs`; misses — no match, or a lookup that failed
+ *   for good (status 404 or 410, or an error `retries.isRetryable` refuses) — for `missTtlMs`;
+ *   transient failures are not kept.
  * - **Failures.** Options that cannot work (`concurrency: 0`) throw a RangeError when the
  *   operator is made. A lookup that throws, rejects, errors or times out (`timeoutMs`, per call) is
- *   retried per `retries` (through PowerFlow's retry module: exponential backoff with jitter);
- *   when it still fails, that record becomes a `Left` TransformError with the cause and
- *   `details.attempts`, and the stream goes on. A lookup that finds nothing follows `onMissing`.
+ *   retried per `retries` (through PowerFlow's retry module: exponential backoff with jitter,
+ *   and the `Retry-After` an error carries — `error.retryAfterMs`, or the header in
+ *   `error.headers` or `error.response.headers` — waited instead, up to `maxRetryAfterMs`; a 404
+ *   or 410 is not retried); when it still fails, that record becomes a `Left` TransformError with
+ *   the cause, `details.attempts` and the source's file and line, and the stream goes on. A lookup
+ *   that finds nothing follows `onMissing`. `rateLimit: { limit, windowMs }` spaces the calls.
+ * - **Report.** With a lookup function, the report's `enrich` section (an array of
+ *   {@link EnrichReport}, one per stage) counts calls, retries, waits a server asked for, failed
+ *   lookups, cache hits and misses.
  * - **Completion and unsubscribe.** When the input completes, the output completes after the
  *   lookups in flight. On unsubscribe (or when the run stops) the pending lookups' signals abort,
  *   Observable lookups are unsubscribed and no timer is left behind.

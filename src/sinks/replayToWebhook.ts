@@ -22,7 +22,7 @@ import { webhookSink, type ToWebhookOptions } from './toWebhook.js'
  * ```ts
  * import { createServer } from 'node:http'
  * import { pipe, fromGenerator, deadLetter, toArray, toWebhook, replayToWebhook } from 'powerflow-etl'
- * import type { DeadLetterRecord } from 'powerflow-etl'
+ * import type { ArrayReport, DeadLetterRecord } from 'powerflow-etl'
  *
  * const seen = new Set<string>()
  * let up = false
@@ -43,7 +43,7 @@ import { webhookSink, type ToWebhookOptions } from './toWebhook.js'
  *   deadLetter(toArray()),
  *   toWebhook(url, { retries: 0 }),
  * )
- * const letters = (first.deadLetter as { records: DeadLetterRecord[] }).records
+ * const letters = (first.deadLetter as ArrayReport<DeadLetterRecord>).records
  *
  * // Back up: the replay sends them under the same keys.
  * up = true

@@ -135,11 +135,18 @@ const DEFAULTS = {
  * handled by the run's policy (collected by default; `deadLetter(...)` or `failFast()` in the
  * pipe apply too).
  *
+ * A destination that never answered — every attempt of the run refused, unresolvable or timed
+ * out — is an infrastructure fault: the run rejects with a `RunError` and its report. Dead letters
+ * keep their batch's key in `details.idempotencyKey`; {@link replayToWebhook} sends them again
+ * under it. A response body is read up to `maxResponseBytes` (1 MiB); a longer one fails its batch
+ * and its connection is closed.
+ *
  * Records count against the run's budget until their batch is delivered or failed, so a slow
  * endpoint slows the source instead of filling memory. On abort or fail-fast, requests in flight
  * are cancelled, the connections closed, and undelivered records dropped as `aborted`. Secrets
- * (`Authorization` and API-key headers, the signing secret, `token`/`api_key`/… query parameters,
- * URL passwords) never appear in failures, messages or the report.
+ * (the value of every header given, except `publicHeaders`; the signing secret;
+ * `token`/`api_key`/`jwt`/… query parameters; URL users and passwords) never appear in failures,
+ * messages or the report.
  *
  * A receiver verifies a signature like this:
  * ```ts
