@@ -205,7 +205,14 @@ export class Redactor {
     if (depth > 8 || value === null || typeof value !== 'object') return value
     if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1))
     const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) out[key] = this.value(item, depth + 1)
+    // Defined, not assigned: a `__proto__` key from data stays a key.
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(out, key, {
+        value: this.value(item, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     return out
   }
 

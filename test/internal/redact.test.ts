@@ -195,4 +195,12 @@ describe('secrets a review found in clear', () => {
       'https://h/p?sort=name&monkey=1&turnkey=2',
     )
   })
+
+  it('keeps a __proto__ key of a value it scrubs as a key', () => {
+    const scrubbed = new Redactor(['s3cret-value']).value(
+      JSON.parse('{"__proto__":"s3cret-value","a":1}'),
+    ) as Record<string, unknown>
+    expect(Object.getOwnPropertyDescriptor(scrubbed, '__proto__')?.value).toBe('***')
+    expect(Object.getPrototypeOf(scrubbed)).toBe(Object.prototype)
+  })
 })

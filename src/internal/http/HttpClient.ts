@@ -37,6 +37,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>
   readonly body?: string | Buffer
   readonly signal?: AbortSignal
+  /** The most bytes of a 2xx body read for this request (default the client's). */
+  readonly maxResponseBytes?: number
 }
 
 /** A response with its body read. @internal */
@@ -136,7 +138,7 @@ export class HttpClient {
     const headers = response.headers as Record<string, string | string[] | undefined>
     const success = status >= 200 && status <= 299
     const limit = success
-      ? (this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+      ? (request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
       : ERROR_BODY_BYTES
     let read: { text: string; complete: boolean }
     try {
