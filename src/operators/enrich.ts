@@ -11,7 +11,6 @@ import {
 } from '../internal/enrich/table.js'
 import { retryAfterFromError, statusFromError, type RetryOptions } from '../internal/retry.js'
 import type { LookupTable } from './lookupTable.js'
-import type { EnrichReport } from '../core/EnrichReport.js'
 import { ownField } from '../internal/keys.js'
 
 /**
