@@ -773,6 +773,28 @@ describe('toWebhook', () => {
     expect(httpOf(report)).toMatchObject({ requests: 2, networkErrors: 2 })
   })
 
+  it('still hands the failed batch to deadLetter, with its key, when a never-answering destination rejects the run', async () => {
+    const port = await closedPort()
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator(records(10)),
+        deadLetter(toArray()),
+        toWebhook(`http://127.0.0.1:${port}/hooks`, {
+          ...fast,
+          retries: 0,
+          batchSize: 2,
+          concurrency: 1,
+        }),
+      ),
+    )
+    expect(error?.message).toContain('the destination never answered')
+    const dead = (report.deadLetter as RunReport & { records: Array<Record<string, unknown>> })
+      .records
+    expect(dead.map((letter) => letter['record'])).toEqual([{ id: 0 }, { id: 1 }])
+    expect(dead[0]?.['details']).toMatchObject({ idempotencyKey: expect.any(String) })
+    expect(report.written + report.failed + report.dropped).toBe(report.read)
+  })
+
   it('keeps failures per record once the destination has answered: an outage mid-run is not a rejection', async () => {
     const server = await serve((request) => (request.index < 2 ? ok : { kind: 'reset' }))
     const report = await pipe(
