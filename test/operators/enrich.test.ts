@@ -884,6 +884,22 @@ describe('enrich (HTTP-minded lookups)', () => {
     expect(result.report.status).toBe('aborted')
   })
 
+  it('treats timeoutMs: Infinity as no time limit, not as a timeout after 1 ms', async () => {
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ id: 1 }]),
+        enrich(
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 20))
+            return { ok: true }
+          },
+          { timeoutMs: Number.POSITIVE_INFINITY },
+        ),
+      ),
+    )
+    expect(result.records).toEqual([{ id: 1, ok: true }])
+  })
+
   it('refuses rate limits and miss TTLs that cannot work', () => {
     expect(() => enrich(async () => ({}), { rateLimit: { limit: 0, windowMs: 1 } })).toThrow(
       'enrich: rateLimit.limit must be a whole number of at least 1 (got 0)',
