@@ -17,6 +17,7 @@ export type { ColumnProfile, ProfiledType, ProfileReport } from './core/ColumnPr
 export type { RunOptions, RunHooks } from './core/RunOptions.js'
 export type { HttpReport } from './core/HttpReport.js'
 export type { Bookmark } from './core/Bookmark.js'
+export type { EnrichReport } from './core/EnrichReport.js'
 export { RunError } from './core/RunError.js'
 export { AbortError } from './core/AbortError.js'
 export { rights } from './core/rights.js'
@@ -106,6 +107,7 @@ export { defineSink, type SinkDefinition } from './sinks/defineSink.js'
 export { toCsv, type ToCsvOptions } from './sinks/toCsv.js'
 export { toJson, type ToJsonOptions } from './sinks/toJson.js'
 export { toWebhook, type ToWebhookOptions } from './sinks/toWebhook.js'
+export { replayToWebhook } from './sinks/replayToWebhook.js'
 
 // Reports
 export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'

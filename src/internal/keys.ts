@@ -51,3 +51,14 @@ export function fieldsKey(fields: readonly string[]): (record: object) => KeyVal
   return (record) =>
     JSON.stringify(fields.map((field) => (record as Record<string, unknown>)[field]))
 }
+
+/**
+ * The value of a record's own field `name`, or `undefined`: never one inherited from the prototype
+ * (`constructor`, `toString`, `__proto__`), which a key built from data must not pick up.
+ *
+ * @internal
+ */
+export function ownField(record: unknown, name: string): unknown {
+  if (record === null || typeof record !== 'object') return undefined
+  return Object.hasOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined
+}

@@ -52,9 +52,10 @@ export class LruCache<V> {
     return entry
   }
 
-  set(key: string, value: V): void {
+  /** Keeps `value` for `key`, fresh for `ttlMs` (default the cache's own). */
+  set(key: string, value: V, ttlMs: number = this.ttlMs): void {
     this.entries.delete(key)
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs })
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs })
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next()
       if (oldest.done === true) break

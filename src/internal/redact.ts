@@ -11,9 +11,27 @@
 export const REDACTED = '***'
 
 const SECRET_QUERY_PARAMETER =
-  /^(token|access_token|refresh_token|id_token|api_key|apikey|api-key|key|signature|sig|secret|client_secret|password|passwd|pwd|auth|code|session|sessionid|x-amz-signature|x-amz-credential|x-amz-security-token)$/i
+  /^(token|access_token|refresh_token|id_token|api_key|apikey|api-key|key|signature|sig|secret|client_secret|password|passwd|pwd|pass|passphrase|auth|code|session|sessionid|jwt|bearer|credential|credentials|client_assertion|assertion|x-amz-signature|x-amz-credential|x-amz-security-token)$/i
+/** Any name ending in `key` as a word (`private_key`, `access-key`, `sharedKey`, `license.key`). */
+const KEY_SUFFIX = /(^|[-_.])key$|[a-z0-9]Key$/
 const SECRET_HEADER =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-amz-security-token)$|token|secret|signature|password|api[-_]?key|session/i
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-amz-security-token)$|token|secret|signature|password|passwd|credential|auth|api[-_]?key|(^|-)key$|session/i
+
+/**
+ * Request headers whose values are never secrets, so they are not scrubbed from text even when the
+ * user passes them (`application/json` would otherwise vanish from every message).
+ */
+const PUBLIC_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-encoding',
+  'content-language',
+  'content-type',
+  'prefer',
+  'user-agent',
+])
 
 /** A `name=value` pair of a query string, anywhere in text (punctuation after it is not the value). */
 const QUERY_PARAMETER = /([?&])([\w.%-]+)=[^&\s"'#<>,;)\]}]+/g
@@ -29,7 +47,9 @@ function decodeLenient(text: string): string {
 /** Whether a URL query parameter of this name holds a secret. @internal */
 export function isSecretQueryParameter(name: string): boolean {
   return (
-    SECRET_QUERY_PARAMETER.test(name) || /token|secret|signature|password|api[-_]?key/i.test(name)
+    SECRET_QUERY_PARAMETER.test(name) ||
+    KEY_SUFFIX.test(name) ||
+    /token|secret|signature|password|credential|api[-_]?key|private[-_]?key/i.test(name)
   )
 }
 
@@ -126,30 +146,39 @@ export class Redactor {
   }
 
   /**
-   * A redactor for one endpoint: the URL's password and secret query values, the values of its
-   * secret headers (and of `Bearer`/`Basic` credentials inside them), plus `extra` secrets.
+   * A redactor for one endpoint: the URL's user, password, secret query values and credential-like
+   * path segments, the value of **every header the user gave** (and the credentials after a
+   * `Bearer`/`Basic` scheme inside them) — except well-known harmless ones (`Accept`,
+   * `Content-Type`, …) and those named in `options.publicHeaders` — plus `extra` secrets. A header
+   * named in `extraSecretHeaders` is secret even if it is also listed as public.
    */
   static forRequest(
     url: string | URL,
     headers: Readonly<Record<string, string | readonly string[] | undefined>> = {},
     extra: ReadonlyArray<string | undefined> = [],
     extraSecretHeaders: readonly string[] = [],
+    options: { readonly publicHeaders?: readonly string[] } = {},
   ): Redactor {
     const secrets: Array<string | undefined> = [...extra]
+    const publicHeaders = new Set((options.publicHeaders ?? []).map((name) => name.toLowerCase()))
     try {
       const parsed = new URL(String(url))
-      secrets.push(decodeURIComponent(parsed.password), parsed.password)
+      secrets.push(decodeLenient(parsed.username), parsed.username)
+      secrets.push(decodeLenient(parsed.password), parsed.password)
       for (const [name, value] of parsed.searchParams) {
         if (isSecretQueryParameter(name)) secrets.push(value)
       }
       for (const segment of parsed.pathname.split('/')) {
-        if (isSecretPathSegment(segment)) secrets.push(segment, decodeURIComponent(segment))
+        if (isSecretPathSegment(segment)) secrets.push(segment, decodeLenient(segment))
       }
     } catch {
       // Not a URL: nothing to learn from it.
     }
     for (const [name, value] of Object.entries(headers)) {
-      if (value === undefined || !isSecretHeader(name, extraSecretHeaders)) continue
+      if (value === undefined) continue
+      const lower = name.toLowerCase()
+      const harmless = PUBLIC_HEADERS.has(lower) || publicHeaders.has(lower)
+      if (harmless && !isSecretHeader(name, extraSecretHeaders)) continue
       for (const one of Array.isArray(value) ? value : [value as string]) {
         secrets.push(one)
         const scheme = /^\s*\S+\s+(\S.*)$/.exec(one)
@@ -176,7 +205,14 @@ export class Redactor {
     if (depth > 8 || value === null || typeof value !== 'object') return value
     if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1))
     const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) out[key] = this.value(item, depth + 1)
+    // Defined, not assigned: a `__proto__` key from data stays a key.
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(out, key, {
+        value: this.value(item, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     return out
   }
 

@@ -17,7 +17,7 @@ export interface RetryPolicy {
   readonly maxDelayMs?: number
   /** The longest `Retry-After` honoured (default 60 s); a longer one fails saying why. */
   readonly maxRetryAfterMs?: number
-  /** A time limit for each attempt (default: none). */
+  /** A time limit for each attempt (default: none; `Infinity`: none). */
   readonly timeoutMs?: number
 }
 
@@ -214,7 +214,92 @@ export function parseRetryAfter(
 }
 
 /**
- * Waits `ms` milliseconds; rejects with the signal's reason when it aborts, clearing the timer.
+ * The delay an error says the server asked for, in ms, from the shapes HTTP clients give their
+ * errors: a `retryAfterMs` number, or a `Retry-After` header in `error.headers` or
+ * `error.response.headers` (a fetch `Headers`, or a plain object as axios and got give). For
+ * lookups written by users, whose errors PowerFlow did not make.
+ *
+ * @internal
+ */
+export function retryAfterFromError(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined
+  const own = (error as { retryAfterMs?: unknown }).retryAfterMs
+  if (typeof own === 'number') return own
+  const response = (error as { response?: unknown }).response
+  for (const holder of [error, response]) {
+    if (holder === null || typeof holder !== 'object') continue
+    const value = headerOf((holder as { headers?: unknown }).headers, 'retry-after')
+    if (value !== undefined) return parseRetryAfter(value)
+  }
+  return undefined
+}
+
+/**
+ * The HTTP status an error carries, from the shapes HTTP clients give their errors: `status`,
+ * `statusCode`, or `response.status`.
+ *
+ * @internal
+ */
+export function statusFromError(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined
+  const { status, statusCode, response } = error as {
+    status?: unknown
+    statusCode?: unknown
+    response?: { status?: unknown } | null
+  }
+  for (const value of [status, statusCode, response?.status])
+    if (typeof value === 'number' && Number.isInteger(value)) return value
+  return undefined
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    const value: unknown = (headers as { get: (name: string) => unknown }).get(name)
+    return typeof value === 'string' ? value : undefined
+  }
+  for (const [key, value] of Object.entries(headers))
+    if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value)
+  return undefined
+}
+
+/**
+ * The longest delay `setTimeout` honours: above it (2^31 − 1 ms, about 24.8 days) Node fires the
+ * timer after 1 ms with a TimeoutOverflowWarning.
+ *
+ * @internal
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Calls `fire` after `ms` milliseconds, however long that is: a delay above {@link MAX_TIMER_MS}
+ * is waited in several timers, and `Infinity` never fires. Negative, zero or NaN delays fire at the
+ * next turn of the timer queue. Returns the function that cancels it.
+ *
+ * @internal
+ */
+export function startTimer(ms: number, fire: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelled = false
+  const wait = (left: number): void => {
+    // Infinity (or more than a timer holds) is waited out in the longest steps a timer allows.
+    const step = left > MAX_TIMER_MS ? MAX_TIMER_MS : Math.max(0, left) || 0
+    timer = setTimeout(() => {
+      if (cancelled) return
+      if (left > MAX_TIMER_MS) wait(left - MAX_TIMER_MS)
+      else fire()
+    }, step)
+  }
+  wait(ms)
+  return () => {
+    cancelled = true
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
+/**
+ * Waits `ms` milliseconds (any length: see {@link startTimer}); rejects with the signal's reason
+ * when it aborts, clearing the timer.
  *
  * @internal
  */
@@ -225,13 +310,13 @@ export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
       return
     }
     const onAbort = (): void => {
-      clearTimeout(timer)
+      cancel()
       reject(signal?.reason as Error)
     }
-    const timer = setTimeout(() => {
+    const cancel = startTimer(ms, () => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
-    }, ms)
+    })
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
@@ -390,7 +475,7 @@ async function runAttempt<T>(
   const controller = new AbortController()
   const onOuterAbort = (): void => controller.abort(outer?.reason)
   outer?.addEventListener('abort', onOuterAbort, { once: true })
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelTimer: (() => void) | undefined
   let onAbort: (() => void) | undefined
   try {
     const work = attempt(attemptNumber, controller.signal)
@@ -401,11 +486,14 @@ async function runAttempt<T>(
       onAbort = () => reject(controller.signal.reason)
       controller.signal.addEventListener('abort', onAbort, { once: true })
     })
-    if (timeoutMs !== undefined && timeoutMs > 0)
-      timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs)
+    // Infinity means no time limit; any finite limit, however long, is kept (see startTimer).
+    if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs !== Number.POSITIVE_INFINITY)
+      cancelTimer = startTimer(timeoutMs, () =>
+        controller.abort(new AttemptTimeoutError(timeoutMs)),
+      )
     return await Promise.race([work, ended])
   } finally {
-    if (timer !== undefined) clearTimeout(timer)
+    cancelTimer?.()
     if (onAbort !== undefined) controller.signal.removeEventListener('abort', onAbort)
     outer?.removeEventListener('abort', onOuterAbort)
   }

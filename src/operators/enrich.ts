@@ -9,8 +9,9 @@ import {
   tableLoadError,
   type LoadedTable,
 } from '../internal/enrich/table.js'
-import type { RetryOptions } from '../internal/retry.js'
+import { retryAfterFromError, statusFromError, type RetryOptions } from '../internal/retry.js'
 import type { LookupTable } from './lookupTable.js'
+import { ownField } from '../internal/keys.js'
 
 /**
  * What {@link enrich} does with a record its lookup found nothing for (`undefined` or `null`):
@@ -84,6 +85,13 @@ export interface EnrichCacheOptions<A> {
   readonly maxEntries?: number
   /** How long an entry is used, in ms (default: for the whole run). */
   readonly ttlMs?: number
+  /**
+   * How long a miss is remembered, in ms (default `ttlMs`): a lookup that found nothing, or that
+   * failed for good — with status 404 or 410 (`error.status`, `error.statusCode` or
+   * `error.response.status`), or with an error `retries.isRetryable` refuses. Records with the
+   * same key then get the same outcome without a call. Transient failures are never remembered.
+   */
+  readonly missTtlMs?: number
   /** The clock for `ttlMs` (default `Date.now`). */
   readonly now?: () => number
 }
@@ -101,8 +109,19 @@ export interface EnrichRetryOptions {
   readonly minDelayMs?: number
   /** The longest wait between attempts (default 10 s). */
   readonly maxDelayMs?: number
-  /** Whether an error is transient, worth another attempt (default: every error is). */
+  /**
+   * Whether an error is transient, worth another attempt (default: every error is, except one
+   * with status 404 or 410).
+   */
   readonly isRetryable?: (error: unknown) => boolean
+  /**
+   * The delay, in ms, an error says the server asked for (default: its `retryAfterMs`, or the
+   * `Retry-After` header of `error.headers` or `error.response.headers`, in seconds or as an HTTP
+   * date). It is waited instead of the backoff, even beyond `maxDelayMs`.
+   */
+  readonly retryAfterMs?: (error: unknown) => number | undefined
+  /** The longest `Retry-After` honoured (default 60 s); a longer one fails the record saying why. */
+  readonly maxRetryAfterMs?: number
 }
 
 /**
@@ -126,6 +145,11 @@ export interface EnrichOptions<A, M extends OnMissing = OnMissing> {
   readonly retries?: number | EnrichRetryOptions
   /** What to do when the lookup finds nothing (default `keep`). */
   readonly onMissing?: M
+  /**
+   * At most `limit` calls of the lookup in any `windowMs` milliseconds (retries included), through
+   * PowerFlow's shared rate limiter; calls wait their turn in order.
+   */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number }
 }
 
 /**
@@ -156,12 +180,20 @@ export interface EnrichTableOptions<A, P extends string = '', M extends OnMissin
  *   budget, so a slow lookup makes the source wait instead of filling memory.
  * - **Cache.** With `cache: { key }`, records with the same key share one lookup (while it runs,
  *   and afterwards for `ttlMs`, up to `maxEntries`, least recently used first); a hit is answered
- *   synchronously. Matches and misses are cached, failures are not.
+ *   synchronously. Matches are kept for `ttlMs`; misses — no match, or a lookup that failed
+ *   for good (status 404 or 410, or an error `retries.isRetryable` refuses) — for `missTtlMs`;
+ *   transient failures are not kept.
  * - **Failures.** Options that cannot work (`concurrency: 0`) throw a RangeError when the
  *   operator is made. A lookup that throws, rejects, errors or times out (`timeoutMs`, per call) is
- *   retried per `retries` (through PowerFlow's retry module: exponential backoff with jitter);
- *   when it still fails, that record becomes a `Left` TransformError with the cause and
- *   `details.attempts`, and the stream goes on. A lookup that finds nothing follows `onMissing`.
+ *   retried per `retries` (through PowerFlow's retry module: exponential backoff with jitter,
+ *   and the `Retry-After` an error carries — `error.retryAfterMs`, or the header in
+ *   `error.headers` or `error.response.headers` — waited instead, up to `maxRetryAfterMs`; a 404
+ *   or 410 is not retried); when it still fails, that record becomes a `Left` TransformError with
+ *   the cause, `details.attempts` and the source's file and line, and the stream goes on. A lookup
+ *   that finds nothing follows `onMissing`. `rateLimit: { limit, windowMs }` spaces the calls.
+ * - **Report.** With a lookup function, the report's `enrich` section (an array of
+ *   {@link EnrichReport}, one per stage) counts calls, retries, waits a server asked for, failed
+ *   lookups, cache hits and misses.
  * - **Completion and unsubscribe.** When the input completes, the output completes after the
  *   lookups in flight. On unsubscribe (or when the run stops) the pending lookups' signals abort,
  *   Observable lookups are unsubscribed and no timer is left behind.
@@ -239,6 +271,13 @@ function checkOptions<A>(name: string, options: EnrichOptions<A>): void {
     wrong('cache.maxEntries must be a whole number of at least 1', cache.maxEntries)
   if (cache?.ttlMs !== undefined && !(cache.ttlMs > 0))
     wrong('cache.ttlMs must be above 0', cache.ttlMs)
+  if (cache?.missTtlMs !== undefined && !(cache.missTtlMs > 0))
+    wrong('cache.missTtlMs must be above 0', cache.missTtlMs)
+  const limit = options.rateLimit
+  if (limit !== undefined && !(Number.isInteger(limit.limit) && limit.limit >= 1))
+    wrong('rateLimit.limit must be a whole number of at least 1', limit.limit)
+  if (limit !== undefined && !(limit.windowMs > 0))
+    wrong('rateLimit.windowMs must be above 0', limit.windowMs)
 }
 
 function enrichWithLookup<A>(
@@ -257,6 +296,8 @@ function enrichWithLookup<A>(
     onMissing: options.onMissing ?? 'keep',
     noMatch: () => ({ reason: 'the lookup found nothing (onMissing: fail)' }),
     merge: (record, found) => ({ ...(record as object), ...found }),
+    report: true,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(cache === undefined
       ? {}
       : {
@@ -264,6 +305,7 @@ function enrichWithLookup<A>(
             key: cache.key,
             maxEntries: cache.maxEntries ?? 10_000,
             ...(cache.ttlMs === undefined ? {} : { ttlMs: cache.ttlMs }),
+            ...(cache.missTtlMs === undefined ? {} : { missTtlMs: cache.missTtlMs }),
             ...(cache.now === undefined ? {} : { now: cache.now }),
           },
         }),
@@ -281,9 +323,17 @@ function retryOptions<A>(options: EnrichOptions<A>): RetryOptions | undefined {
     retries: policy.retries,
     ...(policy.minDelayMs === undefined ? {} : { minDelayMs: policy.minDelayMs }),
     ...(policy.maxDelayMs === undefined ? {} : { maxDelayMs: policy.maxDelayMs }),
-    ...(policy.isRetryable === undefined ? {} : { isRetryable: policy.isRetryable }),
+    ...(policy.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: policy.maxRetryAfterMs }),
+    isRetryable: policy.isRetryable ?? isTransient,
+    retryAfterMs: policy.retryAfterMs ?? retryAfterFromError,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   }
+}
+
+/** By default every error is worth another attempt, except a 404 or 410: nothing to find there. */
+function isTransient(error: unknown): boolean {
+  const status = statusFromError(error)
+  return status !== 404 && status !== 410
 }
 
 function enrichFromTable<A>(
@@ -292,15 +342,21 @@ function enrichFromTable<A>(
 ): Operator<A, unknown> {
   const name = options.name ?? (table.named ? `enrich ${table.name}` : 'enrich')
   const on = options.on
-  const keyFor =
-    typeof on === 'function' ? on : (record: A) => (record as Record<string, unknown>)[on]
+  // Own properties only: `on: 'constructor'` must not join on Object's constructor.
+  const keyFor = typeof on === 'function' ? on : (record: A) => ownField(record, on)
   const prefix = options.prefix ?? ''
   const merge =
     prefix === ''
       ? (record: A, row: object): unknown => ({ ...(record as object), ...row })
       : (record: A, row: object): unknown => {
           const merged: Record<string, unknown> = { ...(record as object) }
-          for (const [field, value] of Object.entries(row)) merged[prefix + field] = value
+          for (const [field, value] of Object.entries(row))
+            Object.defineProperty(merged, prefix + field, {
+              value,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            })
           return merged
         }
   return enrichOperator<A, unknown>({

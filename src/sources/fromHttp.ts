@@ -5,8 +5,14 @@ import { failure } from '../core/Failure.js'
 import { pullSource, type SourceBatch } from '../internal/pullSource.js'
 import { currentRun } from '../internal/RunContext.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
-import { isSecretHeader, Redactor, redactUrl } from '../internal/redact.js'
-import { HttpClient, isRetryableHttpError, retryAfterOf } from '../internal/http/HttpClient.js'
+import { Redactor, redactUrl } from '../internal/redact.js'
+import { withUrlCredentials } from '../internal/http/urlCredentials.js'
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  HttpClient,
+  isRetryableHttpError,
+  retryAfterOf,
+} from '../internal/http/HttpClient.js'
 
 /**
  * How {@link fromHttp} finds the next page.
@@ -37,8 +43,18 @@ export type FromHttpPagination =
 export interface FromHttpOptions {
   /** The stage name in the report (default `fromHttp <url>`, with secrets redacted). */
   readonly name?: string
-  /** Request headers, such as `Authorization` (redacted in every error and report). */
+  /**
+   * Request headers, such as `Authorization`. Every value is treated as a secret: redacted wherever
+   * it turns up (an echo in a body, an error, the report), except `Accept`, `Content-Type`,
+   * `User-Agent` and the like, and the headers named in `publicHeaders`. They are sent only to the
+   * first page's origin.
+   */
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Headers of `headers` whose values are harmless and may be shown (`['X-Source']`). A header whose
+   * name says it is a secret (`Authorization`, `…-Key`, `…Token`) is redacted anyway.
+   */
+  readonly publicHeaders?: readonly string[]
   /** Where the records are in each page's body, as a dotted path (`data.items`); default the body itself. */
   readonly recordsPath?: string
   /** How to find the next page (default: a single request). */
@@ -57,6 +73,11 @@ export interface FromHttpOptions {
   readonly maxRetryAfterMs?: number
   /** Extra trusted certificate authorities (PEM). Certificates are always verified. */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>
+  /**
+   * The most bytes of a page's body read (default 16 MiB). A longer page fails the run, naming the
+   * page, and its connection is closed.
+   */
+  readonly maxResponseBytes?: number
   /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
   readonly retryAfterScale?: number
 }
@@ -72,8 +93,8 @@ const DEFAULT_MAX_PAGES = 1_000
  * backoff and `Retry-After`). A page that cannot be fetched after the retries, a body that is not
  * JSON, or a `recordsPath` that is not an array fails the run with a message naming the (redacted)
  * URL and the page. Reaching `maxPages` stops reading and adds a warning to the report.
- * Secret headers (`Authorization`, API keys, …) go only to the first page's origin: a next page on
- * another origin is requested without them. Unsubscribing cancels the request in flight and closes
+ * The user's headers (and credentials written in the URL, sent as Basic auth) go only to the first
+ * page's origin: a next page on another origin is requested without any of them. Unsubscribing cancels the request in flight and closes
  * the connections. Records are `unknown`:
  * type them with `validate(codec)`.
  *
@@ -115,17 +136,29 @@ export function fromHttp(url: string | URL, options: FromHttpOptions = {}): Flow
   }
   if (first.protocol !== 'http:' && first.protocol !== 'https:')
     throw new TypeError(`fromHttp: ${redactUrl(first)} is not an http: or https: URL`)
-  const redactor = Redactor.forRequest(first, options.headers)
+  // Credentials in the URL become a Basic header, as in toWebhook: undici sends only the path.
+  const headers = withUrlCredentials(first, {
+    accept: 'application/json',
+    ...options.headers,
+  })
+  const redactor = Redactor.forRequest(
+    first,
+    headers,
+    [],
+    [],
+    options.publicHeaders === undefined ? {} : { publicHeaders: options.publicHeaders },
+  )
   const name = options.name ?? `fromHttp ${redactUrl(first)}`
   const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES)
 
   return pullSource<unknown>(name, (signal) =>
-    readPages(first, options, signal, name, redactor, maxPages),
+    readPages(first, headers, options, signal, name, redactor, maxPages),
   )
 }
 
 async function* readPages(
   first: URL,
+  headers: Readonly<Record<string, string>>,
   options: FromHttpOptions,
   signal: AbortSignal,
   name: string,
@@ -135,14 +168,12 @@ async function* readPages(
   const client = new HttpClient({
     connections: 1,
     redactor,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   })
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
-  // As fetch does on a cross-origin redirect: a next page on another origin, named by the server,
-  // does not get the credentials meant for this one.
-  const foreignHeaders = Object.fromEntries(
-    Object.entries(headers).filter(([header]) => !isSecretHeader(header)),
-  )
+  // A next page on another origin, named by the server, gets none of the user's headers: any of
+  // them may be a credential meant for this origin only.
+  const foreignHeaders = { accept: 'application/json' }
   const pagination = options.pagination
   let next: URL | undefined = new URL(first)
   if (pagination?.by === 'page')

@@ -126,3 +126,81 @@ describe('Redactor', () => {
     expect(new Redactor(['ab', undefined]).text('ab cd')).toBe('ab cd')
   })
 })
+
+describe('secrets a review found in clear', () => {
+  it('scrubs a key given as the URL user name, wherever it is echoed', () => {
+    const url = 'http://sk_live_51Habcdef:@api.example.com/v1/charges'
+    expect(redactUrl(url)).toBe('http://***@api.example.com/v1/charges')
+    const redactor = Redactor.forRequest(url)
+    expect(redactor.text('401: invalid key sk_live_51Habcdef')).toBe('401: invalid key ***')
+  })
+
+  it('scrubs the value of every header the user gave, whatever its name, except public ones', () => {
+    const headers = {
+      'X-Auth-Key': 'auth-key-value-1',
+      'X-Functions-Key': 'functions-key-value-2',
+      'Ocp-Apim-Subscription-Key': 'apim-value-3',
+      'DD-Application-Key': 'dd-app-value-4',
+      'X-Master-Key': 'master-value-5',
+      'X-Access-Key': 'access-value-6',
+      'X-Tenant': 'tenant-value-7',
+      'X-Source': 'powerflow-nightly',
+      Accept: 'application/json',
+    }
+    const redactor = Redactor.forRequest('https://h/x', headers, [], [], {
+      publicHeaders: ['x-source'],
+    })
+    const echoed = Object.values(headers).join(' ')
+    expect(redactor.text(echoed)).toBe(
+      '*** *** *** *** *** *** *** powerflow-nightly application/json',
+    )
+    for (const name of Object.keys(headers).slice(0, 6)) expect(isSecretHeader(name)).toBe(true)
+  })
+
+  it('does not let publicHeaders un-hide a header whose name says it is a secret', () => {
+    const redactor = Redactor.forRequest(
+      'https://h/x',
+      { Authorization: 'Bearer abcdef1' },
+      [],
+      [],
+      {
+        publicHeaders: ['Authorization'],
+      },
+    )
+    expect(redactor.text('got Bearer abcdef1')).toBe('got ***')
+  })
+
+  it('hides more query parameters whose names say they hold a credential', () => {
+    for (const name of [
+      'jwt',
+      'private_key',
+      'access_key',
+      'signing_key',
+      'auth_key',
+      'pass',
+      'bearer',
+      'credentials',
+      'sharedKey',
+      'client_assertion',
+      'license_key',
+    ]) {
+      expect(redactUrl(`https://h/p?${name}=zzz9&page=2`)).toBe(
+        `https://h/p?${name}=${REDACTED}&page=2`,
+      )
+      expect(new Redactor([]).text(`next: /p?page=2&${name}=zzz9`)).toBe(
+        `next: /p?page=2&${name}=${REDACTED}`,
+      )
+    }
+    expect(redactUrl('https://h/p?sort=name&monkey=1&turnkey=2')).toBe(
+      'https://h/p?sort=name&monkey=1&turnkey=2',
+    )
+  })
+
+  it('keeps a __proto__ key of a value it scrubs as a key', () => {
+    const scrubbed = new Redactor(['s3cret-value']).value(
+      JSON.parse('{"__proto__":"s3cret-value","a":1}'),
+    ) as Record<string, unknown>
+    expect(Object.getOwnPropertyDescriptor(scrubbed, '__proto__')?.value).toBe('***')
+    expect(Object.getPrototypeOf(scrubbed)).toBe(Object.prototype)
+  })
+})

@@ -431,3 +431,87 @@ describe('RateLimiter.acquireUntilDone', () => {
     await expect(waiting).rejects.toThrow('gone')
   })
 })
+
+describe('timers longer than setTimeout holds', () => {
+  /** Collects TimeoutOverflowWarnings emitted while `body` runs. */
+  async function overflowWarnings(body: () => Promise<void>): Promise<string[]> {
+    const seen: string[] = []
+    const listener = (warning: Error): void => {
+      if (warning.name === 'TimeoutOverflowWarning') seen.push(warning.message)
+    }
+    process.on('warning', listener)
+    try {
+      await body()
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    return seen
+  }
+
+  it('treats timeoutMs: Infinity as no time limit instead of failing every attempt at once', async () => {
+    const warnings = await overflowWarnings(async () => {
+      const result = await withRetry(
+        async (_n, signal) => {
+          await sleepFor(20, signal)
+          return 'answered'
+        },
+        { timeoutMs: Number.POSITIVE_INFINITY, retries: 0 },
+      )
+      expect(result).toBe('answered')
+    })
+    expect(warnings).toEqual([])
+  })
+
+  it('keeps a time limit above 2^31 - 1 ms as a long one', async () => {
+    const warnings = await overflowWarnings(async () => {
+      const result = await withRetry(
+        async (_n, signal) => {
+          await sleepFor(20, signal)
+          return 'answered'
+        },
+        { timeoutMs: 2 ** 33, retries: 0 },
+      )
+      expect(result).toBe('answered')
+    })
+    expect(warnings).toEqual([])
+  })
+
+  it('waits a Retry-After above 2^31 - 1 ms for real, not 1 ms', async () => {
+    const controller = new AbortController()
+    let attempts = 0
+    const warnings = await overflowWarnings(async () => {
+      const running = withRetry(
+        async () => {
+          attempts += 1
+          throw new StatusError(429, 30 * 24 * 3600 * 1000)
+        },
+        {
+          maxRetryAfterMs: Number.POSITIVE_INFINITY,
+          retryAfterMs: (error) => (error as StatusError).retryAfter,
+          signal: controller.signal,
+        },
+      )
+      running.catch(() => undefined)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      controller.abort(new Error('stopped by the test'))
+      await expect(running).rejects.toThrow('stopped by the test')
+    })
+    expect(attempts).toBe(1)
+    expect(warnings).toEqual([])
+  })
+
+  it('sleepFor(Infinity) waits until aborted', async () => {
+    const controller = new AbortController()
+    let woke = false
+    const sleeping = sleepFor(Number.POSITIVE_INFINITY, controller.signal).then(() => {
+      woke = true
+    })
+    sleeping.catch(() => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(woke).toBe(false)
+    controller.abort(new Error('enough'))
+    await expect(sleeping).rejects.toThrow('enough')
+  })
+})

@@ -4,6 +4,8 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { enrich, type Enriched } from '../../src/operators/enrich.js'
+import type { EnrichReport } from '../../src/core/EnrichReport.js'
+import { fromCsv } from '../../src/sources/fromCsv.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { failure, type Failure } from '../../src/core/Failure.js'
 import type { Flow } from '../../src/core/Flow.js'
@@ -659,5 +661,251 @@ describe('enrich (marble timing)', () => {
         enrich<{ k: string }, { v: number }>(() => cold('-x|', { x: { v: 1 } }))(input),
       ).toBe('e--(x|)', { ...leftValues({ e: broken }), ...rightValues({ x: { k: 'a', v: 1 } }) })
     })
+  })
+})
+
+/** An error as HTTP clients make them: a status, and the response's headers. */
+class HttpLikeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`HTTP ${status}`)
+  }
+}
+
+const enrichOf = (report: { readonly [section: string]: unknown }): EnrichReport[] =>
+  report['enrich'] as EnrichReport[]
+
+describe('enrich (HTTP-minded lookups)', () => {
+  it('waits the Retry-After a 429 asks for, read from the error, and says so in the report', async () => {
+    let calls = 0
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ id: 1 }]),
+        enrich(
+          async () => {
+            calls += 1
+            if (calls === 1) throw new HttpLikeError(429, { 'Retry-After': '0.02' })
+            return { ok: true }
+          },
+          { retries: { retries: 2, minDelayMs: 1, maxDelayMs: 1 } },
+        ),
+      ),
+    )
+    expect(result.records).toEqual([{ id: 1, ok: true }])
+    expect(enrichOf(result.report)).toEqual([
+      {
+        name: 'enrich',
+        calls: 2,
+        retries: 1,
+        retryAfterWaits: 1,
+        failedLookups: 0,
+        cacheHits: 0,
+        cacheMisses: 0,
+        cachedMissHits: 0,
+      },
+    ])
+  })
+
+  it('reads Retry-After from a fetch-style error.response.headers, and gives up when it is too long', async () => {
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ id: 1 }]),
+        enrich(
+          async () => {
+            throw Object.assign(new Error('rate limited'), {
+              response: { status: 429, headers: new Headers({ 'retry-after': '120' }) },
+            })
+          },
+          { retries: { retries: 3, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1_000 } },
+        ),
+      ),
+    )
+    expect(result.failures[0]?.message).toBe(
+      'enrich: lookup failed: rate limited (the server asked to retry after 120 s, more than maxRetryAfterMs 1 s; gave up after 1 attempt)',
+    )
+  })
+
+  it('counts calls, retries, cache hits and misses and failed lookups in report.enrich', async () => {
+    let calls = 0
+    const result = await runToArray(
+      pipe(
+        fromGenerator(['a', 'a', 'b', 'c', 'a', 'b'].map((key, id) => ({ id, key }))),
+        enrich(
+          async (record: { id: number; key: string }) => {
+            calls += 1
+            if (record.key === 'c') throw new Error('boom')
+            return { found: record.key }
+          },
+          {
+            name: 'accounts',
+            cache: { key: (record) => record.key },
+            retries: { retries: 1, minDelayMs: 1, maxDelayMs: 1 },
+          },
+        ),
+      ),
+    )
+    expect(calls).toBe(4)
+    expect(enrichOf(result.report)).toEqual([
+      {
+        name: 'accounts',
+        calls: 4,
+        retries: 1,
+        retryAfterWaits: 0,
+        failedLookups: 1,
+        cacheHits: 3,
+        cacheMisses: 3,
+        cachedMissHits: 0,
+      },
+    ])
+  })
+
+  it('says which line of the source a failed lookup belongs to', async () => {
+    const result = await runToArray(
+      pipe(
+        fromCsv({ text: 'id,domain\n1,acme.com\n2,bad.example\n' }),
+        enrich(
+          async (record: Record<string, string>) => {
+            if (record['domain'] === 'bad.example') throw new Error('no such company')
+            return { company: 'Acme' }
+          },
+          { onMissing: 'fail' },
+        ),
+      ),
+    )
+    expect(result.records).toHaveLength(1)
+    expect(result.failures[0]?.location).toMatchObject({ line: 3, row: 2 })
+    expect(result.failures[0]?.message).toContain('line 3')
+  })
+
+  it('remembers a 404 as a miss for missTtlMs: one bad key on three records makes one request', async () => {
+    let now = 0
+    const seen: string[] = []
+    const run = (keys: string[]) =>
+      pipe(
+        fromGenerator(keys.map((domain, id) => ({ id, domain }))),
+        enrich(
+          async (record: { id: number; domain: string }) => {
+            seen.push(record.domain)
+            if (record.domain === 'nope.example') throw new HttpLikeError(404)
+            return { company: record.domain }
+          },
+          {
+            retries: 3,
+            concurrency: 1,
+            cache: {
+              key: (record) => record.domain,
+              ttlMs: 60_000,
+              missTtlMs: 1_000,
+              now: () => now,
+            },
+          },
+        ),
+      )
+    const first = await runToArray(
+      run(['nope.example', 'acme.com', 'nope.example', 'nope.example']),
+    )
+    // A 404 is not retried, and remembered: the other two records get the same failure.
+    expect(seen).toEqual(['nope.example', 'acme.com'])
+    expect(first.failures).toHaveLength(3)
+    expect(enrichOf(first.report)[0]).toMatchObject({ calls: 2, cacheHits: 2 })
+
+    // A lookup that finds nothing is a miss too, kept for missTtlMs, not ttlMs.
+    seen.length = 0
+    const found: { company: string } | undefined = undefined
+    const nothing = (records: number) =>
+      pipe(
+        fromGenerator(Array.from({ length: records }, (_, id) => ({ id, domain: 'x.example' }))),
+        enrich(
+          (record: { id: number; domain: string }) => {
+            seen.push(record.domain)
+            return found
+          },
+          {
+            concurrency: 1,
+            cache: { key: (r) => r.domain, ttlMs: 60_000, missTtlMs: 1_000, now: () => now },
+          },
+        ),
+      )
+    const misses = await runToArray(nothing(2))
+    expect(misses.records).toHaveLength(2)
+    expect(seen).toEqual(['x.example'])
+    expect(enrichOf(misses.report)[0]).toMatchObject({ cacheHits: 1, cachedMissHits: 1 })
+  })
+
+  it('looks a remembered miss up again once missTtlMs has passed, and a match after ttlMs', () => {
+    let now = 0
+    const calls: string[] = []
+    const input = new Subject<Either<Failure, { key: string }>>()
+    const out = collect(
+      enrich(
+        (record: { key: string }) => {
+          calls.push(record.key)
+          if (record.key === 'gone') throw new HttpLikeError(410)
+          return record.key === 'none' ? undefined : { found: record.key }
+        },
+        { cache: { key: (record) => record.key, ttlMs: 100, missTtlMs: 10, now: () => now } },
+      )(input),
+    )
+    for (const key of ['gone', 'none', 'hit']) input.next(right({ key }))
+    now += 9
+    for (const key of ['gone', 'none', 'hit']) input.next(right({ key }))
+    expect(calls).toEqual(['gone', 'none', 'hit'])
+    now += 1
+    for (const key of ['gone', 'none', 'hit']) input.next(right({ key }))
+    expect(calls).toEqual(['gone', 'none', 'hit', 'gone', 'none'])
+    const failures = out.values.filter((value) => value._tag === 'Left')
+    expect(failures.map((value) => (value as { left: Failure }).left.details?.['cached'])).toEqual([
+      undefined,
+      true,
+      undefined,
+    ])
+  })
+
+  it('keeps to rateLimit: no more calls than the limit within the window', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ id: 1 }, { id: 2 }, { id: 3 }]),
+        enrich(
+          async () => {
+            calls += 1
+            if (calls === 2) setTimeout(() => controller.abort(), 30)
+            return { ok: true }
+          },
+          { rateLimit: { limit: 2, windowMs: 60_000 } },
+        ),
+      ),
+      { signal: controller.signal },
+    )
+    expect(calls).toBe(2)
+    expect(result.report.status).toBe('aborted')
+  })
+
+  it('treats timeoutMs: Infinity as no time limit, not as a timeout after 1 ms', async () => {
+    const result = await runToArray(
+      pipe(
+        fromGenerator([{ id: 1 }]),
+        enrich(
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 20))
+            return { ok: true }
+          },
+          { timeoutMs: Number.POSITIVE_INFINITY },
+        ),
+      ),
+    )
+    expect(result.records).toEqual([{ id: 1, ok: true }])
+  })
+
+  it('refuses rate limits and miss TTLs that cannot work', () => {
+    expect(() => enrich(async () => ({}), { rateLimit: { limit: 0, windowMs: 1 } })).toThrow(
+      'enrich: rateLimit.limit must be a whole number of at least 1 (got 0)',
+    )
+    expect(() =>
+      enrich(async (r: { k: string }) => ({ r }), { cache: { key: (r) => r.k, missTtlMs: 0 } }),
+    ).toThrow('enrich: cache.missTtlMs must be above 0 (got 0)')
   })
 })

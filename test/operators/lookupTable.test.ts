@@ -253,4 +253,65 @@ describe('lookupTable', () => {
     )
     expectTypeOf(joined).toExtend<Flow<Record<string, string>>>()
   })
+
+  it('keeps a __proto__ column of a row as a column, and joins on own fields only', async () => {
+    // JSON.parse makes `__proto__` an own field, as a JSON or CSV source with that column does.
+    const rows = [JSON.parse('{"Id":"A1","__proto__":"kept","Name":"Acme"}') as object]
+    const table = lookupTable(fromGenerator(rows), 'Id' as never)
+    const result = await runToArray(
+      pipe(fromGenerator([{ deal: 'D1', AccountId: 'A1' }]), enrich(table, { on: 'AccountId' })),
+    )
+    const merged = result.records[0] as Record<string, unknown>
+    expect(Object.hasOwn(merged, '__proto__')).toBe(true)
+    expect(Object.getOwnPropertyDescriptor(merged, '__proto__')?.value).toBe('kept')
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype)
+    expect(merged['Name']).toBe('Acme')
+
+    const prefixed = await runToArray(
+      pipe(
+        fromGenerator([{ deal: 'D1', AccountId: 'A1' }]),
+        enrich(table, { on: 'AccountId', prefix: 'a_' }),
+      ),
+    )
+    expect((prefixed.records[0] as Record<string, unknown>)['a___proto__']).toBe('kept')
+  })
+
+  it('joins on: constructor as a field of the record, never as Object.prototype.constructor', async () => {
+    const table = lookupTable(
+      fromGenerator([{ Id: 'function Object() { [native code] }', Name: 'wrong' }]),
+      'Id',
+    )
+    const result = await runToArray(
+      pipe(
+        fromGenerator<{ deal: string; constructor?: string }>([
+          { deal: 'D1' },
+          JSON.parse('{"deal":"D2","constructor":"function Object() { [native code] }"}'),
+        ]),
+        enrich(table, { on: 'constructor', onMissing: 'fail' }),
+      ),
+    )
+    expect(result.records).toEqual([
+      JSON.parse(
+        '{"deal":"D2","constructor":"function Object() { [native code] }","Id":"function Object() { [native code] }","Name":"wrong"}',
+      ),
+    ])
+    expect(result.failures.map((failure) => failure.message)).toEqual([
+      'enrich field constructor: no match for an empty key',
+    ])
+  })
+
+  it("keys a table by its rows' own field: a row without it is dropped as missingKey", async () => {
+    const table = lookupTable(
+      fromGenerator<Record<string, string>>([
+        { Name: 'no id' },
+        { constructor: 'C1', Name: 'ok' },
+      ]),
+      'constructor',
+    )
+    const result = await runToArray(
+      pipe(fromGenerator([{ deal: 'D1', c: 'C1' }]), enrich(table, { on: 'c' })),
+    )
+    expect(result.records).toEqual([{ deal: 'D1', c: 'C1', constructor: 'C1', Name: 'ok' }])
+    expect(lookupsOf(result.report)[0]?.droppedByReason).toEqual({ missingKey: 1 })
+  })
 })

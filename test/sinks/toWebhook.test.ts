@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import { pipe } from 'fp-ts/lib/function.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
@@ -22,6 +24,7 @@ import {
   type Plan,
   serversClosedAfterEach,
 } from '../support/flakyServer.js'
+import { endlessServersClosedAfterEach } from '../support/endlessServer.js'
 
 /** The verify snippet from toWebhook's documentation, verbatim. */
 function verifySignature(
@@ -39,6 +42,7 @@ function verifySignature(
 }
 
 const serve = serversClosedAfterEach()
+const serveEndless = endlessServersClosedAfterEach()
 
 /** Runs the sink and gives back the report, whether the run resolved or rejected. */
 async function settle(run: Promise<RunReport>): Promise<{ report: RunReport; error?: Error }> {
@@ -669,4 +673,251 @@ describe('toWebhook', () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it('stops reading an endless 2xx response at maxResponseBytes, closes the connection and fails the batch', async () => {
+    const server = await serveEndless()
+    const url = `${server.origin}/hooks?token=tok_abcdef123`
+    const { report } = await settle(
+      pipe(fromGenerator(records(1)), toWebhook(url, { ...fast, maxResponseBytes: 128 * 1024 })),
+    )
+    await server.closedByClient
+    expect(report.failed).toBe(1)
+    expect(server.requests).toBe(1)
+    const failure = report.failures[0]
+    expect(failure).toMatchObject({
+      _tag: 'HttpError',
+      stage: `toWebhook ${server.origin}/hooks?token=***`,
+    })
+    expect(failure?.message).toContain(
+      `the response of ${server.origin}/hooks?token=*** (HTTP 200) is larger than maxResponseBytes (131072 bytes)`,
+    )
+    expect(JSON.stringify(report)).not.toContain('tok_abcdef123')
+  })
+
+  it('caps a webhook response at 1 MiB by default', async () => {
+    const server = await serveEndless()
+    const { report } = await settle(pipe(fromGenerator(records(1)), toWebhook(server.origin, fast)))
+    await server.closedByClient
+    expect(report.failures[0]?.message).toContain('larger than maxResponseBytes (1048576 bytes)')
+  })
+
+  it('redacts an echoed header value whatever its name, unless it is named in publicHeaders', async () => {
+    const server = await serve((request) =>
+      status(400, `you sent ${JSON.stringify(request.headers)}`),
+    )
+    const { report } = await settle(
+      pipe(
+        fromGenerator(records(1)),
+        toWebhook(server.origin, {
+          ...fast,
+          headers: {
+            'X-Auth-Key': 'xak_11111111',
+            'DD-Application-Key': 'dd_22222222',
+            'X-Master-Key': 'mk_33333333',
+            'X-Source': 'crm-sync',
+          },
+          publicHeaders: ['X-Source'],
+        }),
+      ),
+    )
+    const text = JSON.stringify(report)
+    for (const secret of ['xak_11111111', 'dd_22222222', 'mk_33333333'])
+      expect(text).not.toContain(secret)
+    expect(report.failures[0]?.message).toContain('crm-sync')
+  })
+
+  it('redacts a key given as the URL user name wherever the server echoes it', async () => {
+    const server = await serve(() => status(401, 'invalid api key sk_live_7y7y7y7y'))
+    const port = new URL(server.origin).port
+    const { report } = await settle(
+      pipe(
+        fromGenerator(records(1)),
+        toWebhook(`http://sk_live_7y7y7y7y:@127.0.0.1:${port}/in`, fast),
+      ),
+    )
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('sk_live_7y7y7y7y:').toString('base64')}`,
+    )
+    expect(report.failures[0]?.message).toContain('invalid api key ***')
+    expect(JSON.stringify(report)).not.toContain('sk_live_7y7y7y7y')
+  })
+
+  it("redacts a credential-like path in a redirect's Location", async () => {
+    const hook = 'https://hooks.slack.com/services/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'
+    const server = await serve(() => status(302, '', { location: hook }))
+    const { report } = await settle(pipe(fromGenerator(records(1)), toWebhook(server.origin, fast)))
+    expect(report.failures[0]?.message).toContain(
+      'HTTP 302: redirect to https://hooks.slack.com/services/T0123ABCD/B0456EFGH/***, not followed',
+    )
+    expect(JSON.stringify(report)).not.toContain('q8VxKcN2mP4rT6yW9zL1aB3d')
+  })
+
+  it('rejects the run with its report when the destination never answered (a closed port)', async () => {
+    const port = await closedPort()
+    const run = pipe(
+      fromGenerator(records(100)),
+      toWebhook(`http://127.0.0.1:${port}/hooks`, { ...fast, retries: 1, concurrency: 1 }),
+    )
+    const { report, error } = await settle(run)
+    expect(error?.name).toBe('RunError')
+    expect(error?.message).toContain(
+      `toWebhook http://127.0.0.1:${port}/hooks: the destination never answered (no response to any request of this run): network error ECONNREFUSED`,
+    )
+    expect(report.status).toBe('failed')
+    // The first batch went through its retries and failed; the rest were never sent.
+    expect(report.failed).toBe(1)
+    expect(report.droppedByReason['aborted']).toBe(report.dropped)
+    expect(report.read + report.created).toBe(
+      report.written + report.dropped + report.merged + report.failed,
+    )
+    expect(httpOf(report)).toMatchObject({ requests: 2, networkErrors: 2 })
+  })
+
+  it('still hands the failed batch to deadLetter, with its key, when a never-answering destination rejects the run', async () => {
+    const port = await closedPort()
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator(records(10)),
+        deadLetter(toArray()),
+        toWebhook(`http://127.0.0.1:${port}/hooks`, {
+          ...fast,
+          retries: 0,
+          batchSize: 2,
+          concurrency: 1,
+        }),
+      ),
+    )
+    expect(error?.message).toContain('the destination never answered')
+    const dead = (report.deadLetter as RunReport & { records: Array<Record<string, unknown>> })
+      .records
+    expect(dead.map((letter) => letter['record'])).toEqual([{ id: 0 }, { id: 1 }])
+    expect(dead[0]?.['details']).toMatchObject({ idempotencyKey: expect.any(String) })
+    expect(report.written + report.failed + report.dropped).toBe(report.read)
+  })
+
+  it('keeps failures per record once the destination has answered: an outage mid-run is not a rejection', async () => {
+    const server = await serve((request) => (request.index < 2 ? ok : { kind: 'reset' }))
+    const report = await pipe(
+      fromGenerator(records(5)),
+      toWebhook(server.origin, { ...fast, retries: 1, concurrency: 1 }),
+    )
+    expect(report).toMatchObject({ status: 'completed', written: 2, failed: 3 })
+  })
+
+  it('treats timeoutMs: Infinity as no time limit', async () => {
+    const server = await serve(() => ({ kind: 'respond', delayMs: 20 }))
+    const report = await pipe(
+      fromGenerator(records(2)),
+      toWebhook(server.origin, { ...fast, timeoutMs: Number.POSITIVE_INFINITY }),
+    )
+    expect(report.written).toBe(2)
+  })
+
+  it('sends records under the idempotency key the user gives, together when consecutive records share it', async () => {
+    const server = await serve()
+    const report = await pipe(
+      fromGenerator([
+        { id: 1, order: 'A' },
+        { id: 2, order: 'A' },
+        { id: 3, order: 'B' },
+        { id: 4, order: 'C' },
+      ]),
+      toWebhook(server.origin, {
+        ...fast,
+        concurrency: 1,
+        idempotencyKey: (line) => (line.order === 'C' ? undefined : `order-${line.order}`),
+      }),
+    )
+    expect(report.written).toBe(4)
+    expect(server.requests.map((request) => request.headers['idempotency-key'])).toEqual([
+      'order-A',
+      'order-B',
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+    ])
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual([
+      { id: 1, order: 'A' },
+      { id: 2, order: 'A' },
+    ])
+  })
+
+  describe('Standard Webhooks signing', () => {
+    const secret = `whsec_${Buffer.from('a-32-byte-secret-for-the-tests!!').toString('base64')}`
+
+    it('signs every delivery so the standardwebhooks library verifies it, and a tampered one fails', async () => {
+      const verifier = new Webhook(secret)
+      const verified: unknown[] = []
+      const server = await serve((request) => {
+        try {
+          verified.push(verifier.verify(request.body, request.headers as Record<string, string>))
+          return ok
+        } catch {
+          return status(401, 'bad signature')
+        }
+      })
+      const report = await pipe(
+        fromGenerator(records(5)),
+        toWebhook(server.origin, {
+          ...fast,
+          batchSize: 2,
+          signing: { scheme: 'standard-webhooks', secret },
+        }),
+      )
+      expect(report).toMatchObject({ written: 5, failed: 0 })
+      expect(verified).toEqual([[{ id: 0 }, { id: 1 }], [{ id: 2 }, { id: 3 }], [{ id: 4 }]])
+      for (const request of server.requests) {
+        // The webhook-id doubles as the idempotency key.
+        expect(request.headers['webhook-id']).toBe(request.headers['idempotency-key'])
+        expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/)
+        const headers = request.headers as Record<string, string>
+        expect(() =>
+          verifier.verify(request.body.replace(/"id":(\d)/, '"id":7$1'), headers),
+        ).toThrow(WebhookVerificationError)
+        expect(() =>
+          verifier.verify(request.body, { ...headers, 'webhook-id': 'another-id' }),
+        ).toThrow(WebhookVerificationError)
+      }
+      expect(JSON.stringify(report)).not.toContain(secret.slice(6))
+    })
+
+    it('keeps the same webhook-id across retries, with a fresh signature each time', async () => {
+      const verifier = new Webhook(secret)
+      const server = await serve(sequence(status(503), ok))
+      await pipe(
+        fromGenerator(records(1)),
+        toWebhook(server.origin, { ...fast, signing: { scheme: 'standard-webhooks', secret } }),
+      )
+      const [first, second] = server.requests
+      expect(first?.headers['webhook-id']).toBe(second?.headers['webhook-id'])
+      expect(
+        verifier.verify(second?.body ?? '', second?.headers as Record<string, string>),
+      ).toEqual({
+        id: 0,
+      })
+    })
+
+    it('refuses a secret that is not whsec_ and base64, without showing it', () => {
+      for (const bad of ['plain-secret-value', 'whsec_not base64!', 'whsec_c2hvcnQ='])
+        expect(() =>
+          toWebhook('http://127.0.0.1:9/x', {
+            signing: { scheme: 'standard-webhooks', secret: bad },
+          }),
+        ).toThrow(/toWebhook: signing: a Standard Webhooks secret is whsec_ followed by the base64/)
+      try {
+        toWebhook('http://127.0.0.1:9/x', {
+          signing: { scheme: 'standard-webhooks', secret: 'plain-secret-value' },
+        })
+      } catch (error) {
+        expect(String(error)).not.toContain('plain-secret-value')
+      }
+    })
+  })
 })
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

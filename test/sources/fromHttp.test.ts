@@ -5,6 +5,7 @@ import { fromHttp } from '../../src/sources/fromHttp.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import { sequence, type Behaviour, serversClosedAfterEach } from '../support/flakyServer.js'
+import { endlessServersClosedAfterEach } from '../support/endlessServer.js'
 
 const serve = serversClosedAfterEach()
 
@@ -204,7 +205,7 @@ describe('fromHttp', () => {
     expect(text).not.toContain('br_7f7f7f7f')
   })
 
-  it('does not send its credentials to a next page on another origin', async () => {
+  it('sends none of the user headers to a next page on another origin', async () => {
     const elsewhere = await serve(() => json({ items: [2], next: null }))
     const server = await serve(() => json({ items: [1], next: `${elsewhere.origin}/more` }))
     const report = await pipe(
@@ -227,7 +228,69 @@ describe('fromHttp', () => {
     const sent = elsewhere.requests[0]?.headers
     expect(sent?.authorization).toBeUndefined()
     expect(sent?.['x-api-key']).toBeUndefined()
-    expect(sent?.['x-team']).toBe('blue')
+    // Any header the user gave may be a credential for the first origin only.
+    expect(sent?.['x-team']).toBeUndefined()
+    expect(sent?.accept).toBe('application/json')
+  })
+
+  it('keeps secret headers with unfamiliar names out of the other origin and out of errors', async () => {
+    const elsewhere = await serve((request) => ({
+      kind: 'respond',
+      status: 400,
+      body: `bad request, headers seen: ${JSON.stringify(request.headers)}`,
+    }))
+    const server = await serve((request) =>
+      request.url === '/items'
+        ? json({ items: [1], next: `${elsewhere.origin}/more` })
+        : { kind: 'respond', status: 400, body: 'unused' },
+    )
+    const result = await runToArray(
+      fromHttp(`${server.origin}/items`, {
+        headers: { 'X-Functions-Key': 'fk_3c3c3c3c', 'Ocp-Apim-Subscription-Key': 'apim_4d4d4d' },
+        recordsPath: 'items',
+        pagination: { by: 'nextLink', path: 'next' },
+      }),
+    )
+    expect(server.requests[0]?.headers['x-functions-key']).toBe('fk_3c3c3c3c')
+    expect(elsewhere.requests[0]?.headers['x-functions-key']).toBeUndefined()
+    expect(elsewhere.requests[0]?.headers['ocp-apim-subscription-key']).toBeUndefined()
+    expect(result.report.status).toBe('failed')
+    // An echo from the first origin would be scrubbed too: show it with a server that echoes.
+    const echo = await serve((request) => ({
+      kind: 'respond',
+      status: 403,
+      body: `denied for ${String(request.headers['x-functions-key'])} (${String(request.headers['x-source'])})`,
+    }))
+    const echoed = await runToArray(
+      fromHttp(echo.origin, {
+        headers: { 'X-Functions-Key': 'fk_3c3c3c3c', 'X-Source': 'nightly-job' },
+        publicHeaders: ['X-Source'],
+      }),
+    )
+    expect(echoed.error?.message).toContain('HTTP 403: denied for *** (nightly-job)')
+    expect(`${JSON.stringify(echoed.report)} ${String(echoed.error?.message)}`).not.toContain(
+      'fk_3c3c3c3c',
+    )
+  })
+
+  it('sends user:password in the URL as Basic auth, as toWebhook does, and never shows them', async () => {
+    const server = await serve(() => ({
+      kind: 'respond',
+      status: 401,
+      body: 'user sk_live_9z9z9z9z is not allowed',
+    }))
+    const port = new URL(server.origin).port
+    const withPassword = await runToArray(fromHttp(`http://ada:l0velace@127.0.0.1:${port}/x`))
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('ada:l0velace').toString('base64')}`,
+    )
+    expect(withPassword.error?.message).toContain(`fromHttp http://***@127.0.0.1:${port}/x page 1`)
+    const keyOnly = await runToArray(fromHttp(`http://sk_live_9z9z9z9z:@127.0.0.1:${port}/x`))
+    expect(server.requests[1]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('sk_live_9z9z9z9z:').toString('base64')}`,
+    )
+    expect(keyOnly.error?.message).toContain('HTTP 401: user *** is not allowed')
+    expect(JSON.stringify(keyOnly.report)).not.toContain('sk_live_9z9z9z9z')
   })
 
   it('stops requesting pages when the subscriber goes away', async () => {
@@ -244,5 +307,27 @@ describe('fromHttp', () => {
     expect(result.records).toHaveLength(2)
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(server.requests.length).toBeLessThanOrEqual(3)
+  })
+})
+
+describe('fromHttp response size', () => {
+  const serveEndless = endlessServersClosedAfterEach()
+
+  it('stops reading a page past maxResponseBytes, closes the connection and fails naming the page', async () => {
+    const server = await serveEndless()
+    const result = await runToArray(
+      fromHttp(`${server.origin}/export?api_key=k_abcdef123`, {
+        ...fast,
+        maxResponseBytes: 256 * 1024,
+      }),
+    )
+    await server.closedByClient
+    expect(result.report.status).toBe('failed')
+    expect(result.error?.message).toContain(`fromHttp ${server.origin}/export?api_key=*** page 1:`)
+    expect(result.error?.message).toContain('larger than maxResponseBytes (262144 bytes)')
+    expect(result.error?.message).not.toContain('k_abcdef123')
+    // Not retried: the server answered.
+    expect(server.requests).toBe(1)
+    expect(server.bytesWritten).toBeLessThan(64 * 1024 * 1024)
   })
 })

@@ -6,7 +6,12 @@
  * @packageDocumentation
  */
 import { isObservable, take } from 'rxjs'
-import { withRetry, RetryExhaustedError, type RetryOptions } from '../retry.js'
+import {
+  withRetry,
+  RetryExhaustedError,
+  type RetryGiveUpReason,
+  type RetryOptions,
+} from '../retry.js'
 
 /** What a lookup came to: a value (possibly `null`/`undefined`: no match) or an error. @internal */
 export type LookupOutcome =
@@ -18,6 +23,10 @@ export type LookupOutcome =
       readonly attempts: number
       /** The underlying error of the last attempt, when `error` is a summary. */
       readonly cause?: unknown
+      /** Why the retries stopped, when they did (`not-retryable`: a permanent failure). */
+      readonly gaveUp?: RetryGiveUpReason
+      /** Answered from the cache: the failure of an earlier lookup for the same key. */
+      readonly cached?: boolean
     }
 
 /** A running call: `sync` when it finished before returning; `cancel` stops it. @internal */
@@ -112,7 +121,13 @@ export function callWithRetry(
     (error: unknown) => {
       if (controller.signal.aborted) return
       if (error instanceof RetryExhaustedError)
-        done({ ok: false, error, attempts: error.attempts, cause: error.cause })
+        done({
+          ok: false,
+          error,
+          attempts: error.attempts,
+          cause: error.cause,
+          gaveUp: error.reason,
+        })
       else done({ ok: false, error, attempts: 1 })
     },
   )

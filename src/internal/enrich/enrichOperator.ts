@@ -13,12 +13,13 @@
  */
 import { Observable } from 'rxjs'
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
-import { failure, describeError, type Failure } from '../../core/Failure.js'
+import { failure, describeError, type Failure, type Location } from '../../core/Failure.js'
+import type { EnrichReport } from '../../core/EnrichReport.js'
 import type { Flow, Operator } from '../../core/Flow.js'
 import { currentRun, type RunContext } from '../RunContext.js'
 import { depthOf, withDepth } from '../depth.js'
 import { LruCache } from '../lruCache.js'
-import type { RetryOptions } from '../retry.js'
+import { RateLimiter, statusFromError, type RetryOptions } from '../retry.js'
 import { callOnce, callWithRetry, type LookupCall, type LookupOutcome } from './callLookup.js'
 
 /** What to do with a record the lookup found nothing for. @internal */
@@ -40,10 +41,16 @@ export interface EnrichConfig<A, B> {
     readonly key: (record: A) => string
     readonly maxEntries: number
     readonly ttlMs?: number
+    /** How long a miss is remembered (default `ttlMs`): no match, or a permanent failure. */
+    readonly missTtlMs?: number
     readonly now?: () => number
   }
   /** Retries and timeouts; without it a lookup is called once, synchronously when it can be. */
   readonly retry?: RetryOptions
+  /** At most `limit` calls of the lookup in any `windowMs` (through the shared rate limiter). */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number }
+  /** Adds an entry to the report's `enrich` section with this stage's calls, retries and cache. */
+  readonly report?: boolean
   /**
    * Work to finish, once per subscription, before the first lookup (loading a table): it resolves
    * to the lookup this subscription uses instead of `lookup`. A rejection errors the output with
@@ -64,7 +71,64 @@ interface Slot<A> {
   readonly record: A
   readonly passing?: Failure
   outcome: LookupOutcome | undefined
+  /** Where the record came from (the source's file and line), for its failures. */
+  location?: Location | undefined
 }
+
+/** The statuses that say a key has nothing to find: a lookup failing with one is a miss. */
+const MISS_STATUSES = new Set([404, 410])
+
+/**
+ * Whether a failed lookup is permanent, so its key may be remembered as a miss: it failed with
+ * 404 or 410, or with an error the retry policy would not retry.
+ */
+function isPermanent(outcome: Extract<LookupOutcome, { ok: false }>): boolean {
+  if (outcome.gaveUp === 'not-retryable') return true
+  const status = statusFromError(outcome.cause ?? outcome.error)
+  return status !== undefined && MISS_STATUSES.has(status)
+}
+
+/** Counts what a lookup stage does, for the report's `enrich` section. */
+class EnrichCounters {
+  calls = 0
+  retries = 0
+  retryAfterWaits = 0
+  failedLookups = 0
+  cacheHits = 0
+  cacheMisses = 0
+  cachedMissHits = 0
+  constructor(readonly name: string) {}
+
+  toReport(): EnrichReport {
+    return {
+      name: this.name,
+      calls: this.calls,
+      retries: this.retries,
+      retryAfterWaits: this.retryAfterWaits,
+      failedLookups: this.failedLookups,
+      cacheHits: this.cacheHits,
+      cacheMisses: this.cacheMisses,
+      cachedMissHits: this.cachedMissHits,
+    }
+  }
+}
+
+/** Adds a stage's counters to the report's `enrich` section (made on first use). */
+function reportIn(run: RunContext, counters: EnrichCounters): void {
+  let list = listsOf.get(run)
+  if (list === undefined) {
+    const made: EnrichCounters[] = []
+    list = made
+    listsOf.set(run, made)
+    Object.defineProperty(run.sections, 'enrich', {
+      enumerable: true,
+      configurable: true,
+      get: (): EnrichReport[] => made.map((each) => each.toReport()),
+    })
+  }
+  list.push(counters)
+}
+const listsOf = new WeakMap<RunContext, EnrichCounters[]>()
 
 /** @internal */
 export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B> {
@@ -76,7 +140,7 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
       const cache =
         config.cache === undefined
           ? undefined
-          : new LruCache<unknown>({
+          : new LruCache<LookupOutcome>({
               maxEntries: config.cache.maxEntries,
               ...(config.cache.ttlMs === undefined ? {} : { ttlMs: config.cache.ttlMs }),
               ...(config.cache.now === undefined ? {} : { now: config.cache.now }),
@@ -95,6 +159,21 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
         working: boolean
         abort: AbortController
       }>()
+      const counters = new EnrichCounters(config.name)
+      if (config.report === true) reportIn(run, counters)
+      const missTtlMs = config.cache?.missTtlMs ?? config.cache?.ttlMs
+      const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit)
+      const retry: RetryOptions | undefined =
+        config.retry === undefined
+          ? undefined
+          : {
+              ...config.retry,
+              onRetry: (info) => {
+                counters.retries += 1
+                if (info.source === 'retry-after') counters.retryAfterWaits += 1
+                config.retry?.onRetry?.(info)
+              },
+            }
       let lookupNow = config.lookup
       let ready = config.prepare === undefined
       let inputDone = false
@@ -108,6 +187,7 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
         }
         const outcome = slot.outcome as LookupOutcome
         const record = slot.record
+        const at = slot.location === undefined ? {} : { location: slot.location }
         if (!outcome.ok) {
           stats.failed += 1
           subscriber.next(
@@ -117,7 +197,11 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
                 reason: `lookup failed: ${describeError(outcome.error)}`,
                 cause: outcome.cause ?? outcome.error,
                 record,
-                details: { attempts: outcome.attempts },
+                ...at,
+                details: {
+                  attempts: outcome.attempts,
+                  ...(outcome.cached === true ? { cached: true } : {}),
+                },
               }),
             ),
           )
@@ -140,7 +224,11 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
                   stage: config.name,
                   reason,
                   record,
-                  ...(field === undefined ? {} : { location: { field } }),
+                  ...(field === undefined && slot.location === undefined
+                    ? {}
+                    : {
+                        location: { ...slot.location, ...(field === undefined ? {} : { field }) },
+                      }),
                 }),
               ),
             )
@@ -155,6 +243,7 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
                 stage: config.name,
                 reason: `the lookup returned ${describeError(found)} (a ${typeof found}); expected an object of fields to merge`,
                 record,
+                ...at,
               }),
             ),
           )
@@ -172,6 +261,7 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
                 reason: describeError(error),
                 cause: error,
                 record,
+                ...at,
               }),
             ),
           )
@@ -201,6 +291,21 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
         else emitFor(slot)
       }
 
+      /** Keeps a lookup's outcome for its key: a match for `ttlMs`, a miss for `missTtlMs`. */
+      const remember = (key: string, outcome: LookupOutcome): void => {
+        if (cache === undefined) return
+        if (outcome.ok) {
+          const nothing = outcome.value === undefined || outcome.value === null
+          if (nothing && missTtlMs !== undefined) cache.set(key, outcome, missTtlMs)
+          else cache.set(key, outcome)
+        } else if (isPermanent(outcome)) {
+          // A transient failure (a timeout, a 503) is never remembered: the next record tries again.
+          const { cached: _, ...kept } = outcome
+          if (missTtlMs !== undefined) cache.set(key, kept, missTtlMs)
+          else cache.set(key, kept)
+        }
+      }
+
       const maybeComplete = (): void => {
         if (closed || !inputDone || !ready || active.size > 0) return
         if (waitingHead < waiting.length || queueHead < queue.length) return
@@ -219,19 +324,28 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
           active.delete(entry)
           if (entry.working) run.endWork()
           const slots = key === undefined ? [slot] : (sharing.get(key) ?? [slot])
+          if (!outcome.ok) counters.failedLookups += 1
           if (key !== undefined) {
             sharing.delete(key)
-            if (outcome.ok) cache?.set(key, outcome.value)
+            remember(key, outcome)
           }
           for (const each of slots) finish(each, outcome)
           pump()
           maybeComplete()
         }
-        const lookup = (signal: AbortSignal): unknown => lookupNow(slot.record, signal)
+        const callLookup = (signal: AbortSignal): unknown => {
+          counters.calls += 1
+          return lookupNow(slot.record, signal)
+        }
+        const lookup =
+          limiter === undefined
+            ? callLookup
+            : (signal: AbortSignal): unknown =>
+                limiter.acquire(signal).then(() => callLookup(signal))
         const call =
-          config.retry === undefined
+          retry === undefined
             ? callOnce(lookup, abort.signal, done)
-            : callWithRetry(lookup, config.retry, done)
+            : callWithRetry(lookup, retry, done)
         entry.call = call
         // The lookup itself stopped the run (an abort, a fail-fast): teardown ran before the call
         // could be cancelled, so cancel it now, or it runs on (and its timers with it).
@@ -257,16 +371,22 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
           }
           const hit = cache.get(key)
           if (hit !== undefined) {
-            finish(slot, { ok: true, value: hit.value })
+            counters.cacheHits += 1
+            const remembered = hit.value
+            if (!remembered.ok || remembered.value === undefined || remembered.value === null)
+              counters.cachedMissHits += 1
+            finish(slot, remembered.ok ? remembered : { ...remembered, cached: true })
             return true
           }
           const others = sharing.get(key)
           if (others !== undefined) {
+            counters.cacheHits += 1
             others.push(slot)
             return true
           }
         }
         if (!mayLaunch || !ready || active.size >= concurrency) return false
+        if (key !== undefined) counters.cacheMisses += 1
         launch(slot, key)
         return true
       }
@@ -330,7 +450,12 @@ export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B>
             return
           }
           stats.in += 1
-          const slot: Slot<A> = { record: value.right, outcome: undefined }
+          // The record is the source's current one only now: remember where it came from.
+          const slot: Slot<A> = {
+            record: value.right,
+            outcome: undefined,
+            location: run.locationOf(value.right),
+          }
           if (config.ordered) queue.push(slot)
           if (!start(slot, waitingHead === waiting.length)) waiting.push(slot)
         },

@@ -10,7 +10,7 @@ import type { RunReport } from '../../core/RunReport.js'
 import { describeError } from '../../core/Failure.js'
 import { outsideRun } from '../RunContext.js'
 import { runSink } from '../runSink.js'
-import { detachString, detachValue } from '../keys.js'
+import { detachString, detachValue, ownField } from '../keys.js'
 
 /** Marks the objects {@link lookupTable} makes, so `enrich` tells them from lookup functions. @internal */
 export const LOOKUP_TABLE = Symbol.for('powerflow.lookupTable')
@@ -46,14 +46,25 @@ export function isTableSpec(value: unknown): value is TableSpec<unknown> {
 export function keyOf(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined
   if (typeof value === 'object') return value instanceof Date ? value.toISOString() : undefined
+  // A function is never a key from data (an inherited method, most likely).
+  if (typeof value === 'function') return undefined
   return String(value)
 }
 
-/** A row whose strings share nothing with the text it was parsed from (see {@link detachValue}). */
+/**
+ * A row whose strings share nothing with the text it was parsed from (see {@link detachValue}).
+ * Fields are defined, not assigned, so a `__proto__` column stays a column.
+ */
 function detachRow<R>(row: R): R {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
   const copy: Record<string, unknown> = {}
-  for (const [field, value] of Object.entries(row)) copy[field] = detachValue(value)
+  for (const [field, value] of Object.entries(row))
+    Object.defineProperty(copy, field, {
+      value: detachValue(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   return copy as R
 }
 
@@ -74,7 +85,7 @@ export async function loadTable<R>(
   const report = await outsideRun(() =>
     runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => ({
       write(row) {
-        const key = keyOf((row as Record<string, unknown> | null)?.[spec.keyField])
+        const key = keyOf(ownField(row, spec.keyField))
         if (key === undefined) {
           stats.dropped += 1
           run.settle('dropped', 1, 'missingKey')

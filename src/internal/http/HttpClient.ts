@@ -6,9 +6,9 @@
  * @internal
  * @packageDocumentation
  */
-import { Pool } from 'undici'
+import { Pool, type Dispatcher } from 'undici'
 import { AttemptTimeoutError, parseRetryAfter } from '../retry.js'
-import type { Redactor } from '../redact.js'
+import { redactUrl, type Redactor } from '../redact.js'
 
 /** A certificate authority for private endpoints, in PEM. @internal */
 export type CertificateAuthority = string | Buffer | ReadonlyArray<string | Buffer>
@@ -21,7 +21,15 @@ export interface HttpClientOptions {
   readonly ca?: CertificateAuthority
   /** Scrubs secrets from the body excerpts kept in errors. */
   readonly redactor: Redactor
+  /** The most bytes of a 2xx response body read (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  readonly maxResponseBytes?: number
 }
+
+/** The default cap of a response body: 16 MiB. @internal */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+/** How much of an error response's body is read for its excerpt; the rest is discarded. */
+const ERROR_BODY_BYTES = 64 * 1024
 
 /** One request. @internal */
 export interface HttpRequest {
@@ -29,6 +37,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>
   readonly body?: string | Buffer
   readonly signal?: AbortSignal
+  /** The most bytes of a 2xx body read for this request (default the client's). */
+  readonly maxResponseBytes?: number
 }
 
 /** A response with its body read. @internal */
@@ -59,6 +69,25 @@ export class HttpStatusError extends Error {
 }
 
 /**
+ * A 2xx response whose body is larger than the client's `maxResponseBytes`: reading stopped at the
+ * limit and the connection was closed. Not retryable (the server did answer).
+ *
+ * @internal
+ */
+export class HttpResponseTooLargeError extends Error {
+  override readonly name: string = 'HttpResponseTooLargeError'
+  constructor(
+    readonly status: number,
+    readonly maxResponseBytes: number,
+    url: string,
+  ) {
+    super(
+      `the response of ${url} (HTTP ${status}) is larger than maxResponseBytes (${maxResponseBytes} bytes); stopped reading and closed the connection`,
+    )
+  }
+}
+
+/**
  * The request got no response: connection refused or reset, DNS, TLS. Keeps the underlying
  * error's `code` (`ECONNRESET`, `UND_ERR_SOCKET`, `CERT_HAS_EXPIRED`, …) and the error as `cause`.
  *
@@ -82,35 +111,50 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {}
 
-  /** Sends a request and reads the whole body; a non-2xx status rejects with {@link HttpStatusError}. */
+  /**
+   * Sends a request and reads the body, up to `maxResponseBytes` for a 2xx response (more rejects
+   * with {@link HttpResponseTooLargeError}) and 64 KiB for an error's excerpt (the rest is
+   * discarded); a non-2xx status rejects with {@link HttpStatusError}.
+   */
   async request(url: URL, request: HttpRequest): Promise<HttpResponse> {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new TypeError(`unsupported protocol ${url.protocol} (http: or https: only)`)
     const pool = this.pool(url.origin)
-    let status: number
-    let headers: Record<string, string | string[] | undefined>
-    let body: string
+    let response: Dispatcher.ResponseData
     try {
-      const response = await pool.request({
+      response = await pool.request({
         path: `${url.pathname}${url.search}`,
         method: request.method,
         headers: { ...request.headers },
         body: request.body ?? null,
         signal: request.signal ?? null,
       })
-      status = response.statusCode
-      headers = response.headers as Record<string, string | string[] | undefined>
-      body = await response.body.text()
     } catch (error) {
       // An abort (the caller's or the attempt's timeout) keeps its own reason.
       if (request.signal?.aborted === true) throw error
       throw new HttpNetworkError(error)
     }
-    if (status < 200 || status > 299) {
+    const status = response.statusCode
+    const headers = response.headers as Record<string, string | string[] | undefined>
+    const success = status >= 200 && status <= 299
+    const limit = success
+      ? (request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+      : ERROR_BODY_BYTES
+    let read: { text: string; complete: boolean }
+    try {
+      read = await readCapped(response.body, limit, headers['content-length'])
+    } catch (error) {
+      if (request.signal?.aborted === true) throw error
+      throw new HttpNetworkError(error)
+    }
+    if (success && !read.complete)
+      throw new HttpResponseTooLargeError(status, limit, redactUrl(url))
+    const body = read.text
+    if (!success) {
       const location = headers['location']
       const redirect =
         status >= 300 && status < 400 && typeof location === 'string'
-          ? `redirect to ${this.options.redactor.text(location)}, not followed`
+          ? `redirect to ${this.redactLocation(location, url)}, not followed`
           : ''
       throw new HttpStatusError(
         status,
@@ -119,6 +163,20 @@ export class HttpClient {
       )
     }
     return { status, headers, body }
+  }
+
+  /** A redirect's target as text, with credentials in its user, path or query redacted. */
+  private redactLocation(location: string, base: URL): string {
+    let target: URL
+    try {
+      target = new URL(location, base)
+    } catch {
+      return this.options.redactor.text(location)
+    }
+    const redacted = redactUrl(target)
+    // A relative Location is shown relative, as the server sent it.
+    const relative = !URL.canParse(location) && redacted.startsWith(target.origin)
+    return this.options.redactor.text(relative ? redacted.slice(target.origin.length) : redacted)
   }
 
   /** A redacted, shortened body for error messages and failures. */
@@ -178,6 +236,35 @@ const NOT_RETRYABLE_CODES = new Set([
   'CERT_NOT_YET_VALID',
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ])
+
+/**
+ * Reads a body up to `limit` bytes. A longer body (announced by `Content-Length`, or found while
+ * reading) is destroyed at once — the connection closes rather than be drained for ever — and
+ * comes back with `complete: false` and what was read.
+ */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  contentLength: string | string[] | undefined,
+): Promise<{ text: string; complete: boolean }> {
+  const announced = Number(Array.isArray(contentLength) ? contentLength[0] : contentLength)
+  if (Number.isFinite(announced) && announced > limit) {
+    body.destroy()
+    return { text: '', complete: false }
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size))
+      body.destroy()
+      return { text: Buffer.concat(chunks).toString('utf8'), complete: false }
+    }
+    chunks.push(chunk)
+    size += chunk.length
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), complete: true }
+}
 
 /**
  * Whether a request error is worth a retry: network errors, timeouts, 408, 429 and 5xx are; other
