@@ -1,4 +1,5 @@
 import type { Failure } from './Failure.js'
+import type { Bookmark } from './Bookmark.js'
 
 /**
  * How a run ended.
@@ -74,6 +75,8 @@ export interface RunReport {
   readonly maxInFlight: number
   /** The report of the dead-letter sink, when the run has a `deadLetter` policy. */
   readonly deadLetter?: RunReport
+  /** Where an incremental source got to, for the next run to start from (see {@link Bookmark}). */
+  readonly bookmark?: Bookmark
   /** Extra sections contributed by sinks and operators (`http`, `lookups`, `records`, …). */
   readonly [section: string]: unknown
 }
