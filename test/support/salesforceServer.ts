@@ -300,7 +300,6 @@ export class SalesforceServer {
     const xml = (inner: string): string =>
       `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${inner}</soapenv:Body></soapenv:Envelope>`
     const reply = (status: number, text: string): void => {
-      this.requests.push({ method: 'POST', url: url.pathname, status })
       send(status, text, { 'content-type': 'text/xml' })
     }
     if (this.refuseLogin || username !== this.options.username || password !== xmlEscape(expected))
@@ -341,10 +340,8 @@ export class SalesforceServer {
           form.get('password') ===
             `${this.options.password ?? ''}${this.options.securityToken ?? ''}`))
     if (!ok) {
-      this.requests.push({ method: 'POST', url: '/services/oauth2/token', status: 400 })
       return send(400, { error: 'invalid_grant', error_description: 'authentication failure' })
     }
-    this.requests.push({ method: 'POST', url: '/services/oauth2/token', status: 200 })
     send(200, {
       access_token: this.issue(),
       instance_url: this.url,
@@ -802,7 +799,7 @@ function parseWhere(text: string | undefined): (record: SfRecord) => boolean {
   if (text === undefined) return () => true
   const alternatives = text.split(/\s+OR\s+/i).map((clause) =>
     clause.split(/\s+AND\s+/i).map((condition) => {
-      const match = CONDITION.exec(condition.trim())
+      const match = CONDITION.exec(condition.trim().replace(/^\(+|\)+$/g, ''))
       if (match === null) throw new Error(`unexpected condition: ${condition}`)
       const [, field, operator, literal] = match as unknown as [string, string, string, string]
       const value = parseLiteral(literal)
