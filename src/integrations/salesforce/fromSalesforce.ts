@@ -116,20 +116,20 @@ const DEFAULTS = {
  *
  * @example
  * ```ts
- * import { pipe, toArray } from 'powerflow-etl'
+ * // @snippet compile-only: needs a Salesforce org (the tests run the same against a local one)
+ * import { pipe, toCsv } from 'powerflow-etl'
  * import { salesforce, fromSalesforce } from 'powerflow-etl/salesforce'
- * import { SalesforceServer } from '../test/support/salesforceServer.js'
  *
- * const server = await SalesforceServer.start()
- * server.insert('Account', [{ Name: 'Acme', Industry: 'Retail' }, { Name: 'Globex', Industry: 'Energy' }])
- * const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
- *
+ * const org = salesforce() // SF_INSTANCE_URL + SF_ACCESS_TOKEN, or the other SF_ variables
  * const report = await pipe(
- *   fromSalesforce(org, { object: 'Account', fields: ['Id', 'Name'], where: "Industry = 'Retail'" }),
- *   toArray(),
+ *   fromSalesforce(
+ *     org,
+ *     { object: 'Account', fields: ['Id', 'Name', 'Industry'], where: "Industry = 'Retail'" },
+ *     { since: { field: 'SystemModstamp', value: '2026-01-01T00:00:00Z' }, lookbackMs: 60_000 },
+ *   ),
+ *   toCsv('accounts.csv'),
  * )
- * await server.close()
- * console.assert(report.records.length === 1 && report.records[0]?.['Name'] === 'Acme')
+ * console.log(report.written, report.bookmark, report.salesforce?.apiUsage)
  * ```
  *
  * @param connection - the org, from {@link salesforce}

@@ -70,21 +70,18 @@ const OPERATIONS = ['insert', 'update', 'upsert', 'delete'] as const
  *
  * @example
  * ```ts
- * import { pipe, fromGenerator } from 'powerflow-etl'
+ * // @snippet compile-only: needs a Salesforce org (the tests run the same against a local one)
+ * import { pipe, fromCsv, deadLetter, toJson } from 'powerflow-etl'
  * import { salesforce, toSalesforce } from 'powerflow-etl/salesforce'
- * import { SalesforceServer } from '../test/support/salesforceServer.js'
  *
- * const server = await SalesforceServer.start()
- * server.rejectRecord = (_, record) =>
- *   record['Name'] === '' ? { statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name]', fields: ['Name'] } : undefined
- * const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
- *
+ * const org = salesforce({ instanceUrl: 'https://acme.my.salesforce.com', accessToken: process.env['SF_ACCESS_TOKEN'] ?? '' })
  * const report = await pipe(
- *   fromGenerator([{ Name: 'Acme' }, { Name: '' }, { Name: 'Globex' }]),
- *   toSalesforce(org, 'Account', { operation: 'insert' }),
+ *   fromCsv('contacts.csv'),
+ *   deadLetter(toJson('rejected.ndjson', { format: 'ndjson' })),
+ *   toSalesforce(org, 'Contact', { operation: 'upsert', externalIdField: 'External_Id__c' }),
  * )
- * await server.close()
- * console.assert(report.written === 2 && report.failures[0]?.details?.['errorCode'] === 'REQUIRED_FIELD_MISSING')
+ * // Each rejected record is in rejected.ndjson with details.errorCode, details.message, details.fields.
+ * console.log(report.written, report.failed)
  * ```
  *
  * @param connection - the org, from {@link salesforce}

@@ -79,10 +79,20 @@ describe('fromSalesforce', () => {
 
   it('reads a Bulk API 2.0 job over several locator pages and deletes the job', async () => {
     const server = await start({ bulkPolls: 2 })
-    server.insert('Account', Array.from({ length: 1_050 }, (_, n) => ({ Name: `A${n}`, Phone: n % 2 === 0 ? null : '555' })))
+    server.insert(
+      'Account',
+      Array.from({ length: 1_050 }, (_, n) => ({
+        Name: `A${n}`,
+        Phone: n % 2 === 0 ? null : '555',
+      })),
+    )
     const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
     const report = await pipe(
-      fromSalesforce(org, 'SELECT Id, Name, Phone FROM Account', { mode: 'bulk', bulkPageSize: 100, ...fast }),
+      fromSalesforce(org, 'SELECT Id, Name, Phone FROM Account', {
+        mode: 'bulk',
+        bulkPageSize: 100,
+        ...fast,
+      }),
       toArray(),
     )
     expect(report.records).toHaveLength(1_050)
@@ -97,11 +107,20 @@ describe('fromSalesforce', () => {
 
   it('picks bulk in auto mode from the first page total, and REST below the threshold', async () => {
     const server = await start({ pageSize: 50 })
-    server.insert('Account', Array.from({ length: 120 }, (_, n) => ({ Name: `A${n}` })))
+    server.insert(
+      'Account',
+      Array.from({ length: 120 }, (_, n) => ({ Name: `A${n}` })),
+    )
     const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
     const query = { object: 'Account', fields: ['Id', 'Name'] }
-    const big = await pipe(fromSalesforce(org, query, { mode: 'auto', bulkThreshold: 100, ...fast }), toArray())
-    const small = await pipe(fromSalesforce(org, query, { mode: 'auto', bulkThreshold: 1_000, ...fast }), toArray())
+    const big = await pipe(
+      fromSalesforce(org, query, { mode: 'auto', bulkThreshold: 100, ...fast }),
+      toArray(),
+    )
+    const small = await pipe(
+      fromSalesforce(org, query, { mode: 'auto', bulkThreshold: 1_000, ...fast }),
+      toArray(),
+    )
     expect(big.salesforce?.mode).toBe('bulk')
     expect(big.records).toHaveLength(120)
     expect(small.salesforce?.mode).toBe('rest')
@@ -110,7 +129,10 @@ describe('fromSalesforce', () => {
 
   it('retries 429 and 503 with backoff and Retry-After', async () => {
     const server = await start({ pageSize: 10 })
-    server.insert('Account', Array.from({ length: 30 }, (_, n) => ({ Name: `A${n}` })))
+    server.insert(
+      'Account',
+      Array.from({ length: 30 }, (_, n) => ({ Name: `A${n}` })),
+    )
     server.throttle(429, 1, '1')
     server.throttle(503, 2)
     const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
@@ -124,7 +146,10 @@ describe('fromSalesforce', () => {
 
   it('stops cleanly at the daily quota with its bookmark, and the next run resumes', async () => {
     const server = await start({ pageSize: 10, dailyLimit: 2 })
-    server.insert('Account', Array.from({ length: 30 }, (_, n) => ({ Name: `A${n}` })))
+    server.insert(
+      'Account',
+      Array.from({ length: 30 }, (_, n) => ({ Name: `A${n}` })),
+    )
     const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
     const query = { object: 'Account', fields: ['Id', 'Name'] }
     const first = await pipe(
@@ -134,14 +159,22 @@ describe('fromSalesforce', () => {
     expect(first.status).toBe('completed')
     expect(first.records).toHaveLength(20)
     expect(first.salesforce?.stoppedEarly).toMatch(/REQUEST_LIMIT_EXCEEDED/)
-    expect(first.failures[0]?.message).toMatch(/stopped early after 20 records: .*daily API request limit/)
-    expect(first.bookmark).toEqual({ field: 'SystemModstamp', value: first.records[19]?.['SystemModstamp'] })
+    expect(first.failures[0]?.message).toMatch(
+      /stopped early after 20 records: .*daily API request limit/,
+    )
+    expect(first.bookmark).toEqual({
+      field: 'SystemModstamp',
+      value: first.records[19]?.['SystemModstamp'],
+    })
     // A 403 quota answer is not retried.
     expect(first.salesforce?.retries).toBe(0)
 
     server.dailyLimit = 100
     const next = await pipe(
-      fromSalesforce(org, query, { since: first.bookmark as { field: string; value: string }, ...fast }),
+      fromSalesforce(org, query, {
+        since: first.bookmark as { field: string; value: string },
+        ...fast,
+      }),
       toArray(),
     )
     const ids = new Set([...first.records, ...next.records].map((record) => record['Id']))
@@ -153,8 +186,16 @@ describe('fromSalesforce', () => {
       fc.asyncProperty(
         fc.array(
           fc.oneof(
-            fc.record({ kind: fc.constant('insert' as const), count: fc.integer({ min: 1, max: 8 }), tick: fc.boolean(), lateMs: fc.integer({ min: 0, max: 2_000 }) }),
-            fc.record({ kind: fc.constant('sync' as const), quota: fc.integer({ min: 1, max: 4 }) }),
+            fc.record({
+              kind: fc.constant('insert' as const),
+              count: fc.integer({ min: 1, max: 8 }),
+              tick: fc.boolean(),
+              lateMs: fc.integer({ min: 0, max: 2_000 }),
+            }),
+            fc.record({
+              kind: fc.constant('sync' as const),
+              quota: fc.integer({ min: 1, max: 4 }),
+            }),
           ),
           { minLength: 1, maxLength: 12 },
         ),
@@ -181,7 +222,10 @@ describe('fromSalesforce', () => {
               const stamp = new Date(clock - step.lateMs).toISOString().replace('Z', '+0000')
               server.insert(
                 'Account',
-                Array.from({ length: step.count }, (_, n) => ({ Name: `N${n}`, SystemModstamp: stamp })),
+                Array.from({ length: step.count }, (_, n) => ({
+                  Name: `N${n}`,
+                  SystemModstamp: stamp,
+                })),
               )
             } else {
               server.apiUsed = 0
@@ -202,7 +246,11 @@ describe('fromSalesforce', () => {
   })
 
   it('renews an expired session once through the OAuth refresh token', async () => {
-    const server = await start({ clientId: 'app', clientSecret: 'shh-secret', refreshToken: 'refresh-me' })
+    const server = await start({
+      clientId: 'app',
+      clientSecret: 'shh-secret',
+      refreshToken: 'refresh-me',
+    })
     server.insert('Account', [{ Name: 'Acme' }])
     const org = salesforce({
       instanceUrl: server.url,
@@ -215,11 +263,17 @@ describe('fromSalesforce', () => {
     server.expireSession()
     const second = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray())
     expect(second.records).toHaveLength(1)
-    expect(server.requests.filter((request) => request.url === '/services/oauth2/token')).toHaveLength(2)
+    expect(
+      server.requests.filter((request) => request.url === '/services/oauth2/token'),
+    ).toHaveLength(2)
   })
 
   it('logs in with SOAP login() on API 64.0 and reads on the configured version', async () => {
-    const server = await start({ username: 'etl@acme.com', password: 'pa<ss', securityToken: 'TOKEN1234' })
+    const server = await start({
+      username: 'etl@acme.com',
+      password: 'pa<ss',
+      securityToken: 'TOKEN1234',
+    })
     server.insert('Account', [{ Name: 'Acme' }])
     const org = salesforce({
       loginUrl: server.url,
@@ -230,7 +284,9 @@ describe('fromSalesforce', () => {
     const report = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray())
     expect(report.records).toHaveLength(1)
     expect(server.soapLoginVersions).toEqual(['64.0'])
-    expect(server.requests.some((request) => request.url.startsWith('/services/data/v65.0/query'))).toBe(true)
+    expect(
+      server.requests.some((request) => request.url.startsWith('/services/data/v65.0/query')),
+    ).toBe(true)
     // An expired session logs in again.
     server.expireSession()
     await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray())
@@ -238,13 +294,26 @@ describe('fromSalesforce', () => {
   })
 
   it('fails with a readable error, without the token, when the session is refused twice', async () => {
-    const server = await start({ clientId: 'app', clientSecret: 'shh-secret', refreshToken: 'refresh-me' })
-    const org = salesforce({ instanceUrl: server.url, refreshToken: 'refresh-me', clientId: 'app', clientSecret: 'shh-secret' })
+    const server = await start({
+      clientId: 'app',
+      clientSecret: 'shh-secret',
+      refreshToken: 'refresh-me',
+    })
+    const org = salesforce({
+      instanceUrl: server.url,
+      refreshToken: 'refresh-me',
+      clientId: 'app',
+      clientSecret: 'shh-secret',
+    })
     await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray())
     server.issueExpiredTokens = true
     server.expireSession()
-    const error = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray()).catch((caught: unknown) => caught as Error)
-    expect((error as Error).message).toMatch(/refused the session again right after it was renewed \(401 INVALID_SESSION_ID\)/)
+    const error = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray()).catch(
+      (caught: unknown) => caught as Error,
+    )
+    expect((error as Error).message).toMatch(
+      /refused the session again right after it was renewed \(401 INVALID_SESSION_ID\)/,
+    )
     expect((error as Error).message).not.toContain('refresh-me')
   })
 
@@ -253,7 +322,9 @@ describe('fromSalesforce', () => {
     const token = server.accessToken
     const org = salesforce({ instanceUrl: server.url, accessToken: token })
     server.expireSession()
-    const error = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray()).catch((caught: unknown) => caught as Error)
+    const error = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray()).catch(
+      (caught: unknown) => caught as Error,
+    )
     expect((error as Error).message).toMatch(/could not be renewed: .*give a refresh token/)
     expect((error as Error).message).not.toContain(token)
   })
@@ -261,27 +332,43 @@ describe('fromSalesforce', () => {
   it('fails the run with Salesforce error code and message for a malformed query', async () => {
     const server = await start()
     const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
-    const error = await pipe(fromSalesforce(org, 'SELEKT Id FROM Account'), toArray()).catch((caught: unknown) => caught as Error)
-    expect((error as Error).message).toMatch(/Salesforce GET \/services\/data\/v65.0\/query: HTTP 400 MALFORMED_QUERY/)
+    const error = await pipe(fromSalesforce(org, 'SELEKT Id FROM Account'), toArray()).catch(
+      (caught: unknown) => caught as Error,
+    )
+    expect((error as Error).message).toMatch(
+      /Salesforce GET \/services\/data\/v65.0\/query: HTTP 400 MALFORMED_QUERY/,
+    )
   })
 
   it('reads its credentials from the environment, or from an envFile only when one is named', async () => {
     const server = await start()
     server.insert('Account', [{ Name: 'Acme' }])
-    const fromEnv = salesforce({ env: { SF_INSTANCE_URL: server.url, SF_ACCESS_TOKEN: server.accessToken } })
-    expect((await pipe(fromSalesforce(fromEnv, 'SELECT Id FROM Account'), toArray())).records).toHaveLength(1)
+    const fromEnv = salesforce({
+      env: { SF_INSTANCE_URL: server.url, SF_ACCESS_TOKEN: server.accessToken },
+    })
+    expect(
+      (await pipe(fromSalesforce(fromEnv, 'SELECT Id FROM Account'), toArray())).records,
+    ).toHaveLength(1)
     const missing = salesforce({ env: {}, envFile: '/nonexistent/.env' })
-    await expect(pipe(fromSalesforce(missing, 'SELECT Id FROM Account'), toArray())).rejects.toThrow(
-      /cannot read the envFile \/nonexistent\/.env \(ENOENT\)/,
-    )
+    await expect(
+      pipe(fromSalesforce(missing, 'SELECT Id FROM Account'), toArray()),
+    ).rejects.toThrow(/cannot read the envFile \/nonexistent\/.env \(ENOENT\)/)
     const none = salesforce({ env: {} })
-    await expect(pipe(fromSalesforce(none, 'SELECT Id FROM Account'), toArray())).rejects.toThrow(/no credentials/)
+    await expect(pipe(fromSalesforce(none, 'SELECT Id FROM Account'), toArray())).rejects.toThrow(
+      /no credentials/,
+    )
   })
 
   it('rejects options that cannot work when the source is made', () => {
     const org = salesforce({ env: {} })
-    expect(() => fromSalesforce(org, 'SELECT Id FROM Account', { since: { field: 'SystemModstamp' } })).toThrow(/since needs the \{ object, fields, where \} form/)
-    expect(() => fromSalesforce(org, { object: 'Account; DROP', fields: ['Id'] })).toThrow(/not a Salesforce API name/)
-    expect(() => fromSalesforce(org, 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', { mode: 'bulk' })).toThrow(/cannot run as a Bulk API 2.0 job/)
+    expect(() =>
+      fromSalesforce(org, 'SELECT Id FROM Account', { since: { field: 'SystemModstamp' } }),
+    ).toThrow(/since needs the \{ object, fields, where \} form/)
+    expect(() => fromSalesforce(org, { object: 'Account; DROP', fields: ['Id'] })).toThrow(
+      /not a Salesforce API name/,
+    )
+    expect(() =>
+      fromSalesforce(org, 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', { mode: 'bulk' }),
+    ).toThrow(/cannot run as a Bulk API 2.0 job/)
   })
 })
