@@ -119,6 +119,20 @@ function plan(
       name: 'slow sink (100 records/ms): scenario 2 into it',
       units: [unit('6', 'slowSink', small.csv, rows, 'out')],
     },
+    {
+      id: 7,
+      name: `Salesforce: ${fmtInt(Math.min(rows, 200_000))} Accounts, fromSalesforce → toCsv vs jsforce query + queryMore`,
+      // The input is the Account count of the local server (bench/salesforce.ts); at most 200,000.
+      units: [
+        unit(
+          '7',
+          'salesforceToCsv',
+          String(Math.min(rows, 200_000)),
+          Math.min(rows, 200_000),
+          'csv',
+        ),
+      ],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

@@ -24,10 +24,13 @@ export interface RecordsPage {
  * @internal
  */
 export function withoutAttributes(record: unknown): PlainRecord {
+  const fields = record as PlainRecord
   const out: PlainRecord = {}
-  for (const [key, value] of Object.entries(record as PlainRecord)) {
+  // A plain loop: this runs once per record read, and most values are not objects.
+  for (const key in fields) {
     if (key === 'attributes') continue
-    out[key] = plainValue(value)
+    const value = fields[key]
+    out[key] = value !== null && typeof value === 'object' ? plainValue(value) : value
   }
   return out
 }
