@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce'
+import { RateLimiter } from '../../internal/retry.js'
 import { resolveSettings, type SalesforceSettings } from './internal/settings.js'
 
 /** A session: where to send requests and the bearer token. @internal */
@@ -27,6 +28,7 @@ export interface ConnectionSource {
   readonly envFile: string | undefined
   readonly connection: Connection | undefined
   readonly version: string | undefined
+  readonly maxRequestsPerSecond: number | undefined
 }
 
 /**
@@ -53,6 +55,12 @@ export interface ConnectionSource {
 export class SalesforceConnection {
   /** The REST API version of the data calls, such as `65.0`. */
   readonly version: string
+  /**
+   * The cap on requests per second shared by every stage using this connection, if any.
+   *
+   * @internal
+   */
+  readonly limiter: RateLimiter | undefined
   private opened: Promise<Connection> | undefined
   private readonly knownSecrets = new Set<string>()
 
@@ -62,6 +70,13 @@ export class SalesforceConnection {
       source.version ?? source.settings.version ?? source.environment['SF_API_VERSION'],
     )
     for (const secret of secretsOf(source.settings)) this.knownSecrets.add(secret)
+    const perSecond = source.maxRequestsPerSecond
+    if (perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond >= 1))
+      throw new TypeError(
+        `salesforce(): maxRequestsPerSecond must be a positive integer (got ${String(perSecond)})`,
+      )
+    this.limiter =
+      perSecond === undefined ? undefined : new RateLimiter({ limit: perSecond, windowMs: 1_000 })
   }
 
   /**

@@ -40,6 +40,11 @@ export interface SalesforceOptions {
   readonly clientSecret?: string
   /** The REST API version of the data calls (default `65.0`). */
   readonly version?: string
+  /**
+   * At most this many API requests per second, shared by every stage using this connection
+   * (default: no cap), to leave room in the org's quota for other integrations.
+   */
+  readonly maxRequestsPerSecond?: number
   /** A ready jsforce `Connection` (jsforce 3.10); the options above are then ignored. */
   readonly connection?: Connection
   /** A `.env` file to read the `SF_` variables from, at the first login (never on import). */
@@ -81,14 +86,16 @@ export function salesforce(options: SalesforceOptions | Connection = {}): Salesf
       envFile: undefined,
       connection: options,
       version: undefined,
+      maxRequestsPerSecond: undefined,
     })
-  const { connection, envFile, env, version, ...credentials } = options
+  const { connection, envFile, env, version, maxRequestsPerSecond, ...credentials } = options
   return new SalesforceConnection({
     settings: credentials satisfies SalesforceSettings,
     environment: env ?? process.env,
     envFile,
     connection,
     version,
+    maxRequestsPerSecond,
   })
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it, afterEach } from 'vitest'
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import { toArray } from '../../../src/sinks/toArray.js'
+import { map } from '../../../src/operators/map.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { salesforce } from '../../../src/integrations/salesforce/salesforce.js'
 import { fromSalesforce } from '../../../src/integrations/salesforce/fromSalesforce.js'
@@ -103,6 +104,37 @@ describe('fromSalesforce', () => {
     expect(pages.filter((request) => request.url.includes('locator='))).toHaveLength(10)
     expect(server.deletedJobs).toHaveLength(1)
     expect(report.salesforce?.mode).toBe('bulk')
+  })
+
+  it('requests no page ahead of the run, and deletes the Bulk job when the run stops early', async () => {
+    const server = await start()
+    server.insert(
+      'Account',
+      Array.from({ length: 1_100 }, (_, n) => ({ Name: `A${n}` })),
+    )
+    const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
+    const controller = new AbortController()
+    let seen = 0
+    const stopped = await pipe(
+      fromSalesforce(org, 'SELECT Id, Name FROM Account', {
+        mode: 'bulk',
+        bulkPageSize: 100,
+        ...fast,
+      }),
+      map((record: Record<string, unknown>) => {
+        if (++seen === 150) controller.abort()
+        return record
+      }),
+      toArray({ signal: controller.signal, highWaterMark: 20 }),
+    ).catch((error: unknown) => error as Error)
+    expect((stopped as Error).name).toBe('AbortError')
+    // The job is deleted from the source's cleanup, which the abort does not wait for.
+    for (let wait = 0; wait < 200 && server.deletedJobs.length === 0; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(server.deletedJobs).toHaveLength(1)
+    expect(
+      server.requests.filter((request) => request.url.includes('/results')).length,
+    ).toBeLessThanOrEqual(2)
   })
 
   it('picks bulk in auto mode from the first page total, and REST below the threshold', async () => {

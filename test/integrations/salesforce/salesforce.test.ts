@@ -96,6 +96,25 @@ describe('salesforce', () => {
     expect((error as Error).message).not.toContain('wrong-password')
   })
 
+  it('shares one requests-per-second cap between the stages of a connection', async () => {
+    const server = await start({ pageSize: 10 })
+    server.insert(
+      'Account',
+      Array.from({ length: 40 }, (_, n) => ({ Name: `A${n}` })),
+    )
+    const org = salesforce({
+      instanceUrl: server.url,
+      accessToken: server.accessToken,
+      maxRequestsPerSecond: 50,
+    })
+    const [one, two] = await Promise.all([readAccounts(org), readAccounts(org)])
+    expect(one.records).toHaveLength(41)
+    expect(two.records).toHaveLength(41)
+    expect(() => salesforce({ env: {}, maxRequestsPerSecond: 0 })).toThrow(
+      /maxRequestsPerSecond must be a positive integer/,
+    )
+  })
+
   it('defaults to a current API version and checks the one given', () => {
     expect(salesforce({ env: {} }).version).toBe('65.0')
     expect(salesforce({ env: {}, version: 'v62.0' }).version).toBe('62.0')

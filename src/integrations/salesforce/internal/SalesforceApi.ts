@@ -106,6 +106,7 @@ export class SalesforceApi {
       try {
         return await withRetry(
           async (attempt, signal) => {
+            await this.connection.limiter?.acquire(signal)
             this.stats.requests += 1
             if (attempt > 1) this.stats.retries += 1
             const response = await this.client.request(new URL(path, current.instanceUrl), {
