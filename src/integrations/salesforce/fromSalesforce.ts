@@ -152,6 +152,7 @@ export function fromSalesforce<A extends SalesforceRecord = SalesforceRecord>(
   const lookbackMs = options.lookbackMs ?? 0
   if (!(Number.isFinite(lookbackMs) && lookbackMs >= 0))
     throw new TypeError(`${name}: lookbackMs must be a number of at least 0`)
+  checkNumbers(name, options)
   const built = buildQuery(query, options.since, lookbackMs, name)
   if (mode === 'bulk' && !built.bulkable)
     throw new TypeError(
@@ -248,6 +249,23 @@ async function* pagesOf(
   }
   yield first.value
   yield* rest
+}
+
+function checkNumbers(name: string, options: FromSalesforceOptions): void {
+  const pageSize = options.pageSize
+  if (
+    pageSize !== undefined &&
+    !(Number.isInteger(pageSize) && pageSize >= 200 && pageSize <= 2_000)
+  )
+    throw new TypeError(
+      `${name}: pageSize must be an integer from 200 to 2,000 (got ${String(pageSize)})`,
+    )
+  for (const [key, value] of [
+    ['bulkPageSize', options.bulkPageSize],
+    ['bulkThreshold', options.bulkThreshold],
+  ] as const)
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      throw new TypeError(`${name}: ${key} must be a positive integer (got ${String(value)})`)
 }
 
 function objectOf(soql: string): string {

@@ -402,5 +402,8 @@ describe('fromSalesforce', () => {
     expect(() =>
       fromSalesforce(org, 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', { mode: 'bulk' }),
     ).toThrow(/cannot run as a Bulk API 2.0 job/)
+    expect(() => fromSalesforce(org, 'SELECT Id FROM Account', { pageSize: 50 })).toThrow(
+      /pageSize must be an integer from 200 to 2,000 \(got 50\)/,
+    )
   })
 })
