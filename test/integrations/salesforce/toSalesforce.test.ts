@@ -183,6 +183,27 @@ describe('toSalesforce', () => {
     expect(failed.failures[0]?.message).not.toContain(server.accessToken)
   })
 
+  it('fails the records of every batch once the daily quota is used up, without more requests', async () => {
+    const server = await start({ dailyLimit: 1 })
+    const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
+    const report = await pipe(
+      fromGenerator(Array.from({ length: 50 }, (_, n) => ({ Name: `A${n}` }))),
+      toSalesforce(org, 'Account', { ...fast, batchSize: 10, concurrency: 1 }),
+    )
+    expect(report.written).toBe(10)
+    expect(report.failed).toBe(40)
+    expect(report.failures[0]?.message).toMatch(
+      /daily API request limit is used up \(403 REQUEST_LIMIT_EXCEEDED/,
+    )
+    expect(report.failures[0]?.details).toMatchObject({
+      status: 403,
+      errorCode: 'REQUEST_LIMIT_EXCEEDED',
+    })
+    // One refused request; the later batches fail without asking again.
+    expect(server.requests.filter((request) => request.status === 403)).toHaveLength(1)
+    expectBalanced(report)
+  })
+
   it('rejects options that cannot work when the sink is made', () => {
     const org = salesforce({ env: {} })
     expect(() => toSalesforce(org, 'Account', { operation: 'upsert' })).toThrow(

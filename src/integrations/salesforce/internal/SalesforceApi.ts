@@ -72,6 +72,8 @@ class ConnectionRedactor extends Redactor {
 export class SalesforceApi {
   private readonly client: HttpClient
   private readonly redactor: Redactor
+  /** Once the org's daily quota is used up, no other request of this stage is sent. */
+  private quotaExceeded: SalesforceApiError | undefined = undefined
 
   constructor(
     readonly connection: SalesforceConnection,
@@ -93,6 +95,8 @@ export class SalesforceApi {
   async send(path: string, request: SendOptions = {}): Promise<HttpResponse> {
     const method = request.method ?? 'GET'
     const where = `Salesforce ${method} ${path.split('?')[0] ?? path}`
+    if (this.quotaExceeded !== undefined && request.evenWhenStopped !== true)
+      throw this.quotaExceeded
     let session: SalesforceSession
     try {
       session = await this.connection.session()
@@ -156,7 +160,9 @@ export class SalesforceApi {
             'INVALID_SESSION_ID',
           )
         }
-        throw describeFailure(where, error, last, this.redactor)
+        const failure = describeFailure(where, error, last, this.redactor)
+        if (failure.isQuotaExceeded) this.quotaExceeded = failure
+        throw failure
       }
     }
   }
