@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it, afterEach } from 'vitest'
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -359,6 +361,36 @@ describe('fromSalesforce', () => {
     )
     expect((error as Error).message).toMatch(/could not be renewed: .*give a refresh token/)
     expect((error as Error).message).not.toContain(token)
+  })
+
+  it('never sends the session to another origin named by a nextRecordsUrl', async () => {
+    const seen: Array<string | undefined> = []
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization)
+      response.setHeader('content-type', 'application/json')
+      response.end(
+        JSON.stringify({
+          totalSize: 2,
+          done: false,
+          nextRecordsUrl: 'http://127.0.0.2:9/steal',
+          records: [{ Id: '1' }],
+        }),
+      )
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const org = salesforce({ instanceUrl: url, accessToken: 'the-session-token' })
+      const error = await pipe(fromSalesforce(org, 'SELECT Id FROM Account'), toArray()).catch(
+        (caught: unknown) => caught as Error,
+      )
+      expect((error as Error).message).toMatch(
+        /refused to send the session to another origin \(http:\/\/127.0.0.2:9\)/,
+      )
+      expect(seen).toEqual(['Bearer the-session-token'])
+    } finally {
+      server.close()
+    }
   })
 
   it('fails the run with Salesforce error code and message for a malformed query', async () => {

@@ -113,7 +113,11 @@ export class SalesforceApi {
             await this.connection.limiter?.acquire(signal)
             this.stats.requests += 1
             if (attempt > 1) this.stats.retries += 1
-            const response = await this.client.request(new URL(path, current.instanceUrl), {
+            const url = new URL(path, current.instanceUrl)
+            // A path named by the server (nextRecordsUrl) never takes the session elsewhere.
+            if (url.origin !== new URL(current.instanceUrl).origin)
+              throw new Error(`refused to send the session to another origin (${url.origin})`)
+            const response = await this.client.request(url, {
               method,
               headers: {
                 authorization: `Bearer ${current.accessToken}`,
