@@ -1,5 +1,5 @@
 /**
- * The local HubSpot-compatible server of the HubSpot line (scenario 7), shared by both sides:
+ * The local HubSpot-compatible server of the HubSpot line (scenario 8), shared by both sides:
  * started and filled while the child process loads its scenario module — before the timed part —
  * from the job on its command line (`input` is `local-hubspot:<contacts>`). It runs in the child's
  * own process, so its work is in both sides' figures alike; its rate limit is off.

@@ -140,6 +140,20 @@ function plan(
         ),
       ],
     },
+    {
+      id: 9,
+      name: `Salesforce: ${fmtInt(Math.min(rows, 200_000))} Accounts, fromSalesforce → toCsv vs jsforce query + queryMore`,
+      // The input is the Account count of the local server (bench/salesforce.ts); at most 200,000.
+      units: [
+        unit(
+          '9',
+          'salesforceToCsv',
+          String(Math.min(rows, 200_000)),
+          Math.min(rows, 200_000),
+          'csv',
+        ),
+      ],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

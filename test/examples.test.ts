@@ -13,6 +13,7 @@ import { main as reactiveApp } from '../examples/reactive-app.js'
 import { main as revenueByRegion } from '../examples/revenue-by-region.js'
 import { main as webhookAlerts } from '../examples/webhook-alerts.js'
 import { main as hubspotSync } from '../examples/hubspot-sync.js'
+import { main as salesforceToCsv } from '../examples/salesforce-to-csv.js'
 
 // The expectations are computed from the sample data with papaparse and plain code, not with
 // PowerFlow, so that an example and the library cannot agree on a wrong answer.
@@ -372,5 +373,39 @@ describe('hubspot-sync', () => {
     for (const row of written)
       expect(row['firstname']).toBe(latest.get(row['email'] ?? '')?.['first_name'])
     expect(bookmark).toEqual({ field: 'lastmodifieddate', value: '2026-03-01T09:02:29.000Z' })
+  })
+})
+
+describe('salesforce-to-csv', () => {
+  it('copies every sample account from the local Salesforce, then only the two edited ones and the one at the bookmark', async () => {
+    const accounts = await sampleRows('accounts.csv')
+    const { full, changed, output, changedOutput, edited } = await salesforceToCsv({
+      outDir,
+      env: {},
+      quiet: true,
+    })
+
+    expect(full.status).toBe('completed')
+    expect(full.written).toBe(accounts.length)
+    expectBalanced(full)
+    const written = Papa.parse<Row>(await readFile(output, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    })
+    expect(written.meta.fields).toEqual(['Id', 'Name', 'Industry', 'Region__c', 'SystemModstamp'])
+    expect(written.data.map((row) => row['Name'])).toEqual(accounts.map((row) => row['Name']))
+    expect(full.bookmark).toEqual({
+      field: 'SystemModstamp',
+      value: written.data.at(-1)?.['SystemModstamp'],
+    })
+
+    const again = Papa.parse<Row>(await readFile(changedOutput, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    })
+    // The last account of the first run sits on the bookmark: read again (the documented overlap).
+    expect(again.data.map((row) => row['Name'])).toEqual([accounts.at(-1)?.['Name'], ...edited])
+    expect(again.data.slice(1).every((row) => row['Industry'] === 'Technology')).toBe(true)
+    expect(changed.written).toBe(3)
   })
 })

@@ -146,6 +146,8 @@ if (typeof fromCsv !== 'function' || typeof toCsv !== 'function') throw new Erro
 let blocked = false
 try { await import('powerflow-etl/internal/RunContext.js') } catch { blocked = true }
 if (!blocked) throw new Error('internals are importable')
+const sf = await import('powerflow-etl/salesforce')
+if (typeof sf.fromSalesforce !== 'function' || typeof sf.salesforce !== 'function') throw new Error('salesforce subpath missing')
 console.log('ok')
 `,
     )

@@ -1,5 +1,5 @@
 /**
- * Scenario 7 by hand: a paging loop over `@hubspot/api-client` (no limiter, no retries), one flat
+ * Scenario 8 by hand: a paging loop over `@hubspot/api-client` (no limiter, no retries), one flat
  * row per contact, RFC 4180 lines to a write stream — the same rows `fromHubSpot → toCsv` writes.
  */
 import { Client } from '@hubspot/api-client'

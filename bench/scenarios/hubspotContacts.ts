@@ -1,4 +1,4 @@
-/** Scenario 7 with PowerFlow: fromHubSpot (contacts, listed) → toCsv, rate limit off. */
+/** Scenario 8 with PowerFlow: fromHubSpot (contacts, listed) → toCsv, rate limit off. */
 import { pipe } from 'fp-ts/lib/function.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { fromHubSpot, hubspot } from '../../src/integrations/hubspot/index.js'

@@ -17,6 +17,9 @@
 export interface Bookmark {
   /** The field the source reads in order, such as `lastmodifieddate` or `SystemModstamp`. */
   readonly field: string
-  /** Its greatest value among the records read (an ISO 8601 date for date fields). */
-  readonly value: string
+  /**
+   * Its greatest value among the records read, as the source's API writes it (an ISO 8601 date
+   * for date fields, a number for numeric ones).
+   */
+  readonly value: string | number
 }

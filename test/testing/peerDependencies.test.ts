@@ -54,3 +54,11 @@ describe('powerflow-etl/testing', () => {
     expect(packages.has('@fast-check/vitest')).toBe(false)
   })
 })
+
+describe('powerflow-etl/salesforce', () => {
+  it('is the only entry point that loads jsforce', () => {
+    expect(packagesImportedFrom('src/index.ts').has('jsforce')).toBe(false)
+    expect(packagesImportedFrom('src/testing/index.ts').has('jsforce')).toBe(false)
+    expect(packagesImportedFrom('src/integrations/salesforce/index.ts').has('jsforce')).toBe(true)
+  })
+})
