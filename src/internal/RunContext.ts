@@ -137,13 +137,25 @@ export class RunContext {
   private deadLetterChannel: DeadLetterChannel | undefined = undefined
   /** Set once the run stops early; stages check it to stop work. */
   stopped: RunStop | undefined = undefined
+  private readonly stopController = new AbortController()
+  /** Aborts when the run stops early: sinks and stages pass it to work that may block. */
+  readonly signal: AbortSignal = this.stopController.signal
   private readonly stopListeners: Array<(stop: RunStop) => void> = []
   private waiters: Array<() => void> = []
   private readonly blockers = new Set<object>()
   private readonly stallListeners: Array<() => void> = []
   private lastProgress = performance.now()
-  /** Units of asynchronous work in flight (lookups, requests); a run with work in flight is not stalled. */
+  /**
+   * Units of asynchronous work in flight (lookups, requests, a sink's writes): a run with work in
+   * flight is given more patience before it counts as stalled, not unlimited patience.
+   */
   private working = 0
+  /** The input of the sink completed: records still open can only be settled by work in flight. */
+  private ending = false
+  /** The watchdog: checks for a stall, and keeps the process alive while the run is in progress. */
+  private watchdog: NodeJS.Timeout | undefined = undefined
+  /** Hooks that returned a promise not settled yet. */
+  private readonly pendingHooks = new Set<Promise<void>>()
   readonly sections: Record<string, unknown> = {}
   /**
    * The record a source is emitting now — or the record a one-to-one stage made from it — and
@@ -283,7 +295,10 @@ export class RunContext {
   private progress(): void {
     // Only a waiting source reads the time of the last progress (the stall check): reading the
     // clock on every settle costs more than the rest of the ledger's bookkeeping.
-    if (this.waiters.length === 0) return
+    if (this.waiters.length === 0) {
+      if (this.ending) this.lastProgress = performance.now()
+      return
+    }
     this.lastProgress = performance.now()
     if (this.hasCapacity()) {
       const waiters = this.waiters
@@ -302,47 +317,77 @@ export class RunContext {
   }
 
   /**
-   * Resolves when a source may emit again. Tells stall listeners (batching sinks flush then), and
-   * stops the run if nothing settles for `stallTimeoutMs`: records that vanish inside a plain rxjs
-   * operator would otherwise hold the budget for ever.
+   * Resolves when a source may emit again. Tells stall listeners (batching sinks flush then); the
+   * watchdog stops the run if nothing settles for too long (see {@link startWatchdog}).
    */
   capacity(): Promise<void> {
     for (const listener of this.stallListeners) listener()
     if (this.hasCapacity() || this.stopped !== undefined) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const wake = (): void => {
-        if (timer !== undefined) clearTimeout(timer)
-        resolve()
-      }
-      // Progress is timed from here on (see progress()).
-      if (this.waiters.length === 0) this.lastProgress = performance.now()
-      this.waiters.push(wake)
-      const check = (): void => {
-        const idle = performance.now() - this.lastProgress
-        if (
-          idle >= this.settings.stallTimeoutMs &&
-          this.blockers.size === 0 &&
-          this.working === 0
-        ) {
-          this.stop(
-            new RunStop(
-              'failed',
-              new Error(
-                `${this.settings.name}: stalled — ${this.open} records were read but never settled for ${Math.round(idle)} ms. ` +
-                  'A plain rxjs operator that drops or holds records must be wrapped with rx(operator) so PowerFlow can account for them.',
-              ),
-            ),
-          )
-          wake()
-        } else {
-          timer = setTimeout(check, timerDelay(Math.max(10, this.settings.stallTimeoutMs - idle)))
-          timer.unref?.()
-        }
-      }
-      timer = setTimeout(check, timerDelay(this.settings.stallTimeoutMs))
-      timer.unref?.()
-    })
+    // Progress is timed from here on (see progress()).
+    if (this.waiters.length === 0) this.lastProgress = performance.now()
+    return new Promise<void>((resolve) => this.waiters.push(resolve))
+  }
+
+  /**
+   * Starts the watchdog of a run in progress. Its timer is not `unref`'d: a run keeps the process
+   * alive until it settles. While a source waits for budget, or the sink's input has ended and
+   * records are still open, the run must make progress (a record settled, a unit of work
+   * finished): after `stallTimeoutMs` without any — or {@link IN_FLIGHT_PATIENCE} times that while
+   * work is in flight (a request, a lookup, a sink's write) — it stops as stalled. Records that
+   * vanish inside a plain rxjs operator, or a write that never settles, end the run this way
+   * rather than hang it or let the process exit with nothing said.
+   */
+  startWatchdog(): void {
+    if (this.watchdog !== undefined) return
+    this.armWatchdog(this.settings.stallTimeoutMs)
+  }
+
+  /** Stops the watchdog: the run settled. */
+  stopWatchdog(): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog)
+    this.watchdog = undefined
+  }
+
+  /** The sink's input completed: from now on open records must settle through work in flight. */
+  inputEnded(): void {
+    this.ending = true
+    this.lastProgress = performance.now()
+  }
+
+  private armWatchdog(ms: number): void {
+    this.watchdog = setTimeout(() => this.checkStall(), timerDelay(Math.max(10, ms)))
+  }
+
+  private checkStall(): void {
+    this.watchdog = undefined
+    if (this.stopped !== undefined) {
+      // Stopped, not settled yet (the sink is cleaning up): the process stays alive till then.
+      this.armWatchdog(this.settings.stallTimeoutMs)
+      return
+    }
+    const waiting = this.waiters.length > 0 || (this.ending && this.open > 0)
+    if (!waiting || this.blockers.size > 0) {
+      this.armWatchdog(this.settings.stallTimeoutMs)
+      return
+    }
+    const patience =
+      this.working > 0
+        ? this.settings.stallTimeoutMs * IN_FLIGHT_PATIENCE
+        : this.settings.stallTimeoutMs
+    const idle = performance.now() - this.lastProgress
+    if (idle < patience) {
+      this.armWatchdog(patience - idle)
+      return
+    }
+    const waited = Math.round(idle)
+    const reason =
+      this.working > 0
+        ? `${this.working} units of work in flight (a request, a lookup, a sink's write) have not finished and no record settled for ${waited} ms. ` +
+          'A write or lookup that never settles stalls the run; give it a timeout, or listen to its AbortSignal.'
+        : `${this.open} records were read but never settled for ${waited} ms. ` +
+          'A plain rxjs operator that drops or holds records must be wrapped with rx(operator) so PowerFlow can account for them.'
+    this.armWatchdog(this.settings.stallTimeoutMs)
+    this.stop(new RunStop('failed', new RunError(`${this.settings.name}: stalled — ${reason}`)))
   }
 
   /** A stage started asynchronous work (a lookup, a request): the run is busy, not stalled. */
@@ -434,6 +479,7 @@ export class RunContext {
   stop(stop: RunStop): void {
     if (this.stopped !== undefined) return
     this.stopped = stop
+    this.stopController.abort(stop.error)
     const waiters = this.waiters
     this.waiters = []
     for (const wake of waiters) wake()
@@ -446,19 +492,65 @@ export class RunContext {
 
   // ---- hooks --------------------------------------------------------------------------------
 
-  /** Runs a hook; one that throws is reported as a HookError and changes nothing else. */
-  callHook(hook: keyof RunHooks, call: () => void): void {
+  /**
+   * Runs a hook; one that throws, or returns a promise that rejects, is reported as a HookError
+   * and changes nothing else. A hook's promise is not awaited by the stages (hooks observe, they
+   * do not hold the run up), but the run waits for it before it settles: see {@link settleHooks}.
+   */
+  callHook(hook: keyof RunHooks, call: () => void | Promise<void>): void {
+    let returned: void | Promise<void>
     try {
-      call()
+      returned = call()
     } catch (error) {
-      this.keep(
-        makeFailure('HookError', {
-          stage: this.settings.name,
-          reason: `hook ${hook} threw: ${describeError(error)}`,
-          cause: error,
-        }),
-      )
+      this.hookFailed(hook, 'threw', error)
+      return
     }
+    if (!isPromiseLike(returned)) return
+    const pending: Promise<void> = Promise.resolve(returned).then(
+      () => {
+        this.pendingHooks.delete(pending)
+      },
+      (error: unknown) => {
+        this.pendingHooks.delete(pending)
+        this.hookFailed(hook, 'rejected', error)
+      },
+    )
+    this.pendingHooks.add(pending)
+  }
+
+  /**
+   * Waits for the hooks' promises still pending, at most `patienceMs`: a hook that never settles
+   * is reported as a HookError and left behind.
+   */
+  async settleHooks(patienceMs: number): Promise<void> {
+    if (this.pendingHooks.size === 0) return
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timerDelay(patienceMs))
+    })
+    while (this.pendingHooks.size > 0) {
+      const outcome = await Promise.race([Promise.all([...this.pendingHooks]), late])
+      if (outcome === 'late') {
+        this.keep(
+          makeFailure('HookError', {
+            stage: this.settings.name,
+            reason: `${this.pendingHooks.size} hook promises had not settled ${Math.round(patienceMs)} ms after the run ended; the run did not wait for them`,
+          }),
+        )
+        this.pendingHooks.clear()
+      }
+    }
+    clearTimeout(timer)
+  }
+
+  private hookFailed(hook: keyof RunHooks, how: 'threw' | 'rejected', error: unknown): void {
+    this.keep(
+      makeFailure('HookError', {
+        stage: this.settings.name,
+        reason: `hook ${hook} ${how}: ${describeError(error)}`,
+        cause: error,
+      }),
+    )
   }
 
   // ---- the report ---------------------------------------------------------------------------
@@ -520,7 +612,19 @@ export class RunContext {
  * warning on stderr: a long or infinite stall timeout would check every millisecond.
  */
 function timerDelay(ms: number): number {
+  if (Number.isNaN(ms)) return 2_147_483_647
   return Math.min(ms, 2_147_483_647)
+}
+
+/** How many times `stallTimeoutMs` a run with work in flight may go without progress. @internal */
+export const IN_FLIGHT_PATIENCE = 10
+
+function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
 }
 
 function freezeFailure(failure: Failure): void {

@@ -251,7 +251,7 @@ describe('the run', () => {
         })(),
       ),
     )
-    expect(error.message).toBe('no such bucket')
+    expect(error.message).toBe('unopenable: open failed: no such bucket')
     expect(error.report?.status).toBe('failed')
     expectBalanced(error.report as RunReport)
     expect(closed).toBe(1)
