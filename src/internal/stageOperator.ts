@@ -142,7 +142,7 @@ export function stageOperator<A, B>(
             try {
               pending = handlers.complete?.()
             } catch (error) {
-              subscriber.error(error)
+              subscriber.error(named(name, error))
               return
             }
             if (pending === undefined) done()
@@ -151,7 +151,7 @@ export function stageOperator<A, B>(
                 () => {
                   if (!subscriber.closed) done()
                 },
-                (error: unknown) => subscriber.error(error),
+                (error: unknown) => subscriber.error(named(name, error)),
               )
           },
         })
@@ -164,4 +164,10 @@ export function stageOperator<A, B>(
     )
     return withDepth(output, depthOf(input) + 1)
   }
+}
+
+/** An error raised while a stage finishes, naming the stage (once). */
+function named(stage: string, error: unknown): unknown {
+  if (error instanceof Error && error.message.startsWith(`${stage}:`)) return error
+  return new Error(`${stage}: ${describeError(error)}`, { cause: error })
 }

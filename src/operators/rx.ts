@@ -1,6 +1,6 @@
 import { Observable, Subject, Subscription, type OperatorFunction } from 'rxjs'
 import { isLeft, right, type Either } from 'fp-ts/lib/Either.js'
-import type { Failure } from '../core/Failure.js'
+import { describeError, type Failure } from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun } from '../internal/RunContext.js'
 import { depthOf, withDepth } from '../internal/depth.js'
@@ -49,6 +49,9 @@ export function rx<A, B>(
       const run = currentRun()
       const stats = run.stage(name, 'operator', depthOf(input) + 1)
       let inside = 0
+      // An error of the input passes through the rxjs operator as it is; one the operator raises
+      // itself names the stage.
+      let inputError: { readonly error: unknown } | undefined
       const records = new Subject<A>()
       const subscription = new Subscription()
       subscription.add(
@@ -64,7 +67,14 @@ export function rx<A, B>(
             stats.out += 1
             subscriber.next(right(value))
           },
-          error: (error: unknown) => subscriber.error(error),
+          error: (error: unknown) =>
+            subscriber.error(
+              inputError !== undefined && inputError.error === error
+                ? error
+                : new Error(`${name}: the rxjs operator threw: ${describeError(error)}`, {
+                    cause: error,
+                  }),
+            ),
           complete() {
             if (inside > 0) {
               stats.dropped += inside
@@ -88,7 +98,10 @@ export function rx<A, B>(
             run.hold(1)
             records.next(value.right)
           },
-          error: (error: unknown) => records.error(error),
+          error: (error: unknown) => {
+            inputError = { error }
+            records.error(error)
+          },
           complete: () => records.complete(),
         }),
       )
