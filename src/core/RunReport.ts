@@ -25,6 +25,11 @@ export interface StageReport {
   readonly failed: number
   readonly created: number
   readonly merged: number
+  /**
+   * Records still inside the stage (held, or in flight) when a downstream stage completed early
+   * and unsubscribed from it (`rx(take(n))`): counted in `dropped`, reason `cancelled`.
+   */
+  readonly cancelled?: number
   /** Milliseconds from the stage's subscription to the completion of its output (or the run's end). */
   readonly durationMs: number
   /** Extra figures a stage reports about itself, such as dedupe's `distinctKeys`. */

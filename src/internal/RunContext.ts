@@ -48,6 +48,10 @@ export class StageStats {
   failed = 0
   created = 0
   merged = 0
+  /** Of the records inside this stage, how many it has taken into custody (the run's `held`). */
+  held = 0
+  /** Records a downstream stage's early completion left inside this stage (counted in `dropped`). */
+  cancelled = 0
   details: Record<string, unknown> | undefined = undefined
   private readonly started = performance.now()
   private finished: number | undefined = undefined
@@ -62,9 +66,14 @@ export class StageStats {
     if (this.finished === undefined) this.finished = performance.now()
   }
 
+  /** Records inside this stage: received or made, with no outcome in this stage yet. */
+  remainder(): number {
+    return this.in + this.created - this.out - this.dropped - this.merged - this.failed
+  }
+
   /** The run stopped: records still inside this stage were dropped by the stop. */
   dropRemainder(): void {
-    const remainder = this.in + this.created - this.out - this.dropped - this.merged - this.failed
+    const remainder = this.remainder()
     if (remainder > 0) this.dropped += remainder
   }
 
@@ -82,6 +91,7 @@ export class StageStats {
       failed: this.failed,
       created: this.created,
       merged: this.merged,
+      ...(this.cancelled > 0 ? { cancelled: this.cancelled } : {}),
       durationMs: Math.round((this.finished ?? performance.now()) - this.started),
       ...(this.details === undefined ? {} : { details: this.details }),
     }
@@ -158,6 +168,11 @@ export class RunContext {
   private readonly pendingHooks = new Set<Promise<void>>()
   readonly sections: Record<string, unknown> = {}
   /**
+   * The stage whose handler runs now (set by the stage machinery): what it takes into or out of
+   * custody is its own, so that records it still holds when it is cancelled are found.
+   */
+  activeStage: StageStats | undefined = undefined
+  /**
    * The record a source is emitting now — or the record a one-to-one stage made from it — and
    * where it came from: failures raised about that very record (by identity) get its file and line.
    */
@@ -202,11 +217,27 @@ export class RunContext {
     return stats
   }
 
-  /** Marks a stage's output complete; calls the `postStage` hook. */
+  /**
+   * Marks a stage's output complete, or the stage unsubscribed; calls the `postStage` hook. A
+   * stage that ends while records are still inside it, in a run that has not stopped, was
+   * unsubscribed by a downstream stage that completed early (`take`): those records are settled,
+   * in the stage and in the run, as dropped with reason `cancelled`.
+   */
   finishStage(stats: StageStats): void {
     if (stats.isFinished) return
+    if (this.stopped === undefined) this.cancel(stats)
     stats.finish()
     this.callHook('postStage', () => this.settings.hooks.postStage?.(stats.toReport()))
+  }
+
+  private cancel(stats: StageStats): void {
+    const remainder = stats.remainder()
+    if (remainder <= 0) return
+    stats.dropped += remainder
+    stats.cancelled += remainder
+    const fromHeld = Math.min(remainder, stats.held, this.held)
+    this.settle('dropped', fromHeld, 'cancelled', true, stats)
+    this.settle('dropped', Math.min(remainder - fromHeld, this.open), 'cancelled', false, stats)
   }
 
   get stages(): readonly StageStats[] {
@@ -228,16 +259,21 @@ export class RunContext {
     this.addOpen(count)
   }
 
-  /** Takes records into custody: their budget is released, their outcome comes later. */
-  hold(count: number): void {
+  /**
+   * Takes records into custody: their budget is released, their outcome comes later. They are
+   * `stage`'s (default: the stage whose handler runs now).
+   */
+  hold(count: number, stage: StageStats | undefined = this.activeStage): void {
     this.open -= count
     this.held += count
+    if (stage !== undefined) stage.held += count
     this.progress()
   }
 
   /** Gives records out of custody again (for example dedupe's kept records at the end). */
-  release(count: number): void {
+  release(count: number, stage: StageStats | undefined = this.activeStage): void {
     this.held -= count
+    if (stage !== undefined) stage.held -= count
     this.addOpen(count)
   }
 
@@ -261,11 +297,22 @@ export class RunContext {
     this.settle('written', count)
   }
 
-  /** Records the outcome of `count` records, open ones or (with `fromHeld`) ones in custody. */
-  settle(outcome: Outcome, count: number, reason?: string, fromHeld = false): void {
+  /**
+   * Records the outcome of `count` records, open ones or (with `fromHeld`) ones in `stage`'s
+   * custody (default: the stage whose handler runs now).
+   */
+  settle(
+    outcome: Outcome,
+    count: number,
+    reason?: string,
+    fromHeld = false,
+    stage: StageStats | undefined = this.activeStage,
+  ): void {
     if (count <= 0) return
-    if (fromHeld) this.held -= count
-    else this.open -= count
+    if (fromHeld) {
+      this.held -= count
+      if (stage !== undefined) stage.held -= count
+    } else this.open -= count
     switch (outcome) {
       case 'written':
         this.written += count
@@ -562,6 +609,13 @@ export class RunContext {
    * counts the records still inside it as dropped, so every stage's figures add up.
    */
   report(status: RunStatus): RunReport {
+    this.activeStage = undefined
+    for (const stats of this.stageList) {
+      // A stopped run's stages balance too: what was inside a stage is dropped, as in the ledger.
+      if (status !== 'completed') stats.dropRemainder()
+      // Every stage gets its postStage once: a stage still going when the run stopped, here.
+      this.finishStage(stats)
+    }
     const leftover = this.unsettled()
     if (leftover > 0) {
       const reason = status === 'completed' ? 'unaccounted' : 'aborted'
@@ -577,12 +631,6 @@ export class RunContext {
       this.open += this.uncommitted
       this.settle('dropped', this.uncommitted, reason)
       this.uncommitted = 0
-    }
-    for (const stats of this.stageList) {
-      // A stopped run's stages balance too: what was inside a stage is dropped, as in the ledger.
-      if (status !== 'completed') stats.dropRemainder()
-      // Every stage gets its postStage once: a stage still going when the run stopped, here.
-      this.finishStage(stats)
     }
     const finished = new Date()
     return {

@@ -76,11 +76,14 @@ export function stageOperator<A, B>(
         const stats = run.stage(name, 'operator', depthOf(input) + 1)
         // The input record being handled, while a one-to-one stage handles it.
         let handling: unknown = undefined
+        // Unsubscribed: what was inside the stage is settled (cancelled); the verbs do nothing more.
+        let ended = false
         const api: StageApi<B> = {
           run,
           stats,
           name,
           emit(record) {
+            if (ended) return
             stats.out += 1
             if (handling !== undefined) run.derived(handling, record)
             subscriber.next(right(record))
@@ -89,6 +92,7 @@ export function stageOperator<A, B>(
             subscriber.next(left(value))
           },
           fail(value) {
+            if (ended) return
             stats.failed += 1
             subscriber.next(left(value))
           },
@@ -109,6 +113,7 @@ export function stageOperator<A, B>(
             })
           },
           drop(reason, count = 1) {
+            if (ended) return
             stats.dropped += count
             run.settle('dropped', count, reason)
           },
@@ -123,11 +128,14 @@ export function stageOperator<A, B>(
             }
             stats.in += 1
             if (oneToOne) handling = value.right
+            const outer = run.activeStage
+            run.activeStage = stats
             try {
               handlers.next(value.right)
             } catch (error) {
               api.fail(api.transformError(value.right, error))
             }
+            run.activeStage = outer
             handling = undefined
           },
           error(error: unknown) {
@@ -139,11 +147,15 @@ export function stageOperator<A, B>(
               subscriber.complete()
             }
             let pending: void | Promise<void>
+            const outer = run.activeStage
+            run.activeStage = stats
             try {
               pending = handlers.complete?.()
             } catch (error) {
               subscriber.error(named(name, error))
               return
+            } finally {
+              run.activeStage = outer
             }
             if (pending === undefined) done()
             else
@@ -158,6 +170,7 @@ export function stageOperator<A, B>(
         return () => {
           subscription.unsubscribe()
           run.finishStage(stats)
+          ended = true
           handlers.teardown?.()
         }
       },

@@ -59,7 +59,7 @@ export function rx<A, B>(
           next(value) {
             if (inside > 0) {
               inside -= 1
-              run.release(1)
+              run.release(1, stats)
             } else {
               stats.created += 1
               run.noteCreated(1)
@@ -78,7 +78,7 @@ export function rx<A, B>(
           complete() {
             if (inside > 0) {
               stats.dropped += inside
-              run.settle('dropped', inside, 'discarded', true)
+              run.settle('dropped', inside, 'discarded', true, stats)
               inside = 0
             }
             run.finishStage(stats)
@@ -95,7 +95,7 @@ export function rx<A, B>(
             }
             stats.in += 1
             inside += 1
-            run.hold(1)
+            run.hold(1, stats)
             records.next(value.right)
           },
           error: (error: unknown) => {

@@ -4,12 +4,15 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { filter as rxFilter } from 'rxjs'
+import { bufferCount, filter as rxFilter, take } from 'rxjs'
 import { pipe } from 'fp-ts/lib/function.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { defineSink } from '../../src/sinks/defineSink.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { map } from '../../src/operators/map.js'
+import { rx } from '../../src/operators/rx.js'
+import { enrich } from '../../src/operators/enrich.js'
+import { dedupe } from '../../src/operators/dedupe.js'
 import { RunError } from '../../src/core/RunError.js'
 import type { RunHooks } from '../../src/core/RunOptions.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
@@ -63,7 +66,7 @@ describe('a stalled run', () => {
       const target = join(dir, 'evens.csv')
       const source = (path: string): string => JSON.stringify(join(repo, path))
       const { code, stdout } = await runScript(`
-        import { filter as rxFilter } from 'rxjs'
+        import { bufferCount, filter as rxFilter, take } from 'rxjs'
         import { pipe } from 'fp-ts/lib/function.js'
         import { fromGenerator } from ${source('src/sources/fromGenerator.ts')}
         import { toCsv } from ${source('src/sinks/toCsv.ts')}
@@ -138,4 +141,64 @@ describe('asynchronous hooks', () => {
       expect(errors[0]?.message).toContain(`hook ${hook} rejected: ${hook} went wrong`)
       expectBalanced(report)
     })
+})
+
+describe('a downstream stage that completes early', () => {
+  const twenty = (): Array<{ id: number }> => Array.from({ length: 20 }, (_, id) => ({ id }))
+
+  it('settles the records still in flight upstream (enrich) as cancelled, per stage and per run', async () => {
+    const report = await pipe(
+      fromGenerator(twenty()),
+      enrich(async () => ({ e: 1 })),
+      rx(take(2)),
+      toArray(),
+    )
+    expect(report.records).toHaveLength(2)
+    expect(report.status).toBe('completed')
+    expect(report.droppedByReason).toEqual({ cancelled: 18 })
+    expect(report.failures).toEqual([])
+    const stage = report.stages.find((each) => each.name === 'enrich')
+    expect(stage).toMatchObject({ in: 20, out: 2, dropped: 18, cancelled: 18 })
+    expectBalanced(report)
+  })
+
+  it('settles what rx(bufferCount(n)) holds as cancelled', async () => {
+    const report = await pipe(fromGenerator(twenty()), rx(bufferCount(5)), rx(take(2)), toArray())
+    expect(report.records).toHaveLength(2)
+    expect(report.droppedByReason['cancelled']).toBeGreaterThan(0)
+    expect(report.droppedByReason['unaccounted']).toBeUndefined()
+    expect(report.failures).toEqual([])
+    expectBalanced(report)
+  })
+
+  it("settles what dedupe({ keep: 'last' }) still keeps as cancelled", async () => {
+    const report = await pipe(
+      fromGenerator(twenty()),
+      dedupe({ keys: ['id'], keep: 'last' }),
+      rx(take(2)),
+      toArray(),
+    )
+    expect(report.records).toHaveLength(2)
+    expect(report.droppedByReason).toEqual({ cancelled: 18 })
+    expect(report.stages.find((each) => each.name === 'dedupe')).toMatchObject({
+      in: 20,
+      out: 2,
+      cancelled: 18,
+    })
+    expect(report.failures).toEqual([])
+    expectBalanced(report)
+  })
+
+  it('keeps the budget right for the rest of the run (another branch goes on)', async () => {
+    const report = await pipe(
+      fromGenerator(twenty()),
+      dedupe({ keys: ['id'], keep: 'last' }),
+      rx(take(2)),
+      map((record) => record.id),
+      toArray({ highWaterMark: 5 }),
+    )
+    expect(report.records).toEqual([0, 1])
+    expect(report.maxInFlight).toBeLessThanOrEqual(20)
+    expectBalanced(report)
+  })
 })
