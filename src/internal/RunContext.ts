@@ -172,6 +172,14 @@ export class RunContext {
    * custody is its own, so that records it still holds when it is cancelled are found.
    */
   activeStage: StageStats | undefined = undefined
+  /** A stage takes its input from plain rxjs code: records may enter the run there. */
+  countsEntries = false
+  /** Values PowerFlow flows passed to plain rxjs code, once `countsEntries`. */
+  private toPlain = 0
+  /** Values that reached PowerFlow stages from plain rxjs code. */
+  private fromPlain = 0
+  /** Of those, how many were new records, counted as read where they entered. */
+  private entered = 0
   /**
    * The record a source is emitting now — or the record a one-to-one stage made from it — and
    * where it came from: failures raised about that very record (by identity) get its file and line.
@@ -251,6 +259,24 @@ export class RunContext {
     this.read += count
     this.addOpen(count)
     if (bytes > 0) this.bytesPerRecord = this.bytesPerRecord * 0.9 + (bytes / count) * 0.1
+  }
+
+  /** A PowerFlow flow passed a value to plain rxjs code. */
+  leftToPlain(): void {
+    this.toPlain += 1
+  }
+
+  /**
+   * A value reached a stage from plain rxjs code. More values coming out of plain code than
+   * PowerFlow flows put into it are records that enter the run there: this one is counted as
+   * read, and the answer is true.
+   */
+  arrivedFromPlain(): boolean {
+    this.fromPlain += 1
+    if (this.fromPlain - this.entered <= this.toPlain) return false
+    this.entered += 1
+    this.noteRead(1)
+    return true
   }
 
   /** Records made by an operator. */
@@ -576,7 +602,7 @@ export class RunContext {
       timer = setTimeout(() => resolve('late'), timerDelay(patienceMs))
     })
     while (this.pendingHooks.size > 0) {
-      const outcome = await Promise.race([Promise.all([...this.pendingHooks]), late])
+      const outcome = await Promise.race([Promise.all(this.pendingHooks), late])
       if (outcome === 'late') {
         this.keep(
           makeFailure('HookError', {
@@ -615,6 +641,18 @@ export class RunContext {
       if (status !== 'completed') stats.dropRemainder()
       // Every stage gets its postStage once: a stage still going when the run stopped, here.
       this.finishStage(stats)
+    }
+    if (this.open < 0) {
+      // More outcomes than records read or created: records entered where nothing counted them.
+      const uncounted = -this.open
+      this.read += uncounted
+      this.open = 0
+      this.keep(
+        makeFailure('LedgerWarning', {
+          stage: this.settings.name,
+          reason: `${uncounted} records entered the run from a plain Observable where PowerFlow could not count them, and are counted as read at the end; wrap the Observable with fromObservable(observable)`,
+        }),
+      )
     }
     const leftover = this.unsettled()
     if (leftover > 0) {

@@ -78,7 +78,7 @@ function copy(value: unknown): unknown {
     const path = new Set(task.path).add(current)
     const depth = task.depth + 1
     if (Array.isArray(current)) {
-      const out: unknown[] = new Array<unknown>(current.length)
+      const out: unknown[] = Array.from({ length: current.length })
       task.put(out)
       current.forEach((item: unknown, index) =>
         stack.push({ value: item, depth, path, put: (copied) => (out[index] = copied) }),

@@ -16,6 +16,7 @@ import { RunError } from '../core/RunError.js'
 import { AbortError } from '../core/AbortError.js'
 import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
 import { depthOf } from './depth.js'
+import { subscribeInput } from './flowInput.js'
 import { startProgress } from './progress.js'
 
 /** What a sink implements. @internal */
@@ -229,7 +230,7 @@ export function runSink<A>(
           },
         )
       }
-      subscription = flow.subscribe({
+      subscription = subscribeInput(run, stageName, flow, {
         next(value: Either<Failure, A>) {
           if (ready) accept(value)
           else early.push(value)

@@ -18,6 +18,7 @@ import {
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun, type RunContext, type StageStats } from './RunContext.js'
 import { depthOf, withDepth } from './depth.js'
+import { subscribeInput } from './flowInput.js'
 
 /** What a stage's handlers may do. @internal */
 export interface StageApi<B> {
@@ -120,7 +121,7 @@ export function stageOperator<A, B>(
           isClosed: () => subscriber.closed || run.stopped !== undefined,
         }
         const handlers = setup(api)
-        const subscription = input.subscribe({
+        const subscription = subscribeInput(run, name, input, {
           next(value) {
             if (isLeft(value)) {
               subscriber.next(value)

@@ -4,6 +4,7 @@ import { describeError, type Failure } from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun } from '../internal/RunContext.js'
 import { depthOf, withDepth } from '../internal/depth.js'
+import { subscribeInput } from '../internal/flowInput.js'
 
 /**
  * Options of {@link rx}.
@@ -87,7 +88,7 @@ export function rx<A, B>(
         }),
       )
       subscription.add(
-        input.subscribe({
+        subscribeInput(run, name, input, {
           next(value) {
             if (isLeft(value)) {
               subscriber.next(value)
