@@ -13,6 +13,7 @@ import type { RunReport, RunStatus, StageReport } from '../core/RunReport.js'
 import type { RunHooks } from '../core/RunOptions.js'
 import { failure as makeFailure, describeError } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
+import { BusyClock } from './busyTime.js'
 
 /** What a policy operator registers with the run. @internal */
 export type PolicyConfig =
@@ -53,6 +54,8 @@ export class StageStats {
   /** Records a downstream stage's early completion left inside this stage (counted in `dropped`). */
   cancelled = 0
   details: Record<string, unknown> | undefined = undefined
+  /** Time spent in the stage's own handlers and awaited work. */
+  readonly busy = new BusyClock()
   private readonly started = performance.now()
   private finished: number | undefined = undefined
   constructor(
@@ -82,6 +85,8 @@ export class StageStats {
   }
 
   toReport(): StageReport {
+    const wall = Math.round((this.finished ?? performance.now()) - this.started)
+    const busy = this.busy.ms
     return {
       name: this.name,
       kind: this.kind,
@@ -92,7 +97,9 @@ export class StageStats {
       created: this.created,
       merged: this.merged,
       ...(this.cancelled > 0 ? { cancelled: this.cancelled } : {}),
-      durationMs: Math.round((this.finished ?? performance.now()) - this.started),
+      ...(busy === undefined ? {} : { busyMs: Math.round(busy) }),
+      wallMs: wall,
+      durationMs: wall,
       ...(this.details === undefined ? {} : { details: this.details }),
     }
   }

@@ -194,8 +194,11 @@ export function runSink<A>(
           return
         }
         stats.in += 1
+        const sampled = stats.busy.sample()
+        const started = sampled ? performance.now() : 0
         try {
           sink?.write(value.right)
+          if (sampled) stats.busy.addSample(performance.now() - started)
         } catch (error) {
           stats.failed += 1
           run.fail(
@@ -212,8 +215,10 @@ export function runSink<A>(
       const complete = (): void => {
         ending = true
         run.inputEnded()
+        const started = performance.now()
         ;(sink as SinkImpl<A>).end().then(
           async () => {
+            stats.busy.addSpan(started, performance.now())
             run.finishStage(stats)
             const stop = run.stopped
             // An abort that arrived while the sink was finishing, too late to keep anything from

@@ -79,6 +79,18 @@ export function stageOperator<A, B>(
         let handling: unknown = undefined
         // Unsubscribed: what was inside the stage is settled (cancelled); the verbs do nothing more.
         let ended = false
+        // While a sampled call is timed: the time spent downstream, taken out of the stage's own.
+        let timing = false
+        let downstream = 0
+        const send = (value: Either<Failure, B>): void => {
+          if (!timing) {
+            subscriber.next(value)
+            return
+          }
+          const started = performance.now()
+          subscriber.next(value)
+          downstream += performance.now() - started
+        }
         const api: StageApi<B> = {
           run,
           stats,
@@ -87,15 +99,15 @@ export function stageOperator<A, B>(
             if (ended) return
             stats.out += 1
             if (handling !== undefined) run.derived(handling, record)
-            subscriber.next(right(record))
+            send(right(record))
           },
           passFailure(value) {
-            subscriber.next(left(value))
+            send(left(value))
           },
           fail(value) {
             if (ended) return
             stats.failed += 1
-            subscriber.next(left(value))
+            send(left(value))
           },
           transformError(record, error) {
             return api.failure('TransformError', {
@@ -131,10 +143,20 @@ export function stageOperator<A, B>(
             if (oneToOne) handling = value.right
             const outer = run.activeStage
             run.activeStage = stats
+            const sampled = !timing && stats.busy.sample()
+            const started = sampled ? performance.now() : 0
+            if (sampled) {
+              timing = true
+              downstream = 0
+            }
             try {
               handlers.next(value.right)
             } catch (error) {
               api.fail(api.transformError(value.right, error))
+            }
+            if (sampled) {
+              timing = false
+              stats.busy.addSample(performance.now() - started - downstream)
             }
             run.activeStage = outer
             handling = undefined
@@ -150,22 +172,30 @@ export function stageOperator<A, B>(
             let pending: void | Promise<void>
             const outer = run.activeStage
             run.activeStage = stats
+            const started = performance.now()
+            timing = true
+            downstream = 0
             try {
               pending = handlers.complete?.()
             } catch (error) {
               subscriber.error(named(name, error))
               return
             } finally {
+              timing = false
+              stats.busy.add(performance.now() - started - downstream)
               run.activeStage = outer
             }
             if (pending === undefined) done()
-            else
+            else {
+              const awaited = performance.now()
               pending.then(
                 () => {
+                  stats.busy.addSpan(awaited, performance.now())
                   if (!subscriber.closed) done()
                 },
                 (error: unknown) => subscriber.error(named(name, error)),
               )
+            }
           },
         })
         return () => {

@@ -50,6 +50,9 @@ export function rx<A, B>(
       const run = currentRun()
       const stats = run.stage(name, 'operator', depthOf(input) + 1)
       let inside = 0
+      // While a sampled record is timed: the time spent downstream, taken out of the stage's own.
+      let timing = false
+      let downstream = 0
       // An error of the input passes through the rxjs operator as it is; one the operator raises
       // itself names the stage.
       let inputError: { readonly error: unknown } | undefined
@@ -66,7 +69,13 @@ export function rx<A, B>(
               run.noteCreated(1)
             }
             stats.out += 1
+            if (!timing) {
+              subscriber.next(right(value))
+              return
+            }
+            const started = performance.now()
             subscriber.next(right(value))
+            downstream += performance.now() - started
           },
           error: (error: unknown) =>
             subscriber.error(
@@ -97,7 +106,16 @@ export function rx<A, B>(
             stats.in += 1
             inside += 1
             run.hold(1, stats)
+            if (timing || !stats.busy.sample()) {
+              records.next(value.right)
+              return
+            }
+            const started = performance.now()
+            timing = true
+            downstream = 0
             records.next(value.right)
+            timing = false
+            stats.busy.addSample(performance.now() - started - downstream)
           },
           error: (error: unknown) => {
             inputError = { error }

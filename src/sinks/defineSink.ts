@@ -81,7 +81,9 @@ export function defineSink<A>(
           writing = writing.then(async () => {
             try {
               if (run.stopped === undefined) {
+                const started = performance.now()
                 await definition.write(batch, run.signal)
+                stats.busy.addSpan(started, performance.now())
                 stats.out += batch.length
                 run.settle('written', batch.length)
               }
