@@ -26,7 +26,10 @@ export interface RxOptions {
  * when it lets go of them), so an operator that holds many records holds them in memory. A plain
  * rxjs operator used *without* `rx` works for 1:1 mappings; one that drops records leaves them
  * unaccounted: they are reported as dropped with reason `unaccounted` and a `LedgerWarning`, and a
- * run whose budget they exhaust fails as stalled after `stallTimeoutMs`.
+ * run whose budget they exhaust fails as stalled (a `RunError`) after `stallTimeoutMs`. An rxjs
+ * operator that completes early (`take`) cancels what the stages upstream still hold: those
+ * records are dropped with reason `cancelled`. An rxjs operator that throws fails the run with an
+ * error naming the stage.
  *
  * @example
  * ```ts
