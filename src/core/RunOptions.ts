@@ -61,7 +61,7 @@ export interface RunOptions {
   /**
    * How long a run may make no progress (no record settled) while a source waits for budget, or
    * while the sink finishes, before it fails as stalled with a `RunError` (default 30 s). Work in
-   * flight (a request, a lookup, a sink's write) gets ten times as long, not for ever. A plain
+   * flight (a request, a lookup, a sink's write) gets ten times as long (at least 1 s), not for ever. A plain
    * rxjs operator that swallows records (not wrapped with `rx`), or a write that never settles,
    * causes that. A run in progress keeps the process alive until it settles.
    */

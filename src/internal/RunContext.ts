@@ -412,8 +412,8 @@ export class RunContext {
    * Starts the watchdog of a run in progress. Its timer is not `unref`'d: a run keeps the process
    * alive until it settles. While a source waits for budget, or the sink's input has ended and
    * records are still open, the run must make progress (a record settled, a unit of work
-   * finished): after `stallTimeoutMs` without any — or {@link IN_FLIGHT_PATIENCE} times that while
-   * work is in flight (a request, a lookup, a sink's write) — it stops as stalled. Records that
+   * finished): after `stallTimeoutMs` without any — or {@link IN_FLIGHT_PATIENCE} times that (at
+   * least 1 s) while work is in flight (a request, a lookup, a sink's write) — it stops as stalled. Records that
    * vanish inside a plain rxjs operator, or a write that never settles, end the run this way
    * rather than hang it or let the process exit with nothing said.
    */
@@ -452,7 +452,7 @@ export class RunContext {
     }
     const patience =
       this.working > 0
-        ? this.settings.stallTimeoutMs * IN_FLIGHT_PATIENCE
+        ? Math.max(this.settings.stallTimeoutMs * IN_FLIGHT_PATIENCE, MIN_IN_FLIGHT_PATIENCE_MS)
         : this.settings.stallTimeoutMs
     const idle = performance.now() - this.lastProgress
     if (idle < patience) {
@@ -711,6 +711,9 @@ function timerDelay(ms: number): number {
 
 /** How many times `stallTimeoutMs` a run with work in flight may go without progress. @internal */
 export const IN_FLIGHT_PATIENCE = 10
+
+/** The least patience for work in flight, however small `stallTimeoutMs` is. @internal */
+export const MIN_IN_FLIGHT_PATIENCE_MS = 1_000
 
 function isPromiseLike(value: unknown): value is PromiseLike<void> {
   return (

@@ -42,7 +42,7 @@ export interface SinkDefinition<A> {
  *
  * When the run stops early, the `AbortSignal` given to `write` and `close` aborts and the run
  * rejects: it waits for the sink to stop at most 2 s (and at most `stallTimeoutMs`), whatever the
- * sink does. A write that never settles stalls the run after ten times `stallTimeoutMs`. Errors
+ * sink does. A write that never settles stalls the run after ten times `stallTimeoutMs` (at least 1 s). Errors
  * of `open` and `close` name the sink.
  *
  * @example
