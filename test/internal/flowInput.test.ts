@@ -7,6 +7,7 @@ import type { Flow } from '../../src/core/Flow.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { map } from '../../src/operators/map.js'
 import { filter } from '../../src/operators/filter.js'
+import { enrich } from '../../src/operators/enrich.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
@@ -72,6 +73,21 @@ describe('records that enter a run from plain rxjs', () => {
       toArray(),
     )
     expect(report.read).toBe(3)
+    expectBalanced(report)
+  })
+})
+
+describe('records that enter where no stage can count them', () => {
+  it('are counted as read at the end, with a LedgerWarning that says so', async () => {
+    const report = await pipe(
+      of(right({ id: 1 }), right({ id: 2 })) as Flow<{ id: number }>,
+      enrich(async () => ({ seen: true })),
+      toArray(),
+    )
+    expect(report.written).toBe(2)
+    expect(report.read).toBe(2)
+    const warnings = report.failures.filter((f) => f._tag === 'LedgerWarning')
+    expect(warnings.map((f) => f.message).join()).toContain('fromObservable')
     expectBalanced(report)
   })
 })
