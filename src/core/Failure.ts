@@ -140,11 +140,24 @@ function describeLocation(stage: string, location: Location | undefined): string
  * @internal
  */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (typeof error === 'string') return error
+  // Whatever was thrown — even a Proxy whose every trap throws — is described, never rethrown.
   try {
-    return JSON.stringify(error)
+    if (error instanceof Error) return String(error.message)
+    if (typeof error === 'string') return error
   } catch {
+    return UNDESCRIBABLE
+  }
+  try {
+    const text = JSON.stringify(error)
+    if (text !== undefined) return text
+  } catch {
+    // not JSON: its string form, below
+  }
+  try {
     return String(error)
+  } catch {
+    return UNDESCRIBABLE
   }
 }
+
+const UNDESCRIBABLE = 'a thrown value that cannot be described'

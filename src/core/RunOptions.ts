@@ -2,8 +2,10 @@ import type { Failure } from './Failure.js'
 import type { RunReport, StageReport } from './RunReport.js'
 
 /**
- * Observers of a run. They see, they never change: a hook that throws is reported as a
- * `HookError` in the report's failures and the run goes on.
+ * Observers of a run. They see, they never change: a hook that throws, or returns a promise that
+ * rejects, is reported as a `HookError` in the report's failures and the run goes on. A hook's
+ * promise does not hold up the records; the run waits for it (at most `stallTimeoutMs`, and 2 s
+ * once stopped) before it settles.
  *
  * In a stream, stages overlap: `preStage` fires when a stage starts (subscribes to its input),
  * `postStage` when its output completes.
@@ -12,11 +14,15 @@ import type { RunReport, StageReport } from './RunReport.js'
  * @since 0.1.0
  */
 export interface RunHooks {
-  readonly preRun?: (info: { readonly name: string; readonly startedAt: string }) => void
-  readonly postRun?: (report: RunReport) => void
-  readonly preStage?: (stage: { readonly name: string; readonly kind: StageReport['kind'] }) => void
-  readonly postStage?: (stage: StageReport) => void
-  readonly onFailure?: (failure: Failure) => void
+  readonly preRun?:
+    | ((info: { readonly name: string; readonly startedAt: string }) => void)
+    | ((info: { readonly name: string; readonly startedAt: string }) => Promise<void>)
+  readonly postRun?: ((report: RunReport) => void) | ((report: RunReport) => Promise<void>)
+  readonly preStage?:
+    | ((stage: { readonly name: string; readonly kind: StageReport['kind'] }) => void)
+    | ((stage: { readonly name: string; readonly kind: StageReport['kind'] }) => Promise<void>)
+  readonly postStage?: ((stage: StageReport) => void) | ((stage: StageReport) => Promise<void>)
+  readonly onFailure?: ((failure: Failure) => void) | ((failure: Failure) => Promise<void>)
 }
 
 /**
@@ -26,8 +32,16 @@ export interface RunHooks {
  * @since 0.1.0
  */
 export interface RunOptions {
-  /** The run's name in the report and progress output (default: the sink's name). */
+  /**
+   * The run's name in the report and progress output (default: the sink's stage name). It names
+   * the run, not the sink's stage: see `stageName`.
+   */
   readonly name?: string
+  /**
+   * The sink's stage name in the report's `stages` and in hooks (default: the sink's own name,
+   * such as `toCsv out.csv`).
+   */
+  readonly stageName?: string
   /** Aborts the run: the source is released and the promise rejects with an `AbortError`. */
   readonly signal?: AbortSignal
   /** Records read or created but not yet settled before sources wait (default 2,000). */
@@ -45,9 +59,11 @@ export interface RunOptions {
   readonly progress?:
     boolean | { readonly intervalMs?: number; readonly stream?: NodeJS.WritableStream }
   /**
-   * How long a source may wait for budget while nothing settles and no stage has work in flight
-   * before the run fails as stalled (default 30 s). Only a plain rxjs operator that swallows
-   * records (not wrapped with `rx`) can cause that.
+   * How long a run may make no progress (no record settled) while a source waits for budget, or
+   * while the sink finishes, before it fails as stalled with a `RunError` (default 30 s). Work in
+   * flight (a request, a lookup, a sink's write) gets ten times as long (at least 1 s), not for ever. A plain
+   * rxjs operator that swallows records (not wrapped with `rx`), or a write that never settles,
+   * causes that. A run in progress keeps the process alive until it settles.
    */
   readonly stallTimeoutMs?: number
 }

@@ -27,7 +27,25 @@ export interface StageReport {
   readonly failed: number
   readonly created: number
   readonly merged: number
-  /** Milliseconds from the stage's subscription to the completion of its output (or the run's end). */
+  /**
+   * Records still inside the stage (held, or in flight) when a downstream stage completed early
+   * and unsubscribed from it (`rx(take(n))`): counted in `dropped`, reason `cancelled`.
+   */
+  readonly cancelled?: number
+  /**
+   * Milliseconds the stage was busy: in its own handlers (not in the stages downstream that its
+   * output runs) and in the work it awaited (a source's reads, a sink's writes). Per-record
+   * handlers are timed on a sample and the average applied to every record. Absent for a stage
+   * that does not measure it (`enrich`, for now).
+   */
+  readonly busyMs?: number
+  /**
+   * Milliseconds from the stage's subscription to the completion of its output (or the run's
+   * end). Stages overlap in a stream, so most stages show about the run's duration here: see
+   * `busyMs` for the time a stage itself took.
+   */
+  readonly wallMs: number
+  /** The same as `wallMs` (its name before 0.2.0). */
   readonly durationMs: number
   /** Extra figures a stage reports about itself, such as dedupe's `distinctKeys`. */
   readonly details?: Readonly<Record<string, unknown>>

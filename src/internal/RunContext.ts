@@ -13,6 +13,7 @@ import type { RunReport, RunStatus, StageReport } from '../core/RunReport.js'
 import type { RunHooks } from '../core/RunOptions.js'
 import { failure as makeFailure, describeError } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
+import { BusyClock } from './busyTime.js'
 
 /** What a policy operator registers with the run. @internal */
 export type PolicyConfig =
@@ -48,7 +49,13 @@ export class StageStats {
   failed = 0
   created = 0
   merged = 0
+  /** Of the records inside this stage, how many it has taken into custody (the run's `held`). */
+  held = 0
+  /** Records a downstream stage's early completion left inside this stage (counted in `dropped`). */
+  cancelled = 0
   details: Record<string, unknown> | undefined = undefined
+  /** Time spent in the stage's own handlers and awaited work. */
+  readonly busy = new BusyClock()
   private readonly started = performance.now()
   private finished: number | undefined = undefined
   constructor(
@@ -62,9 +69,14 @@ export class StageStats {
     if (this.finished === undefined) this.finished = performance.now()
   }
 
+  /** Records inside this stage: received or made, with no outcome in this stage yet. */
+  remainder(): number {
+    return this.in + this.created - this.out - this.dropped - this.merged - this.failed
+  }
+
   /** The run stopped: records still inside this stage were dropped by the stop. */
   dropRemainder(): void {
-    const remainder = this.in + this.created - this.out - this.dropped - this.merged - this.failed
+    const remainder = this.remainder()
     if (remainder > 0) this.dropped += remainder
   }
 
@@ -73,6 +85,8 @@ export class StageStats {
   }
 
   toReport(): StageReport {
+    const wall = Math.round((this.finished ?? performance.now()) - this.started)
+    const busy = this.busy.ms
     return {
       name: this.name,
       kind: this.kind,
@@ -82,7 +96,10 @@ export class StageStats {
       failed: this.failed,
       created: this.created,
       merged: this.merged,
-      durationMs: Math.round((this.finished ?? performance.now()) - this.started),
+      ...(this.cancelled > 0 ? { cancelled: this.cancelled } : {}),
+      ...(busy === undefined ? {} : { busyMs: Math.round(busy) }),
+      wallMs: wall,
+      durationMs: wall,
       ...(this.details === undefined ? {} : { details: this.details }),
     }
   }
@@ -137,14 +154,39 @@ export class RunContext {
   private deadLetterChannel: DeadLetterChannel | undefined = undefined
   /** Set once the run stops early; stages check it to stop work. */
   stopped: RunStop | undefined = undefined
+  private readonly stopController = new AbortController()
+  /** Aborts when the run stops early: sinks and stages pass it to work that may block. */
+  readonly signal: AbortSignal = this.stopController.signal
   private readonly stopListeners: Array<(stop: RunStop) => void> = []
   private waiters: Array<() => void> = []
   private readonly blockers = new Set<object>()
   private readonly stallListeners: Array<() => void> = []
   private lastProgress = performance.now()
-  /** Units of asynchronous work in flight (lookups, requests); a run with work in flight is not stalled. */
+  /**
+   * Units of asynchronous work in flight (lookups, requests, a sink's writes): a run with work in
+   * flight is given more patience before it counts as stalled, not unlimited patience.
+   */
   private working = 0
+  /** The input of the sink completed: records still open can only be settled by work in flight. */
+  private ending = false
+  /** The watchdog: checks for a stall, and keeps the process alive while the run is in progress. */
+  private watchdog: NodeJS.Timeout | undefined = undefined
+  /** Hooks that returned a promise not settled yet. */
+  private readonly pendingHooks = new Set<Promise<void>>()
   readonly sections: Record<string, unknown> = {}
+  /**
+   * The stage whose handler runs now (set by the stage machinery): what it takes into or out of
+   * custody is its own, so that records it still holds when it is cancelled are found.
+   */
+  activeStage: StageStats | undefined = undefined
+  /** A stage takes its input from plain rxjs code: records may enter the run there. */
+  countsEntries = false
+  /** Values PowerFlow flows passed to plain rxjs code, once `countsEntries`. */
+  private toPlain = 0
+  /** Values that reached PowerFlow stages from plain rxjs code. */
+  private fromPlain = 0
+  /** Of those, how many were new records, counted as read where they entered. */
+  private entered = 0
   /**
    * The record a source is emitting now — or the record a one-to-one stage made from it — and
    * where it came from: failures raised about that very record (by identity) get its file and line.
@@ -190,11 +232,27 @@ export class RunContext {
     return stats
   }
 
-  /** Marks a stage's output complete; calls the `postStage` hook. */
+  /**
+   * Marks a stage's output complete, or the stage unsubscribed; calls the `postStage` hook. A
+   * stage that ends while records are still inside it, in a run that has not stopped, was
+   * unsubscribed by a downstream stage that completed early (`take`): those records are settled,
+   * in the stage and in the run, as dropped with reason `cancelled`.
+   */
   finishStage(stats: StageStats): void {
     if (stats.isFinished) return
+    if (this.stopped === undefined) this.cancel(stats)
     stats.finish()
     this.callHook('postStage', () => this.settings.hooks.postStage?.(stats.toReport()))
+  }
+
+  private cancel(stats: StageStats): void {
+    const remainder = stats.remainder()
+    if (remainder <= 0) return
+    stats.dropped += remainder
+    stats.cancelled += remainder
+    const fromHeld = Math.min(remainder, stats.held, this.held)
+    this.settle('dropped', fromHeld, 'cancelled', true, stats)
+    this.settle('dropped', Math.min(remainder - fromHeld, this.open), 'cancelled', false, stats)
   }
 
   get stages(): readonly StageStats[] {
@@ -210,22 +268,45 @@ export class RunContext {
     if (bytes > 0) this.bytesPerRecord = this.bytesPerRecord * 0.9 + (bytes / count) * 0.1
   }
 
+  /** A PowerFlow flow passed a value to plain rxjs code. */
+  leftToPlain(): void {
+    this.toPlain += 1
+  }
+
+  /**
+   * A value reached a stage from plain rxjs code. More values coming out of plain code than
+   * PowerFlow flows put into it are records that enter the run there: this one is counted as
+   * read, and the answer is true.
+   */
+  arrivedFromPlain(): boolean {
+    this.fromPlain += 1
+    if (this.fromPlain - this.entered <= this.toPlain) return false
+    this.entered += 1
+    this.noteRead(1)
+    return true
+  }
+
   /** Records made by an operator. */
   noteCreated(count: number): void {
     this.created += count
     this.addOpen(count)
   }
 
-  /** Takes records into custody: their budget is released, their outcome comes later. */
-  hold(count: number): void {
+  /**
+   * Takes records into custody: their budget is released, their outcome comes later. They are
+   * `stage`'s (default: the stage whose handler runs now).
+   */
+  hold(count: number, stage: StageStats | undefined = this.activeStage): void {
     this.open -= count
     this.held += count
+    if (stage !== undefined) stage.held += count
     this.progress()
   }
 
   /** Gives records out of custody again (for example dedupe's kept records at the end). */
-  release(count: number): void {
+  release(count: number, stage: StageStats | undefined = this.activeStage): void {
     this.held -= count
+    if (stage !== undefined) stage.held -= count
     this.addOpen(count)
   }
 
@@ -249,11 +330,22 @@ export class RunContext {
     this.settle('written', count)
   }
 
-  /** Records the outcome of `count` records, open ones or (with `fromHeld`) ones in custody. */
-  settle(outcome: Outcome, count: number, reason?: string, fromHeld = false): void {
+  /**
+   * Records the outcome of `count` records, open ones or (with `fromHeld`) ones in `stage`'s
+   * custody (default: the stage whose handler runs now).
+   */
+  settle(
+    outcome: Outcome,
+    count: number,
+    reason?: string,
+    fromHeld = false,
+    stage: StageStats | undefined = this.activeStage,
+  ): void {
     if (count <= 0) return
-    if (fromHeld) this.held -= count
-    else this.open -= count
+    if (fromHeld) {
+      this.held -= count
+      if (stage !== undefined) stage.held -= count
+    } else this.open -= count
     switch (outcome) {
       case 'written':
         this.written += count
@@ -283,7 +375,10 @@ export class RunContext {
   private progress(): void {
     // Only a waiting source reads the time of the last progress (the stall check): reading the
     // clock on every settle costs more than the rest of the ledger's bookkeeping.
-    if (this.waiters.length === 0) return
+    if (this.waiters.length === 0) {
+      if (this.ending) this.lastProgress = performance.now()
+      return
+    }
     this.lastProgress = performance.now()
     if (this.hasCapacity()) {
       const waiters = this.waiters
@@ -302,47 +397,77 @@ export class RunContext {
   }
 
   /**
-   * Resolves when a source may emit again. Tells stall listeners (batching sinks flush then), and
-   * stops the run if nothing settles for `stallTimeoutMs`: records that vanish inside a plain rxjs
-   * operator would otherwise hold the budget for ever.
+   * Resolves when a source may emit again. Tells stall listeners (batching sinks flush then); the
+   * watchdog stops the run if nothing settles for too long (see {@link startWatchdog}).
    */
   capacity(): Promise<void> {
     for (const listener of this.stallListeners) listener()
     if (this.hasCapacity() || this.stopped !== undefined) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const wake = (): void => {
-        if (timer !== undefined) clearTimeout(timer)
-        resolve()
-      }
-      // Progress is timed from here on (see progress()).
-      if (this.waiters.length === 0) this.lastProgress = performance.now()
-      this.waiters.push(wake)
-      const check = (): void => {
-        const idle = performance.now() - this.lastProgress
-        if (
-          idle >= this.settings.stallTimeoutMs &&
-          this.blockers.size === 0 &&
-          this.working === 0
-        ) {
-          this.stop(
-            new RunStop(
-              'failed',
-              new Error(
-                `${this.settings.name}: stalled — ${this.open} records were read but never settled for ${Math.round(idle)} ms. ` +
-                  'A plain rxjs operator that drops or holds records must be wrapped with rx(operator) so PowerFlow can account for them.',
-              ),
-            ),
-          )
-          wake()
-        } else {
-          timer = setTimeout(check, timerDelay(Math.max(10, this.settings.stallTimeoutMs - idle)))
-          timer.unref?.()
-        }
-      }
-      timer = setTimeout(check, timerDelay(this.settings.stallTimeoutMs))
-      timer.unref?.()
-    })
+    // Progress is timed from here on (see progress()).
+    if (this.waiters.length === 0) this.lastProgress = performance.now()
+    return new Promise<void>((resolve) => this.waiters.push(resolve))
+  }
+
+  /**
+   * Starts the watchdog of a run in progress. Its timer is not `unref`'d: a run keeps the process
+   * alive until it settles. While a source waits for budget, or the sink's input has ended and
+   * records are still open, the run must make progress (a record settled, a unit of work
+   * finished): after `stallTimeoutMs` without any — or {@link IN_FLIGHT_PATIENCE} times that (at
+   * least 1 s) while work is in flight (a request, a lookup, a sink's write) — it stops as stalled. Records that
+   * vanish inside a plain rxjs operator, or a write that never settles, end the run this way
+   * rather than hang it or let the process exit with nothing said.
+   */
+  startWatchdog(): void {
+    if (this.watchdog !== undefined) return
+    this.armWatchdog(this.settings.stallTimeoutMs)
+  }
+
+  /** Stops the watchdog: the run settled. */
+  stopWatchdog(): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog)
+    this.watchdog = undefined
+  }
+
+  /** The sink's input completed: from now on open records must settle through work in flight. */
+  inputEnded(): void {
+    this.ending = true
+    this.lastProgress = performance.now()
+  }
+
+  private armWatchdog(ms: number): void {
+    this.watchdog = setTimeout(() => this.checkStall(), timerDelay(Math.max(10, ms)))
+  }
+
+  private checkStall(): void {
+    this.watchdog = undefined
+    if (this.stopped !== undefined) {
+      // Stopped, not settled yet (the sink is cleaning up): the process stays alive till then.
+      this.armWatchdog(this.settings.stallTimeoutMs)
+      return
+    }
+    const waiting = this.waiters.length > 0 || (this.ending && this.open > 0)
+    if (!waiting || this.blockers.size > 0) {
+      this.armWatchdog(this.settings.stallTimeoutMs)
+      return
+    }
+    const patience =
+      this.working > 0
+        ? Math.max(this.settings.stallTimeoutMs * IN_FLIGHT_PATIENCE, MIN_IN_FLIGHT_PATIENCE_MS)
+        : this.settings.stallTimeoutMs
+    const idle = performance.now() - this.lastProgress
+    if (idle < patience) {
+      this.armWatchdog(patience - idle)
+      return
+    }
+    const waited = Math.round(idle)
+    const reason =
+      this.working > 0
+        ? `${this.working} units of work in flight (a request, a lookup, a sink's write) have not finished and no record settled for ${waited} ms. ` +
+          'A write or lookup that never settles stalls the run; give it a timeout, or listen to its AbortSignal.'
+        : `${this.open} records were read but never settled for ${waited} ms. ` +
+          'A plain rxjs operator that drops or holds records must be wrapped with rx(operator) so PowerFlow can account for them.'
+    this.armWatchdog(this.settings.stallTimeoutMs)
+    this.stop(new RunStop('failed', new RunError(`${this.settings.name}: stalled — ${reason}`)))
   }
 
   /** A stage started asynchronous work (a lookup, a request): the run is busy, not stalled. */
@@ -434,6 +559,7 @@ export class RunContext {
   stop(stop: RunStop): void {
     if (this.stopped !== undefined) return
     this.stopped = stop
+    this.stopController.abort(stop.error)
     const waiters = this.waiters
     this.waiters = []
     for (const wake of waiters) wake()
@@ -446,19 +572,65 @@ export class RunContext {
 
   // ---- hooks --------------------------------------------------------------------------------
 
-  /** Runs a hook; one that throws is reported as a HookError and changes nothing else. */
-  callHook(hook: keyof RunHooks, call: () => void): void {
+  /**
+   * Runs a hook; one that throws, or returns a promise that rejects, is reported as a HookError
+   * and changes nothing else. A hook's promise is not awaited by the stages (hooks observe, they
+   * do not hold the run up), but the run waits for it before it settles: see {@link settleHooks}.
+   */
+  callHook(hook: keyof RunHooks, call: () => void | Promise<void>): void {
+    let returned: void | Promise<void>
     try {
-      call()
+      returned = call()
     } catch (error) {
-      this.keep(
-        makeFailure('HookError', {
-          stage: this.settings.name,
-          reason: `hook ${hook} threw: ${describeError(error)}`,
-          cause: error,
-        }),
-      )
+      this.hookFailed(hook, 'threw', error)
+      return
     }
+    if (!isPromiseLike(returned)) return
+    const pending: Promise<void> = Promise.resolve(returned).then(
+      () => {
+        this.pendingHooks.delete(pending)
+      },
+      (error: unknown) => {
+        this.pendingHooks.delete(pending)
+        this.hookFailed(hook, 'rejected', error)
+      },
+    )
+    this.pendingHooks.add(pending)
+  }
+
+  /**
+   * Waits for the hooks' promises still pending, at most `patienceMs`: a hook that never settles
+   * is reported as a HookError and left behind.
+   */
+  async settleHooks(patienceMs: number): Promise<void> {
+    if (this.pendingHooks.size === 0) return
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timerDelay(patienceMs))
+    })
+    while (this.pendingHooks.size > 0) {
+      const outcome = await Promise.race([Promise.all(this.pendingHooks), late])
+      if (outcome === 'late') {
+        this.keep(
+          makeFailure('HookError', {
+            stage: this.settings.name,
+            reason: `${this.pendingHooks.size} hook promises had not settled ${Math.round(patienceMs)} ms after the run ended; the run did not wait for them`,
+          }),
+        )
+        this.pendingHooks.clear()
+      }
+    }
+    clearTimeout(timer)
+  }
+
+  private hookFailed(hook: keyof RunHooks, how: 'threw' | 'rejected', error: unknown): void {
+    this.keep(
+      makeFailure('HookError', {
+        stage: this.settings.name,
+        reason: `hook ${hook} ${how}: ${describeError(error)}`,
+        cause: error,
+      }),
+    )
   }
 
   // ---- the report ---------------------------------------------------------------------------
@@ -470,6 +642,25 @@ export class RunContext {
    * counts the records still inside it as dropped, so every stage's figures add up.
    */
   report(status: RunStatus): RunReport {
+    this.activeStage = undefined
+    for (const stats of this.stageList) {
+      // A stopped run's stages balance too: what was inside a stage is dropped, as in the ledger.
+      if (status !== 'completed') stats.dropRemainder()
+      // Every stage gets its postStage once: a stage still going when the run stopped, here.
+      this.finishStage(stats)
+    }
+    if (this.open < 0) {
+      // More outcomes than records read or created: records entered where nothing counted them.
+      const uncounted = -this.open
+      this.read += uncounted
+      this.open = 0
+      this.keep(
+        makeFailure('LedgerWarning', {
+          stage: this.settings.name,
+          reason: `${uncounted} records entered the run from a plain Observable where PowerFlow could not count them, and are counted as read at the end; wrap the Observable with fromObservable(observable)`,
+        }),
+      )
+    }
     const leftover = this.unsettled()
     if (leftover > 0) {
       const reason = status === 'completed' ? 'unaccounted' : 'aborted'
@@ -485,12 +676,6 @@ export class RunContext {
       this.open += this.uncommitted
       this.settle('dropped', this.uncommitted, reason)
       this.uncommitted = 0
-    }
-    for (const stats of this.stageList) {
-      // A stopped run's stages balance too: what was inside a stage is dropped, as in the ledger.
-      if (status !== 'completed') stats.dropRemainder()
-      // Every stage gets its postStage once: a stage still going when the run stopped, here.
-      this.finishStage(stats)
     }
     const finished = new Date()
     return {
@@ -520,7 +705,22 @@ export class RunContext {
  * warning on stderr: a long or infinite stall timeout would check every millisecond.
  */
 function timerDelay(ms: number): number {
+  if (Number.isNaN(ms)) return 2_147_483_647
   return Math.min(ms, 2_147_483_647)
+}
+
+/** How many times `stallTimeoutMs` a run with work in flight may go without progress. @internal */
+export const IN_FLIGHT_PATIENCE = 10
+
+/** The least patience for work in flight, however small `stallTimeoutMs` is. @internal */
+export const MIN_IN_FLIGHT_PATIENCE_MS = 1_000
+
+function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
 }
 
 function freezeFailure(failure: Failure): void {

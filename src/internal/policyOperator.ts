@@ -11,14 +11,17 @@ import type { Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { currentRun, type PolicyConfig } from './RunContext.js'
 import { depthOf, withDepth } from './depth.js'
+import { subscribeInput } from './flowInput.js'
 
 /** @internal */
 export function policyOperator(policy: () => PolicyConfig) {
   return <A>(input: Flow<A>): Flow<A> =>
     withDepth(
       new Observable<Either<Failure, A>>((subscriber) => {
-        currentRun().setPolicy(policy())
-        return input.subscribe(subscriber)
+        const run = currentRun()
+        const config = policy()
+        run.setPolicy(config)
+        return subscribeInput(run, config.kind, input, subscriber)
       }),
       depthOf(input),
     )

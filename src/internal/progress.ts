@@ -66,7 +66,10 @@ export function startProgress(run: RunContext, setting: RunOptions['progress']):
   }
 }
 
-/** The end-of-run summary: totals, then one row per stage. @internal */
+/**
+ * The end-of-run summary: totals, then one row per stage, with the time the stage itself was busy
+ * (`busyMs`) beside its wall time from subscription to completion (`wallMs`). @internal
+ */
 export function summaryTable(report: RunReport): string {
   const reasons = Object.entries(report.droppedByReason)
     .map(([reason, count]) => `${reason} ${count}`)
@@ -75,7 +78,17 @@ export function summaryTable(report: RunReport): string {
     `${report.name} ${report.status} in ${(report.durationMs / 1000).toFixed(2)} s — ` +
     `read ${report.read}, created ${report.created}, written ${report.written}, ` +
     `dropped ${report.dropped}${reasons === '' ? '' : ` (${reasons})`}, merged ${report.merged}, failed ${report.failed}\n`
-  const header = ['stage', 'in', 'out', 'dropped', 'failed', 'created', 'merged', 'ms']
+  const header = [
+    'stage',
+    'in',
+    'out',
+    'dropped',
+    'failed',
+    'created',
+    'merged',
+    'busy ms',
+    'wall ms',
+  ]
   const rows = report.stages.map((stage) => [
     stage.name,
     String(stage.in),
@@ -84,7 +97,8 @@ export function summaryTable(report: RunReport): string {
     String(stage.failed),
     String(stage.created),
     String(stage.merged),
-    String(stage.durationMs),
+    stage.busyMs === undefined ? '-' : String(stage.busyMs),
+    String(stage.wallMs),
   ])
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),

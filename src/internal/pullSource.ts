@@ -48,7 +48,9 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
     const closed = (): boolean => subscriber.closed || run.stopped !== undefined
 
     const loop = async (): Promise<void> => {
+      const opening = performance.now()
       const opened = await open(controller.signal)
+      stats.busy.addSpan(opening, performance.now())
       reader = opened
       // Unsubscribed while opening: the teardown found no reader to return, so return it here.
       if (controller.signal.aborted) {
@@ -58,7 +60,9 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
       let lastYield = performance.now()
       for (;;) {
         if (closed()) return
+        const reading = performance.now()
         const step = await opened.next()
+        stats.busy.addSpan(reading, performance.now())
         if (step.done === true) break
         const { items, bytes, details, locate } = step.value
         if (details !== undefined) stats.details = { ...details }

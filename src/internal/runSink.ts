@@ -16,6 +16,7 @@ import { RunError } from '../core/RunError.js'
 import { AbortError } from '../core/AbortError.js'
 import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
 import { depthOf } from './depth.js'
+import { subscribeInput } from './flowInput.js'
 import { startProgress } from './progress.js'
 
 /** What a sink implements. @internal */
@@ -39,7 +40,17 @@ export const RUN_DEFAULTS = {
   highWaterBytes: 64 * 1024 * 1024,
   failureCap: 1_000,
   stallTimeoutMs: 30_000,
+  /**
+   * How long a stopped run waits for its sink to clean up (and for hooks' promises) before it
+   * settles anyway; never longer than `stallTimeoutMs`.
+   */
+  stopPatienceMs: 2_000,
 } as const
+
+/** How long a stopped run waits for its sink's cleanup. @internal */
+export function stopPatience(run: RunContext): number {
+  return Math.min(run.settings.stallTimeoutMs, RUN_DEFAULTS.stopPatienceMs)
+}
 
 /** Runs `flow` into the sink that `make` builds. @internal */
 export function runSink<A>(
@@ -48,8 +59,9 @@ export function runSink<A>(
   options: RunOptions,
   make: (run: RunContext, stats: StageStats) => SinkImpl<A>,
 ): Promise<RunReport> {
+  const stageName = options.stageName ?? sinkName
   const run = new RunContext({
-    name: options.name ?? sinkName,
+    name: options.name ?? stageName,
     highWaterMark: Math.max(1, options.highWaterMark ?? RUN_DEFAULTS.highWaterMark),
     highWaterBytes: options.highWaterBytes ?? RUN_DEFAULTS.highWaterBytes,
     failureCap: options.failureCap ?? RUN_DEFAULTS.failureCap,
@@ -64,30 +76,47 @@ export function runSink<A>(
           startedAt: run.startedAt.toISOString(),
         }),
       )
-      const stats = run.stage(sinkName, 'sink', depthOf(flow) + 1)
+      run.startWatchdog()
+      const stats = run.stage(stageName, 'sink', depthOf(flow) + 1)
       const progress = startProgress(run, options.progress)
+      const patience = stopPatience(run)
       let subscription: Subscription | undefined
       let sink: SinkImpl<A> | undefined
       let ending = false
       let settled = false
       let aborted: Promise<void> | undefined
+      let giveUp: NodeJS.Timeout | undefined
 
+      // A sink whose cleanup never finishes (a write that ignores the run's AbortSignal) does not
+      // hold the run: after `patience` the run settles without it, saying so.
       const abortSink = (): Promise<void> => {
-        aborted ??= (sink?.abort() ?? Promise.resolve()).catch((error: unknown) => {
-          run.keep(
-            failure('SinkError', {
-              stage: sinkName,
-              reason: `cleanup after the run stopped failed: ${describeError(error)}`,
-              cause: error,
-            }),
-          )
-        })
+        aborted ??= withinPatience(sink?.abort() ?? Promise.resolve(), patience).then(
+          (inTime) => {
+            if (!inTime)
+              run.keep(
+                failure('SinkError', {
+                  stage: stageName,
+                  reason: `the sink had not finished stopping ${patience} ms after the run stopped (a write or close that ignores its AbortSignal?); the run did not wait for it`,
+                }),
+              )
+          },
+          (error: unknown) => {
+            run.keep(
+              failure('SinkError', {
+                stage: stageName,
+                reason: `cleanup after the run stopped failed: ${describeError(error)}`,
+                cause: error,
+              }),
+            )
+          },
+        )
         return aborted
       }
 
       const finish = async (stop: RunStop | undefined): Promise<void> => {
         if (settled) return
         settled = true
+        clearTimeout(giveUp)
         options.signal?.removeEventListener('abort', onAbort)
         if (stop !== undefined) await abortSink()
         let deadLetter: RunReport | undefined
@@ -104,10 +133,14 @@ export function runSink<A>(
           )
         }
         if (deadLetter !== undefined) run.sections['deadLetter'] = deadLetter
+        await run.settleHooks(patience)
         const report = run.report(stop?.status ?? 'completed')
         progress.stop(report)
         const kept = run.failures.length
         run.callHook('postRun', () => run.settings.hooks.postRun?.(report))
+        // The postStage hooks report() called, and postRun, may return promises too.
+        await run.settleHooks(patience)
+        run.stopWatchdog()
         // A postRun hook that throws is reported like the others, in the report it was given.
         if (run.failures.length > kept)
           (report.failures as Failure[]).push(...run.failures.slice(kept))
@@ -132,8 +165,15 @@ export function runSink<A>(
 
       run.onStop((stop) => {
         subscription?.unsubscribe()
-        if (ending) void abortSink()
-        else void finish(stop)
+        if (!ending) {
+          void finish(stop)
+          return
+        }
+        // The sink is finishing: it may still commit everything (a late abort changes nothing
+        // then), but a sink that never finishes does not hold the run past its patience.
+        void abortSink().then(() => {
+          if (!settled) giveUp = setTimeout(() => void finish(run.stopped), patience)
+        })
       })
 
       if (options.signal?.aborted === true) {
@@ -154,13 +194,16 @@ export function runSink<A>(
           return
         }
         stats.in += 1
+        const sampled = stats.busy.sample()
+        const started = sampled ? performance.now() : 0
         try {
           sink?.write(value.right)
+          if (sampled) stats.busy.addSample(performance.now() - started)
         } catch (error) {
           stats.failed += 1
           run.fail(
             failure('SinkError', {
-              stage: sinkName,
+              stage: stageName,
               reason: describeError(error),
               cause: error,
               record: value.right,
@@ -171,8 +214,11 @@ export function runSink<A>(
       }
       const complete = (): void => {
         ending = true
+        run.inputEnded()
+        const started = performance.now()
         ;(sink as SinkImpl<A>).end().then(
           async () => {
+            stats.busy.addSpan(started, performance.now())
             run.finishStage(stats)
             const stop = run.stopped
             // An abort that arrived while the sink was finishing, too late to keep anything from
@@ -189,7 +235,7 @@ export function runSink<A>(
           },
         )
       }
-      subscription = flow.subscribe({
+      subscription = subscribeInput(run, stageName, flow, {
         next(value: Either<Failure, A>) {
           if (ready) accept(value)
           else early.push(value)
@@ -228,6 +274,15 @@ export function runSink<A>(
 }
 
 const COMPLETE = Symbol('complete')
+
+/** Whether `work` settled within `ms` (it rejects if `work` rejects in time). @internal */
+export function withinPatience(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.min(ms, 2_147_483_647))
+  })
+  return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer))
+}
 
 function locatedAt(location: Location | undefined): { location?: Location } {
   return location === undefined ? {} : { location }

@@ -18,6 +18,7 @@ import {
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun, type RunContext, type StageStats } from './RunContext.js'
 import { depthOf, withDepth } from './depth.js'
+import { subscribeInput } from './flowInput.js'
 
 /** What a stage's handlers may do. @internal */
 export interface StageApi<B> {
@@ -76,21 +77,37 @@ export function stageOperator<A, B>(
         const stats = run.stage(name, 'operator', depthOf(input) + 1)
         // The input record being handled, while a one-to-one stage handles it.
         let handling: unknown = undefined
+        // Unsubscribed: what was inside the stage is settled (cancelled); the verbs do nothing more.
+        let ended = false
+        // While a sampled call is timed: the time spent downstream, taken out of the stage's own.
+        let timing = false
+        let downstream = 0
+        const send = (value: Either<Failure, B>): void => {
+          if (!timing) {
+            subscriber.next(value)
+            return
+          }
+          const started = performance.now()
+          subscriber.next(value)
+          downstream += performance.now() - started
+        }
         const api: StageApi<B> = {
           run,
           stats,
           name,
           emit(record) {
+            if (ended) return
             stats.out += 1
             if (handling !== undefined) run.derived(handling, record)
-            subscriber.next(right(record))
+            send(right(record))
           },
           passFailure(value) {
-            subscriber.next(left(value))
+            send(left(value))
           },
           fail(value) {
+            if (ended) return
             stats.failed += 1
-            subscriber.next(left(value))
+            send(left(value))
           },
           transformError(record, error) {
             return api.failure('TransformError', {
@@ -109,13 +126,14 @@ export function stageOperator<A, B>(
             })
           },
           drop(reason, count = 1) {
+            if (ended) return
             stats.dropped += count
             run.settle('dropped', count, reason)
           },
           isClosed: () => subscriber.closed || run.stopped !== undefined,
         }
         const handlers = setup(api)
-        const subscription = input.subscribe({
+        const subscription = subscribeInput(run, name, input, {
           next(value) {
             if (isLeft(value)) {
               subscriber.next(value)
@@ -123,11 +141,24 @@ export function stageOperator<A, B>(
             }
             stats.in += 1
             if (oneToOne) handling = value.right
+            const outer = run.activeStage
+            run.activeStage = stats
+            const sampled = !timing && stats.busy.sample()
+            const started = sampled ? performance.now() : 0
+            if (sampled) {
+              timing = true
+              downstream = 0
+            }
             try {
               handlers.next(value.right)
             } catch (error) {
               api.fail(api.transformError(value.right, error))
             }
+            if (sampled) {
+              timing = false
+              stats.busy.addSample(performance.now() - started - downstream)
+            }
+            run.activeStage = outer
             handling = undefined
           },
           error(error: unknown) {
@@ -139,29 +170,48 @@ export function stageOperator<A, B>(
               subscriber.complete()
             }
             let pending: void | Promise<void>
+            const outer = run.activeStage
+            run.activeStage = stats
+            const started = performance.now()
+            timing = true
+            downstream = 0
             try {
               pending = handlers.complete?.()
             } catch (error) {
-              subscriber.error(error)
+              subscriber.error(named(name, error))
               return
+            } finally {
+              timing = false
+              stats.busy.add(performance.now() - started - downstream)
+              run.activeStage = outer
             }
             if (pending === undefined) done()
-            else
+            else {
+              const awaited = performance.now()
               pending.then(
                 () => {
+                  stats.busy.addSpan(awaited, performance.now())
                   if (!subscriber.closed) done()
                 },
-                (error: unknown) => subscriber.error(error),
+                (error: unknown) => subscriber.error(named(name, error)),
               )
+            }
           },
         })
         return () => {
           subscription.unsubscribe()
           run.finishStage(stats)
+          ended = true
           handlers.teardown?.()
         }
       },
     )
     return withDepth(output, depthOf(input) + 1)
   }
+}
+
+/** An error raised while a stage finishes, naming the stage (once). */
+function named(stage: string, error: unknown): unknown {
+  if (error instanceof Error && error.message.startsWith(`${stage}:`)) return error
+  return new Error(`${stage}: ${describeError(error)}`, { cause: error })
 }

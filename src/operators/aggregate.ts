@@ -1,7 +1,8 @@
 import { asyncScheduler, interval, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Operator } from '../core/Flow.js'
+import { describeError, type Failure } from '../core/Failure.js'
 import { stageOperator } from '../internal/stageOperator.js'
-import { detachValue, fieldsKey } from '../internal/keys.js'
+import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import {
   accumulatorFactory,
   FieldValue,
@@ -286,16 +287,19 @@ export function aggregate<
 
   return stageOperator<A, AggregateRow<A, G, M, N>>(name, (stage) => {
     const keyOf: (record: object) => unknown =
-      typeof groupBy === 'function' ? groupBy : fieldsKey(groupFields(groupBy))
+      typeof groupBy === 'function' ? groupBy : ownFieldsKey(groupFields(groupBy))
     const headOf =
       typeof groupBy === 'function'
         ? (key: unknown): Record<string, unknown> => ({ key })
         : (_key: unknown, record: object): Record<string, unknown> => {
             const head: Record<string, unknown> = {}
             for (const field of groupFields(groupBy))
-              head[field] = detachValue((record as Record<string, unknown>)[field] ?? null)
+              setOwn(head, field, detachValue(readOwn(record, field) ?? null))
             return head
           }
+    // Field names that are also Object.prototype's (`constructor`, `__proto__`) are read as the
+    // record's own properties only; the others as they are (getters of class instances too).
+    const readsOwn = measuredFields.some(isPrototypeName)
     // One per measured field, reused from record to record: a record is folded in one go.
     const inputs = measuredFields.map(() => new FieldValue())
     let groups = new Map<unknown, Group>()
@@ -303,19 +307,39 @@ export function aggregate<
     let sinceFlush = 0
     let timer: Subscription | undefined
 
+    /** The group's row, or the failure of the measure whose `result` threw. */
+    const rowOf = (
+      group: Group,
+    ): { readonly row: Record<string, unknown> } | { readonly failure: Failure } => {
+      const row: Record<string, unknown> = {}
+      for (const [field, value] of Object.entries(group.head)) setOwn(row, field, value)
+      for (let index = 0; index < definitions.length; index++) {
+        const definition = definitions[index] as MeasureDefinition
+        try {
+          setOwn(row, definition.output, (group.accumulators[index] as Accumulator).result())
+        } catch (error) {
+          const failure = stage.failure('TransformError', {
+            reason: `the group ${describeGroup(group.head)}: ${definition.output}: the measure's result threw: ${describeError(error)}`,
+            cause: error,
+            record: group.head,
+          })
+          return { failure }
+        }
+      }
+      return { row }
+    }
+
     const flush = (): void => {
       const current = groups
       groups = new Map()
       for (const group of current.values()) {
         if (stage.isClosed()) break
-        const row: Record<string, unknown> = { ...group.head }
-        definitions.forEach((definition, index) => {
-          row[definition.output] = (group.accumulators[index] as Accumulator).result()
-        })
+        const made = rowOf(group)
         emitted += 1
         stage.run.noteCreated(1)
         stage.stats.created += 1
-        stage.emit(row as AggregateRow<A, G, M, N>)
+        if ('failure' in made) stage.fail(made.failure)
+        else stage.emit(made.row as AggregateRow<A, G, M, N>)
       }
       stage.stats.details = { groups: emitted }
     }
@@ -324,10 +348,12 @@ export function aggregate<
       const key = keyOf(record as object)
       const existing = groups.get(key)
       const accumulators = existing?.accumulators ?? definitions.map((d) => d.make())
-      for (let index = 0; index < inputs.length; index++)
-        (inputs[index] as FieldValue).read(
-          (record as Record<string, unknown>)[measuredFields[index] as string],
+      for (let index = 0; index < inputs.length; index++) {
+        const field = measuredFields[index] as string
+        ;(inputs[index] as FieldValue).read(
+          readsOwn ? readOwn(record as object, field) : (record as Record<string, unknown>)[field],
         )
+      }
       // Most records fold cleanly: the lists of problems are made only for one that does not.
       let problems: string[] | undefined
       let fields: string[] | undefined
@@ -385,6 +411,48 @@ export function aggregate<
       },
     }
   })
+}
+
+/** Whether `field` names a property every plain object inherits (`constructor`, `__proto__`). */
+function isPrototypeName(field: string): boolean {
+  return field in Object.prototype
+}
+
+/** The record's own value of `field` when `field` is a prototype name; its value otherwise. */
+function readOwn(record: object, field: string): unknown {
+  if (!isPrototypeName(field)) return (record as Record<string, unknown>)[field]
+  return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined
+}
+
+/** Sets `key` as an own data property, even `__proto__`. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  else target[key] = value
+}
+
+/** `fieldsKey`, reading prototype names as own properties only. */
+function ownFieldsKey(fields: readonly string[]): (record: object) => KeyValue {
+  const key = fieldsKey(fields)
+  if (!fields.some(isPrototypeName)) return key
+  return (record) => {
+    const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+    for (const field of fields) setOwn(own, field, readOwn(record, field))
+    return key(own)
+  }
+}
+
+function describeGroup(head: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(head) ?? String(head)
+  } catch {
+    return describeError(head)
+  }
 }
 
 function groupFields(groupBy: string | readonly string[]): readonly string[] {

@@ -1,9 +1,10 @@
 import { Observable, Subject, Subscription, type OperatorFunction } from 'rxjs'
 import { isLeft, right, type Either } from 'fp-ts/lib/Either.js'
-import type { Failure } from '../core/Failure.js'
+import { describeError, type Failure } from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun } from '../internal/RunContext.js'
 import { depthOf, withDepth } from '../internal/depth.js'
+import { subscribeInput } from '../internal/flowInput.js'
 
 /**
  * Options of {@link rx}.
@@ -25,7 +26,10 @@ export interface RxOptions {
  * when it lets go of them), so an operator that holds many records holds them in memory. A plain
  * rxjs operator used *without* `rx` works for 1:1 mappings; one that drops records leaves them
  * unaccounted: they are reported as dropped with reason `unaccounted` and a `LedgerWarning`, and a
- * run whose budget they exhaust fails as stalled after `stallTimeoutMs`.
+ * run whose budget they exhaust fails as stalled (a `RunError`) after `stallTimeoutMs`. An rxjs
+ * operator that completes early (`take`) cancels what the stages upstream still hold: those
+ * records are dropped with reason `cancelled`. An rxjs operator that throws fails the run with an
+ * error naming the stage.
  *
  * @example
  * ```ts
@@ -49,6 +53,12 @@ export function rx<A, B>(
       const run = currentRun()
       const stats = run.stage(name, 'operator', depthOf(input) + 1)
       let inside = 0
+      // While a sampled record is timed: the time spent downstream, taken out of the stage's own.
+      let timing = false
+      let downstream = 0
+      // An error of the input passes through the rxjs operator as it is; one the operator raises
+      // itself names the stage.
+      let inputError: { readonly error: unknown } | undefined
       const records = new Subject<A>()
       const subscription = new Subscription()
       subscription.add(
@@ -56,19 +66,32 @@ export function rx<A, B>(
           next(value) {
             if (inside > 0) {
               inside -= 1
-              run.release(1)
+              run.release(1, stats)
             } else {
               stats.created += 1
               run.noteCreated(1)
             }
             stats.out += 1
+            if (!timing) {
+              subscriber.next(right(value))
+              return
+            }
+            const started = performance.now()
             subscriber.next(right(value))
+            downstream += performance.now() - started
           },
-          error: (error: unknown) => subscriber.error(error),
+          error: (error: unknown) =>
+            subscriber.error(
+              inputError !== undefined && inputError.error === error
+                ? error
+                : new Error(`${name}: the rxjs operator threw: ${describeError(error)}`, {
+                    cause: error,
+                  }),
+            ),
           complete() {
             if (inside > 0) {
               stats.dropped += inside
-              run.settle('dropped', inside, 'discarded', true)
+              run.settle('dropped', inside, 'discarded', true, stats)
               inside = 0
             }
             run.finishStage(stats)
@@ -77,7 +100,7 @@ export function rx<A, B>(
         }),
       )
       subscription.add(
-        input.subscribe({
+        subscribeInput(run, name, input, {
           next(value) {
             if (isLeft(value)) {
               subscriber.next(value)
@@ -85,10 +108,22 @@ export function rx<A, B>(
             }
             stats.in += 1
             inside += 1
-            run.hold(1)
+            run.hold(1, stats)
+            if (timing || !stats.busy.sample()) {
+              records.next(value.right)
+              return
+            }
+            const started = performance.now()
+            timing = true
+            downstream = 0
             records.next(value.right)
+            timing = false
+            stats.busy.addSample(performance.now() - started - downstream)
           },
-          error: (error: unknown) => records.error(error),
+          error: (error: unknown) => {
+            inputError = { error }
+            records.error(error)
+          },
           complete: () => records.complete(),
         }),
       )

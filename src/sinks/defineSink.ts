@@ -2,7 +2,7 @@ import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { failure, describeError } from '../core/Failure.js'
-import { runSink } from '../internal/runSink.js'
+import { runSink, stopPatience, withinPatience } from '../internal/runSink.js'
 
 /**
  * What a custom sink implements.
@@ -14,15 +14,19 @@ export interface SinkDefinition<A> {
   /** The stage name in the report. */
   readonly name: string
   /** Opens the destination; called once before the first record. */
-  readonly open?: () => void | Promise<void>
+  readonly open?: (signal: AbortSignal) => void | Promise<void>
   /**
    * Delivers a batch. When it resolves, the batch's records count as written; when it throws,
    * each of them is a SinkError failure (handled by the run's policy). Batches are written one at
-   * a time, in order.
+   * a time, in order. `signal` aborts when the run stops (abort, fail-fast, stall): a write that
+   * may block should listen to it. The run does not wait for a write that ignores it.
    */
-  readonly write: (batch: readonly A[]) => void | Promise<void>
-  /** Closes the destination; called once after the last batch, or when the run stops. */
-  readonly close?: (outcome: 'completed' | 'stopped') => void | Promise<void>
+  readonly write: (batch: readonly A[], signal: AbortSignal) => void | Promise<void>
+  /**
+   * Closes the destination; called once after the last batch, or when the run stops (`signal` is
+   * then aborted).
+   */
+  readonly close?: (outcome: 'completed' | 'stopped', signal: AbortSignal) => void | Promise<void>
   /**
    * Records per batch (default 100). Kept well under the run's high-water mark, and a partial
    * batch is flushed whenever the source waits for budget, so a batch never waits for records the
@@ -35,6 +39,11 @@ export interface SinkDefinition<A> {
  * Defines a custom sink from a `write(batch)` function: batching, backpressure (records count
  * against the run's budget until their batch is written), failures and the report are handled.
  * Returns a function that takes the run's options and gives the sink.
+ *
+ * When the run stops early, the `AbortSignal` given to `write` and `close` aborts and the run
+ * rejects: it waits for the sink to stop at most 2 s (and at most `stallTimeoutMs`), whatever the
+ * sink does. A write that never settles stalls the run after ten times `stallTimeoutMs` (at least 1 s). Errors
+ * of `open` and `close` name the sink.
  *
  * @example
  * ```ts
@@ -55,6 +64,8 @@ export function defineSink<A>(
   return (options = {}) =>
     (flow) =>
       runSink<A>(flow, definition.name, options, (run, stats) => {
+        const named = (what: string, error: unknown): Error =>
+          new Error(`${stats.name}: ${what} failed: ${describeError(error)}`, { cause: error })
         const batchSize = Math.max(
           1,
           Math.min(definition.batchSize ?? 100, Math.floor(run.settings.highWaterMark / 2)),
@@ -70,7 +81,9 @@ export function defineSink<A>(
           writing = writing.then(async () => {
             try {
               if (run.stopped === undefined) {
-                await definition.write(batch)
+                const started = performance.now()
+                await definition.write(batch, run.signal)
+                stats.busy.addSpan(started, performance.now())
                 stats.out += batch.length
                 run.settle('written', batch.length)
               }
@@ -79,7 +92,7 @@ export function defineSink<A>(
                 stats.failed += 1
                 run.fail(
                   failure('SinkError', {
-                    stage: definition.name,
+                    stage: stats.name,
                     reason: describeError(error),
                     cause: error,
                     record,
@@ -96,10 +109,24 @@ export function defineSink<A>(
           if (closed) return
           closed = true
           unlisten()
-          await definition.close?.(outcome)
+          try {
+            await definition.close?.(outcome, run.signal)
+          } catch (error) {
+            throw named('close', error)
+          }
         }
         return {
-          start: () => definition.open?.(),
+          ...(definition.open === undefined
+            ? {}
+            : {
+                start: async (): Promise<void> => {
+                  try {
+                    await definition.open?.(run.signal)
+                  } catch (error) {
+                    throw named('open', error)
+                  }
+                },
+              }),
           write(record) {
             buffer.push(record)
             if (buffer.length >= batchSize) flush()
@@ -111,7 +138,12 @@ export function defineSink<A>(
           },
           async abort() {
             buffer = []
-            await writing
+            // A write in flight has had its signal aborted; one that ignores it is not waited for
+            // long: close is called anyway, and the run settles without it.
+            await withinPatience(
+              writing.catch(() => undefined),
+              stopPatience(run) / 2,
+            )
             await close('stopped')
           },
         }

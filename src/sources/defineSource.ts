@@ -1,5 +1,5 @@
 import { isLeft, isRight, right, type Either } from 'fp-ts/lib/Either.js'
-import type { Failure } from '../core/Failure.js'
+import { describeError, type Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { pullSource } from '../internal/pullSource.js'
 import { iterableReader } from '../internal/iterableReader.js'
@@ -67,9 +67,15 @@ export type SourceItem<A> = Either<Failure, A>
  * @since 0.1.0
  */
 export function defineSource<A>(definition: SourceDefinition<A>): Flow<A> {
-  return pullSource<A>(definition.name, async (signal) =>
-    iterableReader(definition.name, await definition.open(signal), toItem<A>, definition.close),
-  )
+  return pullSource<A>(definition.name, async (signal) => {
+    let iterable: SourceIterable<A>
+    try {
+      iterable = await definition.open(signal)
+    } catch (error) {
+      throw new Error(`${definition.name}: open failed: ${describeError(error)}`, { cause: error })
+    }
+    return iterableReader(definition.name, iterable, toItem<A>, definition.close)
+  })
 }
 
 function toItem<A>(value: A | SourceItem<A>): Either<Failure, A> {

@@ -1,4 +1,5 @@
 import type { Flow } from '../core/Flow.js'
+import { describeError } from '../core/Failure.js'
 import { pullSource } from '../internal/pullSource.js'
 import { asRecord, iterableReader } from '../internal/iterableReader.js'
 
@@ -51,7 +52,13 @@ export function fromGenerator<A>(
   options: FromGeneratorOptions = {},
 ): Flow<A> {
   const name = options.name ?? 'fromGenerator'
-  return pullSource<A>(name, (signal) =>
-    iterableReader(name, typeof input === 'function' ? input(signal) : input, asRecord<A>),
-  )
+  return pullSource<A>(name, (signal) => {
+    let iterable: Iterable<A> | AsyncIterable<A>
+    try {
+      iterable = typeof input === 'function' ? input(signal) : input
+    } catch (error) {
+      throw new Error(`${name}: the source threw: ${describeError(error)}`, { cause: error })
+    }
+    return iterableReader(name, iterable, asRecord<A>)
+  })
 }

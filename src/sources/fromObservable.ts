@@ -18,6 +18,9 @@ export interface FromObservableOptions {
  * Lifts any plain rxjs Observable (a `Subject`, an `interval`, an event stream) into a Flow, each
  * value a `Right` record. Completion and errors pass through; unsubscribing unsubscribes from it.
  *
+ * An Observable of plain values piped straight into a PowerFlow operator fails, saying to wrap it
+ * with `fromObservable`; one of `Either`s is counted as read where it enters the run.
+ *
  * A push source cannot be paused: it is **not backpressured** (the run's `maxInFlight` shows how
  * far it ran ahead). Use {@link fromGenerator} or {@link defineSource} for sources that can wait.
  *

@@ -251,7 +251,7 @@ describe('the run', () => {
         })(),
       ),
     )
-    expect(error.message).toBe('no such bucket')
+    expect(error.message).toBe('unopenable: open failed: no such bucket')
     expect(error.report?.status).toBe('failed')
     expectBalanced(error.report as RunReport)
     expect(closed).toBe(1)
@@ -302,7 +302,7 @@ describe('the run', () => {
       toArray({ name: 'demo', progress: { stream: output, intervalMs: 1 } }),
     )
     expect(text).toContain('demo completed')
-    expect(text).toMatch(/stage\s+in\s+out\s+dropped\s+failed\s+created\s+merged\s+ms/)
+    expect(text).toMatch(/stage\s+in\s+out\s+dropped\s+failed\s+created\s+merged\s+busy ms\s+wall ms/)
     expect(text).toMatch(/fromGenerator\s+10\s+10/)
   })
 })
@@ -372,5 +372,42 @@ describe('an abort that comes too late', () => {
       written: 1,
       droppedByReason: { aborted: 2 },
     })
+  })
+})
+
+describe('the names of a run and of its sink', () => {
+  it("names the run with `name` and the sink's stage with `stageName`, separately", async () => {
+    const seen: string[] = []
+    const report = await pipe(
+      fromGenerator([1, 2]),
+      toArray({
+        name: 'nightly import',
+        stageName: 'collect results',
+        hooks: { preStage: (stage) => void seen.push(stage.name) },
+      }),
+    )
+    expect(report.name).toBe('nightly import')
+    expect(report.stages.map((stage) => stage.name)).toEqual(['fromGenerator', 'collect results'])
+    expect(seen).toContain('collect results')
+  })
+
+  it("keeps the defaults: the sink's own name for both, `name` for the run only", async () => {
+    const plain = await pipe(fromGenerator([1]), toArray())
+    expect([plain.name, plain.stages.at(-1)?.name]).toEqual(['toArray', 'toArray'])
+    const named = await pipe(fromGenerator([1]), toArray({ name: 'job' }))
+    expect([named.name, named.stages.at(-1)?.name]).toEqual(['job', 'toArray'])
+  })
+
+  it('names a defineSink failure after the stage it happened in', async () => {
+    const flaky = defineSink<number>({
+      name: 'flaky',
+      write: () => {
+        throw new Error('no')
+      },
+    })
+    const report = await pipe(fromGenerator([1]), flaky({ name: 'job', stageName: 'crm upload' }))
+    expect(report.failures.map((f) => [f.stage, f.message])).toEqual([
+      ['crm upload', 'crm upload: no'],
+    ])
   })
 })

@@ -10,6 +10,7 @@ import { failure, type Failure } from '../../src/core/Failure.js'
 import type { Flow } from '../../src/core/Flow.js'
 import { expectOperatorLaws } from '../../src/testing/expectOperatorLaws.js'
 import { runToArray } from '../../src/testing/runToArray.js'
+import { expectBalanced } from '../support/ledger.js'
 import { leftValues, rightValues, testScheduler } from '../../src/testing/testScheduler.js'
 
 type Row = { k: string; v: number }
@@ -614,5 +615,69 @@ describe('aggregate windows (marbles)', () => {
         ...rightValues({ p: { key: 'a', v_sum: 1 } }),
       })
     })
+  })
+})
+
+describe('aggregate with a reducer whose result throws', () => {
+  it('fails that group with a TransformError naming the stage, and the run goes on', async () => {
+    const touchy = reducer({
+      name: 'touchy',
+      initial: () => 0,
+      reduce: (acc: number) => acc + 1,
+      result: (acc: number) => {
+        if (acc > 1) throw new Error('overflow')
+        return acc
+      },
+    })
+    const result = await runToArray(
+      pipe(
+        fromGenerator([
+          { team: 'a', n: 1 },
+          { team: 'a', n: 2 },
+          { team: 'b', n: 3 },
+        ]),
+        aggregate({ groupBy: 'team', measures: { n: touchy }, name: 'by team' }),
+      ),
+    )
+    expect(result.error).toBeUndefined()
+    expect(result.records).toEqual([{ team: 'b', n_touchy: 1 }])
+    expect(result.failures.map((f) => [f._tag, f.stage])).toEqual([['TransformError', 'by team']])
+    expect(result.failures[0]?.message).toContain('by team')
+    expect(result.failures[0]?.message).toContain('n_touchy')
+    expect(result.failures[0]?.message).toContain('overflow')
+    expect(result.report).toMatchObject({ status: 'completed', merged: 3, created: 2, failed: 1 })
+    expectBalanced(result.report)
+  })
+})
+
+describe('aggregate on keys that are also Object.prototype names', () => {
+  it('keeps a __proto__ group key as data', async () => {
+    const records = [
+      JSON.parse('{"__proto__": "x", "n": 1}'),
+      JSON.parse('{"__proto__": "x", "n": 2}'),
+      JSON.parse('{"__proto__": "y", "n": 5}'),
+    ] as Array<{ n: number }>
+    const report = await pipe(
+      fromGenerator(records),
+      aggregate({ groupBy: '__proto__' as never, measures: { n: 'sum' } }),
+      toArray(),
+    )
+    const rows = report.records as Array<Record<string, unknown>>
+    expect(
+      rows.map((row) => [Object.getOwnPropertyDescriptor(row, '__proto__')?.value, row['n_sum']]),
+    ).toEqual([
+      ['x', 3],
+      ['y', 5],
+    ])
+    expect(rows.every((row) => Object.getPrototypeOf(row) === Object.prototype)).toBe(true)
+  })
+
+  it('reads a missing constructor field as missing, not as Object', async () => {
+    const report = await pipe(
+      fromGenerator([{ n: 1 }, { n: 2 }]),
+      aggregate({ groupBy: 'constructor' as never, measures: { n: 'sum' } }),
+      toArray(),
+    )
+    expect(report.records).toEqual([{ constructor: null, n_sum: 3 }])
   })
 })

@@ -42,3 +42,33 @@ describe('map', () => {
     expectTypeOf(op).returns.toEqualTypeOf<Flow<{ amount: number }>>()
   })
 })
+
+describe('map with a callback that throws a hostile value', () => {
+  it('makes that record a TransformError naming the stage, and the run goes on', async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('gotcha')
+        },
+        getPrototypeOf() {
+          throw new Error('gotcha')
+        },
+      },
+    )
+    const report = await pipe(
+      fromGenerator([1, 2, 3]),
+      map(
+        (n: number) => {
+          if (n === 2) throw hostile
+          return n
+        },
+        { name: 'hostile' },
+      ),
+      toArray(),
+    )
+    expect(report.records).toEqual([1, 3])
+    expect(report.failures.map((f) => [f._tag, f.stage])).toEqual([['TransformError', 'hostile']])
+    expect(report.failures[0]?.message).toMatch(/^hostile: /)
+  })
+})

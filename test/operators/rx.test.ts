@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { bufferCount, delay, filter as rxFilter, take } from 'rxjs'
+import { bufferCount, delay, filter as rxFilter, map as rxMap, take } from 'rxjs'
 import { pipe } from 'fp-ts/lib/function.js'
 import { rx } from '../../src/operators/rx.js'
 import { map } from '../../src/operators/map.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { toArray } from '../../src/sinks/toArray.js'
+import { rejection } from '../support/ledger.js'
 
 describe('rx', () => {
   it('counts records a plain rxjs operator discards as dropped, reason discarded', async () => {
@@ -59,5 +60,26 @@ describe('rx', () => {
     expect(report.records).toEqual([1, 3])
     expect(report.failed).toBe(1)
     expect(report.dropped).toBe(0)
+  })
+})
+
+describe('rx with an rxjs operator that throws', () => {
+  it('fails the run with an error that names the stage', async () => {
+    const error = await rejection(
+      pipe(
+        fromGenerator([1, 2, 3]),
+        rx(
+          rxMap((n: number) => {
+            if (n === 2) throw new Error('kaboom')
+            return n
+          }),
+          { name: 'risky' },
+        ),
+        toArray(),
+      ),
+    )
+    expect(error.name).toBe('RunError')
+    expect(error.message).toBe('risky: the rxjs operator threw: kaboom')
+    expect(error.report?.status).toBe('failed')
   })
 })

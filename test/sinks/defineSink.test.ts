@@ -73,3 +73,33 @@ describe('defineSink', () => {
     expect(written).toEqual([0, 1, 2])
   })
 })
+
+describe('defineSink when the run stops', () => {
+  it('gives write and close an AbortSignal, and rejects on abort whatever the sink does', async () => {
+    const signals: AbortSignal[] = []
+    const closed: string[] = []
+    const hanging = defineSink<number>({
+      name: 'hanging',
+      write: (_batch, signal) => {
+        signals.push(signal)
+        return new Promise(() => {})
+      },
+      close: (outcome, signal) => {
+        closed.push(`${outcome} ${signal.aborted}`)
+        return new Promise(() => {})
+      },
+    })
+    const error = await pipe(
+      fromGenerator(range(10)),
+      hanging({ signal: AbortSignal.timeout(50), stallTimeoutMs: 200 }),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as Error & { report: { status: string } },
+    )
+    expect(error?.name).toBe('AbortError')
+    expect(error?.report.status).toBe('aborted')
+    expect(signals.length).toBe(1)
+    expect(signals[0]?.aborted).toBe(true)
+    expect(closed).toEqual(['stopped true'])
+  })
+})

@@ -76,3 +76,17 @@ describe('defineSource', () => {
     expect(closed).toBe(true)
   })
 })
+
+describe('defineSource with an open that throws', () => {
+  it('fails the run with an error that names the source', async () => {
+    const result = await runToArray(
+      defineSource<number>({
+        name: 'vault',
+        open: () => {
+          throw new Error('locked')
+        },
+      }),
+    )
+    expect(result.error?.message).toBe('vault: open failed: locked')
+  })
+})

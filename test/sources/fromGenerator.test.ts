@@ -69,3 +69,21 @@ describe('fromGenerator', () => {
     expect(finalized).toBe(true)
   })
 })
+
+describe('fromGenerator with a function that throws', () => {
+  it('fails the run with an error that names the source', async () => {
+    const error = await pipe(
+      fromGenerator<number>(
+        () => {
+          throw new Error('no data today')
+        },
+        { name: 'numbers' },
+      ),
+      toArray(),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    )
+    expect(error?.message).toBe('numbers: the source threw: no data today')
+  })
+})
