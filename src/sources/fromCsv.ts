@@ -79,8 +79,9 @@ export interface FromCsvOptions {
   /** The text encoding, any WHATWG label such as `utf-8`, `windows-1252`, `utf-16le` (default `utf-8`). */
   readonly encoding?: string
   /**
-   * Report rows holding invalid UTF-8 as ParseErrors instead of reading U+FFFD in their place
-   * (default `false`). Applies to UTF-8 input.
+   * Report rows holding bytes that are not UTF-8 as ParseErrors naming their line, so that a file
+   * in another encoding is not corrupted quietly (default `true`). `false` reads such bytes as
+   * U+FFFD. Applies to UTF-8 input; for a Latin-1 or Windows export, pass its `encoding`.
    */
   readonly strictEncoding?: boolean
   /** Trim white space around every field and header name (default `false`). */
@@ -101,6 +102,11 @@ export interface FromCsvOptions {
    * unterminated quote cannot take all memory.
    */
   readonly maxFieldBytes?: number
+  /**
+   * The largest row, in UTF-8 bytes, read before it is reported (default 16 MiB): a longer row is
+   * a ParseError, and reading resumes at the line after the one where it started.
+   */
+  readonly maxRowBytes?: number
   /** The stage name in the report (default `fromCsv <file name>`, `fromCsv stream`, `fromCsv text`). */
   readonly name?: string
 }
@@ -113,6 +119,7 @@ type Named =
   | { readonly columns: readonly string[] | ((header: readonly string[]) => readonly string[]) }
 
 const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024
+const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024
 const LINE_BREAKS = /[\r\n]/
 
 function resolveTyping(typed: FromCsvOptions['typed']): CsvReaderSettings['typing'] {
@@ -153,7 +160,9 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
       `comments ${JSON.stringify(comments)}: it must be non-empty, not the delimiter, ` +
         'not start with the quote and hold no line break',
     )
+  const maxRowBytes = options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES
   if (!(maxFieldBytes > 0)) throw invalid(`maxFieldBytes ${maxFieldBytes}: it must be positive`)
+  if (!(maxRowBytes > 0)) throw invalid(`maxRowBytes ${maxRowBytes}: it must be positive`)
   const encoding = options.encoding ?? 'utf-8'
   try {
     new TextDecoder(encoding)
@@ -170,8 +179,8 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
     comments,
     typing: resolveTyping(options.typed),
     encoding,
-    strictEncoding: options.strictEncoding ?? false,
-    rows: { delimiter, quoteChar, escapeChar, comments, maxFieldBytes },
+    strictEncoding: options.strictEncoding ?? true,
+    rows: { delimiter, quoteChar, escapeChar, comments, maxFieldBytes, maxRowBytes },
   }
 }
 
