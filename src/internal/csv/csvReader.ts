@@ -15,7 +15,14 @@ import {
   readableSource,
   type ByteSource,
 } from './byteSource.js'
-import { BLANK_LINE, CsvRowParser, lineOf, rowText, type ParsedRows, type RowSyntax } from './rowParser.js'
+import {
+  BLANK_LINE,
+  CsvRowParser,
+  lineOf,
+  rowText,
+  type ParsedRows,
+  type RowSyntax,
+} from './rowParser.js'
 import { createTextDecoding, type InvalidBytes } from './textDecoding.js'
 import { valueTyper, type TypedValue, type ValueTypingSettings } from './valueTyping.js'
 import { recordBuilder, uniqueNames, type RecordBuilder } from './recordShape.js'

@@ -231,7 +231,7 @@ export class CsvRowParser {
     const sample = this.sample as string
     if (sample.length >= GUESS_AFTER_CHARS) return true
     let lines = 0
-    for (let at = nextBreak(sample, 0); at !== -1 && at < sample.length - 1; ) {
+    for (let at = nextBreak(sample, 0); at !== -1 && at < sample.length - 1;) {
       if (++lines >= GUESS_AFTER_LINES) return true
       at = nextBreak(sample, at + 1)
     }
@@ -279,7 +279,7 @@ export class CsvRowParser {
   private beginChunk(): number {
     const text = this.text
     let at = 0
-    if (this.pendingCr0) {
+    if (this.pendingCr0 && text.length > 0) {
       this.pendingCr0 = false
       const crlf = text.charCodeAt(0) === LF
       if (crlf) at = 1
@@ -650,7 +650,10 @@ export class CsvRowParser {
     if (this.malformedLine !== 0) {
       const start = this.malformedLine
       const end = this.rowEndLine
-      const span = end > start ? `; the field runs from line ${start} to line ${end}, ${end - start + 1} lines (a stray quote, perhaps)` : ''
+      const span =
+        end > start
+          ? `; the field runs from line ${start} to line ${end}, ${end - start + 1} lines (a stray quote, perhaps)`
+          : ''
       return {
         reason: `malformed quoted field: a quote inside a quoted field must be doubled${span}`,
         line: start,
@@ -659,8 +662,7 @@ export class CsvRowParser {
         details: { endLine: end, lines: end - start + 1 },
       }
     }
-    if (this.rowHasInvalid)
-      return { reason: INVALID_UTF8, line, raw: preview(raw), fields }
+    if (this.rowHasInvalid) return { reason: INVALID_UTF8, line, raw: preview(raw), fields }
     if (this.oversizedField !== 0)
       return {
         reason: `field ${this.oversizedField} is larger than maxFieldBytes (${this.settings.maxFieldBytes} bytes)`,

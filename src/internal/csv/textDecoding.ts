@@ -152,7 +152,7 @@ function brokenLength(bytes: Buffer, index: number, end: number): number {
 function findInvalidBytes(bytes: Buffer, end: number, shift: number): InvalidBytes {
   const offsets: number[] = []
   let chars = -shift
-  for (let index = 0; index < end; ) {
+  for (let index = 0; index < end;) {
     const byte = bytes[index] as number
     if (byte < 0x80) {
       chars++
