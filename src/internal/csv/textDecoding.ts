@@ -31,10 +31,19 @@ export interface TextDecoding {
   end(): DecodedText
 }
 
-/** Throws a RangeError naming the label when the encoding is unknown. @internal */
-export function createTextDecoding(encoding: string, strict: boolean): TextDecoding {
+/**
+ * Throws a RangeError naming the label when the encoding is unknown. `keepBom`: leave a leading
+ * UTF-8 byte order mark in the text (for readers that count its bytes).
+ *
+ * @internal
+ */
+export function createTextDecoding(
+  encoding: string,
+  strict: boolean,
+  keepBom = false,
+): TextDecoding {
   const canonical = new TextDecoder(encoding).encoding
-  return canonical === 'utf-8' ? new Utf8Decoding(strict) : new WhatwgDecoding(canonical)
+  return canonical === 'utf-8' ? new Utf8Decoding(strict, keepBom) : new WhatwgDecoding(canonical)
 }
 
 class WhatwgDecoding implements TextDecoding {
@@ -52,8 +61,13 @@ class WhatwgDecoding implements TextDecoding {
 
 class Utf8Decoding implements TextDecoding {
   private tail: Buffer | undefined
-  private atStart = true
-  constructor(private readonly strict: boolean) {}
+  private atStart: boolean
+  constructor(
+    private readonly strict: boolean,
+    keepBom: boolean,
+  ) {
+    this.atStart = !keepBom
+  }
 
   decode(chunk: Buffer): DecodedText {
     const bytes = this.tail === undefined ? chunk : Buffer.concat([this.tail, chunk])
