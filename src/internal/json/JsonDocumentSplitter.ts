@@ -360,15 +360,16 @@ export class JsonDocumentSplitter {
 
   /** Fails when the element from `elementStart` to `end` is larger than `maxRecordBytes`. */
   private checkElement(end: number): void {
-    const chars = end - this.elementStart
     const max = this.options.maxRecordBytes
-    if (chars * 3 <= max) return
-    if (chars <= max && this.options.byteLength(this.buffer.slice(this.elementStart, end)) <= max)
-      return
-    throw this.limitAt(
-      this.skipSpace(this.buffer, this.elementStart),
-      `an array element is longer than maxRecordBytes (${max})`,
-    )
+    if ((end - this.elementStart) * 3 <= max) return
+    // The element itself, without the white space around it.
+    const text = this.buffer
+    let start = this.elementStart
+    let stop = end
+    while (start < stop && isJsonSpace(text.charCodeAt(start))) start++
+    while (stop > start && isJsonSpace(text.charCodeAt(stop - 1))) stop--
+    if (stop - start <= max && this.options.byteLength(text.slice(start, stop)) <= max) return
+    throw this.limitAt(start, `an array element is longer than maxRecordBytes (${max})`)
   }
 
   /** Parses the complete elements between `batchStart` and the boundary (a `,` or the `]`). */
@@ -677,6 +678,10 @@ function trailingBackslashes(text: string, from: number, carried: number): numbe
   while (back >= from && text.charCodeAt(back) === 92) back--
   const run = text.length - 1 - back
   return back < 0 ? run + carried : run
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13
 }
 
 function describeScalar(text: string, index: number): string {
