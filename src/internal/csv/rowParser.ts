@@ -147,6 +147,7 @@ export class CsvRowParser {
   private nextCr = -2
   private nextLf = -2
   private nextQuote = -2
+  private nextDelimiter = -2
   private out: ParsedRows = { entries: [], lines: [] }
 
   // The row in progress.
@@ -176,8 +177,9 @@ export class CsvRowParser {
   private oversizedField = 0
   /** Where that field opened, if it is quoted and holds line breaks. */
   private oversizedOpen: { readonly line: number; readonly offset: number } | undefined
-  /** The line where the row ended. */
+  /** The line where the row ended, and where in the current chunk. */
   private rowEndLine = 1
+  private rowEnd = 0
 
   constructor(private readonly settings: RowParserSettings) {
     this.delimiterUsed = settings.delimiter === 'auto' ? ',' : settings.delimiter
@@ -247,6 +249,7 @@ export class CsvRowParser {
     this.nextCr = -2
     this.nextLf = -2
     this.nextQuote = -2
+    this.nextDelimiter = -2
   }
 
   /** The next line break at or after `at`, found once per line however many fields it has. */
@@ -314,6 +317,8 @@ export class CsvRowParser {
     let line = this.line
     let cr = this.nextCr
     let quote = this.nextQuote
+    let delimiterAt = this.nextDelimiter
+    const delimiterLength = delimiter.length
     while (at < length) {
       let end = text.indexOf('\n', at)
       if (cr !== -1 && cr < at) cr = text.indexOf('\r', at)
@@ -324,10 +329,27 @@ export class CsvRowParser {
       if (comments !== false && text.startsWith(comments, at)) break
       if (this.invalidAt < invalid.length && (invalid[this.invalidAt] as number) < end) break
       if ((end - at) * 3 > cap) break
-      const fields = text.substring(at, end).split(delimiter)
-      if (greedy && isBlankRow(fields)) break
+      // A `\r` ending the chunk may be half of a `\r\n`: the general path sees to it.
+      if (end === cr && end + 1 === length) break
+      // The fields, by an `indexOf` loop (about twice as fast as `split`). The next delimiter
+      // is remembered, so a line without one does not search the rest of the chunk.
+      const fields: string[] = []
+      let start = at
+      for (;;) {
+        if (delimiterAt !== -1 && delimiterAt < start) delimiterAt = text.indexOf(delimiter, start)
+        if (delimiterAt === -1 || delimiterAt >= end) {
+          fields.push(text.substring(start, end))
+          break
+        }
+        fields.push(text.substring(start, delimiterAt))
+        start = delimiterAt + delimiterLength
+      }
+      if (greedy && isBlankRow(fields)) {
+        // The general path reads this line again: the next delimiter is before where it was.
+        delimiterAt = -2
+        break
+      }
       if (end === cr) {
-        if (end + 1 === length) break
         if (this.breakChar === undefined) {
           this.line = line
           this.learnBreak(text.charCodeAt(end + 1) === LF ? '\n' : '\r')
@@ -350,6 +372,7 @@ export class CsvRowParser {
     this.line = line
     this.nextCr = cr
     this.nextQuote = quote
+    this.nextDelimiter = delimiterAt
     return at
   }
 
@@ -496,7 +519,9 @@ export class CsvRowParser {
     const text = this.text
     const delimiter = this.delimiterUsed
     const lineEnd = this.lineEnd(at)
-    const next = text.indexOf(delimiter, at)
+    if (this.nextDelimiter !== -1 && this.nextDelimiter < at)
+      this.nextDelimiter = text.indexOf(delimiter, at)
+    const next = this.nextDelimiter
     if (next !== -1 && (lineEnd === -1 || next < lineEnd)) {
       this.completeField(at, next)
       this.state = FIELD
@@ -625,28 +650,43 @@ export class CsvRowParser {
   private endRow(end: number): number {
     const open = this.oversizedOpen
     if (open !== undefined) return this.cut('field', open.line, open.offset)
-    const raw = this.rowRaw + this.text.slice(this.rowStart, end)
     const invalid = this.takeInvalid(end)
     this.rowHasInvalid ||= invalid || this.rowInvalid.length > 0
     this.rowEndLine = this.line
+    this.rowEnd = end
     const next = this.passBreak(end)
-    this.emit(raw)
+    this.emit()
     return next
   }
 
-  private emit(raw: string): void {
+  /** The row's text, up to `rowEnd` in the current chunk. */
+  private rawRow(): string {
+    return this.rowRaw + this.text.slice(this.rowStart, Math.max(this.rowStart, this.rowEnd))
+  }
+
+  private emit(): void {
     this.inRow = false
     const fields = this.fields
     const line = this.rowLine
-    const entry = this.problem(raw) ?? (this.isBlank(fields) ? BLANK_LINE : fields)
+    const entry = this.problem() ?? (this.isBlank(fields) ? BLANK_LINE : fields)
     if (entry !== BLANK_LINE) this.rowSeen = true
     this.out.entries.push(entry)
     this.out.lines.push(line)
   }
 
-  private problem(raw: string): CsvProblem | undefined {
+  private problem(): CsvProblem | undefined {
     const fields = this.fields
     const line = this.rowLine
+    const maxRow = this.settings.maxRowBytes
+    const chars = this.rowRaw.length + (this.rowEnd - this.rowStart)
+    if (
+      this.malformedLine === 0 &&
+      !this.rowHasInvalid &&
+      this.oversizedField === 0 &&
+      chars * 3 <= maxRow
+    )
+      return undefined
+    const raw = this.rawRow()
     if (this.malformedLine !== 0) {
       const start = this.malformedLine
       const end = this.rowEndLine
@@ -669,8 +709,7 @@ export class CsvRowParser {
         line,
         raw: preview(raw),
       }
-    const maxRow = this.settings.maxRowBytes
-    if (raw.length * 3 > maxRow && utf8Bytes(raw) > maxRow)
+    if (utf8Bytes(raw) > maxRow)
       return {
         reason: `row larger than maxRowBytes (${maxRow} bytes)`,
         line,
@@ -727,6 +766,7 @@ export class CsvRowParser {
 
   /** The input ended inside a row. */
   private finishRow(): void {
+    this.rowEnd = this.rowStart
     const raw = this.rowRaw
     if (this.state === QUOTED) {
       this.inRow = false
@@ -748,7 +788,7 @@ export class CsvRowParser {
     }
     this.rowHasInvalid ||= this.rowInvalid.length > 0
     this.rowEndLine = this.line
-    this.emit(raw)
+    this.emit()
   }
 
   /**

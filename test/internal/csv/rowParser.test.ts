@@ -109,6 +109,15 @@ describe('CsvRowParser', () => {
       ])
   })
 
+  it('reads a line again from its start when the quick path hands it over, wherever the text is cut', () => {
+    const text = 'a,b\r\n , \r1,2\r\n,\n3,"4"\r5,6\r'
+    for (let cut = 0; cut <= text.length; cut++)
+      expect(
+        parse(text, [cut], { skipEmptyLines: 'greedy' }).map(({ entry }) => entry),
+        String(cut),
+      ).toEqual([['a', 'b'], BLANK_LINE, ['1', '2'], BLANK_LINE, ['3', '4'], ['5', '6']])
+  })
+
   it('keeps blank lines apart from rows holding a quoted empty value', () => {
     const entries = parse('a\r\n\r\n""\r\r\n', []).map(({ entry }) => entry)
     expect(entries).toEqual([['a'], BLANK_LINE, [''], BLANK_LINE])
