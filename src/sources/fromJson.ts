@@ -77,10 +77,14 @@ const DEFAULT_MAX_DEPTH = 1000
  * Records are `unknown`: check and type them with `validate(codec)` rather than a cast.
  *
  * Errors: a malformed NDJSON line becomes a `Left` ParseError with the file, line number, byte
- * offset and raw line, and the following lines are still read; blank lines are skipped. A
- * malformed array or object fails the run with the byte offset and line of the first error (the
- * records before it have been emitted); so does a truncated array, an empty input, and a
- * top-level value that is neither an array nor an object. A missing or unreadable file fails the
+ * offset and raw line, and the following lines are still read; blank lines (JSON white space
+ * only) are skipped. So does a line holding bytes that are not UTF-8 (unless
+ * `strictEncoding: false`), and a record holding a number `JSON.parse` would change, naming the
+ * field (see `bigNumbers`). A malformed array or object fails the run with the byte offset and
+ * line of the first error (the records before it have been emitted), and so does anything
+ * malformed in the members `path` passes over; so does a truncated array, an empty input, a
+ * top-level value that is neither an array nor an object, a record past `maxRecordBytes` or
+ * `maxDepth`, and bytes that are not UTF-8. A missing or unreadable file fails the
  * run at once, naming the path. Completion and unsubscribe close the file (or destroy the stream).
  *
  * @example

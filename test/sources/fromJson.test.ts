@@ -534,7 +534,12 @@ describe('fromJson hardening', () => {
     const path = await file('big.json', `{"items": [${'"xxxxxxxxxx",'.repeat(200_000)} 1]}`)
     const { error } = await runToArray(fromJson(path, { maxRecordBytes: 1024 * 1024 }))
     expect(error?.message).toBe(
-      `fromJson ${path.split('/').pop() ?? ''}: ${path} at byte 0 (line 1): the object is larger than maxRecordBytes (1048576 bytes); to stream the records of an array inside it, use path`,
+      `fromJson ${path.split('/').pop() ?? ''}: ${path} at byte 0 (line 1): the object is larger than maxRecordBytes (1048576 bytes): if the input holds one JSON value per line, read it with format: 'ndjson'; to stream an array inside it, use path`,
+    )
+    const ndjsonNamedJson = await file('export.json', '{"id":1}\n'.repeat(100_000))
+    const early = await runToArray(fromJson(ndjsonNamedJson, { maxRecordBytes: 64 * 1024 }))
+    expect(early.error?.message).toMatch(
+      /at byte 0 \(line 1\): the object is larger than maxRecordBytes \(65536 bytes\): if the input holds one JSON value per line, read it with format: 'ndjson'/,
     )
     const multiByte = await runToArray(
       fromJson({ text: `{"a": "${'é'.repeat(60)}"}` }, { maxRecordBytes: 100 }),

@@ -233,7 +233,7 @@ export class JsonDocumentSplitter {
     this.objectParts.push(text)
     if (this.objectChars > maxRecordBytes)
       throw new JsonSyntaxError(
-        `the object is larger than maxRecordBytes (${maxRecordBytes} bytes); to stream the records of an array inside it, use path`,
+        `the object is larger than maxRecordBytes (${maxRecordBytes} bytes): if the input holds one JSON value per line, read it with format: 'ndjson'; to stream an array inside it, use path`,
         startBytes === 0 ? this.objectBytes : startBytes,
         this.objectLine,
         'limit',
@@ -622,7 +622,7 @@ export class JsonDocumentSplitter {
     this.objectParts.length = 0
     if (this.objectChars * 3 > max && this.options.byteLength(text) > max)
       throw new JsonSyntaxError(
-        `the object is larger than maxRecordBytes (${max} bytes); to stream the records of an array inside it, use path`,
+        `the object is larger than maxRecordBytes (${max} bytes): if the input holds one JSON value per line, read it with format: 'ndjson'; to stream an array inside it, use path`,
         this.objectBytes,
         this.objectLine,
         'limit',
