@@ -178,28 +178,82 @@ export class NdjsonSplitter {
     baseBytes: number,
   ): Either<Failure, unknown> | undefined {
     const raw = text.slice(start, end)
-    const at = (): number => baseBytes + this.options.byteLength(text.slice(0, start))
-    const max = this.options.maxRecordBytes
-    const undecodable = this.takeInvalid(end)
-    if (end - start > max || ((end - start) * 3 > max && this.options.byteLength(raw) > max))
-      return this.fail(`line longer than maxRecordBytes (${max}); skipped`, preview(raw), at())
-    if (undecodable) return this.fail(INVALID_UTF8, raw, at())
+    // The common line costs one comparison per check; anything else goes to `check`.
+    if (
+      (end - start) * 3 > this.options.maxRecordBytes ||
+      (this.invalidAt < this.invalid.length && (this.invalid[this.invalidAt] as number) < end)
+    )
+      return this.check(raw, text, start, end, baseBytes)
     let value: unknown
     try {
       value = JSON.parse(raw) as unknown
     } catch {
-      if (JSON_BLANK.test(raw)) return undefined
-      const problem = findJsonError(raw)
-      const column = problem === undefined ? '' : ` at column ${problem.index + 1}`
-      return this.fail(`invalid JSON${column}: ${problem?.reason ?? 'not valid JSON'}`, raw, at())
+      return this.invalidLine(raw, text, start, baseBytes)
     }
-    if (!this.maybeBig || !mayHoldBigNumbers(raw)) return right(value)
+    if (this.maybeBig && mayHoldBigNumbers(raw))
+      return this.keepNumbers(raw, value, text, start, baseBytes)
+    return right(value)
+  }
+
+  /** A line that may be too long or hold undecodable bytes. */
+  private check(
+    raw: string,
+    text: string,
+    start: number,
+    end: number,
+    baseBytes: number,
+  ): Either<Failure, unknown> | undefined {
+    const max = this.options.maxRecordBytes
+    const undecodable = this.takeInvalid(end)
+    const offset = this.offsetOf(text, start, baseBytes)
+    if (end - start > max || this.options.byteLength(raw) > max)
+      return this.fail(`line longer than maxRecordBytes (${max}); skipped`, preview(raw), offset)
+    if (undecodable) return this.fail(INVALID_UTF8, raw, offset)
+    let value: unknown
+    try {
+      value = JSON.parse(raw) as unknown
+    } catch {
+      return this.invalidLine(raw, text, start, baseBytes)
+    }
+    if (this.maybeBig && mayHoldBigNumbers(raw))
+      return this.keepNumbers(raw, value, text, start, baseBytes)
+    return right(value)
+  }
+
+  private offsetOf(text: string, start: number, baseBytes: number): number {
+    return baseBytes + this.options.byteLength(text.slice(0, start))
+  }
+
+  private invalidLine(
+    raw: string,
+    text: string,
+    start: number,
+    baseBytes: number,
+  ): Either<Failure, unknown> | undefined {
+    if (JSON_BLANK.test(raw)) return undefined
+    const problem = findJsonError(raw)
+    const column = problem === undefined ? '' : ` at column ${problem.index + 1}`
+    return this.fail(
+      `invalid JSON${column}: ${problem?.reason ?? 'not valid JSON'}`,
+      raw,
+      this.offsetOf(text, start, baseBytes),
+    )
+  }
+
+  /** A parsed line that may hold numbers `JSON.parse` changed. */
+  private keepNumbers(
+    raw: string,
+    value: unknown,
+    text: string,
+    start: number,
+    baseBytes: number,
+  ): Either<Failure, unknown> {
     const numbers = findBigNumbers(raw)
     if (numbers.length === 0) return right(value)
     const policy = this.options.bigNumbers
     if (policy !== 'fail') return right(parseKeeping(raw, numbers, policy))
     const first = numbers[0] as (typeof numbers)[number]
-    return this.fail(bigNumberReason(first), raw, at(), first.path)
+    return this.fail(bigNumberReason(first), raw, this.offsetOf(text, start, baseBytes), first.path)
   }
 
   private fail(

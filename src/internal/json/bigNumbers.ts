@@ -16,7 +16,7 @@ export type BigNumberPolicy = 'fail' | 'string' | 'bigint'
  * digit by digit: V8 runs this form several times faster than `\d{16}`, and it is tested on
  * every chunk read.
  */
-const MAYBE_BIG = /\d\d\d\d\d\d\d\d\d\d\d\d\d\d\d\d|[eE][-+\d]\d\d/
+const MAYBE_BIG = /\d(?:\d\d\d\d\d\d\d\d\d\d\d\d\d\d\d|[eE][-+\d]\d\d)/
 
 /** Whether `text` may hold a number that `JSON.parse` would change. @internal */
 export function mayHoldBigNumbers(text: string): boolean {
