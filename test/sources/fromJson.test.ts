@@ -528,6 +528,12 @@ describe('fromJson hardening', () => {
       fromJson({ text: `[${'['.repeat(40)}${']'.repeat(40)}]` }, { maxDepth: 40 }),
     )
     expect(records).toHaveLength(1)
+    const line = `${'['.repeat(5_000)}${']'.repeat(5_000)}`
+    const lines = await runToArray(fromJson({ text: `${line}\n[1]\n` }, { format: 'ndjson' }))
+    expect(lines.records).toEqual([[1]])
+    expect(lines.failures[0]?.message).toMatch(
+      /^fromJson text line 1: nesting deeper than maxDepth \(1000\)/,
+    )
   })
 
   it('enforces maxRecordBytes in single-object mode, early, naming the stage and file', async () => {

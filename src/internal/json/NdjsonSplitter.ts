@@ -30,6 +30,8 @@ export interface NdjsonOptions {
   readonly maxRecordBytes: number
   /** What to do with numbers `JSON.parse` would change. */
   readonly bigNumbers: BigNumberPolicy
+  /** The deepest nesting of arrays and objects in a line's value. */
+  readonly maxDepth: number
 }
 
 /** A line of JSON white space only (what `JSON.parse` skips): a blank line, not a record. */
@@ -179,8 +181,10 @@ export class NdjsonSplitter {
   ): Either<Failure, unknown> | undefined {
     const raw = text.slice(start, end)
     // The common line costs one comparison per check; anything else goes to `check`.
+    const length = end - start
     if (
-      (end - start) * 3 > this.options.maxRecordBytes ||
+      length * 3 > this.options.maxRecordBytes ||
+      length > this.options.maxDepth ||
       (this.invalidAt < this.invalid.length && (this.invalid[this.invalidAt] as number) < end)
     )
       return this.check(raw, text, start, end, baseBytes)
@@ -209,6 +213,13 @@ export class NdjsonSplitter {
     if (end - start > max || this.options.byteLength(raw) > max)
       return this.fail(`line longer than maxRecordBytes (${max}); skipped`, preview(raw), offset)
     if (undecodable) return this.fail(INVALID_UTF8, raw, offset)
+    // Only a line longer than maxDepth can nest deeper: counted for those alone.
+    if (end - start > this.options.maxDepth && nestingDepth(raw) > this.options.maxDepth)
+      return this.fail(
+        `nesting deeper than maxDepth (${this.options.maxDepth})`,
+        preview(raw),
+        offset,
+      )
     let value: unknown
     try {
       value = JSON.parse(raw) as unknown
@@ -291,4 +302,23 @@ export class NdjsonSplitter {
       offset,
     }
   }
+}
+
+/** The deepest nesting of arrays and objects in `text`, outside its strings. */
+function nestingDepth(text: string): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  let escape = false
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (inString) {
+      if (escape) escape = false
+      else if (code === 92) escape = true
+      else if (code === 34) inString = false
+    } else if (code === 34) inString = true
+    else if (code === 91 || code === 123) deepest = Math.max(deepest, ++depth)
+    else if (code === 93 || code === 125) depth--
+  }
+  return deepest
 }

@@ -103,6 +103,7 @@ function makeSplitter(input: TextInput, settings: JsonReaderSettings): Splitter 
       byteLength,
       maxRecordBytes: settings.maxRecordBytes,
       bigNumbers: settings.bigNumbers,
+      maxDepth: settings.maxDepth,
     })
     const file = typeof input === 'string' ? { file: input } : {}
     return {
