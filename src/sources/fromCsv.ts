@@ -79,8 +79,9 @@ export interface FromCsvOptions {
   /** The text encoding, any WHATWG label such as `utf-8`, `windows-1252`, `utf-16le` (default `utf-8`). */
   readonly encoding?: string
   /**
-   * Report rows holding invalid UTF-8 as ParseErrors instead of reading U+FFFD in their place
-   * (default `false`). Applies to UTF-8 input.
+   * Report rows holding bytes that are not UTF-8 as ParseErrors naming their line, so that a file
+   * in another encoding is not corrupted quietly (default `true`). `false` reads such bytes as
+   * U+FFFD. Applies to UTF-8 input; for a Latin-1 or Windows export, pass its `encoding`.
    */
   readonly strictEncoding?: boolean
   /** Trim white space around every field and header name (default `false`). */
@@ -101,6 +102,11 @@ export interface FromCsvOptions {
    * unterminated quote cannot take all memory.
    */
   readonly maxFieldBytes?: number
+  /**
+   * The largest row, in UTF-8 bytes, read before it is reported (default 16 MiB): a longer row is
+   * a ParseError, and reading resumes at the line after the one where it started.
+   */
+  readonly maxRowBytes?: number
   /** The stage name in the report (default `fromCsv <file name>`, `fromCsv stream`, `fromCsv text`). */
   readonly name?: string
 }
@@ -113,6 +119,7 @@ type Named =
   | { readonly columns: readonly string[] | ((header: readonly string[]) => readonly string[]) }
 
 const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024
+const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024
 const LINE_BREAKS = /[\r\n]/
 
 function resolveTyping(typed: FromCsvOptions['typed']): CsvReaderSettings['typing'] {
@@ -153,7 +160,9 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
       `comments ${JSON.stringify(comments)}: it must be non-empty, not the delimiter, ` +
         'not start with the quote and hold no line break',
     )
+  const maxRowBytes = options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES
   if (!(maxFieldBytes > 0)) throw invalid(`maxFieldBytes ${maxFieldBytes}: it must be positive`)
+  if (!(maxRowBytes > 0)) throw invalid(`maxRowBytes ${maxRowBytes}: it must be positive`)
   const encoding = options.encoding ?? 'utf-8'
   try {
     new TextDecoder(encoding)
@@ -170,18 +179,20 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
     comments,
     typing: resolveTyping(options.typed),
     encoding,
-    strictEncoding: options.strictEncoding ?? false,
-    rows: { delimiter, quoteChar, escapeChar, comments, maxFieldBytes },
+    strictEncoding: options.strictEncoding ?? true,
+    rows: { delimiter, quoteChar, escapeChar, comments, maxFieldBytes, maxRowBytes },
   }
 }
 
 /**
- * A source of the rows of a CSV file, stream or text, parsed by papaparse as the input streams in:
+ * A source of the rows of a CSV file, stream or text, parsed as the input streams in (each byte a
+ * bounded number of times, however long a row):
  * a file is read in 64 KiB chunks only while the run has budget, so files of any size run in
  * bounded memory. Records are objects keyed by the header row (or arrays with `header: false`),
  * their values strings unless `typed` is on.
  *
- * Handles a UTF-8 byte order mark, CRLF, LF and CR line endings, quoted fields holding delimiters,
+ * Handles a UTF-8 byte order mark, CRLF, LF and CR line endings (row by row, so a file mixing
+ * them reads right and no value keeps a stray `\r`), quoted fields holding delimiters,
  * quotes and line breaks, and gzip input. Repeated header names get `_2`, `_3`, … (`id, id` →
  * `id`, `id_2`), and an empty header name becomes `column_<position>`.
  *
@@ -191,16 +202,21 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
  *
  * Bad input never stops the file and never disappears: each of these becomes a `Left` ParseError
  * naming the file, the physical line (`location.line`, 1-based; a row holding quoted line breaks
- * spans several, counted by the file's line break character: `\n` in LF and CRLF files, `\r` in
- * CR-only files; comment and skipped lines count too), the data row (`location.row`, 1-based,
+ * spans several, counted by the character of the first line break that ends a row: `\n` in LF
+ * and CRLF files, `\r` in CR-only files; comment and skipped lines count too), the data row
+ * (`location.row`, 1-based,
  * the header row not counted) and the row's text (`raw`), and the rows after it are still read:
  * - a row with more or fewer fields than the header, `columns`, or (with `header: false`) the first
  *   row (`details: { expected, found }`; `raw` is the row written back from its fields);
- * - a row with invalid UTF-8, with `strictEncoding: true` (otherwise such bytes read as U+FFFD);
- * - a malformed quoted field (`"a"b`);
+ * - a row holding bytes that are not UTF-8, unless `strictEncoding: false` (then they read as
+ *   U+FFFD); the message says which `encoding` to pass;
+ * - a malformed quoted field (`"a"b`); when a stray quote made it swallow lines, the message and
+ *   `details: { endLine, lines }` say where it ended and how many lines it covers;
  * - an unterminated quoted field at the end of the input, reported once at the line where it opened;
  * - a field larger than `maxFieldBytes`: reported, then reading resumes at the line after the one
- *   where the field opened (rows swallowed by a stray quote are read again).
+ *   where the field opened (rows swallowed by a stray quote are read again);
+ * - a row larger than `maxRowBytes`: reported, then reading resumes at the line after the one
+ *   where it started.
  *
  * A file that is missing or unreadable, or a stream that fails, errors the Flow at once with a
  * message naming the path, so the run rejects. The file handle is closed on completion, on error

@@ -38,17 +38,36 @@ export interface FromJsonOptions {
    */
   readonly path?: string | readonly string[]
   /**
-   * The largest array element or NDJSON line, in characters (default 64 MiB), so that a broken
-   * file cannot exhaust memory. A longer NDJSON line is a ParseError and reading resumes at the
-   * next line; a longer array element fails the run.
+   * The largest array element, NDJSON line or single object, in bytes (default 64 MiB), so that a
+   * broken file cannot exhaust memory. A longer NDJSON line is a ParseError and reading resumes
+   * at the next line; a longer array element or object fails the run, naming the stage and file.
    */
   readonly maxRecordBytes?: number
+  /**
+   * The deepest nesting of arrays and objects in a record, and in what `path` passes over
+   * (default 1000); deeper input fails the run.
+   */
+  readonly maxDepth?: number
+  /**
+   * Numbers `JSON.parse` would change — integers beyond ±(2^53 − 1) such as `9007199254740993`,
+   * and numbers out of a double's range such as `1e400` — are a ParseError naming the field and
+   * the value (`'fail'`, the default), or are kept as strings (`'string'`), or as `bigint`
+   * (`'bigint'`, integers only; others as strings).
+   */
+  readonly bigNumbers?: 'fail' | 'string' | 'bigint'
+  /**
+   * Report bytes that are not UTF-8 (default `true`): an NDJSON line holding them is a ParseError,
+   * an array or object fails the run, naming the line. `false` reads them as U+FFFD. Applies to
+   * UTF-8 input; for Latin-1, pass `encoding: 'latin1'`.
+   */
+  readonly strictEncoding?: boolean
   /** The stage name in the report (default `fromJson <file name>`, `fromJson stream` or `fromJson text`). */
   readonly name?: string
 }
 
 const NDJSON_PATH = /\.(?:ndjson|jsonl)(?:\.gz)?$/i
 const DEFAULT_MAX_RECORD = 64 * 1024 * 1024
+const DEFAULT_MAX_DEPTH = 1000
 
 /**
  * A source of records from JSON: the elements of a top-level array streamed one by one (a file
@@ -58,10 +77,14 @@ const DEFAULT_MAX_RECORD = 64 * 1024 * 1024
  * Records are `unknown`: check and type them with `validate(codec)` rather than a cast.
  *
  * Errors: a malformed NDJSON line becomes a `Left` ParseError with the file, line number, byte
- * offset and raw line, and the following lines are still read; blank lines are skipped. A
- * malformed array or object fails the run with the byte offset and line of the first error (the
- * records before it have been emitted); so does a truncated array, an empty input, and a
- * top-level value that is neither an array nor an object. A missing or unreadable file fails the
+ * offset and raw line, and the following lines are still read; blank lines (JSON white space
+ * only) are skipped. So does a line holding bytes that are not UTF-8 (unless
+ * `strictEncoding: false`), and a record holding a number `JSON.parse` would change, naming the
+ * field (see `bigNumbers`). A malformed array or object fails the run with the byte offset and
+ * line of the first error (the records before it have been emitted), and so does anything
+ * malformed in the members `path` passes over; so does a truncated array, an empty input, a
+ * top-level value that is neither an array nor an object, a record past `maxRecordBytes` or
+ * `maxDepth`, and bytes that are not UTF-8. A missing or unreadable file fails the
  * run at once, naming the path. Completion and unsubscribe close the file (or destroy the stream).
  *
  * @example
@@ -105,7 +128,10 @@ export function fromJson(input: JsonInput, options: FromJsonOptions = {}): Flow<
     encoding: options.encoding ?? 'utf8',
     gzip: options.gzip ?? (file !== undefined && /\.gz$/i.test(file)),
     path,
-    maxRecordChars: Math.max(1, options.maxRecordBytes ?? DEFAULT_MAX_RECORD),
+    maxRecordBytes: Math.max(1, options.maxRecordBytes ?? DEFAULT_MAX_RECORD),
+    maxDepth: Math.max(1, Math.floor(options.maxDepth ?? DEFAULT_MAX_DEPTH)),
+    bigNumbers: options.bigNumbers ?? 'fail',
+    strictEncoding: options.strictEncoding ?? true,
   } as const
   return pullSource<unknown>(stage, (signal) => openJsonReader(input, settings, signal))
 }

@@ -60,6 +60,13 @@ const where = (failure: Failure | undefined) => ({
   row: failure?.location?.row,
 })
 
+/** `text` cut into pieces of `size` characters. */
+function chunksOf(text: string, size: number): string[] {
+  const pieces: string[] = []
+  for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size))
+  return pieces
+}
+
 /** An obviously correct RFC 4180 writer: quote when needed, double the quotes. */
 function writeCsv(rows: readonly (readonly string[])[], lineEnding = '\r\n'): string {
   const field = (value: string): string =>
@@ -247,7 +254,7 @@ describe('fromCsv', () => {
     expect(report.read).toBe(40_000)
   })
 
-  it('reads invalid UTF-8 as U+FFFD by default, and reports its line with strictEncoding', async () => {
+  it('reports invalid UTF-8 with its line by default, and reads it as U+FFFD with strictEncoding: false', async () => {
     const bytes = Buffer.concat([
       Buffer.from('id,name\n1,Ada\n2,'),
       Buffer.from([0xc3, 0x28, 0xff]),
@@ -256,7 +263,7 @@ describe('fromCsv', () => {
       Buffer.from('\n5,ok\n'),
     ])
     const path = writeFile(bytes)
-    const lenient = await runToArray(fromCsv(path))
+    const lenient = await runToArray(fromCsv(path, { strictEncoding: false }))
     expect(lenient.failures).toEqual([])
     expect(lenient.records.map((record) => record['name'])).toEqual([
       'Ada',
@@ -265,7 +272,7 @@ describe('fromCsv', () => {
       'Zoë\uFFFD',
       'ok',
     ])
-    const strict = await runToArray(fromCsv(path, { strictEncoding: true }))
+    const strict = await runToArray(fromCsv(path))
     expect(strict.records.map((record) => record['id'])).toEqual(['1', '3', '5'])
     expect(strict.failures.map(where)).toEqual([
       { line: 3, row: 2 },
@@ -829,6 +836,136 @@ describe('fromCsv', () => {
       }),
       { numRuns: 150 },
     )
+  })
+
+  it('takes \n, \r\n and a lone \r row by row in one file, never leaving a stray \r in a value', async () => {
+    const mixed = await runToArray(fromCsv(writeFile('id,amount\n1,10\n2,20\r\n3,30\r\n')))
+    expect(mixed.records).toEqual([
+      { id: '1', amount: '10' },
+      { id: '2', amount: '20' },
+      { id: '3', amount: '30' },
+    ])
+    expect(mixed.failures).toEqual([])
+    // A CRLF file with LF rows appended (files concatenated from two systems), and CR rows too.
+    const text = 'a,b\r\n1,2\r\n3,4\n5,6\n7,8\r9,10\r\n11,12'
+    for (const pieces of [[text], chunksOf(text, 1), chunksOf(text, 7)]) {
+      const { records, failures, report } = await runToArray(
+        fromCsv(Readable.from(pieces.map((piece) => Buffer.from(piece))), { name: 'bytes' }),
+      )
+      expect(records).toEqual([
+        { a: '1', b: '2' },
+        { a: '3', b: '4' },
+        { a: '5', b: '6' },
+        { a: '7', b: '8' },
+        { a: '9', b: '10' },
+        { a: '11', b: '12' },
+      ])
+      expect(failures).toEqual([])
+      expect(report.read).toBe(6)
+    }
+    const ragged = await runToArray(fromCsv({ text: 'a,b\n1,2\r\n3\r4,5\n6\n' }))
+    expect(ragged.failures.map(where)).toEqual([
+      { line: 3, row: 2 },
+      { line: 5, row: 4 },
+    ])
+  })
+
+  it('decides nothing from an incomplete first read: quoted line breaks and quotes in the header, any line ending, any read size', async () => {
+    const rows = [
+      ['id', 'note\nmore', 'x"y'],
+      ['1', 'a', 'b'],
+      ['2', 'multi\nline', 'c'],
+      ['3', 'd', 'e'],
+    ]
+    const write = (value: string): string =>
+      /[\r\n,]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+    for (const ending of ['\n', '\r\n', '\r']) {
+      const text = rows.map((row) => row.map(write).join(',')).join(ending) + ending
+      for (const size of [1, 7, 64 * 1024]) {
+        const stream = Readable.from(chunksOf(text, size).map((piece) => Buffer.from(piece)))
+        const { records, failures, report } = await runToArray(fromCsv(stream))
+        const label = JSON.stringify({ ending, size })
+        expect(failures, label).toEqual([])
+        expect(records, label).toEqual([
+          { id: '1', 'note\nmore': 'a', 'x"y': 'b' },
+          { id: '2', 'note\nmore': 'multi\nline', 'x"y': 'c' },
+          { id: '3', 'note\nmore': 'd', 'x"y': 'e' },
+        ])
+        expect(report.read, label).toBe(3)
+      }
+    }
+  })
+
+  it('reports a row holding bytes that are not UTF-8 by default, and says which encoding to pass', async () => {
+    const latin1 = Buffer.from('name,amount\nM\xFCller,10\nM\xE4ller,20\nZo\xEB,5\n', 'latin1')
+    const path = writeFile(latin1, 'crm-export.csv')
+    const strict = await runToArray(fromCsv(path))
+    expect(strict.records).toEqual([])
+    expect(strict.failures.map(where)).toEqual([
+      { line: 2, row: 1 },
+      { line: 3, row: 2 },
+      { line: 4, row: 3 },
+    ])
+    expect(strict.failures[0]?.message).toMatch(
+      /^fromCsv crm-export\.csv line 2: invalid UTF-8 byte sequence: .*encoding: 'windows-1252' or 'latin1'/,
+    )
+    const decoded = await runToArray(fromCsv(path, { encoding: 'windows-1252' }))
+    expect(decoded.records.map((record) => record['name'])).toEqual(['Müller', 'Mäller', 'Zoë'])
+    const pieces = Array.from(latin1, (byte) => Buffer.from([byte]))
+    const streamed = await runToArray(fromCsv(Readable.from(pieces), { name: 'bytes' }))
+    expect(streamed.failures.map(where)).toEqual(strict.failures.map(where))
+    // A U+FFFD written in the file is valid UTF-8, and data.
+    const written = await runToArray(fromCsv({ text: 'a\n\uFFFD\n' }))
+    expect(written.records).toEqual([{ a: '\uFFFD' }])
+  })
+
+  it('reads a long row in time linear in its length, and reports a row over maxRowBytes naming its line', async () => {
+    const width = 200_000
+    const long = ','.repeat(width - 1)
+    const path = writeFile(`${long}\n${long}\n`, 'wide.csv')
+    const { records, failures } = await runToArray(fromCsv(path, { header: false }))
+    expect(failures).toEqual([])
+    expect(records.map((record) => record.length)).toEqual([width, width])
+    const capped = writeFile(
+      `a,b\n1,${'x,'.repeat(100_000)}\n2,ok\n3,"q\n${'y'.repeat(300)}\nz"\n4,fine\n`,
+      'capped.csv',
+    )
+    const result = await runToArray(fromCsv(capped, { maxRowBytes: 100_000 }))
+    expect(result.failures[0]?.message).toMatch(
+      /^fromCsv capped\.csv line 2: row larger than maxRowBytes \(100000 bytes\)/,
+    )
+    expect(result.records).toEqual([
+      { a: '2', b: 'ok' },
+      { a: '3', b: `q\n${'y'.repeat(300)}\nz` },
+      { a: '4', b: 'fine' },
+    ])
+    const small = await runToArray(fromCsv(capped, { maxRowBytes: 200 }))
+    expect(small.failures.map(where).slice(0, 2)).toEqual([
+      { line: 2, row: 1 },
+      { line: 4, row: 3 },
+    ])
+    expect(small.failures[1]?.message).toMatch(/row larger than maxRowBytes \(200 bytes\)/)
+    expect(small.records[0]).toEqual({ a: '2', b: 'ok' })
+    expect(small.records.at(-1)).toEqual({ a: '4', b: 'fine' })
+  })
+
+  it('gives the first and last line of a malformed quoted field that swallowed many lines', async () => {
+    const body = Array.from({ length: 600 }, (_, index) => `${index + 2},row ${index + 2}`)
+    body[3] = '5,"oops'
+    body[502] = '504,"later" on'
+    body[503] = '505,"fine"'
+    const path = writeFile(`a,b\n${body.join('\n')}\n`, 'stray.csv')
+    const { records, failures, report } = await runToArray(fromCsv(path))
+    expect(failures).toHaveLength(1)
+    expect(failures[0]?.message).toBe(
+      'fromCsv stray.csv line 5: malformed quoted field: a quote inside a quoted field must be doubled; ' +
+        'the field runs from line 5 to line 505, 501 lines (a stray quote, perhaps)',
+    )
+    expect(failures[0]?.location).toEqual({ file: path, line: 5, row: 4 })
+    expect(failures[0]?.details).toEqual({ endLine: 505, lines: 501 })
+    expect(records).toHaveLength(600 - 501)
+    expect(records[3]).toEqual({ a: '506', b: 'row 506' })
+    expect(report.read).toBe(records.length + 1)
   })
 
   it('reads back any rows an RFC 4180 writer wrote', async () => {

@@ -1,6 +1,8 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, readlink, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
@@ -458,5 +460,299 @@ describe('fromJson', () => {
     expect(() => fromJson({ text: '' }, { format: 'ndjson', path: 'a' })).toThrow(
       "the path option needs format 'auto' or 'array'",
     )
+  })
+})
+
+describe('fromJson hardening', () => {
+  it('fails when a member skipped on the way to path is malformed', async () => {
+    for (const skipped of [
+      '[1,,2]',
+      'tru',
+      '"\\q"',
+      '{"a" 1}',
+      '01',
+      '[1',
+      '"a\tb"',
+      '-',
+      '1.e5',
+    ]) {
+      const text = `{"meta": ${skipped}, "data": [1]}`
+      for (const pieces of [[text], Array.from(text)]) {
+        const { error, records } = await runToArray(
+          fromJson(Readable.from(pieces.map((piece) => Buffer.from(piece))), { path: 'data' }),
+        )
+        expect(error?.message, text).toMatch(
+          /^fromJson stream: invalid JSON in the stream at byte \d+ \(line 1\): /,
+        )
+        expect(records, text).toEqual([])
+      }
+    }
+    const keyed = await runToArray(fromJson({ text: '{"a\\q": 1, "data": [1]}' }, { path: 'data' }))
+    expect(keyed.error?.message).toMatch(
+      /invalid JSON in the text at byte 4 \(line 1\): unexpected 'q'/,
+    )
+    const fine = await runToArray(
+      fromJson(
+        { text: '{"m": [1, {"x": "\\\\\\"y\\u00e9"}, -1.5e3, true, null], "d\\u0061ta": [7]}' },
+        { path: 'data' },
+      ),
+    )
+    expect(fine.records).toEqual([7])
+  })
+
+  it('skips runs of backslashes and long keys under path without holding them', async () => {
+    const backslashes = '\\\\'.repeat(2_000_000)
+    const text = `{"${backslashes}": "${backslashes}\\"", "data": [1, 2]}`
+    const { records, error } = await runToArray(
+      fromJson(chunked(Buffer.from(text), [65_536, 131_072, 4_000_000]), { path: 'data' }),
+    )
+    expect(error).toBeUndefined()
+    expect(records).toEqual([1, 2])
+  })
+
+  it('fails clearly on nesting deeper than maxDepth, in every mode, without growing a list per bracket', async () => {
+    const deep = '['.repeat(3_000_000)
+    const cases: Array<[string, Parameters<typeof fromJson>[1]]> = [
+      [`[${deep}`, {}],
+      [`{"a": ${deep}`, { format: 'object' }],
+      [`{"meta": ${deep}`, { path: 'data' }],
+      [`{"data": [${deep}`, { path: 'data', maxRecordBytes: 1e9 }],
+    ]
+    for (const [text, options] of cases) {
+      const { error } = await runToArray(fromJson({ text }, { ...options, name: 'deep' }))
+      expect(error?.message, JSON.stringify(options)).toMatch(
+        /^deep: the text at byte \d+ \(line 1\): nesting deeper than maxDepth \(1000\)/,
+      )
+    }
+    const { records } = await runToArray(
+      fromJson({ text: `[${'['.repeat(40)}${']'.repeat(40)}]` }, { maxDepth: 40 }),
+    )
+    expect(records).toHaveLength(1)
+    const line = `${'['.repeat(5_000)}${']'.repeat(5_000)}`
+    const lines = await runToArray(fromJson({ text: `${line}\n[1]\n` }, { format: 'ndjson' }))
+    expect(lines.records).toEqual([[1]])
+    expect(lines.failures[0]?.message).toMatch(
+      /^fromJson text line 1: nesting deeper than maxDepth \(1000\)/,
+    )
+  })
+
+  it('enforces maxRecordBytes in single-object mode, early, naming the stage and file', async () => {
+    const path = await file('big.json', `{"items": [${'"xxxxxxxxxx",'.repeat(200_000)} 1]}`)
+    const { error } = await runToArray(fromJson(path, { maxRecordBytes: 1024 * 1024 }))
+    expect(error?.message).toBe(
+      `fromJson ${path.split('/').pop() ?? ''}: ${path} at byte 0 (line 1): the object is larger than maxRecordBytes (1048576 bytes): if the input holds one JSON value per line, read it with format: 'ndjson'; to stream an array inside it, use path`,
+    )
+    const ndjsonNamedJson = await file('export.json', '{"id":1}\n'.repeat(100_000))
+    const early = await runToArray(fromJson(ndjsonNamedJson, { maxRecordBytes: 64 * 1024 }))
+    expect(early.error?.message).toMatch(
+      /at byte 0 \(line 1\): the object is larger than maxRecordBytes \(65536 bytes\): if the input holds one JSON value per line, read it with format: 'ndjson'/,
+    )
+    const multiByte = await runToArray(
+      fromJson({ text: `{"a": "${'é'.repeat(60)}"}` }, { maxRecordBytes: 100 }),
+    )
+    expect(multiByte.error?.message).toMatch(
+      /the object is larger than maxRecordBytes \(100 bytes\)/,
+    )
+  })
+
+  it('counts maxRecordBytes exactly, whether or not a record straddles reads', async () => {
+    const line = `{"name":"${'é'.repeat(100)}"}`
+    expect(Buffer.byteLength(line)).toBe(211)
+    const ndjson = `{"a":1}\n${line}\n{"a":2}\n`
+    const array = `[{"a":1}, ${line}, {"a":2}]`
+    for (const cuts of [[], [12], [3, 50, 150]]) {
+      const lines = await runToArray(
+        fromJson(chunked(Buffer.from(ndjson), cuts), { format: 'ndjson', maxRecordBytes: 100 }),
+      )
+      expect(lines.records).toEqual([{ a: 1 }, { a: 2 }])
+      expect(lines.failures.map((failure) => failure.location?.line)).toEqual([2])
+      expect(lines.failures[0]?.message).toContain('longer than maxRecordBytes (100)')
+      const elements = await runToArray(
+        fromJson(chunked(Buffer.from(array), cuts), { maxRecordBytes: 100 }),
+      )
+      expect(elements.error?.message).toContain(
+        'an array element is longer than maxRecordBytes (100)',
+      )
+      const fits = await runToArray(
+        fromJson(chunked(Buffer.from(array), cuts), { maxRecordBytes: 211 }),
+      )
+      expect(fits.records).toHaveLength(3)
+    }
+  })
+
+  it('takes no NDJSON line of \\f, \\v, U+00A0, U+FEFF or U+2028 for blank', async () => {
+    const text = ['1', '\f', '\v', '\u00A0', '\uFEFF', '\u2028', ' \t\r', '', '2'].join('\n') + '\n'
+    const { records, failures } = await runToArray(fromJson({ text }, { format: 'ndjson' }))
+    expect(records).toEqual([1, 2])
+    expect(failures.map((failure) => failure.location?.line)).toEqual([2, 3, 4, 5, 6])
+  })
+
+  it('reports bytes that are not UTF-8 by default, and reads them as U+FFFD with strictEncoding: false', async () => {
+    const latin1 = Buffer.from(
+      '{"name":"M\xFCller"}\n{"name":"M\xE4ller"}\n{"name":"Ada"}\n',
+      'latin1',
+    )
+    const path = await file('crm.ndjson', latin1)
+    const strict = await runToArray(fromJson(path))
+    expect(strict.records).toEqual([{ name: 'Ada' }])
+    expect(strict.failures.map((failure) => failure.location?.line)).toEqual([1, 2])
+    expect(strict.failures[0]?.message).toMatch(/invalid UTF-8 byte sequence: .*encoding: 'latin1'/)
+    const oneByte = await runToArray(
+      fromJson(chunked(latin1, Array.from(latin1.keys())), { format: 'ndjson' }),
+    )
+    expect(oneByte.failures.map((failure) => failure.location?.line)).toEqual([1, 2])
+    const lenient = await runToArray(fromJson(path, { strictEncoding: false }))
+    expect(lenient.records).toEqual([
+      { name: 'M\uFFFDller' },
+      { name: 'M\uFFFDller' },
+      { name: 'Ada' },
+    ])
+    expect((await runToArray(fromJson(path, { encoding: 'latin1' }))).records[0]).toEqual({
+      name: 'Müller',
+    })
+    const document = Buffer.concat([Buffer.from('[1,\n"a'), Buffer.from([0xff]), Buffer.from('"]')])
+    const failed = await runToArray(fromJson(chunked(document, [5]), { name: 'doc' }))
+    expect(failed.error?.message).toMatch(
+      /^doc: the stream at byte 6 \(line 2\): invalid UTF-8 byte sequence/,
+    )
+  })
+
+  it('refuses numbers JSON.parse would change, naming the field and the value, or keeps them as asked', async () => {
+    const text =
+      '{"id": 9007199254740993, "n": 1}\n{"deal": {"amount": 1e400}}\n{"ok": 9007199254740992}\n'
+    const refused = await runToArray(fromJson({ text }, { format: 'ndjson' }))
+    expect(refused.records).toEqual([{ ok: 9007199254740992 }])
+    expect(refused.failures.map((failure) => failure.message)).toEqual([
+      "fromJson text line 1 field id: the number 9007199254740993 at id is beyond 2^53 and would read as 9007199254740992; pass bigNumbers: 'string' or 'bigint' to keep it",
+      "fromJson text line 2 field deal.amount: the number 1e400 at deal.amount is out of range and would read as Infinity; pass bigNumbers: 'string' or 'bigint' to keep it",
+    ])
+    const strings = await runToArray(fromJson({ text }, { format: 'ndjson', bigNumbers: 'string' }))
+    expect(strings.records).toEqual([
+      { id: '9007199254740993', n: 1 },
+      { deal: { amount: '1e400' } },
+      { ok: 9007199254740992 },
+    ])
+    const bigints = await runToArray(fromJson({ text }, { format: 'ndjson', bigNumbers: 'bigint' }))
+    expect(bigints.records[0]).toEqual({ id: 9007199254740993n, n: 1 })
+    const array = await runToArray(
+      fromJson({ text: '[{"a": 1}, {"b": [1, 12345678901234567891]}, {"c": 3}]' }),
+    )
+    expect(array.records).toEqual([{ a: 1 }, { c: 3 }])
+    expect(array.failures[0]?.location).toEqual({ line: 1, field: 'b[1]' })
+    const object = await runToArray(fromJson({ text: '{"x": 1e-400}' }))
+    expect(object.failures[0]?.message).toMatch(
+      /field x: the number 1e-400 at x is out of range and would read as 0/,
+    )
+  })
+})
+
+/** Where JSONTestSuite's test_parsing is: beside the clone (as in CI), or the shared copy. */
+function findCorpus(): string {
+  const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+  const candidates = [
+    join(repository, '..', 'shared', 'corpora', 'JSONTestSuite', 'test_parsing'),
+    '/work/shared/corpora/JSONTestSuite/test_parsing',
+  ]
+  const found = candidates.find((candidate) => existsSync(candidate))
+  if (found === undefined)
+    throw new Error(
+      `JSONTestSuite's test_parsing (MIT, third-party: not committed) is missing: looked in ${candidates.join(' and ')}. Put a copy of shared/ beside the clone.`,
+    )
+  return found
+}
+
+describe('fromJson against JSONTestSuite', () => {
+  const corpus = findCorpus()
+  const cases = readdirSync(corpus)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => ({ name, bytes: readFileSync(join(corpus, name)) }))
+
+  /** How a run of one case ended: its records, or that it failed (run error or failure). */
+  async function outcome(flow: ReturnType<typeof fromJson>): Promise<unknown[] | 'failed'> {
+    const { records, failures, error } = await runToArray(flow)
+    return error !== undefined || failures.length > 0 ? 'failed' : records
+  }
+
+  /** What JSON.parse makes of the case, or 'failed'. */
+  const parsed = (bytes: Buffer): unknown => {
+    try {
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    } catch {
+      return 'failed'
+    }
+  }
+  const isContainer = (value: unknown): boolean => typeof value === 'object' && value !== null
+
+  it('reads every y_ case and refuses every n_ case, as a whole file and in 1-byte reads', async () => {
+    expect(cases.length).toBeGreaterThan(300)
+    for (const { name, bytes } of cases) {
+      if (name.startsWith('i_')) continue
+      const value = parsed(bytes)
+      // fromJson reads an array or an object at the top: a lone scalar is refused by design.
+      const expected =
+        name.startsWith('y_') && isContainer(value)
+          ? Array.isArray(value)
+            ? value
+            : [value]
+          : 'failed'
+      const whole = await outcome(fromJson(Readable.from([bytes])))
+      expect(whole, `${name} whole`).toEqual(expected)
+      const oneByte = await outcome(fromJson(chunked(bytes, Array.from(bytes.keys()))))
+      expect(oneByte, `${name} 1-byte`).toEqual(expected)
+    }
+  }, 120_000)
+
+  it('checks every case skipped under path, as a whole file and in 1-byte reads', async () => {
+    for (const { name, bytes } of cases) {
+      if (name.startsWith('i_')) continue
+      const wrapped = Buffer.concat([
+        Buffer.from('{"skipped": '),
+        bytes,
+        Buffer.from(', "data": [1]}'),
+      ])
+      const expected = name.startsWith('y_') ? [1] : 'failed'
+      const whole = await outcome(fromJson(Readable.from([wrapped]), { path: 'data' }))
+      expect(whole, `${name} under path`).toEqual(expected)
+      const cut = await outcome(
+        fromJson(chunked(wrapped, Array.from(wrapped.keys())), { path: 'data' }),
+      )
+      expect(cut, `${name} under path, 1-byte`).toEqual(expected)
+    }
+  }, 120_000)
+
+  it('reads every one-line y_ case as an NDJSON line and refuses every n_ one', async () => {
+    let checked = 0
+    for (const { name, bytes } of cases) {
+      if (name.startsWith('i_')) continue
+      const text = bytes.toString('latin1').replace(/\n$/, '')
+      // NDJSON cases: one line; a blank line (after a byte order mark at the start of the
+      // input) is no record in NDJSON, so it is no case.
+      if (text.includes('\n') || /^[ \t\r]*$/.test(bytes.toString('utf8').replace(/^\uFEFF/, '')))
+        continue
+      const line = Buffer.concat([
+        bytes.subarray(0, Buffer.from(text, 'latin1').length),
+        Buffer.from('\n'),
+      ])
+      const value = parsed(bytes)
+      const expected = name.startsWith('y_') ? [value] : 'failed'
+      const lines = await outcome(fromJson(Readable.from([line]), { format: 'ndjson' }))
+      expect(lines, `${name} as NDJSON`).toEqual(expected)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(250)
+  })
+
+  it('ends every i_ case either way, never with a crash', async () => {
+    const accepted: string[] = []
+    for (const { name, bytes } of cases) {
+      if (!name.startsWith('i_')) continue
+      const result = await runToArray(fromJson(Readable.from([bytes])))
+      expect(result.report.status, name).toMatch(/completed|failed/)
+      if (result.error === undefined && result.failures.length === 0) accepted.push(name)
+    }
+    // Accepted: numbers a double reads exactly enough; refused: bytes that are not UTF-8, lone
+    // scalars, numbers JSON.parse would change, and nesting past maxDepth does not occur here.
+    expect(accepted.length).toBeGreaterThan(0)
   })
 })

@@ -277,6 +277,7 @@ class RecordShaper {
               reason: entry.reason,
               location: this.location(entry.line, row),
               raw: entry.raw,
+              ...(entry.details === undefined ? {} : { details: entry.details }),
             }),
           ),
         )

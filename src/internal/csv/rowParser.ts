@@ -1,71 +1,47 @@
 /**
- * The CSV row parser: papaparse's core `Parser` fed chunk by chunk (the unfinished last row is
- * carried over to the next chunk), with what papaparse does not track — the physical line of each
- * row, invalid bytes, oversized fields — added cheaply around it.
+ * The CSV row parser: a resumable state machine fed chunk by chunk. Each character is looked at a
+ * bounded number of times: a row that spans chunks is continued where it stopped, never parsed
+ * again from its start (only a field cut at `maxFieldBytes` is read again, once, from the line
+ * after the one where it opened).
  *
- * Lines: a physical line ends at the line break character of the file's line ending (`\n` for LF
- * and CRLF files, `\r` for CR-only files), inside quoted fields too. A row starts one line after
- * the previous one, plus the line breaks inside its quoted fields, plus any comment lines between
- * them. Rows of a chunk are counted by line breaks first; only when the counts differ (a quoted
- * field holds a line break) are the fields looked at, and only when a comment may start a line is
- * the text walked line by line.
+ * Line endings are taken row by row: `\n`, `\r\n` and a lone `\r` each end a row (and a line), so
+ * a file concatenated from two systems reads right and no value keeps a stray `\r`. Nothing is
+ * guessed from the first chunk. Line breaks inside quoted fields are kept as written and counted
+ * as lines by the character of the first line break that ends a row (`\n` after an LF or CRLF
+ * row, `\r` after a CR-only row), as an editor of that file shows them.
  *
- * Comment lines are skipped by papaparse before their fields are parsed (so their quotes mean
- * nothing). Blank lines are told from the text, not from the fields: a line holding `""` parses
- * to the same one empty field as an empty line, but it is a record.
+ * Unquoted rows inside one chunk take a fast path: one `indexOf` for the line end, one `split`.
  *
  * @internal
  * @packageDocumentation
  */
-import Papa from 'papaparse'
-import type { InvalidBytes } from './textDecoding.js'
+import { guessDelimiter } from './delimiterGuess.js'
 
-/** A row that cannot be read as it is. `fields` is what papaparse made of it, if anything. @internal */
+/** A row that cannot be read as it is. `fields` is what was made of it, if anything. @internal */
 export interface CsvProblem {
   readonly reason: string
-  /** The physical line the problem is reported at (for an unterminated quote: where it opened). */
+  /** The physical line the problem is reported at (for a quote problem: where it opened). */
   readonly line: number
   readonly raw: string
   readonly fields?: readonly string[]
+  readonly details?: Readonly<Record<string, unknown>>
 }
 
 /** A parsed row, or a problem in its place. @internal */
 export type CsvEntry = string[] | CsvProblem
 
-/**
- * Stands in the entries for a skipped blank line, so the lines of the other rows stay simple.
- *
- * @internal
- */
+/** Stands in the entries for a skipped blank line. @internal */
 export const BLANK_LINE: string[] = []
 
-/**
- * Rows in input order, with the physical line where each starts: `lines[i]` for `entries[i]`, or,
- * when `lines` is undefined, one line each from `firstLine` on.
- *
- * @internal
- */
+/** Rows in input order, with the physical line where each starts: `lines[i]` for `entries[i]`. @internal */
 export interface ParsedRows {
-  entries: CsvEntry[]
-  lines: number[] | undefined
-  firstLine: number
+  readonly entries: CsvEntry[]
+  readonly lines: number[]
 }
 
 /** The line where entry `index` starts. @internal */
 export function lineOf(parsed: ParsedRows, index: number): number {
-  return parsed.lines === undefined ? parsed.firstLine + index : (parsed.lines[index] as number)
-}
-
-const emptyRows = (): ParsedRows => ({ entries: [], lines: undefined, firstLine: 1 })
-
-function pushEntry(out: ParsedRows, entry: CsvEntry, line: number): void {
-  if (out.lines === undefined) {
-    const first = out.firstLine
-    out.lines = out.entries.map((_, index) => first + index)
-    if (out.entries.length === 0) out.firstLine = line
-  }
-  out.entries.push(entry)
-  out.lines.push(line)
+  return parsed.lines[index] as number
 }
 
 /** How rows are written. @internal */
@@ -76,6 +52,7 @@ export interface RowSyntax {
   readonly escapeChar: string
   readonly comments: string | false
   readonly maxFieldBytes: number
+  readonly maxRowBytes: number
 }
 
 /** @internal */
@@ -86,25 +63,26 @@ export interface RowParserSettings extends RowSyntax {
   readonly skipLeadingEmptyLines: boolean
 }
 
-/** Text gathered before the line ending and delimiter are guessed. */
-const DETECT_AFTER_CHARS = 16 * 1024
+/** Text gathered before a delimiter is guessed, unless enough lines come first. */
+const GUESS_AFTER_CHARS = 16 * 1024
+const GUESS_AFTER_LINES = 10
 /** How much of an oversized row a failure shows. */
 const RAW_PREVIEW_CHARS = 1_000
-/** Lines gathered before a delimiter is guessed (unless the sample size comes first). */
-const GUESS_AFTER_LINES = 10
-const GUESSED_DELIMITERS = [',', ';', '\t', '|']
 
-interface PapaError {
-  readonly code: string
-  readonly row: number
-  readonly index: number
-}
+const LF = 10
+const CR = 13
+const SPACE = 32
+const NONE: readonly number[] = []
 
-interface PapaResult {
-  readonly data: string[][]
-  readonly errors: PapaError[]
-  readonly meta: { readonly cursor: number }
-}
+/** Where the parser stands inside a row. */
+const FIELD = 0 // at the start of a field
+const UNQUOTED = 1
+const QUOTED = 2
+/** A quote ended the previous chunk inside a quoted field: doubled or closing, the next tells. */
+const QUOTE_AT_END = 3
+/** After a closing quote (and perhaps spaces): a delimiter or a line break must follow. */
+const AFTER_QUOTE = 4
+type RowState = 0 | 1 | 2 | 3 | 4
 
 /** Counts `char` in `text` between `from` and `to`. @internal */
 export function countChar(text: string, char: string, from = 0, to = text.length): number {
@@ -120,205 +98,631 @@ export function countChar(text: string, char: string, from = 0, to = text.length
 const preview = (text: string): string =>
   text.length <= RAW_PREVIEW_CHARS ? text : `${text.slice(0, RAW_PREVIEW_CHARS)}…`
 
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+/** The first `\n` or `\r` in `text` at or after `from`, or -1. */
+function nextBreak(text: string, from: number): number {
+  const lf = text.indexOf('\n', from)
+  const cr = text.indexOf('\r', from)
+  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+}
+
+/** How many characters at the end of `text` (after `from`) start `token` without completing it. */
+function heldPrefix(text: string, from: number, token: string): number {
+  for (let length = Math.min(token.length - 1, text.length - from); length > 0; length--)
+    if (text.endsWith(token.slice(0, length))) return length
+  return 0
+}
+
 /** @internal */
 export class CsvRowParser {
-  private parser: Papa.Parser | undefined
-  private delimiterUsed = ','
-  private newline: '\n' | '\r\n' | '\r' = '\n'
-  private breakChar = '\n'
-  private carry = ''
-  /** The physical line where `carry` starts. */
-  private carryLine = 1
-  /** Lines holding invalid bytes that no row has claimed yet, ascending. */
-  private invalidLines: number[] = []
-  /** Invalid bytes seen before the line ending is known: counts from the start of the input. */
-  private earlyMarks: { lf: number[]; cr: number[] } | undefined
-  /** Set while input is skipped up to the next line break (after an oversized field). */
-  private resumeLine: number | undefined
+  private delimiterUsed: string
+  /** Text gathered to guess the delimiter from, while it is not known. */
+  private sample: string | undefined
+  private sampleInvalid: number[] = []
+  /** The line break character that counts quoted line breaks, once a row has ended. */
+  private breakChar: '\n' | '\r' | undefined
+  /** Quoted `\n` and `\r` seen while `breakChar` is not known. */
+  private pendingLf = 0
+  private pendingCr = 0
+  /** A row ended in `\r` at the end of a chunk: a `\n` starting the next one belongs to it. */
+  private pendingCr0 = false
+  /** The tail of a chunk that cannot be read before the next one (a comment or delimiter prefix). */
+  private held = ''
+  /** Skipping up to the next line break (after a line cut at a size limit). */
+  private skipping = false
+  private inComment = false
+  /** The physical line at the parse position. */
+  private line = 1
   /** Whether a row that is not a blank line has been parsed. */
   private rowSeen = false
   /** Comment lines skipped so far. */
   commentLines = 0
 
-  constructor(private readonly settings: RowParserSettings) {}
+  // The chunk being parsed.
+  private text = ''
+  private invalid: readonly number[] = NONE
+  private invalidAt = 0
+  /** The next `\r`, `\n` and quote at or after the parse position (-2: not looked for yet). */
+  private nextCr = -2
+  private nextLf = -2
+  private nextQuote = -2
+  private nextDelimiter = -2
+  private out: ParsedRows = { entries: [], lines: [] }
+
+  // The row in progress.
+  private inRow = false
+  private state: RowState = FIELD
+  private fields: string[] = []
+  private field = ''
+  /** Exact UTF-8 bytes of `field` once it may pass the limit, else -1. */
+  private fieldBytes = -1
+  private rowLine = 1
+  /** The row's text before the current chunk, and where its text in the current chunk starts. */
+  private rowRaw = ''
+  private rowStart = 0
+  private rowBytes = -1
+  /** Invalid characters of the row before the current chunk, as offsets in `rowRaw`. */
+  private rowInvalid: number[] = []
+  private rowHasInvalid = false
+  private rowQuoted = false
+  /** Where the current (or last) quoted field opened: line, and offset in the row's text. */
+  private quoteLine = 0
+  private quoteOffset = 0
+  /** Where the first malformed quoted field of the row opened, or 0. */
+  private malformedLine = 0
+  /** Spaces after a closing quote, waiting for what follows them. */
+  private spaces = ''
+  /** The first field of the row over `maxFieldBytes` (1-based), or 0. */
+  private oversizedField = 0
+  /** Where that field opened, if it is quoted and holds line breaks. */
+  private oversizedOpen: { readonly line: number; readonly offset: number } | undefined
+  /** The line where the row ended, and where in the current chunk. */
+  private rowEndLine = 1
+  private rowEnd = 0
+
+  constructor(private readonly settings: RowParserSettings) {
+    this.delimiterUsed = settings.delimiter === 'auto' ? ',' : settings.delimiter
+    if (settings.delimiter === 'auto') this.sample = ''
+  }
 
   /** The delimiter in use (guessed or given). */
   get delimiter(): string {
     return this.delimiterUsed
   }
 
-  /** Parses the rows that `text` completes; the unfinished last row waits for the next piece. */
-  push(text: string, invalid?: InvalidBytes): ParsedRows {
-    const out = emptyRows()
-    if (this.parser === undefined) {
-      if (invalid !== undefined) this.keepEarlyMarks(invalid)
-      this.carry += text
-      if (!this.readyToStart()) return out
-      this.start()
-    } else {
-      let piece = text
-      let pieceLine: number
-      if (this.resumeLine !== undefined) {
-        const lineBreak = piece.indexOf(this.breakChar)
-        if (lineBreak === -1) return out
-        piece = piece.substring(lineBreak + 1)
-        pieceLine = this.resumeLine - 1
-        this.carryLine = this.resumeLine
-        this.resumeLine = undefined
-      } else {
-        pieceLine = this.carryLine + countChar(this.carry, this.breakChar)
-      }
-      if (invalid !== undefined) this.addInvalidLines(invalid, pieceLine)
-      this.carry += piece
-    }
-    this.parseCarry(false, out)
-    return out
+  /**
+   * Parses the rows that `text` completes; the unfinished last row waits for the next piece.
+   * `invalid` holds the offsets in `text` of characters that stand for undecodable bytes.
+   */
+  push(text: string, invalid?: readonly number[]): ParsedRows {
+    return this.feed(text, invalid ?? NONE, false)
   }
 
   /** Parses what is left at the end of the input. */
   end(): ParsedRows {
-    const out = emptyRows()
-    if (this.parser === undefined) {
-      if (this.carry === '' && this.earlyMarks === undefined) return out
-      this.start()
-    }
-    if (this.resumeLine !== undefined) return out
-    // Complete rows first, so that the final parse holds one row: its raw text is all of it.
-    this.parseCarry(false, out)
-    if (this.resumeLine === undefined) this.parseCarry(true, out)
-    return out
+    return this.feed('', NONE, true)
   }
 
-  /**
-   * Whether there is enough text to guess from: a line ending needs one line break (and the
-   * character after a `\r`), a delimiter a few lines. A slow stream must not wait for a full
-   * sample before its first rows come out.
-   */
-  private readyToStart(): boolean {
-    const text = this.carry
-    if (text.length >= DETECT_AFTER_CHARS) return true
+  private feed(text: string, invalid: readonly number[], final: boolean): ParsedRows {
+    this.out = { entries: [], lines: [] }
+    if (this.sample !== undefined) {
+      for (const offset of invalid) this.sampleInvalid.push(this.sample.length + offset)
+      this.sample += text
+      if (!final && !this.sampleIsEnough()) return this.out
+      const sample = this.sample
+      this.sample = undefined
+      this.delimiterUsed = guessDelimiter(sample, final, (delimiter) => {
+        return new CsvRowParser({ ...this.settings, delimiter, skipEmptyLines: true })
+      })
+      return this.feed(sample, this.sampleInvalid, final)
+    }
+    let piece = text
+    let offsets = invalid
+    if (this.held !== '') {
+      piece = this.held + text
+      offsets = invalid.map((offset) => offset + this.held.length)
+      this.held = ''
+    }
+    this.run(piece, offsets, final)
+    return this.out
+  }
+
+  /** Whether the sample holds enough lines to guess the delimiter from. */
+  private sampleIsEnough(): boolean {
+    const sample = this.sample as string
+    if (sample.length >= GUESS_AFTER_CHARS) return true
     let lines = 0
-    for (let index = 0; index < text.length - 1; index++) {
-      const char = text[index]
-      if (char === '\n' || (char === '\r' && text[index + 1] !== '\n')) lines++
-      if (lines >= (this.settings.delimiter === 'auto' ? GUESS_AFTER_LINES : 1)) return true
+    for (let at = nextBreak(sample, 0); at !== -1 && at < sample.length - 1;) {
+      if (++lines >= GUESS_AFTER_LINES) return true
+      at = nextBreak(sample, at + 1)
     }
     return false
   }
 
-  private keepEarlyMarks(invalid: InvalidBytes): void {
-    const marks = (this.earlyMarks ??= { lf: [], cr: [] })
-    const lf = countChar(this.carry, '\n')
-    const cr = countChar(this.carry, '\r')
-    for (const count of invalid.lf) marks.lf.push(lf + count)
-    for (const count of invalid.cr) marks.cr.push(cr + count)
+  // ---- the chunk loop -----------------------------------------------------------------------
+
+  private useText(text: string, invalid: readonly number[]): void {
+    this.text = text
+    this.invalid = invalid
+    this.invalidAt = 0
+    this.nextCr = -2
+    this.nextLf = -2
+    this.nextQuote = -2
+    this.nextDelimiter = -2
   }
 
-  private addInvalidLines(invalid: InvalidBytes, pieceLine: number): void {
-    const counts = this.breakChar === '\r' ? invalid.cr : invalid.lf
-    for (const count of counts) {
-      const line = pieceLine + count
-      if (line >= this.carryLine) this.invalidLines.push(line)
-    }
+  /** The next line break at or after `at`, found once per line however many fields it has. */
+  private lineEnd(at: number): number {
+    const text = this.text
+    if (this.nextLf !== -1 && this.nextLf < at) this.nextLf = text.indexOf('\n', at)
+    if (this.nextCr !== -1 && this.nextCr < at) this.nextCr = text.indexOf('\r', at)
+    const lf = this.nextLf
+    const cr = this.nextCr
+    return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
   }
 
-  /** Guesses the line ending (and the delimiter, if asked) from the first text. */
-  private start(): void {
-    const { quoteChar, escapeChar, comments } = this.settings
-    const sample = this.carry
-    this.newline = detectNewline(sample, quoteChar, comments)
-    this.breakChar = this.newline === '\r' ? '\r' : '\n'
-    this.delimiterUsed =
-      this.settings.delimiter === 'auto'
-        ? guessDelimiter(sample, this.newline, quoteChar, escapeChar, comments)
-        : this.settings.delimiter
-    this.parser = new Papa.Parser({
-      delimiter: this.delimiterUsed,
-      newline: this.newline,
-      quoteChar,
-      escapeChar,
-      ...(comments === false ? {} : { comments }),
-    })
-    if (this.earlyMarks !== undefined) {
-      const counts = this.breakChar === '\r' ? this.earlyMarks.cr : this.earlyMarks.lf
-      this.invalidLines = counts.map((count) => 1 + count)
-      this.earlyMarks = undefined
-    }
-  }
-
-  private parseCarry(final: boolean, out: ParsedRows): void {
-    const parser = this.parser as Papa.Parser
-    const { maxFieldBytes } = this.settings
+  private run(text: string, invalid: readonly number[], final: boolean): void {
+    this.useText(text, invalid)
+    let at = this.beginChunk()
     for (;;) {
-      const aggregate = this.carry
-      const result = parser.parse(aggregate, 0, !final) as PapaResult
-      const rows = result.data
-      const cursor = final ? aggregate.length : this.passComments(aggregate, result.meta.cursor)
-      // Set only when comment lines may sit among the rows: then each row's line is walked.
-      const walked = this.walkComments(aggregate, cursor, rows)
-      let errors: Map<number, PapaError> | undefined
-      for (const error of result.errors)
-        if (error.row < rows.length && errors?.has(error.row) !== true)
-          (errors ??= new Map()).set(error.row, error)
-      const sequential =
-        walked === undefined &&
-        !final &&
-        countChar(aggregate, this.breakChar, 0, cursor) === rows.length
-      // A field can only be too large if the text it came from is: chars × 3 bounds UTF-8 bytes.
-      const checkSizes = aggregate.length * 3 > maxFieldBytes
-      const starts = new LineStarts(aggregate, this.breakChar)
-      let line = this.carryLine
-      if (
-        sequential &&
-        errors === undefined &&
-        !checkSizes &&
-        this.invalidLines.length === 0 &&
-        out.entries.length === 0
-      ) {
-        // The common case: clean rows, one line each.
-        this.markBlankLines(rows, aggregate, starts)
-        out.entries = rows
-        out.firstLine = line
-        line += rows.length
-      } else
-        for (let index = 0; index < rows.length; index++) {
-          const row = rows[index] as string[]
-          if (walked !== undefined) line = walked[index] as number
-          // Where the row ends matters for invalid bytes only; a walk knows where the next starts.
-          const next =
-            walked !== undefined && this.invalidLines.length === 0
-              ? (walked[index + 1] as number)
-              : sequential
-                ? line + 1
-                : line + 1 + this.breaksIn(row)
-          const error = errors?.get(index)
-          let entry: CsvEntry = row
-          if (error !== undefined) {
-            entry = this.papaProblem(error, row, line, aggregate, rows.length)
-          } else if (
-            this.invalidLines.length > 0 &&
-            this.claimInvalid(line, final && index === rows.length - 1 ? Infinity : next)
-          ) {
-            entry = {
-              reason: 'invalid UTF-8 byte sequence',
-              line,
-              raw: this.rawOf(row),
-              fields: row,
-            }
-          } else if (checkSizes) {
-            entry = this.oversizedField(row, line) ?? row
-          }
-          if (entry === row && this.isBlankLine(row, aggregate, starts, line - this.carryLine))
-            entry = BLANK_LINE
-          else this.rowSeen = true
-          pushEntry(out, entry, line)
-          line = next
-        }
-      if (walked !== undefined) line = walked[rows.length] as number
-      this.carry = final ? '' : aggregate.substring(cursor)
-      this.carryLine = line
-      if (final || this.carry.length * 3 <= maxFieldBytes || !this.cutOpenField(out)) return
+      at = this.fastRows(at)
+      if (at < this.text.length) {
+        at = this.slowStep(at, final)
+        continue
+      }
+      // The chunk is used up: a cut at a limit may give text to read again.
+      const again = this.endChunk(final)
+      if (again === undefined) return
+      at = again
     }
+  }
+
+  /** Handles what the previous chunk left open at the start of this one; returns where to go on. */
+  private beginChunk(): number {
+    const text = this.text
+    let at = 0
+    if (this.pendingCr0 && text.length > 0) {
+      this.pendingCr0 = false
+      const crlf = text.charCodeAt(0) === LF
+      if (crlf) at = 1
+      if (this.breakChar === undefined) this.learnBreak(crlf ? '\n' : '\r')
+    }
+    if (this.inRow) this.rowStart = at
+    return at
+  }
+
+  private learnBreak(char: '\n' | '\r'): void {
+    this.breakChar = char
+    this.line += char === '\r' ? this.pendingCr : this.pendingLf
+    this.pendingCr = 0
+    this.pendingLf = 0
+  }
+
+  /**
+   * Reads whole unquoted rows from `from` for as long as nothing special comes up; returns where
+   * it stopped (the end of the text, or the start of a row for the general path).
+   */
+  private fastRows(from: number): number {
+    if (this.inRow || this.skipping || this.inComment) return from
+    const text = this.text
+    const length = text.length
+    const { quoteChar, comments, maxFieldBytes, maxRowBytes } = this.settings
+    const delimiter = this.delimiterUsed
+    const cap = Math.min(maxFieldBytes, maxRowBytes)
+    const greedy = this.settings.skipEmptyLines === 'greedy'
+    const invalid = this.invalid
+    const { entries, lines } = this.out
+    let at = from
+    let line = this.line
+    let cr = this.nextCr
+    let quote = this.nextQuote
+    let delimiterAt = this.nextDelimiter
+    const delimiterLength = delimiter.length
+    while (at < length) {
+      let end = text.indexOf('\n', at)
+      if (cr !== -1 && cr < at) cr = text.indexOf('\r', at)
+      if (cr !== -1 && (end === -1 || cr < end)) end = cr
+      if (end === -1 || end === at) break
+      if (quote !== -1 && quote < at) quote = text.indexOf(quoteChar, at)
+      if (quote !== -1 && quote < end) break
+      if (comments !== false && text.startsWith(comments, at)) break
+      if (this.invalidAt < invalid.length && (invalid[this.invalidAt] as number) < end) break
+      if ((end - at) * 3 > cap) break
+      // A `\r` ending the chunk may be half of a `\r\n`: the general path sees to it.
+      if (end === cr && end + 1 === length) break
+      // The fields, by an `indexOf` loop (about twice as fast as `split`). The next delimiter
+      // is remembered, so a line without one does not search the rest of the chunk.
+      const fields: string[] = []
+      let start = at
+      for (;;) {
+        if (delimiterAt !== -1 && delimiterAt < start) delimiterAt = text.indexOf(delimiter, start)
+        if (delimiterAt === -1 || delimiterAt >= end) {
+          fields.push(text.substring(start, end))
+          break
+        }
+        fields.push(text.substring(start, delimiterAt))
+        start = delimiterAt + delimiterLength
+      }
+      if (greedy && isBlankRow(fields)) {
+        // The general path reads this line again: the next delimiter is before where it was.
+        delimiterAt = -2
+        break
+      }
+      if (end === cr) {
+        if (this.breakChar === undefined) {
+          this.line = line
+          this.learnBreak(text.charCodeAt(end + 1) === LF ? '\n' : '\r')
+          line = this.line
+        }
+        at = text.charCodeAt(end + 1) === LF ? end + 2 : end + 1
+      } else {
+        if (this.breakChar === undefined) {
+          this.line = line
+          this.learnBreak('\n')
+          line = this.line
+        }
+        at = end + 1
+      }
+      entries.push(fields)
+      lines.push(line)
+      line++
+      this.rowSeen = true
+    }
+    this.line = line
+    this.nextCr = cr
+    this.nextQuote = quote
+    this.nextDelimiter = delimiterAt
+    return at
+  }
+
+  /** The general path: one step of the row in progress (or of a skipped line); returns where next. */
+  private slowStep(at: number, final: boolean): number {
+    if (this.skipping) return this.skipLine(at)
+    if (this.inComment) return this.passComment(at)
+    if (!this.inRow) {
+      const { comments } = this.settings
+      const text = this.text
+      if (comments !== false) {
+        if (text.startsWith(comments, at)) {
+          this.inComment = true
+          return at + comments.length
+        }
+        if (!final && comments.startsWith(text.slice(at))) return this.hold(at)
+      }
+      this.startRow(at)
+    }
+    return this.rowStep(at, final)
+  }
+
+  /** Keeps the rest of the text for the next chunk. */
+  private hold(at: number): number {
+    this.held = this.text.slice(at)
+    this.text = this.text.slice(0, at)
+    this.dropInvalid(Infinity)
+    return at
+  }
+
+  private skipLine(at: number): number {
+    const end = nextBreak(this.text, at)
+    if (end === -1) {
+      this.dropInvalid(this.text.length)
+      return this.text.length
+    }
+    this.skipping = false
+    this.dropInvalid(end)
+    return this.passBreak(end)
+  }
+
+  private passComment(at: number): number {
+    const end = nextBreak(this.text, at)
+    if (end === -1) {
+      this.dropInvalid(this.text.length)
+      return this.text.length
+    }
+    this.inComment = false
+    this.commentLines++
+    this.dropInvalid(end)
+    return this.passBreak(end)
+  }
+
+  /** Moves past the line break at `end`, counting the line; returns where the next line starts. */
+  private passBreak(end: number): number {
+    const text = this.text
+    this.line++
+    if (text.charCodeAt(end) === LF) {
+      if (this.breakChar === undefined) this.learnBreak('\n')
+      return end + 1
+    }
+    if (end + 1 === text.length) {
+      this.pendingCr0 = true
+      return end + 1
+    }
+    const crlf = text.charCodeAt(end + 1) === LF
+    if (this.breakChar === undefined) this.learnBreak(crlf ? '\n' : '\r')
+    return crlf ? end + 2 : end + 1
+  }
+
+  private dropInvalid(end: number): void {
+    while (this.invalidAt < this.invalid.length && (this.invalid[this.invalidAt] as number) < end)
+      this.invalidAt++
+  }
+
+  /** Whether invalid characters lie before `end` (consuming them). */
+  private takeInvalid(end: number): boolean {
+    const before = this.invalidAt
+    this.dropInvalid(end)
+    return this.invalidAt > before
+  }
+
+  // ---- a row --------------------------------------------------------------------------------
+
+  private startRow(at: number): void {
+    this.inRow = true
+    this.state = FIELD
+    this.fields = []
+    this.field = ''
+    this.fieldBytes = -1
+    this.rowLine = this.line
+    this.rowRaw = ''
+    this.rowStart = at
+    this.rowBytes = -1
+    this.rowInvalid = []
+    this.rowHasInvalid = false
+    this.rowQuoted = false
+    this.malformedLine = 0
+    this.spaces = ''
+    this.oversizedField = 0
+    this.oversizedOpen = undefined
+  }
+
+  /** The offset in the row's text of `at` in the current chunk. */
+  private rowOffset(at: number): number {
+    return this.rowRaw.length + (at - this.rowStart)
+  }
+
+  private rowStep(at: number, final: boolean): number {
+    switch (this.state) {
+      case FIELD:
+        return this.fieldStart(at, final)
+      case UNQUOTED:
+        return this.unquoted(at, final)
+      case QUOTED:
+        return this.quoted(at, final)
+      case QUOTE_AT_END:
+        if (this.text.charCodeAt(at) === this.settings.quoteChar.charCodeAt(0)) {
+          this.appendField(this.settings.quoteChar)
+          this.state = QUOTED
+          return at + 1
+        }
+        this.state = AFTER_QUOTE
+        return at
+      case AFTER_QUOTE:
+        return this.afterQuote(at, final)
+    }
+  }
+
+  private fieldStart(at: number, final: boolean): number {
+    const text = this.text
+    if (at < text.length && text[at] === this.settings.quoteChar) {
+      this.state = QUOTED
+      this.rowQuoted = true
+      this.quoteLine = this.line
+      this.quoteOffset = this.rowOffset(at)
+      return at + 1
+    }
+    this.state = UNQUOTED
+    return this.unquoted(at, final)
+  }
+
+  private unquoted(at: number, final: boolean): number {
+    const text = this.text
+    const delimiter = this.delimiterUsed
+    const lineEnd = this.lineEnd(at)
+    if (this.nextDelimiter !== -1 && this.nextDelimiter < at)
+      this.nextDelimiter = text.indexOf(delimiter, at)
+    const next = this.nextDelimiter
+    if (next !== -1 && (lineEnd === -1 || next < lineEnd)) {
+      this.completeField(at, next)
+      this.state = FIELD
+      return next + delimiter.length
+    }
+    if (lineEnd !== -1) {
+      this.completeField(at, lineEnd)
+      return this.endRow(lineEnd)
+    }
+    const held = final || delimiter.length === 1 ? 0 : heldPrefix(text, at, delimiter)
+    this.appendField(text.slice(at, text.length - held))
+    if (held > 0) return this.hold(text.length - held)
+    return text.length
+  }
+
+  private quoted(at: number, final: boolean): number {
+    const text = this.text
+    const { quoteChar, escapeChar } = this.settings
+    const quote = text.indexOf(quoteChar, at)
+    if (quote === -1) {
+      this.countQuotedBreaks(at, text.length)
+      this.appendField(text.slice(at))
+      return text.length
+    }
+    this.countQuotedBreaks(at, quote)
+    if (escapeChar === quoteChar) {
+      if (quote + 1 === text.length) {
+        this.appendField(text.slice(at, quote))
+        this.state = final ? AFTER_QUOTE : QUOTE_AT_END
+        return quote + 1
+      }
+      if (text[quote + 1] === quoteChar) {
+        this.appendField(text.slice(at, quote + 1))
+        return quote + 2
+      }
+    } else if (quote > at ? text[quote - 1] === escapeChar : this.field.endsWith(escapeChar)) {
+      if (quote > at) this.appendField(text.slice(at, quote - 1) + quoteChar)
+      else this.field = this.field.slice(0, -1) + quoteChar
+      return quote + 1
+    }
+    this.appendField(text.slice(at, quote))
+    this.state = AFTER_QUOTE
+    return quote + 1
+  }
+
+  private afterQuote(at: number, final: boolean): number {
+    const text = this.text
+    const delimiter = this.delimiterUsed
+    let index = at
+    while (index < text.length && text.charCodeAt(index) === SPACE) index++
+    if (index === text.length) {
+      if (final) {
+        this.completeQuoted()
+        return index
+      }
+      this.spaces += text.slice(at, index)
+      return index
+    }
+    const code = text.charCodeAt(index)
+    if (text.startsWith(delimiter, index)) {
+      this.completeQuoted()
+      this.state = FIELD
+      return index + delimiter.length
+    }
+    if (code === LF || code === CR) {
+      this.completeQuoted()
+      return this.endRow(index)
+    }
+    if (!final && delimiter.length > 1 && delimiter.startsWith(text.slice(index))) {
+      this.spaces += text.slice(at, index)
+      return this.hold(index)
+    }
+    // Not a closing quote after all: the quote is data and the field goes on.
+    if (this.malformedLine === 0) this.malformedLine = this.quoteLine
+    this.appendField(this.settings.quoteChar + this.spaces + text.slice(at, index))
+    this.spaces = ''
+    this.state = QUOTED
+    return index
+  }
+
+  private countQuotedBreaks(from: number, to: number): void {
+    const text = this.text
+    if (this.breakChar !== undefined) this.line += countChar(text, this.breakChar, from, to)
+    else {
+      this.pendingLf += countChar(text, '\n', from, to)
+      this.pendingCr += countChar(text, '\r', from, to)
+    }
+  }
+
+  private appendField(piece: string): void {
+    this.field += piece
+    const max = this.settings.maxFieldBytes
+    if (this.fieldBytes >= 0) this.fieldBytes += utf8Bytes(piece)
+    else if (this.field.length * 3 > max) this.fieldBytes = utf8Bytes(this.field)
+  }
+
+  private completeQuoted(): void {
+    this.spaces = ''
+    this.pushField(this.field, true)
+  }
+
+  /** An unquoted field ends at `end`. */
+  private completeField(from: number, end: number): void {
+    const piece = this.text.slice(from, end)
+    this.pushField(this.field === '' ? piece : this.field + piece, false)
+  }
+
+  private pushField(value: string, quoted: boolean): void {
+    const max = this.settings.maxFieldBytes
+    if (
+      this.oversizedField === 0 &&
+      value.length * 3 > max &&
+      (this.fieldBytes > max || utf8Bytes(value) > max)
+    ) {
+      this.oversizedField = this.fields.length + 1
+      // A quoted field holding line breaks may be a stray quote that swallowed rows.
+      if (quoted && this.quoteLine < this.line)
+        this.oversizedOpen = { line: this.quoteLine, offset: this.quoteOffset }
+    }
+    this.fields.push(value)
+    this.field = ''
+    this.fieldBytes = -1
+  }
+
+  /** The row ends at the line break at `end`: emits it (or its problem); returns where next. */
+  private endRow(end: number): number {
+    const open = this.oversizedOpen
+    if (open !== undefined) return this.cut('field', open.line, open.offset)
+    const invalid = this.takeInvalid(end)
+    this.rowHasInvalid ||= invalid || this.rowInvalid.length > 0
+    this.rowEndLine = this.line
+    this.rowEnd = end
+    const next = this.passBreak(end)
+    this.emit()
+    return next
+  }
+
+  /** The row's text, up to `rowEnd` in the current chunk. */
+  private rawRow(): string {
+    return this.rowRaw + this.text.slice(this.rowStart, Math.max(this.rowStart, this.rowEnd))
+  }
+
+  private emit(): void {
+    this.inRow = false
+    const fields = this.fields
+    const line = this.rowLine
+    const entry = this.problem() ?? (this.isBlank(fields) ? BLANK_LINE : fields)
+    if (entry !== BLANK_LINE) this.rowSeen = true
+    this.out.entries.push(entry)
+    this.out.lines.push(line)
+  }
+
+  private problem(): CsvProblem | undefined {
+    const fields = this.fields
+    const line = this.rowLine
+    const maxRow = this.settings.maxRowBytes
+    const chars = this.rowRaw.length + (this.rowEnd - this.rowStart)
+    if (
+      this.malformedLine === 0 &&
+      !this.rowHasInvalid &&
+      this.oversizedField === 0 &&
+      chars * 3 <= maxRow
+    )
+      return undefined
+    const raw = this.rawRow()
+    if (this.malformedLine !== 0) {
+      const start = this.malformedLine
+      const end = this.rowEndLine
+      const span =
+        end > start
+          ? `; the field runs from line ${start} to line ${end}, ${end - start + 1} lines (a stray quote, perhaps)`
+          : ''
+      return {
+        reason: `malformed quoted field: a quote inside a quoted field must be doubled${span}`,
+        line: start,
+        raw: preview(raw),
+        fields,
+        details: { endLine: end, lines: end - start + 1 },
+      }
+    }
+    if (this.rowHasInvalid) return { reason: INVALID_UTF8, line, raw: preview(raw), fields }
+    if (this.oversizedField !== 0)
+      return {
+        reason: `field ${this.oversizedField} is larger than maxFieldBytes (${this.settings.maxFieldBytes} bytes)`,
+        line,
+        raw: preview(raw),
+      }
+    if (utf8Bytes(raw) > maxRow)
+      return {
+        reason: `row larger than maxRowBytes (${maxRow} bytes)`,
+        line,
+        raw: preview(raw),
+      }
+    return undefined
+  }
+
+  private isBlank(fields: readonly string[]): boolean {
+    if (this.rowQuoted) return false
+    const mode = this.blankMode()
+    if (mode === false) return false
+    return mode === true ? fields.length === 1 && fields[0] === '' : isBlankRow(fields)
   }
 
   /** Which blank lines are skipped now: none, empty ones, or blank ones (`'greedy'`). */
@@ -328,226 +732,119 @@ export class CsvRowParser {
     return skipLeadingEmptyLines && !this.rowSeen
   }
 
-  /** Replaces the blank lines among `rows` (one line each from line 0 of `text`) by BLANK_LINE. */
-  private markBlankLines(rows: string[][], text: string, starts: LineStarts): void {
-    const mode = this.blankMode()
-    if (mode === false) return
-    for (let index = 0; index < rows.length; index++) {
-      const row = rows[index] as string[]
-      // Inline test of the only kind of row an empty line gives, so clean rows cost one check.
-      const maybeBlank = mode === true ? row.length === 1 && row[0] === '' : isBlankRow(row)
-      if (maybeBlank && this.holdsNoQuote(text, starts.at(index))) rows[index] = BLANK_LINE
-      else if (!this.rowSeen) {
-        this.rowSeen = true
-        if (this.blankMode() === false) return
-      }
-    }
-  }
-
-  /** Whether `row`, starting on line `relativeLine` of `text`, is a blank line to skip. */
-  private isBlankLine(
-    row: readonly string[],
-    text: string,
-    starts: LineStarts,
-    relativeLine: number,
-  ): boolean {
-    const mode = this.blankMode()
-    if (mode === false) return false
-    const maybeBlank = mode === true ? row.length === 1 && row[0] === '' : isBlankRow(row)
-    return maybeBlank && this.holdsNoQuote(text, starts.at(relativeLine))
-  }
+  // ---- the end of a chunk -------------------------------------------------------------------
 
   /**
-   * Whether the row starting at `start` has no quote before its line ending, so its fields are
-   * written as they read: `""` (a quoted empty value) is data, not an empty line.
+   * The chunk is used up: keeps the text of a row in progress, enforces the size limits on it,
+   * and at the end of the input finishes it. Returns where to go on in a text to read again, or
+   * `undefined` when this chunk is done.
    */
-  private holdsNoQuote(text: string, start: number): boolean {
-    const quote = text.indexOf(this.settings.quoteChar, start)
-    if (quote === -1) return true
-    const end = text.indexOf(this.newline, start)
-    return end !== -1 && end < quote
-  }
-
-  /** Moves `cursor` past the whole comment lines that follow it, so they are not carried over. */
-  private passComments(text: string, cursor: number): number {
-    const { comments } = this.settings
-    if (comments === false) return cursor
-    let at = cursor
-    while (text.startsWith(comments, at)) {
-      const end = text.indexOf(this.newline, at)
-      if (end === -1) break
-      at = end + this.newline.length
+  private endChunk(final: boolean): number | undefined {
+    if (final && this.inComment) {
+      this.inComment = false
+      this.commentLines++
     }
-    return at
-  }
-
-  /**
-   * When comment lines may be among the rows of `text` up to `cursor`, the line of each row (and,
-   * last, the line at `cursor`), counting the comment lines skipped; otherwise `undefined`.
-   */
-  private walkComments(
-    text: string,
-    cursor: number,
-    rows: readonly string[][],
-  ): number[] | undefined {
-    const { comments } = this.settings
-    if (comments === false) return undefined
-    const after = text.indexOf(this.breakChar + comments)
-    if (!text.startsWith(comments) && (after === -1 || after >= cursor)) return undefined
-    const lines: number[] = []
-    let line = this.carryLine
-    let at = 0
-    const skipComments = (): void => {
-      while (at < cursor && text.startsWith(comments, at)) {
-        this.commentLines++
-        const end = text.indexOf(this.newline, at)
-        const stop = end === -1 || end >= cursor ? cursor : end + this.newline.length
-        line += countChar(text, this.breakChar, at, stop)
-        at = stop
-      }
-    }
-    const { quoteChar } = this.settings
-    let nextQuote = text.indexOf(quoteChar)
-    for (const row of rows) {
-      skipComments()
-      lines.push(line)
-      if (nextQuote !== -1 && nextQuote < at) nextQuote = text.indexOf(quoteChar, at)
-      const end = text.indexOf(this.breakChar, at)
-      // A quoted line break needs a quote on the row's first line: without one the row is a line.
-      const breaks = nextQuote === -1 || end === -1 || end < nextQuote ? 1 : 1 + this.breaksIn(row)
-      at = end === -1 || end >= cursor ? cursor : end + 1
-      line++
-      for (let more = breaks - 1; more > 0 && at < cursor; more--) {
-        const next = text.indexOf(this.breakChar, at)
-        at = next === -1 || next >= cursor ? cursor : next + 1
-        line++
-      }
-    }
-    skipComments()
-    lines.push(line)
-    return lines
-  }
-
-  private breaksIn(row: readonly string[]): number {
-    let count = 0
-    for (const field of row) if (field.length > 0) count += countChar(field, this.breakChar)
-    return count
-  }
-
-  /** Whether a line in [from, to) holds invalid bytes; drops the lines before `to`. */
-  private claimInvalid(from: number, to: number): boolean {
-    let found = false
-    let keep = 0
-    while (keep < this.invalidLines.length && (this.invalidLines[keep] as number) < to) {
-      if ((this.invalidLines[keep] as number) >= from) found = true
-      keep++
-    }
-    if (keep > 0) this.invalidLines = this.invalidLines.slice(keep)
-    return found
-  }
-
-  private papaProblem(
-    error: PapaError,
-    row: string[],
-    line: number,
-    aggregate: string,
-    rowCount: number,
-  ): CsvProblem {
-    const fieldLine = this.carryLine + countChar(aggregate, this.breakChar, 0, error.index)
-    if (error.code === 'MissingQuotes')
-      return {
-        reason: 'unterminated quoted field (it swallows the rest of the input)',
-        line: fieldLine,
-        raw: rowCount === 1 ? aggregate : this.rawOf(row),
-        fields: row,
-      }
-    return {
-      reason: 'malformed quoted field: a quote inside a quoted field must be doubled',
-      line: Math.max(line, fieldLine),
-      raw: this.rawOf(row),
-      fields: row,
-    }
-  }
-
-  private oversizedField(row: readonly string[], line: number): CsvProblem | undefined {
-    const max = this.settings.maxFieldBytes
-    for (let index = 0; index < row.length; index++) {
-      const field = row[index] as string
-      if (field.length * 3 > max && Buffer.byteLength(field, 'utf8') > max)
-        return {
-          reason: `field ${index + 1} is larger than maxFieldBytes (${max} bytes)`,
-          line,
-          raw: preview(this.rawOf(row)),
-        }
-    }
+    if (!this.inRow) return undefined
+    const text = this.text
+    for (let index = this.invalidAt; index < this.invalid.length; index++)
+      this.rowInvalid.push(this.rowOffset(this.invalid[index] as number))
+    this.invalidAt = this.invalid.length
+    const piece = this.rowStart === 0 ? text : text.slice(this.rowStart)
+    this.rowRaw += piece
+    this.rowStart = text.length
+    const maxRow = this.settings.maxRowBytes
+    if (this.rowBytes >= 0) this.rowBytes += utf8Bytes(piece)
+    else if (this.rowRaw.length * 3 > maxRow) this.rowBytes = utf8Bytes(this.rowRaw)
+    if (this.fieldBytes > this.settings.maxFieldBytes && this.state !== FIELD)
+      return this.state === UNQUOTED
+        ? this.cut('field', this.line, -1)
+        : this.cut('field', this.quoteLine, this.quoteOffset)
+    if (this.rowBytes > maxRow) return this.cut('row', this.rowLine, 0)
+    if (final) this.finishRow()
     return undefined
   }
 
-  /**
-   * The unfinished row in `carry` may already hold a field past the cap (an unterminated quote
-   * does): report it, and resume at the line after the one where that field opened. Returns
-   * whether `carry` now holds text to parse again.
-   */
-  private cutOpenField(out: ParsedRows): boolean {
-    const { delimiter, settings, carry } = this
-    const start = openFieldStart(carry, delimiter, settings.quoteChar, settings.escapeChar)
-    const field = carry.substring(start)
-    const max = settings.maxFieldBytes
-    if (field.length * 3 <= max || Buffer.byteLength(field, 'utf8') <= max) return false
-    const fieldLine = this.carryLine + countChar(carry, this.breakChar, 0, start)
-    pushEntry(
-      out,
-      {
-        reason: `field larger than maxFieldBytes (${max} bytes), perhaps an unterminated quote; reading resumes at line ${fieldLine + 1}`,
-        line: fieldLine,
-        raw: preview(carry),
-      },
-      this.carryLine,
-    )
-    const lineBreak = carry.indexOf(this.breakChar, start)
-    if (lineBreak === -1) {
-      this.carry = ''
-      this.resumeLine = fieldLine + 1
-      this.invalidLines = []
-      return false
+  /** The input ended inside a row. */
+  private finishRow(): void {
+    this.rowEnd = this.rowStart
+    const raw = this.rowRaw
+    if (this.state === QUOTED) {
+      this.inRow = false
+      this.out.entries.push({
+        reason: 'unterminated quoted field (it swallows the rest of the input)',
+        line: this.quoteLine,
+        raw: preview(raw),
+        fields: [...this.fields, this.field],
+      })
+      this.out.lines.push(this.quoteLine)
+      return
     }
-    this.carry = carry.substring(lineBreak + 1)
-    this.carryLine = fieldLine + 1
-    this.claimInvalid(0, this.carryLine)
-    return true
+    if (this.state === UNQUOTED || this.state === FIELD) this.completeField(0, 0)
+    else this.completeQuoted()
+    const open = this.oversizedOpen
+    if (open !== undefined) {
+      this.cut('field', open.line, open.offset)
+      return
+    }
+    this.rowHasInvalid ||= this.rowInvalid.length > 0
+    this.rowEndLine = this.line
+    this.emit()
   }
 
-  private rawOf(row: readonly string[]): string {
-    return rowText(row, this.delimiterUsed, this.settings.quoteChar)
+  /**
+   * A field (or row) passed its size limit: reports it, and reads again from the line after
+   * `openLine`, where it opened (at `openOffset` of the row's text: a quote may have swallowed the
+   * lines after it), or, with a negative offset, skips the rest of the line. Returns where to go
+   * on in the text to read again.
+   */
+  private cut(what: 'field' | 'row', openLine: number, openOffset: number): number {
+    const field = what === 'field'
+    const max = field ? this.settings.maxFieldBytes : this.settings.maxRowBytes
+    const name = field ? 'maxFieldBytes' : 'maxRowBytes'
+    const text = this.text
+    const full = this.rowRaw + (this.rowStart < text.length ? text.slice(this.rowStart) : '')
+    const invalid = [...this.rowInvalid]
+    for (let index = this.invalidAt; index < this.invalid.length; index++) {
+      const offset = this.invalid[index] as number
+      if (offset >= this.rowStart) invalid.push(this.rowOffset(offset))
+    }
+    this.inRow = false
+    this.rowSeen = true
+    this.out.entries.push({
+      reason: `${what} larger than ${name} (${max} bytes), perhaps an unterminated quote; reading resumes at line ${openLine + 1}`,
+      line: openLine,
+      raw: preview(full),
+    })
+    this.out.lines.push(openLine)
+    const lineBreak = openOffset < 0 ? -1 : nextBreak(full, openOffset)
+    this.line = openLine
+    this.pendingLf = 0
+    this.pendingCr = 0
+    if (lineBreak === -1) {
+      this.skipping = true
+      this.useText('', NONE)
+      return 0
+    }
+    this.line = openLine + 1
+    let resume = lineBreak + 1
+    if (full.charCodeAt(lineBreak) === CR) {
+      if (resume === full.length) this.pendingCr0 = true
+      else if (full.charCodeAt(resume) === LF) resume++
+    }
+    const again = invalid.filter((offset) => offset >= resume).map((offset) => offset - resume)
+    this.useText(full.slice(resume), again)
+    return 0
   }
 }
+
+/** The reason given for a row holding bytes that are not UTF-8. @internal */
+export const INVALID_UTF8 =
+  "invalid UTF-8 byte sequence: if the file is not UTF-8, pass its encoding (such as encoding: 'windows-1252' or 'latin1'), or strictEncoding: false to read such bytes as U+FFFD"
 
 /** Whether every field of `row` is blank (white space or nothing). */
 function isBlankRow(row: readonly string[]): boolean {
   for (const field of row) if (field.length > 0 && field.trim() !== '') return false
   return true
-}
-
-/** Where the physical lines of a text start, found walking forward only. */
-class LineStarts {
-  private line = 0
-  private offset = 0
-
-  constructor(
-    private readonly text: string,
-    private readonly breakChar: string,
-  ) {}
-
-  /** The offset where line `line` (0-based) starts; lines are asked for in ascending order. */
-  at(line: number): number {
-    while (this.line < line) {
-      const end = this.text.indexOf(this.breakChar, this.offset)
-      if (end === -1) return this.text.length
-      this.offset = end + 1
-      this.line++
-    }
-    return this.offset
-  }
 }
 
 /** A row written back as CSV: its raw text, up to quoting details. @internal */
@@ -562,75 +859,4 @@ export function rowText(row: readonly string[], delimiter: string, quoteChar: st
         : field,
     )
     .join(delimiter)
-}
-
-/**
- * The line ending of the first line break outside quotes; `\n` if there is none. A comment line
- * at the start ends at a line break whatever quotes it holds.
- */
-function detectNewline(
-  sample: string,
-  quoteChar: string,
-  comments: string | false,
-): '\n' | '\r\n' | '\r' {
-  let quoted = false
-  const inComment = comments !== false && sample.startsWith(comments)
-  for (let index = 0; index < sample.length; index++) {
-    const char = sample[index]
-    if (char === quoteChar && !inComment) quoted = !quoted
-    else if (!quoted && char === '\n') return '\n'
-    else if (!quoted && char === '\r') return sample[index + 1] === '\n' ? '\r\n' : '\r'
-  }
-  return '\n'
-}
-
-function guessDelimiter(
-  sample: string,
-  newline: string,
-  quoteChar: string,
-  escapeChar: string,
-  comments: string | false,
-): string {
-  const lastBreak = sample.lastIndexOf(newline)
-  const lines = lastBreak > 0 ? sample.slice(0, lastBreak) : sample
-  const result = Papa.parse<string[]>(lines, {
-    delimitersToGuess: GUESSED_DELIMITERS,
-    preview: 50,
-    newline: newline as '\n',
-    quoteChar,
-    escapeChar,
-    skipEmptyLines: true,
-    ...(comments === false ? {} : { comments }),
-  })
-  return result.meta.delimiter
-}
-
-/** Where the last (unfinished) field of an unfinished row starts. */
-function openFieldStart(text: string, delimiter: string, quote: string, escape: string): number {
-  let start = 0
-  let index = 0
-  while (index < text.length) {
-    if (index === start && text.startsWith(quote, index)) {
-      let search = index + 1
-      for (;;) {
-        const closing = text.indexOf(quote, search)
-        if (closing === -1) return start
-        if (escape === quote && text[closing + 1] === quote) {
-          search = closing + 2
-          continue
-        }
-        if (escape !== quote && text[closing - 1] === escape) {
-          search = closing + 1
-          continue
-        }
-        index = closing + 1
-        break
-      }
-    }
-    const next = text.indexOf(delimiter, index)
-    if (next === -1) return start
-    start = next + delimiter.length
-    index = start
-  }
-  return start
 }

@@ -1,7 +1,7 @@
 /**
  * Bytes to text for the CSV reader. UTF-8 takes a fast path (whole code points per chunk, decoded
  * natively, a leading BOM stripped); invalid bytes become U+FFFD, and with `strict` the reader also
- * learns on which line each invalid byte sits, so that row can be reported. Other encodings go
+ * learns where each stands in the text, so that its row can be reported. Other encodings go
  * through the WHATWG `TextDecoder`.
  *
  * @internal
@@ -11,15 +11,12 @@ import { isUtf8 } from 'node:buffer'
 import { TextDecoder } from 'node:util'
 
 /**
- * Where invalid bytes sit in a decoded piece: for each, how many `\n` and how many `\r` come
- * before it in the piece. The row parser turns that into a line once it knows the line ending.
+ * Where invalid bytes sit in a decoded piece: the offsets in its text of the U+FFFD characters
+ * that stand for them (a U+FFFD written in the input is valid UTF-8 and not among them).
  *
  * @internal
  */
-export interface InvalidBytes {
-  readonly lf: readonly number[]
-  readonly cr: readonly number[]
-}
+export type InvalidBytes = readonly number[]
 
 /** @internal */
 export interface DecodedText {
@@ -34,10 +31,19 @@ export interface TextDecoding {
   end(): DecodedText
 }
 
-/** Throws a RangeError naming the label when the encoding is unknown. @internal */
-export function createTextDecoding(encoding: string, strict: boolean): TextDecoding {
+/**
+ * Throws a RangeError naming the label when the encoding is unknown. `keepBom`: leave a leading
+ * UTF-8 byte order mark in the text (for readers that count its bytes).
+ *
+ * @internal
+ */
+export function createTextDecoding(
+  encoding: string,
+  strict: boolean,
+  keepBom = false,
+): TextDecoding {
   const canonical = new TextDecoder(encoding).encoding
-  return canonical === 'utf-8' ? new Utf8Decoding(strict) : new WhatwgDecoding(canonical)
+  return canonical === 'utf-8' ? new Utf8Decoding(strict, keepBom) : new WhatwgDecoding(canonical)
 }
 
 class WhatwgDecoding implements TextDecoding {
@@ -55,8 +61,13 @@ class WhatwgDecoding implements TextDecoding {
 
 class Utf8Decoding implements TextDecoding {
   private tail: Buffer | undefined
-  private atStart = true
-  constructor(private readonly strict: boolean) {}
+  private atStart: boolean
+  constructor(
+    private readonly strict: boolean,
+    keepBom: boolean,
+  ) {
+    this.atStart = !keepBom
+  }
 
   decode(chunk: Buffer): DecodedText {
     const bytes = this.tail === undefined ? chunk : Buffer.concat([this.tail, chunk])
@@ -73,12 +84,16 @@ class Utf8Decoding implements TextDecoding {
 
   private finish(bytes: Buffer, end: number): DecodedText {
     let text = bytes.toString('utf8', 0, end)
+    let shift = 0
     if (this.atStart && text.length > 0) {
       this.atStart = false
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      if (text.charCodeAt(0) === 0xfeff) {
+        text = text.slice(1)
+        shift = 1
+      }
     }
     if (!this.strict || isUtf8(bytes.subarray(0, end))) return { text }
-    return { text, invalid: findInvalidBytes(bytes, end) }
+    return { text, invalid: findInvalidBytes(bytes, end, shift) }
   }
 }
 
@@ -119,28 +134,54 @@ function sequenceLength(bytes: Buffer, index: number, end: number): number {
   return 0
 }
 
-/** Slow path, only for pieces that are not valid UTF-8. */
-function findInvalidBytes(bytes: Buffer, end: number): InvalidBytes {
-  const lf: number[] = []
-  const cr: number[] = []
-  let lineFeeds = 0
-  let returns = 0
+/**
+ * The length of the longest prefix of a well-formed sequence at `index` (at least 1): the bytes
+ * one U+FFFD stands for when the sequence is broken (WHATWG "maximal subpart").
+ */
+function brokenLength(bytes: Buffer, index: number, end: number): number {
+  const lead = bytes[index] as number
+  const at = (offset: number): number | undefined =>
+    index + offset < end ? bytes[index + offset] : undefined
+  let needed: number
+  let low = 0x80
+  let high = 0xbf
+  if (lead >= 0xc2 && lead <= 0xdf) needed = 2
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    needed = 3
+    if (lead === 0xe0) low = 0xa0
+    if (lead === 0xed) high = 0x9f
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    needed = 4
+    if (lead === 0xf0) low = 0x90
+    if (lead === 0xf4) high = 0x8f
+  } else return 1
+  const second = at(1)
+  if (second === undefined || second < low || second > high) return 1
+  let length = 2
+  while (length < needed && isContinuation(at(length))) length++
+  return length
+}
+
+/** Slow path, only for pieces that are not valid UTF-8: the text offsets of their U+FFFDs. */
+function findInvalidBytes(bytes: Buffer, end: number, shift: number): InvalidBytes {
+  const offsets: number[] = []
+  let chars = -shift
   for (let index = 0; index < end;) {
     const byte = bytes[index] as number
     if (byte < 0x80) {
-      if (byte === 0x0a) lineFeeds++
-      else if (byte === 0x0d) returns++
+      chars++
       index++
       continue
     }
     const length = sequenceLength(bytes, index, end)
     if (length > 0) {
+      chars += length === 4 ? 2 : 1
       index += length
       continue
     }
-    lf.push(lineFeeds)
-    cr.push(returns)
-    index++
+    offsets.push(chars)
+    chars++
+    index += brokenLength(bytes, index, end)
   }
-  return { lf, cr }
+  return offsets
 }

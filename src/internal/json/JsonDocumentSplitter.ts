@@ -10,8 +10,16 @@
  * @internal
  * @packageDocumentation
  */
+import {
+  bigNumberReason,
+  findBigNumbers,
+  mayHoldBigNumbers,
+  parseKeeping,
+  type BigNumberPolicy,
+} from './bigNumbers.js'
 import { findJsonError } from './findJsonError.js'
 import { countLines, JsonSyntaxError } from './JsonSyntaxError.js'
+import { JsonSkipError, JsonValueSkipper } from './JsonValueSkipper.js'
 
 /** What the document is expected to be. @internal */
 export type DocumentShape = 'auto' | 'array' | 'object'
@@ -23,15 +31,33 @@ export interface SplitterOptions {
   readonly path: readonly string[]
   /** The size in bytes of decoded text in the input's encoding. */
   readonly byteLength: (text: string) => number
-  /** The largest element, in UTF-16 code units, kept while waiting for its end. */
-  readonly maxRecordChars: number
+  /** The largest element (or single object), in bytes of the input's encoding. */
+  readonly maxRecordBytes: number
+  /** The deepest nesting of arrays and objects in an element, or skipped on the way to `path`. */
+  readonly maxDepth: number
+  /** What to do with numbers `JSON.parse` would change. */
+  readonly bigNumbers: BigNumberPolicy
+}
+
+/**
+ * An element refused for a number `JSON.parse` would change, in place of its value: the reader
+ * makes it a failure.
+ *
+ * @internal
+ */
+export class RefusedNumber {
+  constructor(
+    readonly reason: string,
+    readonly field: string,
+    readonly line: number,
+  ) {}
 }
 
 /** `done`: a nested array ended; the rest of the document is not read. */
 type Phase = 'start' | 'navigate' | 'array' | 'object' | 'after' | 'done'
 
 /** Where the navigation stands inside an object on the way to the array. */
-type NavigationStep = 'key' | 'colon' | 'value' | 'skip' | 'comma'
+type NavigationStep = 'key' | 'keyString' | 'colon' | 'value' | 'skip' | 'comma'
 
 const CLOSE_ARRAY = 93
 const CLOSE_OBJECT = 125
@@ -60,15 +86,28 @@ export class JsonDocumentSplitter {
   private started = false
   /** The whole text of a single top-level object, and where it started. */
   private readonly objectParts: string[] = []
+  private objectChars = 0
   private objectBytes = 0
   private objectLine = 1
+  /** Nesting of the single object, followed outside its strings. */
+  private objectDepth = 0
+  private objectInString = false
+  private objectEscape = false
   /** How many path names have been matched while navigating. */
   private depth = 0
   private step: NavigationStep = 'key'
-  private keyStart = 0
+  /** The key being read (at most a few times the length of the name it may match). */
+  private key = ''
+  private keyTooLong = false
   /** Whether the key just read is the next name of the path. */
   private matched = false
-  constructor(private readonly options: SplitterOptions) {}
+  /** Checks the members skipped on the way to the array, and property names. */
+  private readonly skipper: JsonValueSkipper
+  /** Where the current element of the array starts. */
+  private elementStart = 0
+  constructor(private readonly options: SplitterOptions) {
+    this.skipper = new JsonValueSkipper(options.maxDepth)
+  }
 
   /** Whether the values are all out and the rest of the input is not needed. */
   get done(): boolean {
@@ -88,7 +127,7 @@ export class JsonDocumentSplitter {
       }
     }
     if (this.phase === 'object') {
-      this.objectParts.push(text)
+      this.takeObjectPart(text, 0)
       return []
     }
     this.buffer = this.buffer.length === 0 ? text : this.buffer + text
@@ -162,9 +201,10 @@ export class JsonDocumentSplitter {
       this.phase = 'object'
       this.objectBytes = this.bytesAt(index)
       this.objectLine = this.line
-      this.objectParts.push(this.buffer.slice(index))
+      const rest = this.buffer.slice(index)
       this.buffer = ''
       this.position = 0
+      this.takeObjectPart(rest, this.objectBytes)
       return
     }
     if (!ended && index + 5 >= this.buffer.length) return
@@ -178,8 +218,49 @@ export class JsonDocumentSplitter {
     this.phase = 'array'
     this.position = index + 1
     this.batchStart = index + 1
+    this.elementStart = index + 1
     this.batchLine = this.line
     this.afterComma = false
+  }
+
+  /**
+   * Keeps a piece of the single object, failing as soon as it passes `maxRecordBytes` or
+   * `maxDepth` (so a huge or hostile document is never held whole).
+   */
+  private takeObjectPart(text: string, startBytes: number): void {
+    const { maxRecordBytes, maxDepth } = this.options
+    this.objectChars += text.length
+    this.objectParts.push(text)
+    if (this.objectChars > maxRecordBytes)
+      throw new JsonSyntaxError(
+        `the object is larger than maxRecordBytes (${maxRecordBytes} bytes): if the input holds one JSON value per line, read it with format: 'ndjson'; to stream an array inside it, use path`,
+        startBytes === 0 ? this.objectBytes : startBytes,
+        this.objectLine,
+        'limit',
+      )
+    let depth = this.objectDepth
+    let inString = this.objectInString
+    let escape = this.objectEscape
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index)
+      if (inString) {
+        if (escape) escape = false
+        else if (code === 92) escape = true
+        else if (code === 34) inString = false
+      } else if (code === 34) inString = true
+      else if (code === 91 || code === 123) {
+        if (++depth > maxDepth)
+          throw new JsonSyntaxError(
+            `nesting deeper than maxDepth (${maxDepth})`,
+            this.objectBytes,
+            this.objectLine,
+            'limit',
+          )
+      } else if (code === 93 || code === 125) depth--
+    }
+    this.objectDepth = depth
+    this.objectInString = inString
+    this.objectEscape = escape
   }
 
   private scanArray(): unknown[] {
@@ -212,9 +293,16 @@ export class JsonDocumentSplitter {
       if (code === 34) {
         inString = true
         this.backslashes = 0
-      } else if (code === 91) closers.push(CLOSE_ARRAY)
-      else if (code === 123) closers.push(CLOSE_OBJECT)
-      else if (code === CLOSE_ARRAY || code === CLOSE_OBJECT) {
+      } else if (code === 91 || code === 123) {
+        if (closers.length >= this.options.maxDepth) {
+          this.line = line
+          throw this.limitAt(
+            base + index,
+            `nesting deeper than maxDepth (${this.options.maxDepth})`,
+          )
+        }
+        closers.push(code === 91 ? CLOSE_ARRAY : CLOSE_OBJECT)
+      } else if (code === CLOSE_ARRAY || code === CLOSE_OBJECT) {
         if (closers.length === 0) {
           if (code === CLOSE_OBJECT) {
             this.line = line
@@ -227,6 +315,8 @@ export class JsonDocumentSplitter {
           boundary = base + index
           boundaryLine = line
           closed = true
+          this.line = line
+          this.checkElement(boundary)
           index++
           break
         }
@@ -242,6 +332,9 @@ export class JsonDocumentSplitter {
         if (closers.length === 0) {
           boundary = base + index
           boundaryLine = line
+          this.line = line
+          this.checkElement(boundary)
+          this.elementStart = boundary + 1
         }
       } else if (code === 10) line++
       index++
@@ -251,20 +344,32 @@ export class JsonDocumentSplitter {
     this.inString = inString
 
     if (boundary < 0) {
-      if (this.buffer.length - this.batchStart > this.options.maxRecordChars)
-        throw this.errorAt(
-          this.skipSpace(this.buffer, this.batchStart),
-          `an array element is longer than maxRecordBytes (${this.options.maxRecordChars})`,
-        )
+      if (this.buffer.length - this.elementStart > this.options.maxRecordBytes)
+        this.checkElement(this.buffer.length)
       return []
     }
     const values = this.parseBatch(boundary, closed)
     this.afterComma = !closed
     this.batchStart = boundary + 1
+    this.elementStart = boundary + 1
     this.batchLine = boundaryLine
     if (closed) this.phase = this.options.path.length > 0 ? 'done' : 'after'
     this.compact(this.batchStart)
     return values
+  }
+
+  /** Fails when the element from `elementStart` to `end` is larger than `maxRecordBytes`. */
+  private checkElement(end: number): void {
+    const max = this.options.maxRecordBytes
+    if ((end - this.elementStart) * 3 <= max) return
+    // The element itself, without the white space around it.
+    const text = this.buffer
+    let start = this.elementStart
+    let stop = end
+    while (start < stop && isJsonSpace(text.charCodeAt(start))) start++
+    while (stop > start && isJsonSpace(text.charCodeAt(stop - 1))) stop--
+    if (stop - start <= max && this.options.byteLength(text.slice(start, stop)) <= max) return
+    throw this.limitAt(start, `an array element is longer than maxRecordBytes (${max})`)
   }
 
   /** Parses the complete elements between `batchStart` and the boundary (a `,` or the `]`). */
@@ -276,12 +381,31 @@ export class JsonDocumentSplitter {
     } catch {
       throw this.elementError(boundary + 1, boundary, 'invalid JSON')
     }
+    if (mayHoldBigNumbers(span)) values = this.keepBigNumbers(`[${span}]`, values)
     if (values.length === 0 && (!closed || this.afterComma))
       throw this.errorAt(
         boundary,
         closed ? "unexpected ']': expected a value after ','" : "unexpected ',': expected a value",
       )
     return values
+  }
+
+  /** Replaces the elements holding numbers `JSON.parse` would change, as the policy says. */
+  private keepBigNumbers(text: string, values: unknown[]): unknown[] {
+    const numbers = findBigNumbers(text)
+    if (numbers.length === 0) return values
+    const policy = this.options.bigNumbers
+    if (policy !== 'fail') return parseKeeping(text, numbers, policy) as unknown[]
+    const kept = [...values]
+    for (const number of numbers) {
+      const element = /^\[(\d+)\]/.exec(number.path)
+      const index = Number(element?.[1] ?? 0)
+      if (kept[index] instanceof RefusedNumber) continue
+      const field = number.path.slice(element?.[0].length ?? 0).replace(/^\./, '')
+      const line = this.batchLine + countLines(text, 0, number.start)
+      kept[index] = new RefusedNumber(bigNumberReason({ ...number, path: field }), field, line)
+    }
+    return kept
   }
 
   private scanAfter(): void {
@@ -302,31 +426,16 @@ export class JsonDocumentSplitter {
     const path = this.options.path
     let index = this.position
     while (this.phase === 'navigate') {
-      if (this.step === 'skip') {
-        index = this.skipValue(text, index)
-        if (index < 0) {
+      if (this.step === 'skip' || this.step === 'keyString') {
+        const end = this.skipAlong(text, index)
+        if (this.step === 'keyString') this.takeKeyPiece(text, index, end < 0 ? text.length : end)
+        if (end < 0) {
           index = text.length
           break
         }
-        this.step = 'comma'
-        continue
-      }
-      if (this.step === 'key' && this.inString) {
-        const quote = closingQuote(text, index)
-        if (quote < 0) {
-          index = text.length
-          break
-        }
-        this.inString = false
-        index = quote + 1
-        let key: unknown
-        try {
-          key = JSON.parse(text.slice(this.keyStart, index))
-        } catch {
-          throw this.errorAt(this.keyStart, 'invalid property name')
-        }
-        this.step = 'colon'
-        this.matched = key === path[this.depth]
+        index = end
+        if (this.step === 'skip') this.step = 'comma'
+        else this.endKey()
         continue
       }
       index = this.skipSpace(text, index)
@@ -339,9 +448,10 @@ export class JsonDocumentSplitter {
             index,
             `unexpected ${describeScalar(text, index)}: expected a property name`,
           )
-        this.keyStart = index
-        this.inString = true
-        index++
+        this.key = ''
+        this.keyTooLong = false
+        this.skipper.reset()
+        this.step = 'keyString'
       } else if (this.step === 'colon') {
         if (code !== 58)
           throw this.errorAt(index, `unexpected ${describeScalar(text, index)}: expected ':'`)
@@ -349,13 +459,14 @@ export class JsonDocumentSplitter {
         this.step = 'value'
       } else if (this.step === 'value') {
         if (!this.matched) {
+          this.skipper.reset()
           this.step = 'skip'
           continue
         }
         const last = this.depth === path.length - 1
         if (last && code === 91) {
           this.openArray(index)
-          this.compactNavigation(index + 1)
+          this.compact(index + 1)
           return
         }
         if (!last && code === 123) {
@@ -382,72 +493,44 @@ export class JsonDocumentSplitter {
           )
       }
     }
-    this.compactNavigation(index)
-  }
-
-  /** Skips one value from `index`; returns the index after it, or -1 if it does not end in `text`. */
-  private skipValue(text: string, from: number): number {
-    const closers = this.closers
-    let index = from
-    let line = this.line
-    if (closers.length === 0 && !this.inString) {
-      index = this.skipSpace(text, index)
-      line = this.line
-    }
-    const length = text.length
-    while (index < length) {
-      if (this.inString) {
-        const quote = closingQuote(text, index)
-        if (quote < 0) {
-          this.line = line
-          return -1
-        }
-        this.inString = false
-        index = quote + 1
-        if (closers.length === 0) {
-          this.line = line
-          return index
-        }
-        continue
-      }
-      const code = text.charCodeAt(index)
-      if (code === 34) this.inString = true
-      else if (code === 91) closers.push(CLOSE_ARRAY)
-      else if (code === 123) closers.push(CLOSE_OBJECT)
-      else if (code === CLOSE_ARRAY || code === CLOSE_OBJECT) {
-        if (closers.length === 0) {
-          // A scalar ended by its container's close.
-          this.line = line
-          return index
-        }
-        if (closers.pop() !== code) {
-          this.line = line
-          throw this.errorAt(index, `unexpected '${text.charAt(index)}'`)
-        }
-        if (closers.length === 0) {
-          this.line = line
-          return index + 1
-        }
-      } else if (code === 44 && closers.length === 0) {
-        this.line = line
-        return index
-      } else if (code === 10) line++
-      index++
-    }
-    this.line = line
-    return -1
-  }
-
-  /** Keeps only what navigation still needs (a key being read). */
-  private compactNavigation(index: number): void {
-    const readingKey = this.inString && this.step === 'key'
-    let keep = readingKey ? this.keyStart : index
-    // Inside a skipped string, keep trailing backslashes: they may escape the next chunk's quote.
-    if (this.inString && !readingKey)
-      while (keep > 0 && this.buffer.charCodeAt(keep - 1) === 92) keep--
     this.position = index
-    this.compact(keep)
-    if (readingKey) this.keyStart = 0
+    this.compact(index)
+  }
+
+  /** Checks and passes a skipped value or a property name; -1 when it goes on past `text`. */
+  private skipAlong(text: string, from: number): number {
+    const before = this.skipper.lineFeeds
+    try {
+      return this.skipper.skip(text, from)
+    } catch (error) {
+      if (!(error instanceof JsonSkipError)) throw error
+      const reason = error.reason
+      throw reason.startsWith('nesting deeper')
+        ? this.limitAt(error.index, reason)
+        : this.errorAt(error.index, reason)
+    } finally {
+      this.line += this.skipper.lineFeeds - before
+    }
+  }
+
+  /** Keeps a property name only while it may still be the name looked for. */
+  private takeKeyPiece(text: string, from: number, to: number): void {
+    if (this.keyTooLong) return
+    const name = this.options.path[this.depth] ?? ''
+    // No escape writes a character in more than 6 (`\uXXXX`), plus the quotes.
+    if (this.key.length + (to - from) > name.length * 6 + 2) {
+      this.keyTooLong = true
+      this.key = ''
+      return
+    }
+    this.key += text.slice(from, to)
+  }
+
+  private endKey(): void {
+    this.matched =
+      !this.keyTooLong && (JSON.parse(this.key) as string) === this.options.path[this.depth]
+    this.key = ''
+    this.step = 'colon'
   }
 
   private notFound(index: number): JsonSyntaxError {
@@ -467,6 +550,7 @@ export class JsonDocumentSplitter {
     this.buffer = this.buffer.slice(cut)
     this.position -= cut
     this.batchStart = Math.max(0, this.batchStart - cut)
+    this.elementStart = Math.max(0, this.elementStart - cut)
   }
 
   private skipSpace(text: string, from: number): number {
@@ -496,6 +580,10 @@ export class JsonDocumentSplitter {
     return new JsonSyntaxError(reason, this.bytesAt(index), this.lineAt(index))
   }
 
+  private limitAt(index: number, reason: string): JsonSyntaxError {
+    return new JsonSyntaxError(reason, this.bytesAt(index), this.lineAt(index), 'limit')
+  }
+
   /**
    * An error in the elements between `batchStart` and `limit`: the first syntax error there,
    * found by a validator, or `fallback` at `fallbackIndex` if the elements are valid so far.
@@ -519,10 +607,29 @@ export class JsonDocumentSplitter {
   }
 
   private parseObject(): unknown {
-    const text = this.objectParts.join('')
-    this.objectParts.length = 0
+    const max = this.options.maxRecordBytes
+    let text: string
     try {
-      return JSON.parse(text) as unknown
+      text = this.objectParts.join('')
+    } catch {
+      throw new JsonSyntaxError(
+        `the object is too large to hold as one string (${this.objectChars} characters); lower maxRecordBytes or stream an array inside it with path`,
+        this.objectBytes,
+        this.objectLine,
+        'limit',
+      )
+    }
+    this.objectParts.length = 0
+    if (this.objectChars * 3 > max && this.options.byteLength(text) > max)
+      throw new JsonSyntaxError(
+        `the object is larger than maxRecordBytes (${max} bytes): if the input holds one JSON value per line, read it with format: 'ndjson'; to stream an array inside it, use path`,
+        this.objectBytes,
+        this.objectLine,
+        'limit',
+      )
+    let value: unknown
+    try {
+      value = JSON.parse(text) as unknown
     } catch {
       const problem = findJsonError(text) ?? { index: text.length, reason: 'invalid JSON' }
       const hint = problem.reason.endsWith('expected the end of the input')
@@ -534,6 +641,17 @@ export class JsonDocumentSplitter {
         this.objectLine + countLines(text, 0, problem.index),
       )
     }
+    if (!mayHoldBigNumbers(text)) return value
+    const numbers = findBigNumbers(text)
+    if (numbers.length === 0) return value
+    const policy = this.options.bigNumbers
+    if (policy !== 'fail') return parseKeeping(text, numbers, policy)
+    const first = numbers[0] as (typeof numbers)[number]
+    return new RefusedNumber(
+      bigNumberReason(first),
+      first.path,
+      this.objectLine + countLines(text, 0, first.start),
+    )
   }
 }
 
@@ -560,6 +678,10 @@ function trailingBackslashes(text: string, from: number, carried: number): numbe
   while (back >= from && text.charCodeAt(back) === 92) back--
   const run = text.length - 1 - back
   return back < 0 ? run + carried : run
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13
 }
 
 function describeScalar(text: string, index: number): string {

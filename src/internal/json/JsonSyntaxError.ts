@@ -14,8 +14,12 @@ export class JsonSyntaxError extends Error {
     readonly offset: number,
     /** 1-based line of the problem. */
     readonly line: number,
+    /** `limit`: valid so far, but past a bound (size, nesting); `encoding`: undecodable bytes. */
+    readonly kind: 'syntax' | 'limit' | 'encoding' = 'syntax',
   ) {
-    super(`invalid JSON at byte ${offset} (line ${line}): ${reason}`)
+    super(
+      `${kind === 'syntax' ? 'invalid JSON' : 'JSON'} at byte ${offset} (line ${line}): ${reason}`,
+    )
     this.name = 'JsonSyntaxError'
   }
 }

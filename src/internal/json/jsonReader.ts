@@ -6,13 +6,14 @@
  * @internal
  * @packageDocumentation
  */
-import { right, type Either } from 'fp-ts/lib/Either.js'
-import type { Failure, Location } from '../../core/Failure.js'
+import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
-import { JsonDocumentSplitter, type DocumentShape } from './JsonDocumentSplitter.js'
-import { JsonSyntaxError } from './JsonSyntaxError.js'
+import type { BigNumberPolicy } from './bigNumbers.js'
+import { JsonDocumentSplitter, RefusedNumber, type DocumentShape } from './JsonDocumentSplitter.js'
+import { countLines, JsonSyntaxError } from './JsonSyntaxError.js'
 import { NdjsonSplitter } from './NdjsonSplitter.js'
-import { openTextChunks, type TextInput } from './textChunks.js'
+import { INVALID_UTF8, openTextChunks, type TextInput } from './textChunks.js'
 
 /** @internal */
 export interface JsonReaderSettings {
@@ -21,11 +22,14 @@ export interface JsonReaderSettings {
   readonly encoding: BufferEncoding
   readonly gzip: boolean
   readonly path: readonly string[]
-  readonly maxRecordChars: number
+  readonly maxRecordBytes: number
+  readonly maxDepth: number
+  readonly bigNumbers: BigNumberPolicy
+  readonly strictEncoding: boolean
 }
 
 interface Splitter {
-  write(chunk: string): Array<Either<Failure, unknown>>
+  write(chunk: string, invalid: readonly number[]): Array<Either<Failure, unknown>>
   end(): Array<Either<Failure, unknown>>
   readonly done: boolean
   /** Where the items of the last write or end came from, when lines are known (NDJSON). */
@@ -40,6 +44,7 @@ export async function openJsonReader(
 ): Promise<AsyncIterator<SourceBatch<unknown>>> {
   const chunks = await openTextChunks(input, {
     encoding: settings.encoding,
+    strict: settings.strictEncoding,
     gzip: settings.gzip,
     stage: settings.stage,
     signal,
@@ -54,13 +59,14 @@ export async function openJsonReader(
         const chunk = await chunks.next()
         let items: Array<Either<Failure, unknown>>
         try {
-          items = chunk === undefined ? splitter.end() : splitter.write(chunk)
+          items = chunk === undefined ? splitter.end() : splitter.write(chunk, chunks.invalid)
         } catch (error) {
           finished = true
           await chunks.close()
           if (!(error instanceof JsonSyntaxError)) throw error
+          const what = error.kind === 'syntax' ? `invalid JSON in ${where}` : where
           throw new Error(
-            `${settings.stage}: invalid JSON in ${where} at byte ${error.offset} (line ${error.line}): ${error.reason}`,
+            `${settings.stage}: ${what} at byte ${error.offset} (line ${error.line}): ${error.reason}`,
             { cause: error },
           )
         }
@@ -95,11 +101,13 @@ function makeSplitter(input: TextInput, settings: JsonReaderSettings): Splitter 
       stage: settings.stage,
       ...(typeof input === 'string' ? { file: input } : {}),
       byteLength,
-      maxRecordChars: settings.maxRecordChars,
+      maxRecordBytes: settings.maxRecordBytes,
+      bigNumbers: settings.bigNumbers,
+      maxDepth: settings.maxDepth,
     })
     const file = typeof input === 'string' ? { file: input } : {}
     return {
-      write: (chunk) => ndjson.write(chunk),
+      write: (chunk, invalid) => ndjson.write(chunk, invalid),
       end: () => ndjson.end(),
       done: false,
       locate: () => {
@@ -112,19 +120,58 @@ function makeSplitter(input: TextInput, settings: JsonReaderSettings): Splitter 
     shape: settings.format,
     path: settings.path,
     byteLength,
-    maxRecordChars: settings.maxRecordChars,
+    maxRecordBytes: settings.maxRecordBytes,
+    maxDepth: settings.maxDepth,
+    bigNumbers: settings.bigNumbers,
   })
+  const file = typeof input === 'string' ? { file: input } : {}
+  const records = (values: unknown[]): Array<Either<Failure, unknown>> =>
+    asRecords(values, settings.stage, file)
+  // Lines read so far, to place undecodable bytes (a document holding them fails the run).
+  let lines = 1
+  let bytes = 0
   return {
-    write: (chunk) => asRecords(document.write(chunk)),
-    end: () => asRecords(document.end()),
+    write: (chunk, invalid) => {
+      const first = invalid[0]
+      if (first !== undefined)
+        throw new JsonSyntaxError(
+          INVALID_UTF8,
+          bytes + byteLength(chunk.slice(0, first)),
+          lines + countLines(chunk, 0, first),
+          'encoding',
+        )
+      lines += countLines(chunk, 0, chunk.length)
+      bytes += byteLength(chunk)
+      return records(document.write(chunk))
+    },
+    end: () => records(document.end()),
     get done() {
       return document.done
     },
   }
 }
 
-function asRecords(values: unknown[]): Array<Either<Failure, unknown>> {
+function asRecords(
+  values: unknown[],
+  stage: string,
+  file: { readonly file?: string },
+): Array<Either<Failure, unknown>> {
   const items: Array<Either<Failure, unknown>> = []
-  for (const value of values) items.push(right(value))
+  for (const value of values)
+    items.push(
+      value instanceof RefusedNumber
+        ? left(
+            failure('ParseError', {
+              stage,
+              reason: value.reason,
+              location: {
+                ...file,
+                line: value.line,
+                ...(value.field === '' ? {} : { field: value.field }),
+              },
+            }),
+          )
+        : right(value),
+    )
   return items
 }

@@ -12,6 +12,11 @@ import { addAbortSignal, pipeline, type Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
 import { describeError } from '../../core/Failure.js'
+import { createTextDecoding } from '../csv/textDecoding.js'
+
+/** The reason given for text holding bytes that are not UTF-8. @internal */
+export const INVALID_UTF8 =
+  "invalid UTF-8 byte sequence: if the input is not UTF-8, pass its encoding (such as encoding: 'latin1'), or strictEncoding: false to read such bytes as U+FFFD"
 
 /** What a text source reads. @internal */
 export type TextInput = string | Readable | { readonly text: string }
@@ -19,6 +24,8 @@ export type TextInput = string | Readable | { readonly text: string }
 /** @internal */
 export interface TextChunkOptions {
   readonly encoding: BufferEncoding
+  /** Find the bytes that are not UTF-8 (for UTF-8 input) rather than read them as U+FFFD alone. */
+  readonly strict: boolean
   /** Decompress with gunzip. */
   readonly gzip: boolean
   /** The stage name, for error messages. */
@@ -30,6 +37,11 @@ export interface TextChunkOptions {
 export interface TextChunks {
   /** The next chunk of text, or `undefined` at the end. */
   next(): Promise<string | undefined>
+  /**
+   * The offsets in the last chunk of the U+FFFD characters that stand for undecodable bytes
+   * (with `strict`; empty otherwise).
+   */
+  readonly invalid: readonly number[]
   /** Releases the input; waits until a file is closed. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -72,6 +84,7 @@ function isReadable(input: object): input is Readable {
 function textChunks(text: string): TextChunks {
   let index = 0
   return {
+    invalid: [],
     next: async () => {
       if (index >= text.length) return undefined
       let end = Math.min(text.length, index + CHUNK)
@@ -97,7 +110,7 @@ function streamChunks(
 ): TextChunks {
   const stream: Readable = options.gzip ? pipeline(source, createGunzip(), () => undefined) : source
   addAbortSignal(options.signal, stream)
-  const decoder = new StringDecoder(options.encoding)
+  const decoder = textDecoder(options)
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<unknown>
   let closed: Promise<void> | undefined
   const close = (): Promise<void> => {
@@ -119,6 +132,9 @@ function streamChunks(
     return closed
   }
   return {
+    get invalid() {
+      return decoder.invalid
+    },
     async next() {
       for (;;) {
         let step: IteratorResult<unknown>
@@ -135,8 +151,10 @@ function streamChunks(
         }
         const value = step.value
         let text: string
-        if (typeof value === 'string') text = value
-        else if (value instanceof Uint8Array) text = decoder.write(value)
+        if (typeof value === 'string') {
+          text = value
+          decoder.invalid = []
+        } else if (value instanceof Uint8Array) text = decoder.write(value)
         else {
           await close()
           throw new Error(
@@ -148,4 +166,34 @@ function streamChunks(
     },
     close,
   }
+}
+
+interface ChunkDecoder {
+  write(bytes: Uint8Array): string
+  end(): string
+  /** Undecodable characters of the last text given. */
+  invalid: readonly number[]
+}
+
+function textDecoder(options: TextChunkOptions): ChunkDecoder {
+  const utf8 = options.encoding === 'utf8' || options.encoding === 'utf-8'
+  if (!utf8 || !options.strict) {
+    const decoder = new StringDecoder(options.encoding)
+    return { write: (bytes) => decoder.write(bytes), end: () => decoder.end(), invalid: [] }
+  }
+  const decoding = createTextDecoding('utf-8', true, true)
+  const decoder: ChunkDecoder = {
+    invalid: [],
+    write(bytes) {
+      const piece = decoding.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      decoder.invalid = piece.invalid ?? []
+      return piece.text
+    },
+    end() {
+      const piece = decoding.end()
+      decoder.invalid = piece.invalid ?? []
+      return piece.text
+    },
+  }
+  return decoder
 }
