@@ -103,3 +103,16 @@ export { defineSink, type SinkDefinition } from './sinks/defineSink.js'
 export { toCsv, type ToCsvOptions } from './sinks/toCsv.js'
 export { toJson, type ToJsonOptions } from './sinks/toJson.js'
 export { toWebhook, type ToWebhookOptions } from './sinks/toWebhook.js'
+
+// pipelines
+export {
+  definePipeline,
+  type Pipeline,
+  type PipelineContext,
+  type PipelineDefinition,
+  type PipelineLogger,
+} from './pipelines/definePipeline.js'
+export { schedule, type ScheduleOptions } from './pipelines/schedule.js'
+export { watchFolder, type WatchFolderOptions } from './pipelines/watchFolder.js'
+export type { JobHandle, JobOptions } from './pipelines/JobHandle.js'
+export type { RunHistoryEntry } from './pipelines/RunHistoryEntry.js'
