@@ -47,8 +47,13 @@ export async function loadPipeline(file: string): Promise<Pipeline> {
     loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (error) {
     if (error instanceof UsageError) throw error
+    const code = String((error as { code?: unknown }).code ?? '')
+    // A .ts or .js file outside an ES module package is CommonJS, and cannot load this package.
+    const hint = code.startsWith('ERR_REQUIRE')
+      ? ' (pipeline files are ES modules: add "type": "module" to your package.json, or name the file .mts or .mjs)'
+      : ''
     throw new UsageError(
-      `cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot load ${file}: ${error instanceof Error ? error.message : String(error)}${hint}`,
     )
   }
   const candidates = [
