@@ -62,7 +62,7 @@ export function powerflow(args: readonly string[], options: CommandOptions = {})
     child,
     stdout: () => stdout,
     stderr: () => stderr,
-    printed: (text, timeoutMs = 20_000) =>
+    printed: (text, timeoutMs = 45_000) =>
       new Promise<void>((resolve, reject) => {
         const seen = (): boolean => {
           const all = stdout + stderr
@@ -136,7 +136,7 @@ export function jsonLines(path: string): Array<Record<string, unknown>> {
 export async function until(
   condition: () => boolean,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
