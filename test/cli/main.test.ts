@@ -27,8 +27,15 @@ beforeAll(() => {
     process.execPath,
     [
       join(repo, 'node_modules', 'typescript', 'bin', 'tsc'),
-      ...['-p', 'tsconfig.build.json', '--noCheck', '--declaration', 'false'],
-      ...['--sourceMap', 'false', '--outDir', join(installed, 'dist')],
+      '-p',
+      'tsconfig.build.json',
+      '--noCheck',
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+      '--outDir',
+      join(installed, 'dist'),
     ],
     { cwd: repo, stdio: 'pipe' },
   )

@@ -47,7 +47,7 @@ export function powerflow(args: readonly string[], options: CommandOptions = {})
   let stderr = ''
   const waiters = new Set<() => void>()
   const notify = (): void => {
-    for (const waiter of [...waiters]) waiter()
+    for (const waiter of Array.from(waiters)) waiter()
   }
   child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8')
