@@ -45,7 +45,7 @@ export interface ScheduleOptions extends JobOptions {
  * // Every second; see the runs in `history`.
  * const job = schedule(tick, { cron: '* * * * * *', timezone: 'UTC' })
  * console.assert(job.nextRun instanceof Date)
- * await new Promise((resolve) => setTimeout(resolve, 1_100))
+ * while (job.history.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
  * await job.stop()
  * console.assert(job.history.length >= 1 && job.history[0]?.written === 3)
  * console.assert(job.nextRun === null)

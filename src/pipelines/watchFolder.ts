@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { mkdir, readdir, rename, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { historyEntry, JobRuns, summaryLine } from '../internal/pipelineRun.js'
@@ -46,11 +46,12 @@ interface Seen {
  * already in `done/` gets a timestamp so that nothing is overwritten.
  *
  * On `stop()`, a run in progress has `graceMs` to finish; if it is aborted, its file stays in the
- * inbox for the next start.
+ * inbox for the next start. The inbox is created when missing; a pattern it cannot read or an
+ * inbox it cannot create is a `TypeError` at once.
  *
  * @example
  * ```ts
- * import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+ * import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
  * import { tmpdir } from 'node:os'
  * import { join } from 'node:path'
  * import { definePipeline, fromCsv, pipe, toArray, watchFolder } from 'powerflow-etl'
@@ -68,6 +69,7 @@ interface Seen {
  * await job.stop()
  * console.assert(job.history[0]?.status === 'completed' && job.history[0]?.written === 2)
  * console.assert(readdirSync(join(base, 'done')).includes('deals.csv'))
+ * rmSync(base, { recursive: true })
  * ```
  *
  * @param pipeline The pipeline to run for each file.
@@ -150,7 +152,6 @@ export function watchFolder(pipeline: Pipeline, options: WatchFolderOptions): Jo
 
   const scan = async (): Promise<void> => {
     try {
-      await mkdir(inbox, { recursive: true })
       for (const name of await settledFiles()) {
         if (stopped) return
         await processFile(name)
@@ -171,6 +172,13 @@ export function watchFolder(pipeline: Pipeline, options: WatchFolderOptions): Jo
     })
   }
 
+  try {
+    mkdirSync(inbox, { recursive: true })
+  } catch (error) {
+    throw new TypeError(
+      `watchFolder ${pipeline.name}: cannot create the inbox ${inbox}: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
   logger.info(
     `${pipeline.name}: watching ${inbox} for ${options.pattern ?? '*'}; done → ${doneDir}, failed → ${failedDir}`,
   )

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   powerflow,
   powerflowRun,
+  repo,
   temporaryFolder,
   writePipeline,
 } from '../support/powerflowCommand.js'
@@ -88,7 +89,7 @@ beforeAll(() => {
 
 afterAll(() => folder.remove())
 
-describe('powerflow run', () => {
+describe('powerflow run', { timeout: 60_000 }, () => {
   it('exits 0 on a completed run, printing the summary table and writing the report', async () => {
     const result = await powerflowRun([
       'run',
@@ -186,5 +187,42 @@ describe('powerflow run', () => {
     expect(printed).toContain('rejected by ***')
     expect(report).toContain('rejected by ***')
     expect(printed + report).not.toContain(token)
+  })
+
+  it('runs the example pipeline files: the CSV job and the webhook job with its own receiver', async () => {
+    const examples = join(repo, 'examples', 'pipelines')
+    const [csv, webhook] = await Promise.all([
+      powerflowRun([
+        'run',
+        join(examples, 'high-value-deals.ts'),
+        '--param',
+        `out=${at('examples')}`,
+        '--report',
+        at('examples-report.json'),
+      ]),
+      powerflowRun(['run', join(examples, 'lost-deal-alerts.ts'), '--quiet'], {
+        env: { WEBHOOK_URL: '' },
+      }),
+    ])
+
+    expect(csv.code).toBe(0)
+    expect(csv.stdout).toMatch(
+      /high-value-deals completed in [\d.]+ s — read 240, created 0, written \d+/,
+    )
+    const report = JSON.parse(readFileSync(at('examples-report.json'), 'utf8')) as {
+      written: number
+      failed: number
+    }
+    expect(report.failed).toBe(2)
+    const lines = readFileSync(join(at('examples'), 'deals.high-value.csv'), 'utf8')
+      .trim()
+      .split('\r\n')
+    expect(lines).toHaveLength(report.written + 1)
+    expect(readdirSync(at('examples')).sort()).toEqual([
+      'deals.high-value.csv',
+      'deals.rejected.ndjson',
+    ])
+    expect(webhook.stderr).toBe('')
+    expect(webhook.code).toBe(0)
   })
 })

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { definePipeline } from '../../src/pipelines/definePipeline.js'
 import type { JobHandle } from '../../src/pipelines/JobHandle.js'
 import { schedule } from '../../src/pipelines/schedule.js'
@@ -34,11 +34,15 @@ const broken = definePipeline({
   },
 })
 
-const lines: string[] = []
-const logger = {
-  info: (line: string) => void lines.push(line),
-  warn: (line: string) => void lines.push(`warn ${line}`),
-  error: (line: string) => void lines.push(`error ${line}`),
+/** A logger per test, keeping its lines. */
+function recorder() {
+  const lines: string[] = []
+  const logger = {
+    info: (line: string) => void lines.push(line),
+    warn: (line: string) => void lines.push(`warn ${line}`),
+    error: (line: string) => void lines.push(`error ${line}`),
+  }
+  return { lines, logger }
 }
 const jobs: JobHandle[] = []
 const started = (job: JobHandle): JobHandle => {
@@ -49,13 +53,13 @@ const until = async (condition: () => boolean): Promise<void> => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
-afterEach(async () => {
+afterAll(async () => {
   await Promise.all(jobs.splice(0).map((job) => job.stop({ graceMs: 0 })))
-  lines.length = 0
 })
 
-describe('schedule', { timeout: 20_000 }, () => {
+describe.concurrent('schedule', { timeout: 20_000 }, () => {
   it('runs on a seconds-level cron, keeping each run in the history and the history file', async () => {
+    const { lines, logger } = recorder()
     const folder = mkdtempSync(join(tmpdir(), 'powerflow-schedule-'))
     try {
       const historyFile = join(folder, 'runs.jsonl')
@@ -96,6 +100,7 @@ describe('schedule', { timeout: 20_000 }, () => {
   })
 
   it('skips runs due while one is going, by default', async () => {
+    const { lines, logger } = recorder()
     const job = started(schedule(slow, { cron: '* * * * * *', params: { ms: '1500' }, logger }))
     await until(() => lines.some((line) => line.includes('skipped')))
     await job.stop()
@@ -105,6 +110,7 @@ describe('schedule', { timeout: 20_000 }, () => {
   })
 
   it('queues a run due while one is going, and starts it when that one ends', async () => {
+    const { logger } = recorder()
     const job = started(
       schedule(slow, { cron: '* * * * * *', overlap: 'queue', params: { ms: '1200' }, logger }),
     )
@@ -120,6 +126,7 @@ describe('schedule', { timeout: 20_000 }, () => {
   })
 
   it('aborts a run that outlasts the grace period on stop', async () => {
+    const { logger } = recorder()
     const job = started(schedule(slow, { cron: '* * * * * *', params: { ms: '60000' }, logger }))
     await until(() => job.running)
     await job.stop({ graceMs: 10 })
@@ -131,6 +138,7 @@ describe('schedule', { timeout: 20_000 }, () => {
   })
 
   it('records a pipeline that throws as a failed run and goes on', async () => {
+    const { lines, logger } = recorder()
     const job = started(schedule(broken, { cron: '* * * * * *', logger }))
     await until(() => job.history.length >= 2)
     await job.stop()
