@@ -27,7 +27,7 @@ Options:
       --env-file <path>   load environment variables from a .env file (its values are never printed)
       --report <path>     write the run report as JSON to <path>
       --progress          show progress on stderr: a live line on a terminal, plain lines otherwise (default)
-  -q, --quiet             no progress and no summary; only why a run did not complete
+  -q, --quiet             no progress and no summary table (the pipeline's own log lines stay)
   -h, --help              show this help
 
 Exit codes: 0 completed, 1 failed, 2 usage or configuration error, 130 interrupted (Ctrl-C),
