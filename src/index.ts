@@ -111,3 +111,16 @@ export { replayToWebhook } from './sinks/replayToWebhook.js'
 
 // Reports
 export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'
+
+// pipelines
+export {
+  definePipeline,
+  type Pipeline,
+  type PipelineContext,
+  type PipelineDefinition,
+  type PipelineLogger,
+} from './pipelines/definePipeline.js'
+export { schedule, type ScheduleOptions } from './pipelines/schedule.js'
+export { watchFolder, type WatchFolderOptions } from './pipelines/watchFolder.js'
+export type { JobHandle, JobOptions } from './pipelines/JobHandle.js'
+export type { RunHistoryEntry } from './pipelines/RunHistoryEntry.js'

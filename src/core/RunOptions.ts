@@ -54,10 +54,16 @@ export interface RunOptions {
   readonly hooks?: RunHooks
   /**
    * Progress on stderr: a live line on a TTY, plain periodic lines otherwise, and a summary table
-   * at the end. Off by default: a library never writes to stderr unasked.
+   * at the end (`summary: false` leaves the table out, for a caller that prints its own). Off by
+   * default: a library never writes to stderr unasked.
    */
   readonly progress?:
-    boolean | { readonly intervalMs?: number; readonly stream?: NodeJS.WritableStream }
+    | boolean
+    | {
+        readonly intervalMs?: number
+        readonly stream?: NodeJS.WritableStream
+        readonly summary?: boolean
+      }
   /**
    * How long a run may make no progress (no record settled) while a source waits for budget, or
    * while the sink finishes, before it fails as stalled with a `RunError` (default 30 s). Work in

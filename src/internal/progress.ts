@@ -61,7 +61,11 @@ export function startProgress(run: RunContext, setting: RunOptions['progress']):
       clearInterval(timer)
       if (live) write('\r\x1b[2K')
       // A write's error event follows its callback on the same turn: let go of the listener after.
-      write(summaryTable(report), () => setImmediate(() => stream.removeListener('error', onError)))
+      const release = (): void => {
+        setImmediate(() => stream.removeListener('error', onError))
+      }
+      if (config.summary === false) release()
+      else write(summaryTable(report), release)
     },
   }
 }
