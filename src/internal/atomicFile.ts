@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { createReadStream, type WriteStream } from 'node:fs'
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { open, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -49,6 +49,8 @@ export class FileOutput {
   private finished = false
   /** The second temporary file of a rewrite, once there is one. */
   private secondPath: string | undefined = undefined
+  /** Bytes of whole chunks that reached the file (plain append mode): what a failure keeps. */
+  private confirmed = 0
   private readonly errorListeners: Array<(error: Error) => void> = []
 
   private constructor(
@@ -124,7 +126,25 @@ export class FileOutput {
 
   /** Writes a chunk; `done` is called once it reached the file (or the gzip stream). */
   write(chunk: string, done: (error?: Error | null) => void): boolean {
-    return this.head.write(chunk, done)
+    if (this.gzip !== undefined) return this.gzip.write(chunk, done)
+    return this.file.write(chunk, (error) => {
+      if (error === null || error === undefined) this.confirmed += Buffer.byteLength(chunk)
+      done(error)
+    })
+  }
+
+  /**
+   * Whether each chunk is durable in the target as soon as its write is done: plain append mode.
+   * Otherwise (a temporary file, or a gzip member that is whole only once ended) nothing counts
+   * before the commit.
+   */
+  get writesInPlace(): boolean {
+    return this.options.append === true && this.gzip === undefined
+  }
+
+  /** Bytes this output added to the target that a failure keeps: whole chunks, in place. */
+  get keptBytes(): number {
+    return this.writesInPlace ? this.confirmed : 0
   }
 
   onDrain(listener: () => void): void {
@@ -147,10 +167,11 @@ export class FileOutput {
   async finish(): Promise<void> {
     if (this.finished) return
     this.finished = true
-    if (this.error === undefined && !this.file.closed) {
+    if (!this.file.closed) {
       await new Promise<void>((resolveClose) => {
         this.file.once('close', () => resolveClose())
-        this.head.end()
+        // A stream that failed was destroyed: wait until its last write is over and it closed.
+        if (this.error === undefined) this.head.end()
       })
     }
     await this.handle.close()
@@ -216,11 +237,20 @@ export class FileOutput {
 
   /**
    * Discards the output: destroys the stream, closes the file fully, and removes the temporary
-   * file(s). In append mode the writes already queued complete (whole rows) and the file stays.
+   * file(s). In append mode the writes already queued complete (whole rows) and the file stays,
+   * cut back to its last whole chunk after a failed write; a gzip member of this run is cut off.
    */
   async discard(): Promise<void> {
     if (this.options.append === true) {
-      await this.finish().catch(() => undefined)
+      const failed = await this.finish().then(
+        () => this.error !== undefined,
+        () => true,
+      )
+      // A failed write (a full disk) may have put part of a chunk into the file: cut the file
+      // back to its last whole chunk, so it ends with a whole row and holds what was counted.
+      // A gzip member is whole only once ended, so there nothing of this run is kept.
+      if (failed || this.gzip !== undefined)
+        await truncate(this.path, this.existingBytes + this.keptBytes)
       return
     }
     if (!this.finished) {
@@ -320,7 +350,7 @@ export function fileSinkSettings(
  * Builds a file sink's implementation for runSink: the output opened in `start`, records
  * formatted into ~64 KiB text chunks, backpressure from the write stream (sources wait while it
  * drains), and the ledger — a record is uncommitted once its chunk reached the temporary file and
- * written when the file is committed (append mode: written once its chunk reached the file). A
+ * written when the file is committed (plain append mode: written once its chunk reached the file). A
  * record `format.record` throws for is a SinkError failure naming the file and the record's row
  * (1-based among the records the sink received), with the `details` of a {@link RecordProblem}.
  *
@@ -332,7 +362,6 @@ export function fileSink<A>(
   settings: FileSinkSettings,
   makeFormat: (output: FileOutput) => FileFormat<A> | Promise<FileFormat<A>>,
 ): SinkImpl<A> {
-  const append = settings.append === true
   const batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
   const token = {}
   let opening: Promise<FileOutput> | undefined
@@ -365,10 +394,11 @@ export function fileSink<A>(
     text = ''
     pending = 0
     run.beginWork()
+    const inPlace = output.writesInPlace
     const ready = output.write(chunk, (error) => {
       run.endWork()
       if (error !== null && error !== undefined) return
-      if (append) {
+      if (inPlace) {
         stats.out += count
         run.settle('written', count)
       } else {
@@ -451,7 +481,7 @@ export function fileSink<A>(
         section(0, false)
         return
       }
-      if (!append) {
+      if (uncommitted > 0) {
         stats.out += uncommitted
         run.commit(uncommitted)
         uncommitted = 0
@@ -469,7 +499,7 @@ export function fileSink<A>(
       const out = output ?? (await opening?.catch(() => undefined))
       if (out === undefined) return
       await out.discard()
-      section(append ? out.bytes : 0, append)
+      section(out.keptBytes, out.writesInPlace)
     },
   }
 }

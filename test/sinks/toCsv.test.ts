@@ -12,6 +12,7 @@ import { map } from '../../src/operators/map.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
+import { canMountSmallDisk, withSmallDisk } from '../support/smallDisk.js'
 
 let directory: string
 beforeEach(async () => {
@@ -271,6 +272,38 @@ describe('toCsv', () => {
     expect(error.message).toMatch(/cannot append to .*log\.csv: no header row .*give the columns/)
     expect(await text('log.csv')).toBe('no line ending')
   })
+
+  // A real full disk: a 256 KiB tmpfs (needs root; skipped elsewhere). The run fails; the file
+  // holds exactly the rows the report counts as written, each whole, and nothing after them.
+  it.skipIf(!canMountSmallDisk)(
+    'keeps whole rows only, as many as written, when the disk fills up in append mode',
+    async () => {
+      await withSmallDisk('256k', async (disk) => {
+        const path = join(disk, 'log.csv')
+        await writeFile(path, 'id,name\r\n0,seed\r\n')
+        const error = await rejection(
+          pipe(
+            fromGenerator(function* () {
+              for (let id = 1; id < 200_000; id++) yield { id, name: `row number ${id}` }
+            }),
+            toCsv(path, { append: true, highWaterMark: 100 }),
+          ),
+        )
+        expect(error.message).toMatch(/toCsv log\.csv: cannot write .*log\.csv: .*ENOSPC/)
+        const report = error.report as RunReport
+        expectBalanced(report)
+        const content = await readFile(path, 'utf8')
+        expect(content.endsWith('\r\n')).toBe(true)
+        const rows = content.split('\r\n').slice(2, -1)
+        expect(report.written).toBeGreaterThan(0)
+        expect(rows).toHaveLength(report.written)
+        rows.forEach((row, index) => expect(row).toBe(`${index + 1},row number ${index + 1}`))
+        expect(report['file']).toMatchObject({
+          bytes: Buffer.byteLength(content) - 'id,name\r\n0,seed\r\n'.length,
+        })
+      })
+    },
+  )
 
   it('writes no header row with header false', async () => {
     await pipe(

@@ -10,6 +10,7 @@ import { map } from '../../src/operators/map.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
+import { canMountSmallDisk, withSmallDisk } from '../support/smallDisk.js'
 
 let directory: string
 beforeEach(async () => {
@@ -124,6 +125,33 @@ describe('toJson', () => {
     expect(report).toMatchObject({ written: 1, file: { bytes: 8, committed: true } })
     expect(await readdir(directory)).toEqual(['log.ndjson'])
   })
+
+  // A real full disk: a 256 KiB tmpfs (needs root; skipped elsewhere).
+  it.skipIf(!canMountSmallDisk)(
+    'keeps whole lines only, as many as written, when the disk fills up appending NDJSON',
+    async () => {
+      await withSmallDisk('256k', async (disk) => {
+        const path = join(disk, 'log.ndjson')
+        await writeFile(path, '{"id":0}\n')
+        const error = await rejection(
+          pipe(
+            fromGenerator(function* () {
+              for (let id = 1; id < 200_000; id++) yield { id, name: `record number ${id}` }
+            }),
+            toJson(path, { append: true, highWaterMark: 100 }),
+          ),
+        )
+        expect(error.message).toMatch(/toJson log\.ndjson: cannot write .*ENOSPC/)
+        const report = error.report as RunReport
+        expectBalanced(report)
+        const content = await readFile(path, 'utf8')
+        expect(content.endsWith('\n')).toBe(true)
+        const lines = content.split('\n').slice(1, -1)
+        expect(lines).toHaveLength(report.written)
+        lines.forEach((line, index) => expect(JSON.parse(line)).toMatchObject({ id: index + 1 }))
+      })
+    },
+  )
 
   it('leaves an existing target untouched and removes its temporary file when the run is aborted', async () => {
     const path = join(directory, 'out.json')
