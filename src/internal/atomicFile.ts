@@ -209,12 +209,23 @@ export class FileOutput {
       if (this.options.fsync !== false) await syncDirectory(dirname(this.path))
       return bytes
     } catch (error) {
-      await this.discard()
-      throw error instanceof Error && error.message.startsWith(this.options.stage)
-        ? error
-        : new Error(`${this.options.stage}: cannot write ${this.path}: ${describeError(error)}`, {
-            cause: error,
-          })
+      const failure =
+        error instanceof Error && error.message.startsWith(this.options.stage)
+          ? error
+          : new Error(`${this.options.stage}: cannot write ${this.path}: ${describeError(error)}`, {
+              cause: error,
+            })
+      try {
+        await this.discard()
+      } catch (cleanupError) {
+        // The commit's own error is what the user needs; the failed cleanup comes second.
+        throw new CommitError(
+          `${failure.message}; removing the temporary file ${this.writingPath} failed too: ${describeError(cleanupError)}`,
+          failure.cause ?? failure,
+          cleanupError,
+        )
+      }
+      throw failure
     }
   }
 
@@ -267,6 +278,22 @@ export class FileOutput {
     }
     await removeIfPresent(this.writingPath)
     if (this.secondPath !== undefined) await removeIfPresent(this.secondPath)
+  }
+}
+
+/**
+ * A commit that failed, and whose cleanup failed too: `cause` is the commit's error (the rename's,
+ * say), `cleanupError` the secondary one; the message names the stage, the target and both.
+ *
+ * @internal
+ */
+export class CommitError extends Error {
+  constructor(
+    message: string,
+    cause: unknown,
+    readonly cleanupError: unknown,
+  ) {
+    super(message, { cause })
   }
 }
 
