@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { createReadStream, type WriteStream } from 'node:fs'
-import { open, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises'
+import { open, readdir, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -52,6 +52,8 @@ export class FileOutput {
   /** Bytes of whole chunks that reached the file (plain append mode): what a failure keeps. */
   private confirmed = 0
   private readonly errorListeners: Array<(error: Error) => void> = []
+  /** Temporary files of this target that killed runs left behind, removed when it opened. */
+  removedTemporaryFiles: readonly string[] = []
 
   private constructor(
     /** The absolute path of the target. */
@@ -108,6 +110,7 @@ export class FileOutput {
       if (code === 'ENOTDIR') throw cannot(`${directory} is not a directory`, error)
       throw cannot(describeError(error), error)
     }
+    const removed = await removeLitter(directory, basename(path))
     const existingBytes = options.append === true ? (await handle.stat()).size : 0
     // The stream closes the file itself once it finished (after an fsync with `flush`), or when
     // it is destroyed: its 'close' event means the file is fully closed.
@@ -117,7 +120,9 @@ export class FileOutput {
     })
     const gzip = options.gzip === true ? createGzip() : undefined
     if (gzip !== undefined) gzip.pipe(file)
-    return new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+    const output = new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+    output.removedTemporaryFiles = removed
+    return output
   }
 
   private get head(): Writable {
@@ -297,6 +302,48 @@ export class CommitError extends Error {
   }
 }
 
+/** The end of a temporary file's name after `.<target name>.`: the writer's pid, hex, `.tmp`. */
+const TEMPORARY_TAIL = /^(\d{1,10})\.[0-9a-f]{12}\.tmp(?:\.2)?$/
+
+/**
+ * Removes the temporary files of `name` in `directory` whose writing process no longer exists
+ * (killed, or stopped by Ctrl-C before it could clean up): their names carry its pid. Files of
+ * live processes — this one included — are left alone. Returns the paths removed. Best effort: a
+ * file that cannot be removed is left for a later run.
+ */
+async function removeLitter(directory: string, name: string): Promise<string[]> {
+  const prefix = `.${name}.`
+  const removed: string[] = []
+  const entries = await readdir(directory).catch(() => [] as string[])
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue
+    const match = TEMPORARY_TAIL.exec(entry.slice(prefix.length))
+    if (match === null) continue
+    const pid = Number(match[1])
+    if (pid === process.pid || isAlive(pid)) continue
+    const path = join(directory, entry)
+    try {
+      await unlink(path)
+      removed.push(path)
+    } catch {
+      // Gone already (another run cleaned it), or not ours to remove: leave it.
+    }
+  }
+  return removed
+}
+
+/** Whether a process with this pid exists (EPERM: it exists, owned by another user). */
+function isAlive(pid: number): boolean {
+  // 0 and negative numbers would signal process groups: never a writer's pid.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 async function removeIfPresent(path: string): Promise<void> {
   try {
     await unlink(path)
@@ -329,6 +376,11 @@ export interface FileSection {
   readonly bytes: number
   /** Whether the target now holds this run's output. */
   readonly committed: boolean
+  /**
+   * Temporary files of this target left by earlier runs that were killed (their process no longer
+   * exists), removed when this run opened the file. Present only when there were some.
+   */
+  readonly removedTemporaryFiles?: readonly string[]
 }
 
 /** How one file sink formats. @internal */
@@ -407,10 +459,12 @@ export function fileSink<A>(
   run.block(opened)
 
   const section = (bytes: number, committed: boolean): void => {
+    const removed = output?.removedTemporaryFiles ?? []
     run.sections['file'] = {
       path: output?.path ?? settings.path,
       bytes,
       committed,
+      ...(removed.length === 0 ? {} : { removedTemporaryFiles: removed }),
     } satisfies FileSection
   }
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -304,6 +306,60 @@ describe('toCsv', () => {
       })
     },
   )
+
+  it('removes the temporary files of runs that were killed, and says so in its report', async () => {
+    const path = join(directory, 'out.csv')
+    // A real run in a child process, killed with SIGKILL while its temporary file is open.
+    const script = join(directory, 'killed-run.mts')
+    const toCsvModule = fileURLToPath(new URL('../../src/sinks/toCsv.js', import.meta.url))
+    const fromGeneratorModule = fileURLToPath(
+      new URL('../../src/sources/fromGenerator.js', import.meta.url),
+    )
+    const functionModule = fileURLToPath(import.meta.resolve('fp-ts/lib/function.js'))
+    await writeFile(
+      script,
+      [
+        `import { pipe } from ${JSON.stringify(functionModule)}`,
+        `import { toCsv } from ${JSON.stringify(toCsvModule.replace(/\.js$/, '.ts'))}`,
+        `import { fromGenerator } from ${JSON.stringify(fromGeneratorModule.replace(/\.js$/, '.ts'))}`,
+        'await pipe(fromGenerator(async function* () {',
+        '  for (let id = 0; ; id++) { yield { id }; await new Promise((r) => setTimeout(r, 5)) }',
+        `}), toCsv(${JSON.stringify(path)}, { highWaterMark: 2 }))`,
+      ].join('\n'),
+    )
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' })
+    let running = true
+    const exited = new Promise((resolve) => child.once('exit', resolve)).finally(() => {
+      running = false
+    })
+    const litter = (): Promise<string[]> =>
+      readdir(directory).then((names) => names.filter((name) => name.endsWith('.tmp')))
+    while (running && (await litter()).length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(running, 'the child run is still going').toBe(true)
+    child.kill('SIGKILL')
+    await exited
+    const left = await litter()
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^\\.out\\.csv\\.${child.pid}\\.`))])
+
+    const report = await pipe(fromGenerator([{ id: 1 }]), toCsv(path))
+    expect(report['file']).toMatchObject({
+      committed: true,
+      removedTemporaryFiles: [join(directory, left[0] as string)],
+    })
+    expect((await readdir(directory)).sort()).toEqual(['killed-run.mts', 'out.csv'])
+  })
+
+  it('leaves the temporary files of live processes alone', async () => {
+    const path = join(directory, 'out.csv')
+    const mine = join(directory, `.out.csv.${process.pid}.0123456789ab.tmp`)
+    const parents = join(directory, `.out.csv.${process.ppid}.0123456789ab.tmp`)
+    await writeFile(mine, 'x')
+    await writeFile(parents, 'x')
+    const report = await pipe(fromGenerator([{ id: 1 }]), toCsv(path))
+    expect(report['file']).not.toHaveProperty('removedTemporaryFiles')
+    expect(existsSync(mine) && existsSync(parents)).toBe(true)
+  })
 
   it('writes no header row with header false', async () => {
     await pipe(
