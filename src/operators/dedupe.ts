@@ -1,5 +1,5 @@
 import type { Operator } from '../core/Flow.js'
-import { stageOperator } from '../internal/stageOperator.js'
+import { stageOperator, type StageApi } from '../internal/stageOperator.js'
 import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 
 /**
@@ -135,8 +135,7 @@ function keepLast<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A, 
         report()
         const records = [...kept.values()].map((entry) => entry.record)
         kept = new Map()
-        stage.run.release(records.length)
-        for (const record of records) stage.emit(record)
+        return releaseKept(stage, records, 0)
       },
       teardown() {
         report()
@@ -144,4 +143,23 @@ function keepLast<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A, 
       },
     }
   })
+}
+
+/**
+ * Emits the kept records out of custody one at a time, no faster than the run's budget allows,
+ * as a source would: synchronously while there is budget, then after waiting for it. Records not
+ * released yet stay in custody (dropped as aborted if the run stops).
+ */
+function releaseKept<A>(
+  stage: StageApi<A>,
+  records: readonly A[],
+  from: number,
+): void | Promise<void> {
+  for (let index = from; index < records.length; index++) {
+    if (stage.isClosed()) return
+    if (!stage.run.hasCapacity())
+      return stage.run.capacity().then(() => releaseKept(stage, records, index))
+    stage.run.release(1)
+    stage.emit(records[index] as A)
+  }
 }
