@@ -95,6 +95,8 @@ export {
   TrimmedNonEmptyString,
   Email,
 } from './codecs/index.js'
+export { MoneyFromString, type MoneyFromStringOptions } from './codecs/MoneyFromString.js'
+export { DateFromFormat } from './codecs/DateFromFormat.js'
 
 // sinks
 export { toArray, type ToArrayOptions, type ArrayReport } from './sinks/toArray.js'
