@@ -33,6 +33,27 @@ function keepLast<T>(records: readonly T[], key: (record: T) => string): T[] {
   )
 }
 
+/** The record with the greatest value of each key (ties and missing values: the later), in input order. */
+function keepGreatest<T>(
+  records: readonly T[],
+  key: (record: T) => string,
+  value: (record: T) => number | null,
+): T[] {
+  const chosen = new Map<string, number>()
+  records.forEach((record, index) => {
+    const kept = chosen.get(key(record))
+    const mine = value(record)
+    const theirs = kept === undefined ? undefined : value(records[kept] as T)
+    if (
+      kept === undefined ||
+      (mine === null ? theirs === null : theirs === null || mine >= (theirs as number))
+    )
+      chosen.set(key(record), index)
+  })
+  const indexes = new Set(chosen.values())
+  return records.filter((_, index) => indexes.has(index))
+}
+
 const contacts = [
   { email: 'ada@example.com', name: 'Ada' },
   { email: 'grace@example.com', name: 'Grace' },
@@ -61,6 +82,123 @@ describe('dedupe', () => {
       input: rows,
       model: (records) => keepLast(records, (r) => String(Math.abs(r.v) % 4)),
     })
+  })
+
+  it('keeps the operator laws against a greatest-value-of-each-key model with latestBy', async () => {
+    type Versioned = { k: string; at: number | null; v: number }
+    const versions: fc.Arbitrary<Versioned> = fc.record({
+      k: fc.constantFrom('a', 'b', 'c'),
+      at: fc.option(fc.integer({ min: 0, max: 3 })),
+      v: fc.integer(),
+    })
+    await expectOperatorLaws(() => dedupe<Versioned>({ keys: 'k', latestBy: 'at' }), {
+      input: versions,
+      model: (records) =>
+        keepGreatest(
+          records,
+          (r) => r.k,
+          (r) => r.at,
+        ),
+    })
+  })
+
+  it('keeps the operator laws with latestBy and a compare function on dates as text', async () => {
+    type Dated = { k: string; on: string; v: number }
+    const dated: fc.Arbitrary<Dated> = fc.record({
+      k: fc.constantFrom('a', 'b'),
+      on: fc
+        .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+        .map(([month, day]) => `${month}/${day}/2024`),
+      v: fc.integer(),
+    })
+    const asNumber = (text: string): number => {
+      const [month = 0, day = 0] = text.split('/').map(Number)
+      return month * 100 + day
+    }
+    await expectOperatorLaws(
+      () =>
+        dedupe<Dated>({
+          keys: 'k',
+          latestBy: 'on',
+          compare: (a, b) => asNumber(a) - asNumber(b),
+        }),
+      {
+        input: dated,
+        model: (records) =>
+          keepGreatest(
+            records,
+            (r) => r.k,
+            (r) => asNumber(r.on),
+          ),
+      },
+    )
+  })
+
+  it('keeps the record with the latest date, not the last in file order, with latestBy', async () => {
+    const deals = [
+      { id: 'D1', updated_at: '2024-03-02T10:00:00Z', amount: 200 },
+      { id: 'D2', updated_at: '2024-01-01T00:00:00Z', amount: 5 },
+      { id: 'D1', updated_at: '2024-03-01T10:00:00Z', amount: 100 },
+      { id: 'D2', updated_at: null, amount: 0 },
+    ]
+    const latest = await pipe(
+      fromGenerator(deals),
+      dedupe({ keys: 'id', latestBy: 'updated_at' }),
+      toArray(),
+    )
+    expect(latest.records.map((d) => d.amount)).toEqual([200, 5])
+    expect(latest.droppedByReason).toEqual({ duplicate: 2 })
+    const last = await pipe(fromGenerator(deals), dedupe({ keys: 'id', keep: 'last' }), toArray())
+    expect(last.records.map((d) => d.amount)).toEqual([100, 0])
+  })
+
+  it('reads dates as text in a dateFormat with latestBy', async () => {
+    const report = await pipe(
+      fromGenerator([
+        { id: 1, closed: '12/31/2023' },
+        { id: 1, closed: '01/02/2024' },
+        { id: 1, closed: '06/01/2023' },
+      ]),
+      dedupe({ keys: 'id', latestBy: 'closed', dateFormat: 'MM/DD/YYYY' }),
+      toArray(),
+    )
+    expect(report.records).toEqual([{ id: 1, closed: '01/02/2024' }])
+  })
+
+  it('makes a value latestBy cannot order a TransformError naming the field, and says what to give', async () => {
+    const report = await pipe(
+      fromGenerator([
+        { id: 1, on: '2024-01-01' },
+        { id: 1, on: '03/01/2024' },
+        { id: 2, on: '31.02.2024' },
+      ]),
+      dedupe({ keys: 'id', latestBy: 'on' }),
+      toArray(),
+    )
+    expect(report.records).toEqual([{ id: 1, on: '2024-01-01' }])
+    expect(report.failures.map((failure) => failure.message)).toEqual([
+      expect.stringContaining(
+        `latestBy on: cannot order "03/01/2024": not a number, a Date or an ISO 8601 date; give dateFormat (such as 'MM/DD/YYYY') or compare`,
+      ),
+      expect.stringContaining('latestBy on: cannot order "31.02.2024"'),
+    ])
+    expect(report).toMatchObject({ read: 3, written: 1, failed: 2 })
+    const withFormat = await pipe(
+      fromGenerator([{ id: 1, on: '2024-01-01' }]),
+      dedupe({ keys: 'id', latestBy: 'on', dateFormat: 'DD.MM.YYYY' }),
+      toArray(),
+    )
+    expect(withFormat.failures[0]?.message).toContain(
+      'latestBy on: "2024-01-01" is not a date as DD.MM.YYYY',
+    )
+    expect(() =>
+      dedupe<{ id: number; on: string }>({
+        keys: 'id',
+        latestBy: 'on',
+        dateFormat: 'DD.MM.YYYY',
+        compare: () => 0,
+      } as never),
+    ).toThrow(/compare or dateFormat, not both/)
   })
 
   it('keeps the first record of each key and drops the others as duplicates', async () => {
