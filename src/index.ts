@@ -70,6 +70,7 @@ export {
   type Reducer,
 } from './operators/aggregate.js'
 export { dedupe, type DedupeOptions } from './operators/dedupe.js'
+export type { DedupeKeepOptions, DedupeLatestByOptions } from './operators/dedupe.js'
 export { validate, type ValidateOptions } from './operators/validate.js'
 export {
   enrich,
