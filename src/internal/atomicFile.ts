@@ -19,6 +19,8 @@ import type { Readable, Transform, Writable } from 'node:stream'
 import { describeError, failure } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
 import { RunStop, type RunContext, type StageStats } from './RunContext.js'
+import { StreamOutput } from './streamOutput.js'
+import type { SinkOutput } from './sinkOutput.js'
 import type { SinkImpl } from './runSink.js'
 
 /** @internal */
@@ -41,7 +43,7 @@ const STREAM_HIGH_WATER = 512 * 1024
  *
  * @internal
  */
-export class FileOutput {
+export class FileOutput implements SinkOutput {
   /** Size of the target before this run (append mode; 0 otherwise). */
   readonly existingBytes: number
   /** The first write or close error, if any. */
@@ -383,6 +385,16 @@ export interface FileSection {
   readonly removedTemporaryFiles?: readonly string[]
 }
 
+/** The `stream` section of a sink writing to a stream. @internal */
+export interface StreamSection {
+  /** What the stream is called (`stdout`, a file stream's path). */
+  readonly name: string
+  /** Bytes the stream accepted from this run. */
+  readonly bytes: number
+  /** Whether the run completed (and ended the stream, when it owns its end). */
+  readonly ended: boolean
+}
+
 /** How one file sink formats. @internal */
 export interface FileFormat<A> {
   /**
@@ -401,8 +413,12 @@ export interface FileFormat<A> {
 
 /** @internal */
 export interface FileSinkSettings extends FileOutputOptions {
-  /** The target as the user gave it. */
+  /** The target as the user gave it (for a stream: what to call it). */
   readonly path: string
+  /** Write to this stream instead of a file. */
+  readonly stream?: Writable
+  /** End the stream when the run completes. */
+  readonly endStream?: boolean
 }
 
 /**
@@ -425,6 +441,58 @@ export function fileSinkSettings(
   }
 }
 
+/** The options of a file sink that {@link sinkTarget} reads. @internal */
+export interface SinkTargetOptions {
+  readonly append?: boolean
+  readonly fsync?: boolean
+  readonly gzip?: boolean
+  readonly end?: boolean
+}
+
+/**
+ * The stage name and settings of a file sink for its target: a path (stage `toCsv out.csv`), or a
+ * Writable (stage `toCsv stdout`, `toCsv out.csv` for a file stream, else `toCsv stream`). A
+ * stream takes no `append`, `gzip` or `fsync` (a TypeError naming them); it is ended when the run
+ * is over unless `end` is false — never when it is stdout or stderr.
+ *
+ * @internal
+ */
+export function sinkTarget(
+  sink: string,
+  target: string | Writable,
+  options: SinkTargetOptions,
+): { readonly stage: string; readonly settings: FileSinkSettings } {
+  if (typeof target === 'string') {
+    const stage = `${sink} ${basename(target)}`
+    return { stage, settings: fileSinkSettings(stage, target, options) }
+  }
+  if (typeof target !== 'object' || target === null || typeof target.write !== 'function')
+    throw new TypeError(`${sink}: the target must be a file path or a Writable stream`)
+  const standard =
+    target === process.stdout ? 'stdout' : target === process.stderr ? 'stderr' : undefined
+  const path = (target as { path?: unknown }).path
+  const label =
+    standard ??
+    (typeof path === 'string' ? path : Buffer.isBuffer(path) ? path.toString() : 'stream')
+  const stage = `${sink} ${standard ?? (label === 'stream' ? label : basename(label))}`
+  const unusable = (['append', 'gzip', 'fsync'] as const).filter(
+    (name) => options[name] !== undefined,
+  )
+  if (unusable.length > 0)
+    throw new TypeError(
+      `${stage}: ${unusable.join(', ')} apply to files, not to a stream (pipe the stream through zlib.createGzip() to gzip it)`,
+    )
+  return {
+    stage,
+    settings: {
+      stage,
+      path: label,
+      stream: target,
+      endStream: standard === undefined && options.end !== false,
+    },
+  }
+}
+
 /**
  * Builds a file sink's implementation for runSink: the output opened in `start`, records
  * formatted into ~64 KiB text chunks, backpressure from the write stream (sources wait while it
@@ -439,12 +507,12 @@ export function fileSink<A>(
   run: RunContext,
   stats: StageStats,
   settings: FileSinkSettings,
-  makeFormat: (output: FileOutput) => FileFormat<A> | Promise<FileFormat<A>>,
+  makeFormat: (output: SinkOutput) => FileFormat<A> | Promise<FileFormat<A>>,
 ): SinkImpl<A> {
   const batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
   const token = {}
-  let opening: Promise<FileOutput> | undefined
-  let output: FileOutput | undefined
+  let opening: Promise<SinkOutput> | undefined
+  let output: SinkOutput | undefined
   let format: FileFormat<A> | undefined
   let text = ''
   let pending = 0
@@ -459,6 +527,14 @@ export function fileSink<A>(
   run.block(opened)
 
   const section = (bytes: number, committed: boolean): void => {
+    if (settings.stream !== undefined) {
+      run.sections['stream'] = {
+        name: settings.path,
+        bytes,
+        ended: committed,
+      } satisfies StreamSection
+      return
+    }
     const removed = output?.removedTemporaryFiles ?? []
     run.sections['file'] = {
       path: output?.path ?? settings.path,
@@ -509,7 +585,18 @@ export function fileSink<A>(
 
   return {
     async start() {
-      opening = FileOutput.open(settings.path, settings)
+      const stream = settings.stream
+      opening =
+        stream === undefined
+          ? FileOutput.open(settings.path, settings)
+          : Promise.resolve().then(
+              () =>
+                new StreamOutput(stream, {
+                  stage: settings.stage,
+                  label: settings.path,
+                  end: settings.endStream === true,
+                }),
+            )
       try {
         const out = await opening
         output = out
@@ -551,7 +638,7 @@ export function fileSink<A>(
       if (text.length >= CHUNK_CHARS || pending >= batchRecords) flush()
     },
     async end() {
-      const out = output as FileOutput
+      const out = output as SinkOutput
       text += (format as FileFormat<A>).end(accepted, out.existingBytes)
       flush()
       stopListening()

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
+import { PassThrough, Writable } from 'node:stream'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { tmpdir } from 'node:os'
@@ -361,6 +362,22 @@ describe('toCsv', () => {
     expect(existsSync(mine) && existsSync(parents)).toBe(true)
   })
 
+  it('writes keys named like Object.prototype members as data, and never an inherited value', async () => {
+    const path = join(directory, 'proto.csv')
+    const records = [
+      JSON.parse('{"__proto__": "x", "constructor": "y", "a": 2}') as object,
+      JSON.parse('{"a": 3, "__proto__": "z"}') as object,
+    ]
+    const report = await pipe(fromGenerator(records), toCsv(path, { lineEnding: '\n' }))
+    expect(await text('proto.csv')).toBe('__proto__,constructor,a\nx,y,2\nz,,3\n')
+    expect(report.written).toBe(2)
+    await pipe(
+      fromGenerator([{ a: 1 }]),
+      toCsv(path, { columns: ['a', 'toString', 'hasOwnProperty'], lineEnding: '\n' }),
+    )
+    expect(await text('proto.csv')).toBe('a,toString,hasOwnProperty\n1,,\n')
+  })
+
   it('writes no header row with header false', async () => {
     await pipe(
       fromGenerator([{ a: 1, b: 2 }]),
@@ -489,5 +506,106 @@ describe('toCsv', () => {
     )
     expect(report.written).toBe(count)
     expect(report.maxInFlight).toBeLessThan(2_000)
+  })
+})
+
+describe('toCsv to a stream', () => {
+  const collect = (stream: PassThrough): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      stream.on('error', reject)
+    })
+
+  it('writes to a Writable, ends it, and counts the rows the stream accepted', async () => {
+    const stream = new PassThrough()
+    const text = collect(stream)
+    const report = await pipe(
+      fromGenerator([
+        { id: 1, name: 'Acme, Inc.' },
+        { id: 2, name: 'Globex' },
+      ]),
+      toCsv(stream, { lineEnding: '\n' }),
+    )
+    expect(await text).toBe('id,name\n1,"Acme, Inc."\n2,Globex\n')
+    expect(report).toMatchObject({
+      name: 'toCsv stream',
+      written: 2,
+      stream: { name: 'stream', bytes: 32, ended: true },
+    })
+    expect(report['file']).toBeUndefined()
+    expectBalanced(report)
+  })
+
+  it('writes to a file stream, named after its path, with no temporary file', async () => {
+    const path = join(directory, 'direct.csv')
+    const stream = createWriteStream(path)
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let id = 0; id < 20_000; id++) yield { id }
+      }),
+      toCsv(stream, { highWaterMark: 100 }),
+    )
+    if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
+    expect(report).toMatchObject({ name: 'toCsv direct.csv', written: 20_000 })
+    expect((await text('direct.csv')).split('\r\n')).toHaveLength(20_002)
+    expect(await readdir(directory)).toEqual(['direct.csv'])
+  })
+
+  it('honours the backpressure of a slow stream: sources wait while it drains', async () => {
+    const received: string[] = []
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk.toString('utf8'))
+        setTimeout(callback, 1)
+      },
+    })
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let id = 0; id < 3_000; id++) yield { id, padding: 'x'.repeat(100) }
+      }),
+      toCsv(slow, { highWaterMark: 50, end: false }),
+    )
+    expect(report.written).toBe(3_000)
+    expect(report.maxInFlight).toBeLessThanOrEqual(50)
+    expect(received.join('').split('\r\n')).toHaveLength(3_002)
+    expect(slow.writableEnded).toBe(false)
+  })
+
+  it('fails the run naming the stream when it errors, counting only the rows it accepted', async () => {
+    let accepted = 0
+    const failing = new Writable({
+      write(_chunk: Buffer, _encoding, callback) {
+        if (accepted >= 2) callback(new Error('socket hang up'))
+        else {
+          accepted += 1
+          callback()
+        }
+      },
+    })
+    const error = await rejection(
+      pipe(
+        fromGenerator(function* () {
+          for (let id = 0; id < 10_000; id++) yield { id }
+        }),
+        toCsv(failing, { highWaterMark: 10 }),
+      ),
+    )
+    expect(error.message).toBe('toCsv stream: cannot write to stream: socket hang up')
+    const report = error.report as RunReport
+    expect(report.written).toBe(10)
+    expectBalanced(report)
+  })
+
+  it('never ends stdout, and refuses file options for a stream', async () => {
+    const report = await pipe(fromGenerator([] as { id: number }[]), toCsv(process.stdout))
+    expect(report).toMatchObject({ name: 'toCsv stdout', written: 0, stream: { name: 'stdout' } })
+    expect(process.stdout.writableEnded).toBe(false)
+    expect(() => toCsv(new PassThrough(), { append: true, gzip: true })).toThrow(
+      'toCsv stream: append, gzip apply to files, not to a stream',
+    )
+    expect(() => toCsv(new PassThrough(), { extraColumns: 'append' })).toThrow(/a stream cannot do/)
   })
 })

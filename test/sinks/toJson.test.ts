@@ -3,6 +3,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { createWriteStream } from 'node:fs'
+import { PassThrough } from 'node:stream'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { RunReport } from '../../src/core/RunReport.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
@@ -203,5 +205,30 @@ describe('toJson', () => {
     const error = await rejection(pipe(fromGenerator([1]), toJson(path)))
     expect(error.message).toContain(`cannot write ${path}: the directory`)
     expect(error.report?.status).toBe('failed')
+  })
+})
+
+describe('toJson to a stream', () => {
+  it('writes a JSON array or NDJSON to a Writable and ends it', async () => {
+    const stream = new PassThrough()
+    const chunks: Buffer[] = []
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const ended = new Promise((resolve) => stream.on('end', resolve))
+    const report = await pipe(fromGenerator(records(3)), toJson(stream))
+    await ended
+    expect(JSON.parse(Buffer.concat(chunks).toString('utf8'))).toEqual(records(3))
+    expect(report).toMatchObject({ name: 'toJson stream', written: 3, stream: { ended: true } })
+    expectBalanced(report)
+  })
+
+  it("takes the format from a file stream's extension, and writes no temporary file", async () => {
+    const path = join(directory, 'direct.ndjson')
+    const stream = createWriteStream(path)
+    const report = await pipe(fromGenerator(records(1_000)), toJson(stream, { highWaterMark: 20 }))
+    if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
+    const lines = (await text('direct.ndjson')).trimEnd().split('\n')
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(records(1_000))
+    expect(report.maxInFlight).toBeLessThanOrEqual(20)
+    expect(await readdir(directory)).toEqual(['direct.ndjson'])
   })
 })
