@@ -308,6 +308,49 @@ describe('toCsv', () => {
     },
   )
 
+  // Where no tmpfs can be mounted: a real file-size limit (RLIMIT_FSIZE, `ulimit -f`) on a child
+  // process makes the kernel refuse the write that crosses it (EFBIG), part of a row written.
+  it('keeps whole rows only, as many as written, when the file size limit is hit in append mode', async () => {
+    const path = join(directory, 'limited.csv')
+    await writeFile(path, 'id,name\r\n')
+    const script = join(directory, 'limited-run.mts')
+    const source = (module: string): string =>
+      JSON.stringify(fileURLToPath(new URL(`../../src/${module}.ts`, import.meta.url)))
+    await writeFile(
+      script,
+      [
+        `import { pipe } from ${JSON.stringify(fileURLToPath(import.meta.resolve('fp-ts/lib/function.js')))}`,
+        `import { toCsv } from ${source('sinks/toCsv')}`,
+        `import { fromGenerator } from ${source('sources/fromGenerator')}`,
+        'const rows = function* () { for (let id = 1; id < 100_000; id++) yield { id, name: `row number ${id}` } }',
+        `await pipe(fromGenerator(rows), toCsv(${JSON.stringify(path)}, { append: true, highWaterMark: 100 }))`,
+        '  .then(() => console.log(JSON.stringify({ completed: true })))',
+        '  .catch((error) => console.log(JSON.stringify({ message: error.message, written: error.report?.written })))',
+      ].join('\n'),
+    )
+    const output = await new Promise<string>((resolve, reject) => {
+      // 256 blocks of 512 bytes: 128 KiB, well under the rows the run would write.
+      const child = spawn('sh', [
+        '-c',
+        `ulimit -f 256 && exec "$0" --import tsx "$1"`,
+        process.execPath,
+        script,
+      ])
+      let text = ''
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
+      child.once('error', reject)
+      child.once('exit', () => resolve(text))
+    })
+    const result = JSON.parse(output) as { message: string; written: number }
+    expect(result.message).toMatch(/toCsv limited\.csv: cannot write .*limited\.csv: EFBIG/)
+    const content = await text('limited.csv')
+    expect(content.endsWith('\r\n')).toBe(true)
+    const rows = content.split('\r\n').slice(1, -1)
+    expect(result.written).toBeGreaterThan(0)
+    expect(rows).toHaveLength(result.written)
+    rows.forEach((row, index) => expect(row).toBe(`${index + 1},row number ${index + 1}`))
+  })
+
   it('removes the temporary files of runs that were killed, and says so in its report', async () => {
     const path = join(directory, 'out.csv')
     // A real run in a child process, killed with SIGKILL while its temporary file is open.
