@@ -667,7 +667,8 @@ export function fileSink<A>(
       const out = output ?? (await opening?.catch(() => undefined))
       if (out === undefined) return
       await out.discard()
-      section(out.keptBytes, out.writesInPlace)
+      // A stream the run stopped writing to was not ended by a completed run.
+      section(out.keptBytes, out.writesInPlace && settings.stream === undefined)
     },
   }
 }
