@@ -273,7 +273,9 @@ function latestBy<A>(options: LatestBy<A>): Ordering<A> {
     options.dateFormat === undefined ? undefined : compileDateFormat(options.dateFormat, owner)
   const compare = options.compare
   const rank = (record: A): unknown => {
-    const value: unknown = (record as Record<string, unknown>)[field]
+    // Never a member inherited from Object.prototype (`constructor`) for a missing field.
+    const inherited = !Object.hasOwn(record as object, field) && field in Object.prototype
+    const value: unknown = inherited ? undefined : (record as Record<string, unknown>)[field]
     if (value === undefined || value === null || value === '') return NO_VALUE
     if (compare !== undefined) return value
     if (typeof value === 'number' && !Number.isNaN(value)) return value
