@@ -152,6 +152,20 @@ describe('dedupe', () => {
     expect(last.records.map((d) => d.amount)).toEqual([100, 0])
   })
 
+  it('reads a field named like an Object.prototype member as data with latestBy', async () => {
+    const records = [
+      JSON.parse('{"id": 1, "constructor": "2024-01-02"}') as { id: number; constructor: string },
+      { id: 1 } as { id: number; constructor: string },
+    ]
+    const report = await pipe(
+      fromGenerator(records),
+      dedupe({ keys: 'id', latestBy: 'constructor' }),
+      toArray(),
+    )
+    expect(report.failures).toEqual([])
+    expect(report.records).toEqual([records[0]])
+  })
+
   it('reads dates as text in a dateFormat with latestBy', async () => {
     const report = await pipe(
       fromGenerator([
