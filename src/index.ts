@@ -73,6 +73,7 @@ export {
   type Reducer,
 } from './operators/aggregate.js'
 export { dedupe, type DedupeOptions } from './operators/dedupe.js'
+export type { DedupeKeepOptions, DedupeLatestByOptions } from './operators/dedupe.js'
 export { profile, type ProfileOptions } from './operators/profile.js'
 export { validate, type ValidateOptions } from './operators/validate.js'
 export {
@@ -99,6 +100,8 @@ export {
   TrimmedNonEmptyString,
   Email,
 } from './codecs/index.js'
+export { MoneyFromString, type MoneyFromStringOptions } from './codecs/MoneyFromString.js'
+export { DateFromFormat } from './codecs/DateFromFormat.js'
 
 // sinks
 export { toArray, type ToArrayOptions, type ArrayReport } from './sinks/toArray.js'

@@ -102,8 +102,10 @@ export interface RunReport {
   readonly durationMs: number
   /**
    * The largest number of records read or created but not yet settled at any moment — records in
-   * memory. Records already in a file sink's temporary file (settled when it is committed) are not
-   * counted.
+   * memory under the run's budget, so at most about `highWaterMark` for a pulled source. Records
+   * already in a file sink's temporary file (settled when it is committed) are not counted, nor
+   * records a stage keeps in custody until its input ends (`dedupe` with `keep: 'last'`:
+   * its stage's `details.distinctKeys`).
    */
   readonly maxInFlight: number
   /** The report of the dead-letter sink, when the run has a `deadLetter` policy. */

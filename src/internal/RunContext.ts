@@ -368,8 +368,8 @@ export class RunContext {
 
   private addOpen(count: number): void {
     this.open += count
-    const inFlight = this.open + this.held
-    if (inFlight > this.maxInFlight) this.maxInFlight = inFlight
+    // In flight means under the budget: records in custody are each holding stage's own figure.
+    if (this.open > this.maxInFlight) this.maxInFlight = this.open
   }
 
   private progress(): void {

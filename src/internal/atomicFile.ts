@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { createReadStream, type WriteStream } from 'node:fs'
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { open, readdir, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -19,6 +19,8 @@ import type { Readable, Transform, Writable } from 'node:stream'
 import { describeError, failure } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
 import { RunStop, type RunContext, type StageStats } from './RunContext.js'
+import { StreamOutput } from './streamOutput.js'
+import type { SinkOutput } from './sinkOutput.js'
 import type { SinkImpl } from './runSink.js'
 
 /** @internal */
@@ -41,7 +43,7 @@ const STREAM_HIGH_WATER = 512 * 1024
  *
  * @internal
  */
-export class FileOutput {
+export class FileOutput implements SinkOutput {
   /** Size of the target before this run (append mode; 0 otherwise). */
   readonly existingBytes: number
   /** The first write or close error, if any. */
@@ -49,7 +51,11 @@ export class FileOutput {
   private finished = false
   /** The second temporary file of a rewrite, once there is one. */
   private secondPath: string | undefined = undefined
+  /** Bytes of whole chunks that reached the file (plain append mode): what a failure keeps. */
+  private confirmed = 0
   private readonly errorListeners: Array<(error: Error) => void> = []
+  /** Temporary files of this target that killed runs left behind, removed when it opened. */
+  removedTemporaryFiles: readonly string[] = []
 
   private constructor(
     /** The absolute path of the target. */
@@ -106,6 +112,7 @@ export class FileOutput {
       if (code === 'ENOTDIR') throw cannot(`${directory} is not a directory`, error)
       throw cannot(describeError(error), error)
     }
+    const removed = await removeLitter(directory, basename(path))
     const existingBytes = options.append === true ? (await handle.stat()).size : 0
     // The stream closes the file itself once it finished (after an fsync with `flush`), or when
     // it is destroyed: its 'close' event means the file is fully closed.
@@ -115,7 +122,9 @@ export class FileOutput {
     })
     const gzip = options.gzip === true ? createGzip() : undefined
     if (gzip !== undefined) gzip.pipe(file)
-    return new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+    const output = new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+    output.removedTemporaryFiles = removed
+    return output
   }
 
   private get head(): Writable {
@@ -124,7 +133,25 @@ export class FileOutput {
 
   /** Writes a chunk; `done` is called once it reached the file (or the gzip stream). */
   write(chunk: string, done: (error?: Error | null) => void): boolean {
-    return this.head.write(chunk, done)
+    if (this.gzip !== undefined) return this.gzip.write(chunk, done)
+    return this.file.write(chunk, (error) => {
+      if (error === null || error === undefined) this.confirmed += Buffer.byteLength(chunk)
+      done(error)
+    })
+  }
+
+  /**
+   * Whether each chunk is durable in the target as soon as its write is done: plain append mode.
+   * Otherwise (a temporary file, or a gzip member that is whole only once ended) nothing counts
+   * before the commit.
+   */
+  get writesInPlace(): boolean {
+    return this.options.append === true && this.gzip === undefined
+  }
+
+  /** Bytes this output added to the target that a failure keeps: whole chunks, in place. */
+  get keptBytes(): number {
+    return this.writesInPlace ? this.confirmed : 0
   }
 
   onDrain(listener: () => void): void {
@@ -147,10 +174,11 @@ export class FileOutput {
   async finish(): Promise<void> {
     if (this.finished) return
     this.finished = true
-    if (this.error === undefined && !this.file.closed) {
+    if (!this.file.closed) {
       await new Promise<void>((resolveClose) => {
         this.file.once('close', () => resolveClose())
-        this.head.end()
+        // A stream that failed was destroyed: wait until its last write is over and it closed.
+        if (this.error === undefined) this.head.end()
       })
     }
     await this.handle.close()
@@ -188,12 +216,23 @@ export class FileOutput {
       if (this.options.fsync !== false) await syncDirectory(dirname(this.path))
       return bytes
     } catch (error) {
-      await this.discard()
-      throw error instanceof Error && error.message.startsWith(this.options.stage)
-        ? error
-        : new Error(`${this.options.stage}: cannot write ${this.path}: ${describeError(error)}`, {
-            cause: error,
-          })
+      const failure =
+        error instanceof Error && error.message.startsWith(this.options.stage)
+          ? error
+          : new Error(`${this.options.stage}: cannot write ${this.path}: ${describeError(error)}`, {
+              cause: error,
+            })
+      try {
+        await this.discard()
+      } catch (cleanupError) {
+        // The commit's own error is what the user needs; the failed cleanup comes second.
+        throw new CommitError(
+          `${failure.message}; removing the temporary file ${this.writingPath} failed too: ${describeError(cleanupError)}`,
+          failure.cause ?? failure,
+          cleanupError,
+        )
+      }
+      throw failure
     }
   }
 
@@ -216,11 +255,20 @@ export class FileOutput {
 
   /**
    * Discards the output: destroys the stream, closes the file fully, and removes the temporary
-   * file(s). In append mode the writes already queued complete (whole rows) and the file stays.
+   * file(s). In append mode the writes already queued complete (whole rows) and the file stays,
+   * cut back to its last whole chunk after a failed write; a gzip member of this run is cut off.
    */
   async discard(): Promise<void> {
     if (this.options.append === true) {
-      await this.finish().catch(() => undefined)
+      const failed = await this.finish().then(
+        () => this.error !== undefined,
+        () => true,
+      )
+      // A failed write (a full disk) may have put part of a chunk into the file: cut the file
+      // back to its last whole chunk, so it ends with a whole row and holds what was counted.
+      // A gzip member is whole only once ended, so there nothing of this run is kept.
+      if (failed || this.gzip !== undefined)
+        await truncate(this.path, this.existingBytes + this.keptBytes)
       return
     }
     if (!this.finished) {
@@ -237,6 +285,64 @@ export class FileOutput {
     }
     await removeIfPresent(this.writingPath)
     if (this.secondPath !== undefined) await removeIfPresent(this.secondPath)
+  }
+}
+
+/**
+ * A commit that failed, and whose cleanup failed too: `cause` is the commit's error (the rename's,
+ * say), `cleanupError` the secondary one; the message names the stage, the target and both.
+ *
+ * @internal
+ */
+export class CommitError extends Error {
+  constructor(
+    message: string,
+    cause: unknown,
+    readonly cleanupError: unknown,
+  ) {
+    super(message, { cause })
+  }
+}
+
+/** The end of a temporary file's name after `.<target name>.`: the writer's pid, hex, `.tmp`. */
+const TEMPORARY_TAIL = /^(\d{1,10})\.[0-9a-f]{12}\.tmp(?:\.2)?$/
+
+/**
+ * Removes the temporary files of `name` in `directory` whose writing process no longer exists
+ * (killed, or stopped by Ctrl-C before it could clean up): their names carry its pid. Files of
+ * live processes — this one included — are left alone. Returns the paths removed. Best effort: a
+ * file that cannot be removed is left for a later run.
+ */
+async function removeLitter(directory: string, name: string): Promise<string[]> {
+  const prefix = `.${name}.`
+  const removed: string[] = []
+  const entries = await readdir(directory).catch(() => [] as string[])
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue
+    const match = TEMPORARY_TAIL.exec(entry.slice(prefix.length))
+    if (match === null) continue
+    const pid = Number(match[1])
+    if (pid === process.pid || isAlive(pid)) continue
+    const path = join(directory, entry)
+    try {
+      await unlink(path)
+      removed.push(path)
+    } catch {
+      // Gone already (another run cleaned it), or not ours to remove: leave it.
+    }
+  }
+  return removed
+}
+
+/** Whether a process with this pid exists (EPERM: it exists, owned by another user). */
+function isAlive(pid: number): boolean {
+  // 0 and negative numbers would signal process groups: never a writer's pid.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
@@ -272,6 +378,21 @@ export interface FileSection {
   readonly bytes: number
   /** Whether the target now holds this run's output. */
   readonly committed: boolean
+  /**
+   * Temporary files of this target left by earlier runs that were killed (their process no longer
+   * exists), removed when this run opened the file. Present only when there were some.
+   */
+  readonly removedTemporaryFiles?: readonly string[]
+}
+
+/** The `stream` section of a sink writing to a stream. @internal */
+export interface StreamSection {
+  /** What the stream is called (`stdout`, a file stream's path). */
+  readonly name: string
+  /** Bytes the stream accepted from this run. */
+  readonly bytes: number
+  /** Whether the run completed (and ended the stream, when it owns its end). */
+  readonly ended: boolean
 }
 
 /** How one file sink formats. @internal */
@@ -292,8 +413,12 @@ export interface FileFormat<A> {
 
 /** @internal */
 export interface FileSinkSettings extends FileOutputOptions {
-  /** The target as the user gave it. */
+  /** The target as the user gave it (for a stream: what to call it). */
   readonly path: string
+  /** Write to this stream instead of a file. */
+  readonly stream?: Writable
+  /** End the stream when the run completes. */
+  readonly endStream?: boolean
 }
 
 /**
@@ -316,11 +441,63 @@ export function fileSinkSettings(
   }
 }
 
+/** The options of a file sink that {@link sinkTarget} reads. @internal */
+export interface SinkTargetOptions {
+  readonly append?: boolean
+  readonly fsync?: boolean
+  readonly gzip?: boolean
+  readonly end?: boolean
+}
+
+/**
+ * The stage name and settings of a file sink for its target: a path (stage `toCsv out.csv`), or a
+ * Writable (stage `toCsv stdout`, `toCsv out.csv` for a file stream, else `toCsv stream`). A
+ * stream takes no `append`, `gzip` or `fsync` (a TypeError naming them); it is ended when the run
+ * is over unless `end` is false — never when it is stdout or stderr.
+ *
+ * @internal
+ */
+export function sinkTarget(
+  sink: string,
+  target: string | Writable,
+  options: SinkTargetOptions,
+): { readonly stage: string; readonly settings: FileSinkSettings } {
+  if (typeof target === 'string') {
+    const stage = `${sink} ${basename(target)}`
+    return { stage, settings: fileSinkSettings(stage, target, options) }
+  }
+  if (typeof target !== 'object' || target === null || typeof target.write !== 'function')
+    throw new TypeError(`${sink}: the target must be a file path or a Writable stream`)
+  const standard =
+    target === process.stdout ? 'stdout' : target === process.stderr ? 'stderr' : undefined
+  const path = (target as { path?: unknown }).path
+  const label =
+    standard ??
+    (typeof path === 'string' ? path : Buffer.isBuffer(path) ? path.toString() : 'stream')
+  const stage = `${sink} ${standard ?? (label === 'stream' ? label : basename(label))}`
+  const unusable = (['append', 'gzip', 'fsync'] as const).filter(
+    (name) => options[name] !== undefined,
+  )
+  if (unusable.length > 0)
+    throw new TypeError(
+      `${stage}: ${unusable.join(', ')} apply to files, not to a stream (pipe the stream through zlib.createGzip() to gzip it)`,
+    )
+  return {
+    stage,
+    settings: {
+      stage,
+      path: label,
+      stream: target,
+      endStream: standard === undefined && options.end !== false,
+    },
+  }
+}
+
 /**
  * Builds a file sink's implementation for runSink: the output opened in `start`, records
  * formatted into ~64 KiB text chunks, backpressure from the write stream (sources wait while it
  * drains), and the ledger — a record is uncommitted once its chunk reached the temporary file and
- * written when the file is committed (append mode: written once its chunk reached the file). A
+ * written when the file is committed (plain append mode: written once its chunk reached the file). A
  * record `format.record` throws for is a SinkError failure naming the file and the record's row
  * (1-based among the records the sink received), with the `details` of a {@link RecordProblem}.
  *
@@ -330,13 +507,12 @@ export function fileSink<A>(
   run: RunContext,
   stats: StageStats,
   settings: FileSinkSettings,
-  makeFormat: (output: FileOutput) => FileFormat<A> | Promise<FileFormat<A>>,
+  makeFormat: (output: SinkOutput) => FileFormat<A> | Promise<FileFormat<A>>,
 ): SinkImpl<A> {
-  const append = settings.append === true
   const batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
   const token = {}
-  let opening: Promise<FileOutput> | undefined
-  let output: FileOutput | undefined
+  let opening: Promise<SinkOutput> | undefined
+  let output: SinkOutput | undefined
   let format: FileFormat<A> | undefined
   let text = ''
   let pending = 0
@@ -351,10 +527,20 @@ export function fileSink<A>(
   run.block(opened)
 
   const section = (bytes: number, committed: boolean): void => {
+    if (settings.stream !== undefined) {
+      run.sections['stream'] = {
+        name: settings.path,
+        bytes,
+        ended: committed,
+      } satisfies StreamSection
+      return
+    }
+    const removed = output?.removedTemporaryFiles ?? []
     run.sections['file'] = {
       path: output?.path ?? settings.path,
       bytes,
       committed,
+      ...(removed.length === 0 ? {} : { removedTemporaryFiles: removed }),
     } satisfies FileSection
   }
 
@@ -365,10 +551,11 @@ export function fileSink<A>(
     text = ''
     pending = 0
     run.beginWork()
+    const inPlace = output.writesInPlace
     const ready = output.write(chunk, (error) => {
       run.endWork()
       if (error !== null && error !== undefined) return
-      if (append) {
+      if (inPlace) {
         stats.out += count
         run.settle('written', count)
       } else {
@@ -398,7 +585,18 @@ export function fileSink<A>(
 
   return {
     async start() {
-      opening = FileOutput.open(settings.path, settings)
+      const stream = settings.stream
+      opening =
+        stream === undefined
+          ? FileOutput.open(settings.path, settings)
+          : Promise.resolve().then(
+              () =>
+                new StreamOutput(stream, {
+                  stage: settings.stage,
+                  label: settings.path,
+                  end: settings.endStream === true,
+                }),
+            )
       try {
         const out = await opening
         output = out
@@ -440,7 +638,7 @@ export function fileSink<A>(
       if (text.length >= CHUNK_CHARS || pending >= batchRecords) flush()
     },
     async end() {
-      const out = output as FileOutput
+      const out = output as SinkOutput
       text += (format as FileFormat<A>).end(accepted, out.existingBytes)
       flush()
       stopListening()
@@ -451,7 +649,7 @@ export function fileSink<A>(
         section(0, false)
         return
       }
-      if (!append) {
+      if (uncommitted > 0) {
         stats.out += uncommitted
         run.commit(uncommitted)
         uncommitted = 0
@@ -469,7 +667,8 @@ export function fileSink<A>(
       const out = output ?? (await opening?.catch(() => undefined))
       if (out === undefined) return
       await out.discard()
-      section(append ? out.bytes : 0, append)
+      // A stream the run stopped writing to was not ended by a completed run.
+      section(out.keptBytes, out.writesInPlace && settings.stream === undefined)
     },
   }
 }

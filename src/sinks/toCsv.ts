@@ -1,15 +1,10 @@
-import { basename } from 'node:path'
 import { open } from 'node:fs/promises'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
-import {
-  fileSink,
-  fileSinkSettings,
-  RecordProblem,
-  type FileFormat,
-} from '../internal/atomicFile.js'
+import type { Writable } from 'node:stream'
+import { fileSink, RecordProblem, sinkTarget, type FileFormat } from '../internal/atomicFile.js'
 import {
   cellFormatter,
   checkDelimiter,
@@ -65,6 +60,11 @@ export interface ToCsvOptions extends RunOptions {
   readonly fsync?: boolean
   /** Gzip the output (default: when the path ends in `.gz`). */
   readonly gzip?: boolean
+  /**
+   * With a stream as the target: end it when the run is over (default true; stdout and stderr
+   * are never ended).
+   */
+  readonly end?: boolean
 }
 
 /**
@@ -82,7 +82,16 @@ export interface ToCsvOptions extends RunOptions {
  * SinkError failure naming its row, handled by the run's policy.
  *
  * The writes honour the file stream's backpressure (sources wait while it drains) and go out in
- * ~64 KiB chunks. The report has a `file` section: `{ path, bytes, committed }`.
+ * ~64 KiB chunks. The report has a `file` section: `{ path, bytes, committed }` (and
+ * `removedTemporaryFiles` when it removed the temporary files of an earlier run that was killed:
+ * their names carry the pid of a process that no longer exists).
+ *
+ * The target may be a `Writable` instead of a path (`process.stdout`, a socket, a gzip stream
+ * piped to a file): **no temporary file and no atomic rename** then — rows count as written once
+ * the stream accepted them, and a failed run leaves the rows already written. Backpressure is
+ * honoured the same way. The stream is ended when the run is over (not with `end: false`, and
+ * never stdout or stderr); `append`, `gzip`, `fsync` and `extraColumns: 'append'` are refused.
+ * The report then has a `stream` section: `{ name, bytes, ended }`.
  *
  * @example
  * ```ts
@@ -98,31 +107,33 @@ export interface ToCsvOptions extends RunOptions {
  * )
  * console.assert(report.written === 2)
  * console.assert((await readFile(path, 'utf8')) === 'id,name\n1,"Acme, Inc."\n2,Globex\n')
+ *
+ * // To a stream: here standard output
+ * await pipe(fromGenerator([{ id: 1, name: 'Acme' }]), toCsv(process.stdout, { lineEnding: '\n' }))
  * ```
  *
- * @param path - the file to write
+ * @param target - the file to write, or a Writable stream
  * @param options - columns, format, atomicity and the run's options
  * @returns a sink: a function from a Flow to the promise of its run report
  * @category sinks
  * @since 0.1.0
  */
 export function toCsv<A extends object>(
-  path: string,
+  target: string | Writable,
   options: ToCsvOptions = {},
 ): (flow: Flow<A>) => Promise<RunReport> {
   // The stage name shows the file's name; messages about the file itself give the whole path.
-  const stage = `toCsv ${basename(path)}`
+  const { stage, settings } = sinkTarget('toCsv', target, options)
   const delimiter = options.delimiter ?? ','
   checkDelimiter(stage, delimiter)
   const lineEnding = options.lineEnding ?? '\r\n'
   if (lineEnding !== '\r\n' && lineEnding !== '\n' && lineEnding !== '\r')
     throw new TypeError(`${stage}: lineEnding must be '\\r\\n', '\\n' or '\\r'`)
   const extraColumns = options.extraColumns ?? 'error'
-  if (options.append === true && extraColumns === 'append')
+  if ((options.append === true || settings.stream !== undefined) && extraColumns === 'append')
     throw new TypeError(
-      `${stage}: extraColumns 'append' rewrites the file, which append: true cannot do; list the columns instead`,
+      `${stage}: extraColumns 'append' rewrites the file, which ${options.append === true ? 'append: true' : 'a stream'} cannot do; list the columns instead`,
     )
-  const settings = fileSinkSettings(stage, path, options)
   return (flow) =>
     runSink<A>(flow, stage, options, (run, stats) =>
       fileSink<A>(run, stats, settings, async (output) =>
@@ -212,7 +223,7 @@ function csvFormat<A>(
       for (const key of extra) known.add(key)
       segments.push({ fromRow: index, columns: names.length })
     }
-    return row(names.map((name) => cell(record[name])).join(delimiter))
+    return row(names.map((name) => cell(valueOf(record, name))).join(delimiter))
   }
 
   return {
@@ -261,4 +272,14 @@ function csvFormat<A>(
         })
     },
   }
+}
+
+/**
+ * A record's value for a column: never one it inherits from Object.prototype (`constructor`,
+ * `toString`), which would write a function's source for a missing key; other inherited values
+ * (getters of a class) are read as usual.
+ */
+function valueOf(record: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (Object.hasOwn(record, name) || !(name in Object.prototype)) return record[name]
+  return undefined
 }

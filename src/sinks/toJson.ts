@@ -1,14 +1,9 @@
-import { basename } from 'node:path'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
-import {
-  fileSink,
-  fileSinkSettings,
-  RecordProblem,
-  type FileFormat,
-} from '../internal/atomicFile.js'
+import type { Writable } from 'node:stream'
+import { fileSink, RecordProblem, sinkTarget, type FileFormat } from '../internal/atomicFile.js'
 
 /**
  * Options of {@link toJson}, besides the run's options.
@@ -36,6 +31,11 @@ export interface ToJsonOptions extends RunOptions {
   readonly fsync?: boolean
   /** Gzip the output (default: when the path ends in `.gz`). */
   readonly gzip?: boolean
+  /**
+   * With a stream as the target: end it when the run is over (default true; stdout and stderr
+   * are never ended).
+   */
+  readonly end?: boolean
 }
 
 /**
@@ -51,7 +51,16 @@ export interface ToJsonOptions extends RunOptions {
  * policy. Dates become ISO 8601 strings (`Date.prototype.toJSON`).
  *
  * The writes honour the file stream's backpressure (sources wait while it drains) and go out in
- * ~64 KiB chunks. The report has a `file` section: `{ path, bytes, committed }`.
+ * ~64 KiB chunks. The report has a `file` section: `{ path, bytes, committed }` (and
+ * `removedTemporaryFiles` when it removed the temporary files of an earlier run that was killed).
+ *
+ * The target may be a `Writable` instead of a path (`process.stdout`, a socket, a gzip stream
+ * piped to a file): **no temporary file and no atomic rename** then — records count as written
+ * once the stream accepted them, and a failed run leaves what was already written (an array
+ * unclosed). Backpressure is honoured the same way. The format comes from `format` (default
+ * `'array'`, or by the extension of a file stream's path); the stream is ended when the run is
+ * over (not with `end: false`, and never stdout or stderr); `append`, `gzip` and `fsync` are
+ * refused. The report then has a `stream` section: `{ name, bytes, ended }`.
  *
  * @example
  * ```ts
@@ -67,20 +76,24 @@ export interface ToJsonOptions extends RunOptions {
  *
  * const report = await pipe(fromGenerator(records), toJson(join(directory, 'deals.ndjson')))
  * console.assert(report.written === 2)
+ *
+ * // To a stream: here standard output, as JSON Lines
+ * await pipe(fromGenerator(records), toJson(process.stdout, { format: 'ndjson' }))
  * ```
  *
- * @param path - the file to write
+ * @param target - the file to write, or a Writable stream
  * @param options - format, atomicity and the run's options
  * @returns a sink: a function from a Flow to the promise of its run report
  * @category sinks
  * @since 0.1.0
  */
 export function toJson<A>(
-  path: string,
+  target: string | Writable,
   options: ToJsonOptions = {},
 ): (flow: Flow<A>) => Promise<RunReport> {
   // The stage name shows the file's name; messages about the file itself give the whole path.
-  const stage = `toJson ${basename(path)}`
+  const { stage, settings } = sinkTarget('toJson', target, options)
+  const path = settings.path
   const plain = path.endsWith('.gz') ? path.slice(0, -3) : path
   const format =
     options.format ?? (plain.endsWith('.ndjson') || plain.endsWith('.jsonl') ? 'ndjson' : 'array')
@@ -95,7 +108,7 @@ export function toJson<A>(
     throw new TypeError(`${stage}: append: true needs format 'ndjson'; a JSON array cannot grow`)
   return (flow) =>
     runSink<A>(flow, stage, options, (run, stats) =>
-      fileSink<A>(run, stats, fileSinkSettings(stage, path, options), () =>
+      fileSink<A>(run, stats, settings, () =>
         format === 'ndjson' ? ndjsonFormat<A>() : arrayFormat<A>(indent),
       ),
     )

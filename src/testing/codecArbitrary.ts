@@ -1,5 +1,12 @@
 import { fc } from './fastCheck.js'
 import type * as t from 'io-ts'
+import { NumberFromString } from '../codecs/NumberFromString.js'
+import { IntegerFromString } from '../codecs/IntegerFromString.js'
+import { BooleanFromString } from '../codecs/BooleanFromString.js'
+import { DateFromString } from '../codecs/DateFromString.js'
+import { TrimmedNonEmptyString } from '../codecs/TrimmedNonEmptyString.js'
+import { Email } from '../codecs/Email.js'
+import { codecTraits } from '../internal/codecTraits.js'
 
 /**
  * Options of {@link codecArbitrary}.
@@ -45,6 +52,7 @@ const SUPPORTED = [
   'record',
   'Int',
   'refinement (by filtering)',
+  "PowerFlow's codecs",
 ].join(', ')
 
 /**
@@ -57,8 +65,12 @@ const SUPPORTED = [
  * `t.UnknownRecord`, `t.literal`, `t.keyof`, `t.type`, `t.partial` (each key present or absent),
  * `t.array`, `t.readonlyArray`, `t.readonly`, `t.exact`, `t.strict`, `t.union` (so nullable
  * fields, `t.union([t.string, t.null])`), `t.intersection` (of object codecs), `t.tuple`,
- * `t.record` (with a string, literal or keyof domain), `t.Int`, and any other refinement by
- * filtering its base (keep the predicate common, or pass an override). Not derived:
+ * `t.record` (with a string, literal or keyof domain), `t.Int`, any other refinement by
+ * filtering its base (keep the predicate common, or pass an override), and PowerFlow's own codecs
+ * (`NumberFromString`, `IntegerFromString`, `BooleanFromString`, `DateFromString`,
+ * `TrimmedNonEmptyString`, `Email`, `MoneyFromString(…)`, `DateFromFormat(…)`), with values each
+ * encodes to text and decodes back unchanged (money as whole cents, dates in years 0–9999 with
+ * only the fields their format has). Not derived:
  * `t.recursion`, `t.never`, `t.function` and custom codecs: they throw an error naming the codec
  * and its path unless `options.overrides` has an arbitrary under the codec's name.
  *
@@ -113,6 +125,8 @@ function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.
   const override = options.overrides?.[codec.name]
   if (override !== undefined) return override
   const maxLength = options.maxLength ?? 5
+  const own = powerflowCodec(codec)
+  if (own !== undefined) return own
   const node = codec as unknown as CodecNode
   const child = (inner: t.Any, at: string): fc.Arbitrary<unknown> => derive(inner, at, options)
   switch (node._tag) {
@@ -207,6 +221,55 @@ function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.
     default:
       throw unsupported(codec, path, `its kind (${node._tag ?? 'no _tag'})`)
   }
+}
+
+/** Dates of years 0 to 9999: what four-digit formats (and ISO 8601 without a sign) can write. */
+const writableDates = fc.date({
+  min: new Date(new Date(0).setUTCFullYear(0, 0, 1)),
+  max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
+  noInvalidDate: true,
+})
+
+/** Arbitraries of PowerFlow's own codecs, which have no io-ts `_tag` to derive from. */
+function powerflowCodec(codec: t.Any): fc.Arbitrary<unknown> | undefined {
+  switch (codec as unknown) {
+    case NumberFromString:
+      return fc
+        .double({ noNaN: true, noDefaultInfinity: true })
+        .map((n) => (Object.is(n, -0) ? 0 : n))
+    case IntegerFromString:
+      return fc.maxSafeInteger()
+    case BooleanFromString:
+      return fc.boolean()
+    case DateFromString:
+      return writableDates
+    case TrimmedNonEmptyString:
+      return fc
+        .string({ minLength: 1 })
+        .map((text) => text.trim())
+        .filter((text) => text !== '')
+    case Email:
+      return fc.emailAddress().filter((address) => Email.is(address))
+  }
+  const trait = codecTraits.get(codec)
+  if (trait?.kind === 'money')
+    return fc
+      .integer({ min: -(2 ** 43), max: 2 ** 43 })
+      .map((cents) => (cents === 0 ? 0 : cents / 100))
+  if (trait?.kind === 'dateFormat') {
+    const has = (field: string): boolean => trait.fields.includes(field)
+    return writableDates.map((date) => {
+      const copy = new Date(date.getTime())
+      copy.setUTCHours(
+        has('hour') ? date.getUTCHours() : 0,
+        has('minute') ? date.getUTCMinutes() : 0,
+        has('second') ? date.getUTCSeconds() : 0,
+        0,
+      )
+      return copy
+    })
+  }
+  return undefined
 }
 
 function enumerableKeys(domain: t.Any): string[] | undefined {

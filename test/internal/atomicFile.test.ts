@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Transform } from 'node:stream'
@@ -114,5 +114,27 @@ describe('FileOutput', () => {
     await expect(FileOutput.open(target, { stage: 'toX' })).rejects.toThrow(
       `toX: cannot write ${target}:`,
     )
+  })
+})
+
+describe('FileOutput commit failures', () => {
+  it('keeps the stage, the target and the rename error when the cleanup after it fails too', async () => {
+    const target = join(directory, 'out.txt')
+    const output = await FileOutput.open(target, { stage: 'toX out.txt', fsync: false })
+    await write(output, 'content')
+    // Real failures, no mocks: the target became a non-empty directory (the rename fails), and
+    // the temporary file's name now holds a directory (removing it fails too).
+    await mkdir(join(target, 'inside'), { recursive: true })
+    await rm(output.writingPath)
+    await mkdir(join(output.writingPath, 'inside'), { recursive: true })
+    const error = (await output.commit().catch((caught: unknown) => caught)) as Error & {
+      cleanupError?: Error
+    }
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toMatch(/^toX out\.txt: cannot write .*out\.txt: .*rename/)
+    expect(error.message).toMatch(/ENOTEMPTY|EISDIR/)
+    expect(error.message).toContain('the temporary file')
+    expect((error.cause as NodeJS.ErrnoException).syscall).toBe('rename')
+    expect((error.cleanupError as NodeJS.ErrnoException | undefined)?.syscall).toBe('unlink')
   })
 })

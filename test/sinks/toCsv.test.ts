@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
+import { PassThrough, Writable } from 'node:stream'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -12,6 +15,7 @@ import { map } from '../../src/operators/map.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
+import { canMountSmallDisk, withSmallDisk } from '../support/smallDisk.js'
 
 let directory: string
 beforeEach(async () => {
@@ -272,6 +276,151 @@ describe('toCsv', () => {
     expect(await text('log.csv')).toBe('no line ending')
   })
 
+  // A real full disk: a 256 KiB tmpfs (needs root; skipped elsewhere). The run fails; the file
+  // holds exactly the rows the report counts as written, each whole, and nothing after them.
+  it.skipIf(!canMountSmallDisk)(
+    'keeps whole rows only, as many as written, when the disk fills up in append mode',
+    async () => {
+      await withSmallDisk('256k', async (disk) => {
+        const path = join(disk, 'log.csv')
+        await writeFile(path, 'id,name\r\n0,seed\r\n')
+        const error = await rejection(
+          pipe(
+            fromGenerator(function* () {
+              for (let id = 1; id < 200_000; id++) yield { id, name: `row number ${id}` }
+            }),
+            toCsv(path, { append: true, highWaterMark: 100 }),
+          ),
+        )
+        expect(error.message).toMatch(/toCsv log\.csv: cannot write .*log\.csv: .*ENOSPC/)
+        const report = error.report as RunReport
+        expectBalanced(report)
+        const content = await readFile(path, 'utf8')
+        expect(content.endsWith('\r\n')).toBe(true)
+        const rows = content.split('\r\n').slice(2, -1)
+        expect(report.written).toBeGreaterThan(0)
+        expect(rows).toHaveLength(report.written)
+        rows.forEach((row, index) => expect(row).toBe(`${index + 1},row number ${index + 1}`))
+        expect(report['file']).toMatchObject({
+          bytes: Buffer.byteLength(content) - 'id,name\r\n0,seed\r\n'.length,
+        })
+      })
+    },
+  )
+
+  // Where no tmpfs can be mounted: a real file-size limit (RLIMIT_FSIZE, `ulimit -f`) on a child
+  // process makes the kernel refuse the write that crosses it (EFBIG), part of a row written.
+  it('keeps whole rows only, as many as written, when the file size limit is hit in append mode', async () => {
+    const path = join(directory, 'limited.csv')
+    await writeFile(path, 'id,name\r\n')
+    const script = join(directory, 'limited-run.mts')
+    const source = (module: string): string =>
+      JSON.stringify(fileURLToPath(new URL(`../../src/${module}.ts`, import.meta.url)))
+    await writeFile(
+      script,
+      [
+        `import { pipe } from ${JSON.stringify(fileURLToPath(import.meta.resolve('fp-ts/lib/function.js')))}`,
+        `import { toCsv } from ${source('sinks/toCsv')}`,
+        `import { fromGenerator } from ${source('sources/fromGenerator')}`,
+        'const rows = function* () { for (let id = 1; id < 100_000; id++) yield { id, name: `row number ${id}` } }',
+        `await pipe(fromGenerator(rows), toCsv(${JSON.stringify(path)}, { append: true, highWaterMark: 100 }))`,
+        '  .then(() => console.log(JSON.stringify({ completed: true })))',
+        '  .catch((error) => console.log(JSON.stringify({ message: error.message, written: error.report?.written })))',
+      ].join('\n'),
+    )
+    const output = await new Promise<string>((resolve, reject) => {
+      // 256 blocks of 512 bytes: 128 KiB, well under the rows the run would write.
+      const child = spawn('sh', [
+        '-c',
+        `ulimit -f 256 && exec "$0" --import tsx "$1"`,
+        process.execPath,
+        script,
+      ])
+      let text = ''
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
+      child.once('error', reject)
+      child.once('exit', () => resolve(text))
+    })
+    const result = JSON.parse(output) as { message: string; written: number }
+    expect(result.message).toMatch(/toCsv limited\.csv: cannot write .*limited\.csv: EFBIG/)
+    const content = await text('limited.csv')
+    expect(content.endsWith('\r\n')).toBe(true)
+    const rows = content.split('\r\n').slice(1, -1)
+    expect(result.written).toBeGreaterThan(0)
+    expect(rows).toHaveLength(result.written)
+    rows.forEach((row, index) => expect(row).toBe(`${index + 1},row number ${index + 1}`))
+  })
+
+  it('removes the temporary files of runs that were killed, and says so in its report', async () => {
+    const path = join(directory, 'out.csv')
+    // A real run in a child process, killed with SIGKILL while its temporary file is open.
+    const script = join(directory, 'killed-run.mts')
+    const toCsvModule = fileURLToPath(new URL('../../src/sinks/toCsv.js', import.meta.url))
+    const fromGeneratorModule = fileURLToPath(
+      new URL('../../src/sources/fromGenerator.js', import.meta.url),
+    )
+    const functionModule = fileURLToPath(import.meta.resolve('fp-ts/lib/function.js'))
+    await writeFile(
+      script,
+      [
+        `import { pipe } from ${JSON.stringify(functionModule)}`,
+        `import { toCsv } from ${JSON.stringify(toCsvModule.replace(/\.js$/, '.ts'))}`,
+        `import { fromGenerator } from ${JSON.stringify(fromGeneratorModule.replace(/\.js$/, '.ts'))}`,
+        'await pipe(fromGenerator(async function* () {',
+        '  for (let id = 0; ; id++) { yield { id }; await new Promise((r) => setTimeout(r, 5)) }',
+        `}), toCsv(${JSON.stringify(path)}, { highWaterMark: 2 }))`,
+      ].join('\n'),
+    )
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' })
+    let running = true
+    const exited = new Promise((resolve) => child.once('exit', resolve)).finally(() => {
+      running = false
+    })
+    const litter = (): Promise<string[]> =>
+      readdir(directory).then((names) => names.filter((name) => name.endsWith('.tmp')))
+    while (running && (await litter()).length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(running, 'the child run is still going').toBe(true)
+    child.kill('SIGKILL')
+    await exited
+    const left = await litter()
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^\\.out\\.csv\\.${child.pid}\\.`))])
+
+    const report = await pipe(fromGenerator([{ id: 1 }]), toCsv(path))
+    expect(report['file']).toMatchObject({
+      committed: true,
+      removedTemporaryFiles: [join(directory, left[0] as string)],
+    })
+    expect((await readdir(directory)).sort()).toEqual(['killed-run.mts', 'out.csv'])
+  })
+
+  it('leaves the temporary files of live processes alone', async () => {
+    const path = join(directory, 'out.csv')
+    const mine = join(directory, `.out.csv.${process.pid}.0123456789ab.tmp`)
+    const parents = join(directory, `.out.csv.${process.ppid}.0123456789ab.tmp`)
+    await writeFile(mine, 'x')
+    await writeFile(parents, 'x')
+    const report = await pipe(fromGenerator([{ id: 1 }]), toCsv(path))
+    expect(report['file']).not.toHaveProperty('removedTemporaryFiles')
+    expect(existsSync(mine) && existsSync(parents)).toBe(true)
+  })
+
+  it('writes keys named like Object.prototype members as data, and never an inherited value', async () => {
+    const path = join(directory, 'proto.csv')
+    const records = [
+      JSON.parse('{"__proto__": "x", "constructor": "y", "a": 2}') as object,
+      JSON.parse('{"a": 3, "__proto__": "z"}') as object,
+    ]
+    const report = await pipe(fromGenerator(records), toCsv(path, { lineEnding: '\n' }))
+    expect(await text('proto.csv')).toBe('__proto__,constructor,a\nx,y,2\nz,,3\n')
+    expect(report.written).toBe(2)
+    await pipe(
+      fromGenerator([{ a: 1 }]),
+      toCsv(path, { columns: ['a', 'toString', 'hasOwnProperty'], lineEnding: '\n' }),
+    )
+    expect(await text('proto.csv')).toBe('a,toString,hasOwnProperty\n1,,\n')
+  })
+
   it('writes no header row with header false', async () => {
     await pipe(
       fromGenerator([{ a: 1, b: 2 }]),
@@ -400,5 +549,106 @@ describe('toCsv', () => {
     )
     expect(report.written).toBe(count)
     expect(report.maxInFlight).toBeLessThan(2_000)
+  })
+})
+
+describe('toCsv to a stream', () => {
+  const collect = (stream: PassThrough): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      stream.on('error', reject)
+    })
+
+  it('writes to a Writable, ends it, and counts the rows the stream accepted', async () => {
+    const stream = new PassThrough()
+    const text = collect(stream)
+    const report = await pipe(
+      fromGenerator([
+        { id: 1, name: 'Acme, Inc.' },
+        { id: 2, name: 'Globex' },
+      ]),
+      toCsv(stream, { lineEnding: '\n' }),
+    )
+    expect(await text).toBe('id,name\n1,"Acme, Inc."\n2,Globex\n')
+    expect(report).toMatchObject({
+      name: 'toCsv stream',
+      written: 2,
+      stream: { name: 'stream', bytes: 32, ended: true },
+    })
+    expect(report['file']).toBeUndefined()
+    expectBalanced(report)
+  })
+
+  it('writes to a file stream, named after its path, with no temporary file', async () => {
+    const path = join(directory, 'direct.csv')
+    const stream = createWriteStream(path)
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let id = 0; id < 20_000; id++) yield { id }
+      }),
+      toCsv(stream, { highWaterMark: 100 }),
+    )
+    if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
+    expect(report).toMatchObject({ name: 'toCsv direct.csv', written: 20_000 })
+    expect((await text('direct.csv')).split('\r\n')).toHaveLength(20_002)
+    expect(await readdir(directory)).toEqual(['direct.csv'])
+  })
+
+  it('honours the backpressure of a slow stream: sources wait while it drains', async () => {
+    const received: string[] = []
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk.toString('utf8'))
+        setTimeout(callback, 1)
+      },
+    })
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let id = 0; id < 3_000; id++) yield { id, padding: 'x'.repeat(100) }
+      }),
+      toCsv(slow, { highWaterMark: 50, end: false }),
+    )
+    expect(report.written).toBe(3_000)
+    expect(report.maxInFlight).toBeLessThanOrEqual(50)
+    expect(received.join('').split('\r\n')).toHaveLength(3_002)
+    expect(slow.writableEnded).toBe(false)
+  })
+
+  it('fails the run naming the stream when it errors, counting only the rows it accepted', async () => {
+    let accepted = 0
+    const failing = new Writable({
+      write(_chunk: Buffer, _encoding, callback) {
+        if (accepted >= 2) callback(new Error('socket hang up'))
+        else {
+          accepted += 1
+          callback()
+        }
+      },
+    })
+    const error = await rejection(
+      pipe(
+        fromGenerator(function* () {
+          for (let id = 0; id < 10_000; id++) yield { id }
+        }),
+        toCsv(failing, { highWaterMark: 10 }),
+      ),
+    )
+    expect(error.message).toBe('toCsv stream: cannot write to stream: socket hang up')
+    const report = error.report as RunReport
+    expect(report.written).toBe(10)
+    expectBalanced(report)
+  })
+
+  it('never ends stdout, and refuses file options for a stream', async () => {
+    const report = await pipe(fromGenerator([] as { id: number }[]), toCsv(process.stdout))
+    expect(report).toMatchObject({ name: 'toCsv stdout', written: 0, stream: { name: 'stdout' } })
+    expect(process.stdout.writableEnded).toBe(false)
+    expect(() => toCsv(new PassThrough(), { append: true, gzip: true })).toThrow(
+      'toCsv stream: append, gzip apply to files, not to a stream',
+    )
+    expect(() => toCsv(new PassThrough(), { extraColumns: 'append' })).toThrow(/a stream cannot do/)
   })
 })

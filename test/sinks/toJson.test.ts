@@ -3,6 +3,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { createWriteStream } from 'node:fs'
+import { PassThrough } from 'node:stream'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { RunReport } from '../../src/core/RunReport.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
@@ -10,6 +12,7 @@ import { map } from '../../src/operators/map.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
+import { canMountSmallDisk, withSmallDisk } from '../support/smallDisk.js'
 
 let directory: string
 beforeEach(async () => {
@@ -125,6 +128,33 @@ describe('toJson', () => {
     expect(await readdir(directory)).toEqual(['log.ndjson'])
   })
 
+  // A real full disk: a 256 KiB tmpfs (needs root; skipped elsewhere).
+  it.skipIf(!canMountSmallDisk)(
+    'keeps whole lines only, as many as written, when the disk fills up appending NDJSON',
+    async () => {
+      await withSmallDisk('256k', async (disk) => {
+        const path = join(disk, 'log.ndjson')
+        await writeFile(path, '{"id":0}\n')
+        const error = await rejection(
+          pipe(
+            fromGenerator(function* () {
+              for (let id = 1; id < 200_000; id++) yield { id, name: `record number ${id}` }
+            }),
+            toJson(path, { append: true, highWaterMark: 100 }),
+          ),
+        )
+        expect(error.message).toMatch(/toJson log\.ndjson: cannot write .*ENOSPC/)
+        const report = error.report as RunReport
+        expectBalanced(report)
+        const content = await readFile(path, 'utf8')
+        expect(content.endsWith('\n')).toBe(true)
+        const lines = content.split('\n').slice(1, -1)
+        expect(lines).toHaveLength(report.written)
+        lines.forEach((line, index) => expect(JSON.parse(line)).toMatchObject({ id: index + 1 }))
+      })
+    },
+  )
+
   it('leaves an existing target untouched and removes its temporary file when the run is aborted', async () => {
     const path = join(directory, 'out.json')
     await writeFile(path, '["old"]\n')
@@ -175,5 +205,30 @@ describe('toJson', () => {
     const error = await rejection(pipe(fromGenerator([1]), toJson(path)))
     expect(error.message).toContain(`cannot write ${path}: the directory`)
     expect(error.report?.status).toBe('failed')
+  })
+})
+
+describe('toJson to a stream', () => {
+  it('writes a JSON array or NDJSON to a Writable and ends it', async () => {
+    const stream = new PassThrough()
+    const chunks: Buffer[] = []
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const ended = new Promise((resolve) => stream.on('end', resolve))
+    const report = await pipe(fromGenerator(records(3)), toJson(stream))
+    await ended
+    expect(JSON.parse(Buffer.concat(chunks).toString('utf8'))).toEqual(records(3))
+    expect(report).toMatchObject({ name: 'toJson stream', written: 3, stream: { ended: true } })
+    expectBalanced(report)
+  })
+
+  it("takes the format from a file stream's extension, and writes no temporary file", async () => {
+    const path = join(directory, 'direct.ndjson')
+    const stream = createWriteStream(path)
+    const report = await pipe(fromGenerator(records(1_000)), toJson(stream, { highWaterMark: 20 }))
+    if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
+    const lines = (await text('direct.ndjson')).trimEnd().split('\n')
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(records(1_000))
+    expect(report.maxInFlight).toBeLessThanOrEqual(20)
+    expect(await readdir(directory)).toEqual(['direct.ndjson'])
   })
 })

@@ -1,7 +1,18 @@
 import fc from 'fast-check'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
+import { isRight } from 'fp-ts/lib/Either.js'
 import { codecArbitrary } from '../../src/testing/codecArbitrary.js'
+import {
+  BooleanFromString,
+  DateFromFormat,
+  DateFromString,
+  Email,
+  IntegerFromString,
+  MoneyFromString,
+  NumberFromString,
+  TrimmedNonEmptyString,
+} from '../../src/index.js'
 
 const Contact = t.intersection([
   t.type({ id: t.string, email: t.string }),
@@ -127,6 +138,32 @@ describe('codecArbitrary', () => {
       }),
     )
   })
+
+  it.each<[string, t.Mixed]>([
+    ['NumberFromString', NumberFromString],
+    ['IntegerFromString', IntegerFromString],
+    ['BooleanFromString', BooleanFromString],
+    ['DateFromString', DateFromString],
+    ['TrimmedNonEmptyString', TrimmedNonEmptyString],
+    ['Email', Email],
+    ['MoneyFromString()', MoneyFromString()],
+    ["MoneyFromString({ locale: 'de-DE' })", MoneyFromString({ locale: 'de-DE' })],
+    ["DateFromFormat('DD.MM.YYYY')", DateFromFormat('DD.MM.YYYY')],
+    ["DateFromFormat('M/D/YYYY H:mm')", DateFromFormat('M/D/YYYY H:mm')],
+  ])(
+    'derives PowerFlow codec %s without overrides: values pass is and survive encode then decode',
+    (_name, codec) => {
+      const Row = t.type({ value: codec })
+      fc.assert(
+        fc.property(codecArbitrary(Row), (row) => {
+          expect(Row.is(row)).toBe(true)
+          const decoded = Row.decode(Row.encode(row))
+          expect(isRight(decoded) ? decoded.right : decoded).toEqual(row)
+        }),
+        { numRuns: 200 },
+      )
+    },
+  )
 
   it('throws when built for a codec it cannot derive, naming the codec, its path and the way out', () => {
     interface Tree {
