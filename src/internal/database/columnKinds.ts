@@ -6,6 +6,12 @@
  * @packageDocumentation
  */
 import type * as t from 'io-ts'
+import { BooleanFromString } from '../../codecs/BooleanFromString.js'
+import { DateFromString } from '../../codecs/DateFromString.js'
+import { Email } from '../../codecs/Email.js'
+import { IntegerFromString } from '../../codecs/IntegerFromString.js'
+import { NumberFromString } from '../../codecs/NumberFromString.js'
+import { TrimmedNonEmptyString } from '../../codecs/TrimmedNonEmptyString.js'
 
 /** The kinds of column a database sink creates. @internal */
 export type ColumnKind = 'text' | 'integer' | 'float' | 'decimal' | 'boolean' | 'timestamp' | 'json'
@@ -71,19 +77,23 @@ export function columnsOfRecords(
   }))
 }
 
-/** Codec names of this library and io-ts whose values need a given kind. */
+/** The codecs of this library, by identity: the kind of the values they decode to. */
+const KIND_OF_OWN_CODEC = new Map<unknown, ColumnKind>([
+  [NumberFromString, 'float'],
+  [IntegerFromString, 'integer'],
+  [BooleanFromString, 'boolean'],
+  [DateFromString, 'timestamp'],
+  [Email, 'text'],
+  [TrimmedNonEmptyString, 'text'],
+])
+
+/** io-ts codecs by name. */
 const KIND_OF_CODEC: Readonly<Record<string, ColumnKind>> = {
   string: 'text',
   number: 'float',
   boolean: 'boolean',
   Int: 'integer',
   bigint: 'decimal',
-  NumberFromString: 'float',
-  IntegerFromString: 'integer',
-  BooleanFromString: 'boolean',
-  DateFromString: 'timestamp',
-  Email: 'text',
-  TrimmedNonEmptyString: 'text',
   Date: 'timestamp',
 }
 
@@ -162,7 +172,7 @@ function kindOfCodec(codec: AnyCodec): { kind: ColumnKind; nullable: boolean } {
     }
     return { kind: kind ?? 'text', nullable }
   }
-  const known = KIND_OF_CODEC[codec.name]
+  const known = KIND_OF_OWN_CODEC.get(codec) ?? KIND_OF_CODEC[codec.name]
   if (known !== undefined) return { kind: known, nullable: false }
   switch (tagged._tag) {
     case 'StringType':

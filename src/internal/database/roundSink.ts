@@ -62,6 +62,9 @@ export function roundSink<A>(
   writer: RoundWriter<A>,
 ): SinkImpl<A> {
   const token = {}
+  // Sources wait until the target is ready: records that arrive meanwhile lose their source line.
+  const starting = {}
+  run.block(starting)
   let filling: Round<A> = emptyRound()
   let inFlight: Promise<void> | undefined
   let blocked = false
@@ -138,13 +141,24 @@ export function roundSink<A>(
       }
       return
     }
-    const round = filling
-    filling = emptyRound()
+    // A round is never larger than batchRows: records that came in while one was in flight wait.
+    const round: Round<A> = {
+      records: filling.records.splice(0, settings.batchRows),
+      locations: filling.locations.splice(0, settings.batchRows),
+    }
     send(round)
   }
 
   return {
-    start: () => writer.start(),
+    async start() {
+      try {
+        await writer.start()
+      } finally {
+        // After the run has begun handing records to this sink (right after start resolves), so
+        // the first records come through write() with their source line.
+        setImmediate(() => run.unblock(starting))
+      }
+    },
     write(record) {
       run.hold(1)
       filling.records.push(record)
@@ -170,6 +184,7 @@ export function roundSink<A>(
     },
     async abort() {
       unblock()
+      run.unblock(starting)
       filling = emptyRound()
       if (inFlight !== undefined) await inFlight
       await writer.abort()
