@@ -77,7 +77,7 @@ const DEFAULT_BATCH_ROWS = 10_000
  * message saying how many transactions were committed): the target holds whole rounds only. A
  * missing table (without `createTable`) or key column fails the run before anything is read.
  *
- * The report has a `database` section ({@link DatabaseReport}): rows copied, transactions,
+ * The report has a `database` section ({@link powerflow-etl!DatabaseReport}): rows copied, transactions,
  * rows inserted and updated, retries, and milliseconds in COPY and in the merge.
  *
  * @example
@@ -112,7 +112,7 @@ const DEFAULT_BATCH_ROWS = 10_000
  * @param table - the target, `table` or `schema.table`
  * @param options - mode, key, round size, table creation, schema evolution, retries and run options
  * @returns a sink: give it a flow of records, get the run report
- * @see {@link DatabaseReport}
+ * @see {@link powerflow-etl!DatabaseReport}
  * @category integrations
  * @since 0.2.0
  */

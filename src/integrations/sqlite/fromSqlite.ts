@@ -19,7 +19,7 @@ export interface FromSqliteOptions {
   /** Rows taken from the statement at a time (default 1,000), only while the run has budget. */
   readonly batchRows?: number
   /**
-   * Incremental reads, as {@link fromPostgres}'s: rows whose `column` is after `value`, in
+   * Incremental reads, as {@link powerflow-etl/postgres!fromPostgres}'s: rows whose `column` is after `value`, in
    * `column` then `tieBreaker` order; the report's `bookmark` holds the last row's value.
    */
   readonly since?: {

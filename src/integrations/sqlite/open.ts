@@ -56,10 +56,10 @@ export function readerOfDeclaredType(
 ): ((value: unknown) => unknown) | undefined {
   const declared = (type ?? '').toUpperCase()
   if (/^(TIMESTAMP|DATETIME)/.test(declared)) return toDate
-  if (/^BOOL/.test(declared))
+  if (declared.startsWith('BOOL'))
     return (value) =>
       typeof value === 'number' || typeof value === 'bigint' ? value !== 0 && value !== 0n : value
-  if (/^JSON/.test(declared)) return parseJson
+  if (declared.startsWith('JSON')) return parseJson
   return undefined
 }
 

@@ -52,7 +52,7 @@ export interface ToSqliteOptions extends RunOptions {
  * SinkError with SQLite's code and message and the column in `details`, placed at the record's
  * source line when known; the rest of the round is written. A busy database is retried with
  * backoff; then the run fails with its partial report. Creating the table, new columns and the
- * `database` report section work as in {@link toPostgres} (types `TEXT`, `INTEGER`, `REAL`,
+ * `database` report section work as in {@link powerflow-etl/postgres!toPostgres} (types `TEXT`, `INTEGER`, `REAL`,
  * `NUMERIC`, `BOOLEAN`, `TIMESTAMP` as ISO text, `JSON` as text — which {@link fromSqlite} reads
  * back as booleans, Dates and parsed JSON).
  *
