@@ -119,6 +119,16 @@ function plan(
       name: 'slow sink (100 records/ms): scenario 2 into it',
       units: [unit('6', 'slowSink', small.csv, rows, 'out')],
     },
+    {
+      id: 7,
+      name: 'fromCsv → toPostgres upsert vs a pg-copy-streams loop (staging + merge)',
+      units: [unit('7', 'postgresUpsert', small.csv, rows, 'out')],
+    },
+    {
+      id: 8,
+      name: 'fromCsv → toPostgres upsert vs a multi-row INSERT loop',
+      units: [unit('8', 'postgresNaive', small.csv, rows, 'out')],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),
