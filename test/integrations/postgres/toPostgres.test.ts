@@ -81,9 +81,14 @@ describe('toPostgres', () => {
   it('upserts 200,000 CSV rows over 100,000: half updated, half inserted, contents equal the input', async () => {
     const table = await createDeals()
     const first = Array.from({ length: 100_000 }, (_, index) => deal(index + 1))
-    const firstPath = join(directory, 'first.csv')
-    await writeDealsCsv(firstPath, first)
-    await pipe(fromCsv(firstPath), toPostgres(POSTGRES_URL, table, { batchRows: 25_000 }))
+    // The existing rows, made by SQL (the append test loads through the sink): deal(n) exactly.
+    await schema.client.query(`
+      INSERT INTO ${table}
+      SELECT n, 'Deal ' || n || ', "quoted"' || E'\\t' || 'tabbed',
+             (((n::bigint * 7919) % 100000) || '.' || lpad((n % 100)::text, 2, '0'))::numeric,
+             '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute'
+        FROM generate_series(1, 100000) AS n`)
+    expectSameLines(await contents(table), first.map(line))
 
     // Every second existing deal changes, and 100,000 new ones arrive, interleaved.
     const second = Array.from({ length: 200_000 }, (_, index) =>
