@@ -154,6 +154,16 @@ function plan(
         ),
       ],
     },
+    {
+      id: 10,
+      name: 'fromCsv → toPostgres upsert vs a pg-copy-streams loop (staging + merge)',
+      units: [unit('10', 'postgresUpsert', small.csv, rows, 'out')],
+    },
+    {
+      id: 11,
+      name: 'fromCsv → toPostgres upsert vs a multi-row INSERT loop',
+      units: [unit('11', 'postgresNaive', small.csv, rows, 'out')],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

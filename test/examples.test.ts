@@ -14,6 +14,9 @@ import { main as revenueByRegion } from '../examples/revenue-by-region.js'
 import { main as webhookAlerts } from '../examples/webhook-alerts.js'
 import { main as hubspotSync } from '../examples/hubspot-sync.js'
 import { main as salesforceToCsv } from '../examples/salesforce-to-csv.js'
+import { main as csvToSqlite } from '../examples/csv-to-sqlite.js'
+import { main as crmToPostgres } from '../examples/crm-to-postgres.js'
+import { createSchema } from './support/postgres.js'
 
 // The expectations are computed from the sample data with papaparse and plain code, not with
 // PowerFlow, so that an example and the library cannot agree on a wrong answer.
@@ -407,5 +410,74 @@ describe('salesforce-to-csv', () => {
     expect(again.data.map((row) => row['Name'])).toEqual([accounts.at(-1)?.['Name'], ...edited])
     expect(again.data.slice(1).every((row) => row['Industry'] === 'Technology')).toBe(true)
     expect(changed.written).toBe(3)
+  })
+})
+
+describe('csv-to-sqlite', () => {
+  it('loads every valid deal into SQLite once, however often it runs, and reads revenue back', async () => {
+    const valid = await validDeals()
+    const won = valid.filter((deal) => deal.stage === 'won')
+    const first = await csvToSqlite({ outDir, quiet: true })
+    expect(first.report.written).toBe(valid.length)
+    expect(first.report.failed).toBe(2)
+    expect(first.database).toMatchObject({ inserted: valid.length, updated: 0 })
+    expect(first.database.created?.columns.map((column) => [column.name, column.type])).toEqual([
+      ['id', 'TEXT'],
+      ['name', 'TEXT'],
+      ['account_id', 'TEXT'],
+      ['region', 'TEXT'],
+      ['stage', 'TEXT'],
+      ['amount', 'REAL'],
+      ['owner', 'TEXT'],
+      ['closed_at', 'TIMESTAMP'],
+    ])
+    expectBalanced(first.report)
+    const again = await csvToSqlite({ outDir, quiet: true })
+    expect(again.database).toMatchObject({ inserted: 0, updated: valid.length })
+    for (const row of again.regions) {
+      const amounts = won.filter((deal) => deal.region === row.region).map((deal) => deal.amount)
+      expect(row.deals).toBe(amounts.length)
+      expect(row.revenue).toBeCloseTo(
+        amounts.reduce((sum, amount) => sum + amount, 0),
+        2,
+      )
+    }
+    expect(again.regions.map((row) => row.region).sort()).toEqual(
+      [...new Set(won.map((deal) => deal.region))].sort(),
+    )
+  })
+})
+
+describe('crm-to-postgres', () => {
+  it('upserts the CRM pages into Postgres, updates on the second sync, and reads back after a bookmark', async () => {
+    const schema = await createSchema('example')
+    try {
+      const valid = await validDeals()
+      const { first, second, recent, bookmark } = await crmToPostgres({
+        schema: schema.name,
+        quiet: true,
+      })
+      expect(first.written).toBe(valid.length)
+      expect(first.failed).toBe(2)
+      expect(first['database']).toMatchObject({ inserted: valid.length, updated: 0 })
+      expect(second['database']).toMatchObject({ inserted: 0, updated: valid.length })
+      expectBalanced(first)
+      const rows = await sampleRows('deals.csv')
+      const validIds = new Set(valid.map((deal) => deal.id))
+      const closed = rows
+        .filter((row) => validIds.has(row['id'] ?? '') && (row['closed_at'] ?? '') > '2026-12-01')
+        .sort(
+          (a, b) =>
+            (a['closed_at'] ?? '').localeCompare(b['closed_at'] ?? '') ||
+            (a['id'] ?? '').localeCompare(b['id'] ?? ''),
+        )
+      expect(recent.map((row) => row['id'])).toEqual(closed.map((row) => row['id']))
+      expect(bookmark).toEqual({
+        field: 'closed_at',
+        value: new Date(`${closed.at(-1)?.['closed_at']}T00:00:00Z`),
+      })
+    } finally {
+      await schema.drop()
+    }
   })
 })

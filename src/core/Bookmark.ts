@@ -18,8 +18,9 @@ export interface Bookmark {
   /** The field the source reads in order, such as `lastmodifieddate` or `SystemModstamp`. */
   readonly field: string
   /**
-   * Its greatest value among the records read, as the source's API writes it (an ISO 8601 date
-   * for date fields, a number for numeric ones).
+   * Its greatest value among the records read: as the source's API writes it for the CRM sources
+   * (an ISO 8601 timestamp), as the driver returns it for the database sources (a `Date` for a
+   * timestamp column, a string for a bigint or numeric one). Give it back as `since.value`.
    */
-  readonly value: string | number
+  readonly value: string | number | Date
 }

@@ -238,7 +238,7 @@ describe('fromSalesforce', () => {
           const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
           const query = { object: 'Account', fields: ['Id', 'Name'] }
           let clock = Date.parse('2026-01-01T00:00:00.000Z')
-          let bookmark: { field: string; value?: string | number } = { field: 'SystemModstamp' }
+          let bookmark: { field: string; value?: string | number | Date } = { field: 'SystemModstamp' }
           const seen = new Set<unknown>()
           const sync = async (): Promise<RunReport> => {
             const report = await pipe(
