@@ -65,6 +65,12 @@ export interface RunOptions {
         readonly summary?: boolean
       }
   /**
+   * Also write the run's report as a self-contained HTML page to this path when the run ends,
+   * however it ends (see `writeHtmlReport`). A page that cannot be written is reported as a
+   * `SinkError` in `report.failures`; it does not change the run's status.
+   */
+  readonly htmlReport?: string
+  /**
    * How long a run may make no progress (no record settled) while a source waits for budget, or
    * while the sink finishes, before it fails as stalled with a `RunError` (default 30 s). Work in
    * flight (a request, a lookup, a sink's write) gets ten times as long (at least 1 s), not for ever. A plain

@@ -18,6 +18,9 @@ import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
 import { depthOf } from './depth.js'
 import { subscribeInput } from './flowInput.js'
 import { startProgress } from './progress.js'
+import { startTimeline } from './timeline.js'
+import { reportPage } from './html/page.js'
+import { writeFileAtomically } from './writeFileAtomically.js'
 
 /** What a sink implements. @internal */
 export interface SinkImpl<A> {
@@ -79,6 +82,7 @@ export function runSink<A>(
       run.startWatchdog()
       const stats = run.stage(stageName, 'sink', depthOf(flow) + 1)
       const progress = startProgress(run, options.progress)
+      const timeline = startTimeline(run)
       const patience = stopPatience(run)
       let subscription: Subscription | undefined
       let sink: SinkImpl<A> | undefined
@@ -134,6 +138,7 @@ export function runSink<A>(
         }
         if (deadLetter !== undefined) run.sections['deadLetter'] = deadLetter
         await run.settleHooks(patience)
+        timeline.stop()
         const report = run.report(stop?.status ?? 'completed')
         progress.stop(report)
         const kept = run.failures.length
@@ -145,6 +150,7 @@ export function runSink<A>(
         if (run.failures.length > kept)
           (report.failures as Failure[]).push(...run.failures.slice(kept))
         Object.assign(report, { failuresOmitted: run.failuresOmitted })
+        if (options.htmlReport !== undefined) await writeHtmlReportOf(report, options.htmlReport)
         if (stop === undefined) {
           resolve(report)
           return
@@ -274,6 +280,24 @@ export function runSink<A>(
 }
 
 const COMPLETE = Symbol('complete')
+
+/**
+ * Writes the run's HTML report (sink option `htmlReport`). A report that cannot be written does
+ * not change how the run ended: it is added to the report as a `SinkError` (not a record).
+ */
+async function writeHtmlReportOf(report: RunReport, path: string): Promise<void> {
+  try {
+    await writeFileAtomically(path, reportPage(report))
+  } catch (error) {
+    ;(report.failures as Failure[]).push(
+      failure('SinkError', {
+        stage: 'htmlReport',
+        reason: `could not write the HTML report ${path}: ${describeError(error)}`,
+        cause: error,
+      }),
+    )
+  }
+}
 
 /** Whether `work` settled within `ms` (it rejects if `work` rejects in time). @internal */
 export function withinPatience(work: Promise<void>, ms: number): Promise<boolean> {

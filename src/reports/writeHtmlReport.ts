@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { rename, rm, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import type { RunReport } from '../core/RunReport.js'
 import { reportPage } from '../internal/html/page.js'
+import { writeFileAtomically } from '../internal/writeFileAtomically.js'
 
 /**
  * The run report as one self-contained HTML page: status, counts and the report's identity
@@ -57,18 +55,11 @@ export function renderHtmlReport(report: RunReport): string {
  * @since 0.2.0
  */
 export async function writeHtmlReport(report: RunReport, path: string): Promise<void> {
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  )
   try {
-    await writeFile(temporary, reportPage(report), { flush: true })
-    await rename(temporary, path)
+    await writeFileAtomically(path, reportPage(report))
   } catch (error) {
-    await rm(temporary, { force: true })
-    throw new Error(
-      `writeHtmlReport ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    )
+    throw new Error(`writeHtmlReport ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
   }
 }

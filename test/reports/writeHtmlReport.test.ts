@@ -13,6 +13,7 @@ import { profile } from '../../src/operators/profile.js'
 import { validate } from '../../src/operators/validate.js'
 import { renderHtmlReport, writeHtmlReport } from '../../src/reports/writeHtmlReport.js'
 import { toJson } from '../../src/sinks/toJson.js'
+import { failFast } from '../../src/policies/failFast.js'
 import { fromCsv } from '../../src/sources/fromCsv.js'
 import { launchBrowser, visit } from '../support/browser.js'
 
@@ -95,6 +96,33 @@ describe('writeHtmlReport', () => {
     expect(html).not.toContain('<script>alert')
     expect(html).not.toContain('<img src=x')
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+  })
+
+  it('is written by a sink given the htmlReport option, however the run ends', async () => {
+    const page = join(directory, 'sink.html')
+    const done = await pipe(
+      fromCsv('examples/data/deals.csv'),
+      toJson(join(directory, 'all.json'), { htmlReport: page }),
+    )
+    const html = await readFile(page, 'utf8')
+    expect(html).toContain(`data-count="read">${done.read}<`)
+    expect(done.timeline?.samples.length).toBeGreaterThanOrEqual(2)
+
+    const failedPage = join(directory, 'failed.html')
+    const failed = await pipe(
+      fromCsv('examples/data/deals.csv'),
+      failFast(),
+      toJson(join(directory, 'none.json'), { htmlReport: failedPage }),
+    ).catch((error: { report: RunReport }) => error.report)
+    expect(failed.status).toBe('failed')
+    expect(await readFile(failedPage, 'utf8')).toContain('status-failed')
+
+    const unwritable = await pipe(
+      fromCsv('examples/data/deals.csv'),
+      toJson(join(directory, 'x.json'), { htmlReport: join(directory, 'no', 'such', 'x.html') }),
+    )
+    expect(unwritable.status).toBe('completed')
+    expect(unwritable.failures.at(-1)?.message).toMatch(/could not write the HTML report/)
   })
 
   it('writes atomically and names the file when it cannot', async () => {
