@@ -224,11 +224,13 @@ function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.
 }
 
 /** Dates of years 0 to 9999: what four-digit formats (and ISO 8601 without a sign) can write. */
-const writableDates = fc.date({
-  min: new Date(new Date(0).setUTCFullYear(0, 0, 1)),
-  max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
-  noInvalidDate: true,
-})
+function writableDates(): fc.Arbitrary<Date> {
+  return fc.date({
+    min: new Date(new Date(0).setUTCFullYear(0, 0, 1)),
+    max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
+    noInvalidDate: true,
+  })
+}
 
 /** Arbitraries of PowerFlow's own codecs, which have no io-ts `_tag` to derive from. */
 function powerflowCodec(codec: t.Any): fc.Arbitrary<unknown> | undefined {
@@ -242,7 +244,7 @@ function powerflowCodec(codec: t.Any): fc.Arbitrary<unknown> | undefined {
     case BooleanFromString:
       return fc.boolean()
     case DateFromString:
-      return writableDates
+      return writableDates()
     case TrimmedNonEmptyString:
       return fc
         .string({ minLength: 1 })
@@ -258,7 +260,7 @@ function powerflowCodec(codec: t.Any): fc.Arbitrary<unknown> | undefined {
       .map((cents) => (cents === 0 ? 0 : cents / 100))
   if (trait?.kind === 'dateFormat') {
     const has = (field: string): boolean => trait.fields.includes(field)
-    return writableDates.map((date) => {
+    return writableDates().map((date) => {
       const copy = new Date(date.getTime())
       copy.setUTCHours(
         has('hour') ? date.getUTCHours() : 0,
