@@ -181,7 +181,10 @@ describe('an abort that arrives while the file is being committed', () => {
             : bytes.toString()
         if (report.status === 'completed') {
           expect(error).toBeUndefined()
-          expect(report.written).toBe(300)
+          // Plain CSV keeps its first row's columns: record 250's late key makes it a SinkError.
+          const refused = format === 'csv' ? 1 : 0
+          expect(report.failed).toBe(refused)
+          expect(report.written).toBe(300 - refused)
           expect(text).not.toBe('EARLIER')
           if (format.includes('widened')) expect(text.split('\r\n')[0]).toBe('n,late')
         } else {
