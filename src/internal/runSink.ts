@@ -18,6 +18,7 @@ import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
 import { depthOf } from './depth.js'
 import { subscribeInput } from './flowInput.js'
 import { startProgress } from './progress.js'
+import { RunState } from './runState.js'
 
 /** What a sink implements. @internal */
 export interface SinkImpl<A> {
@@ -68,6 +69,7 @@ export function runSink<A>(
     stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
     hooks: options.hooks ?? {},
   })
+  if (options.state !== undefined) run.state = new RunState(options.state, run.settings.name)
   return new Promise<RunReport>((resolve, reject) => {
     withRun(run, () => {
       run.callHook('preRun', () =>
@@ -226,8 +228,8 @@ export function runSink<A>(
             // nothing: the run completed. A failure-driven stop still fails the run.
             if (stop?.status === 'aborted' && run.unsettled() === 0) {
               await abortSink()
-              void finish(undefined)
-            } else void finish(stop)
+              void finish(await saveState(run, undefined))
+            } else void finish(await saveState(run, stop))
           },
           (error: unknown) => {
             run.stop(new RunStop('failed', asRunError(error)))
@@ -274,6 +276,23 @@ export function runSink<A>(
 }
 
 const COMPLETE = Symbol('complete')
+
+/**
+ * Saves the sources' positions (the `state` option) once the sink committed every record of a
+ * run that completed — never before, and never for a run that stopped. A save that fails fails the
+ * run: the records are written, and the next run reads them again (at-least-once, no gap).
+ */
+async function saveState(run: RunContext, stop: RunStop | undefined): Promise<RunStop | undefined> {
+  if (stop !== undefined || run.state === undefined) return stop
+  try {
+    const saved = await run.state.commit()
+    run.sections['state'] = { key: run.state.key, committedAt: saved.committedAt }
+    return undefined
+  } catch (error) {
+    run.stop(new RunStop('failed', asRunError(error)))
+    return run.stopped
+  }
+}
 
 /** Whether `work` settled within `ms` (it rejects if `work` rejects in time). @internal */
 export function withinPatience(work: Promise<void>, ms: number): Promise<boolean> {
