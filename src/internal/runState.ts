@@ -37,7 +37,10 @@ export class RunState {
     return (await this.load())[stage]
   }
 
-  /** `stage` reached `position` in this run: saved at the commit. */
+  /**
+   * `stage` reached `position` in this run: saved at the commit. A function is asked at the
+   * commit (a source whose position is known only then); `undefined` saves nothing.
+   */
   reach(stage: string, position: unknown): void {
     this.reached.set(stage, position)
   }
@@ -51,7 +54,7 @@ export class RunState {
   async commit(): Promise<StateDocument> {
     const document: StateDocument = {
       version: 1,
-      positions: { ...(await this.load()), ...Object.fromEntries(this.reached) },
+      positions: { ...(await this.load()), ...this.positionsReached() },
       committedAt: new Date().toISOString(),
     }
     try {
@@ -63,6 +66,16 @@ export class RunState {
       )
     }
     return document
+  }
+
+  private positionsReached(): Record<string, unknown> {
+    const positions: Record<string, unknown> = {}
+    for (const [stage, reached] of this.reached) {
+      const position: unknown =
+        typeof reached === 'function' ? (reached as () => unknown)() : reached
+      if (position !== undefined) positions[stage] = position
+    }
+    return positions
   }
 
   private load(): Promise<Readonly<Record<string, unknown>>> {

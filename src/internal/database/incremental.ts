@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { Bookmark } from '../../core/Bookmark.js'
-import { currentRun } from '../RunContext.js'
+import { rememberBookmark, savedBookmark } from '../savedBookmark.js'
 
 /** The `since` option of the database sources. @internal */
 export interface SinceSettings {
@@ -105,40 +105,18 @@ export class BookmarkKeeper {
       bookmark = { field: this.since.column, value: String(value) }
     if (bookmark === undefined) return
     this.sections['bookmark'] = bookmark
-    if (this.stage !== undefined) currentRun().state?.reach(this.stage, savedBookmark(bookmark))
+    if (this.stage !== undefined) rememberBookmark(this.stage, bookmark)
   }
-}
-
-/** A bookmark as the state keeps it: JSON, with a Date marked so it comes back a Date. */
-function savedBookmark(bookmark: Bookmark): unknown {
-  const { field, value } = bookmark
-  return value instanceof Date
-    ? { bookmark: { field, value: value.toISOString(), date: true } }
-    : { bookmark: { field, value } }
 }
 
 /**
  * The `since` a database source reads from: with the `state` run option and a bookmark saved for
  * `stage` by the last committed run, from that bookmark (the option's `value` is only the first
- * run's start); otherwise the option as given. A saved position that is not a bookmark on
- * `since.column` is an error, not a fresh start.
+ * run's start); otherwise the option as given.
  *
  * @internal
  */
 export async function resumedSince(stage: string, since: SinceSettings): Promise<SinceSettings> {
-  const saved = await currentRun().state?.positionOf(stage)
-  if (saved === undefined) return since
-  const bookmark = (saved as { bookmark?: { field?: unknown; value?: unknown; date?: unknown } })
-    .bookmark
-  const value = bookmark?.value
-  if (
-    bookmark === undefined ||
-    bookmark.field !== since.column ||
-    !(typeof value === 'string' || typeof value === 'number')
-  )
-    throw new Error(
-      `${stage}: the saved state holds ${JSON.stringify(saved)}, not a bookmark on ${since.column}; ` +
-        'was since.column changed? Delete the state key to read from since.value again',
-    )
-  return { ...since, value: bookmark.date === true ? new Date(value) : value }
+  const value = await savedBookmark(stage, since.column)
+  return value === undefined ? since : { ...since, value }
 }
