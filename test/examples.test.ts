@@ -16,6 +16,7 @@ import { main as hubspotSync } from '../examples/hubspot-sync.js'
 import { main as salesforceToCsv } from '../examples/salesforce-to-csv.js'
 import { main as csvToSqlite } from '../examples/csv-to-sqlite.js'
 import { main as crmToPostgres } from '../examples/crm-to-postgres.js'
+import { main as incrementalSync } from '../examples/incremental-sync.js'
 import { createSchema } from './support/postgres.js'
 
 // The expectations are computed from the sample data with papaparse and plain code, not with
@@ -478,6 +479,27 @@ describe('crm-to-postgres', () => {
       })
     } finally {
       await schema.drop()
+    }
+  })
+})
+
+describe('examples/incremental-sync', () => {
+  it('reads only the orders added since the last run, the second time', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'powerflow-incremental-sync-'))
+    try {
+      const first = await incrementalSync({ outDir, newOrders: 5, quiet: true })
+      expect(first.report.read).toBe(5)
+      const second = await incrementalSync({ outDir, newOrders: 3, quiet: true })
+      expect(second.report.read).toBe(3)
+      expectBalanced(second.report)
+      const rows = Papa.parse<Row>(await readFile(second.output, 'utf8'), {
+        header: true,
+        skipEmptyLines: true,
+      }).data
+      expect(rows.map((row) => row['id'])).toEqual(['6', '7', '8'])
+      expect(second.report.bookmark).toEqual({ field: 'id', value: 8 })
+    } finally {
+      await rm(outDir, { recursive: true, force: true })
     }
   })
 })

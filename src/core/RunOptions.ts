@@ -1,5 +1,6 @@
 import type { Failure } from './Failure.js'
 import type { RunReport, StageReport } from './RunReport.js'
+import type { RunStateOptions } from './StateStore.js'
 
 /**
  * Observers of a run. They see, they never change: a hook that throws, or returns a promise that
@@ -78,4 +79,11 @@ export interface RunOptions {
    * causes that. A run in progress keeps the process alive until it settles.
    */
   readonly stallTimeoutMs?: number
+  /**
+   * Remember where the sources got to: once the run completed and the sink durably committed
+   * every record (a file renamed, a webhook's 2xx, a database transaction), each source with a
+   * position (an incremental bookmark, a CSV file's byte offset) saves it in `store` under `key`,
+   * and the next run with the same `state` starts from there. See docs/state-and-resume.md.
+   */
+  readonly state?: RunStateOptions
 }

@@ -14,6 +14,7 @@ import type { RunHooks } from '../core/RunOptions.js'
 import { failure as makeFailure, describeError } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
 import { BusyClock } from './busyTime.js'
+import type { RunState } from './runState.js'
 
 /** What a policy operator registers with the run. @internal */
 export type PolicyConfig =
@@ -194,6 +195,8 @@ export class RunContext {
   private current: unknown = undefined
   private currentLocate: ((index: number) => Location) | undefined = undefined
   private currentIndex = 0
+  /** The `state` run option: sources read their saved positions here and say what they reach. */
+  state: RunState | undefined = undefined
 
   constructor(readonly settings: RunSettings) {}
 

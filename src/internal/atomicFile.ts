@@ -354,8 +354,8 @@ async function removeIfPresent(path: string): Promise<void> {
   }
 }
 
-/** Makes a rename durable. Not every platform can open a directory: best effort. */
-async function syncDirectory(directory: string): Promise<void> {
+/** Makes a rename durable. Not every platform can open a directory: best effort. @internal */
+export async function syncDirectory(directory: string): Promise<void> {
   let handle: FileHandle | undefined
   try {
     handle = await open(directory, 'r')

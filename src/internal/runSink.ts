@@ -21,6 +21,7 @@ import { startProgress } from './progress.js'
 import { startTimeline } from './timeline.js'
 import { reportPage } from './html/page.js'
 import { writeFileAtomically } from './writeFileAtomically.js'
+import { RunState } from './runState.js'
 
 /** What a sink implements. @internal */
 export interface SinkImpl<A> {
@@ -71,6 +72,7 @@ export function runSink<A>(
     stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
     hooks: options.hooks ?? {},
   })
+  if (options.state !== undefined) run.state = new RunState(options.state, run.settings.name)
   return new Promise<RunReport>((resolve, reject) => {
     withRun(run, () => {
       run.callHook('preRun', () =>
@@ -232,8 +234,8 @@ export function runSink<A>(
             // nothing: the run completed. A failure-driven stop still fails the run.
             if (stop?.status === 'aborted' && run.unsettled() === 0) {
               await abortSink()
-              void finish(undefined)
-            } else void finish(stop)
+              void finish(await saveState(run, undefined))
+            } else void finish(await saveState(run, stop))
           },
           (error: unknown) => {
             run.stop(new RunStop('failed', asRunError(error)))
@@ -296,6 +298,23 @@ async function writeHtmlReportOf(report: RunReport, path: string): Promise<void>
         cause: error,
       }),
     )
+  }
+}
+
+/**
+ * Saves the sources' positions (the `state` option) once the sink committed every record of a
+ * run that completed — never before, and never for a run that stopped. A save that fails fails the
+ * run: the records are written, and the next run reads them again (at-least-once, no gap).
+ */
+async function saveState(run: RunContext, stop: RunStop | undefined): Promise<RunStop | undefined> {
+  if (stop !== undefined || run.state === undefined) return stop
+  try {
+    const saved = await run.state.commit()
+    run.sections['state'] = { key: run.state.key, committedAt: saved.committedAt }
+    return undefined
+  } catch (error) {
+    run.stop(new RunStop('failed', asRunError(error)))
+    return run.stopped
   }
 }
 

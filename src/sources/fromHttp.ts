@@ -7,6 +7,7 @@ import { currentRun } from '../internal/RunContext.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
 import { withUrlCredentials } from '../internal/http/urlCredentials.js'
+import { positionParamOf, rememberPage, savedPage } from '../internal/http/pagePosition.js'
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   HttpClient,
@@ -178,7 +179,14 @@ async function* readPages(
   let next: URL | undefined = new URL(first)
   if (pagination?.by === 'page')
     next.searchParams.set(pagination.pageParam, String(pagination.firstPage ?? 1))
+  // With the `state` run option: start at the page the last committed run ended on. That page is
+  // read again (its records may be duplicates), so records added to it are not missed.
+  const positionParam = positionParamOf(pagination)
+  const saved = positionParam === undefined ? undefined : await savedPage(name, positionParam)
+  if (positionParam !== undefined && saved !== undefined)
+    next.searchParams.set(positionParam, saved)
   const fetched = new Set<string>()
+  let lastPage: URL | undefined
   try {
     for (let page = 1; next !== undefined; page++) {
       const current: URL = next
@@ -190,6 +198,7 @@ async function* readPages(
             reason: `stopped after maxPages (${maxPages}); more pages were available at ${redactUrl(current)}`,
           }),
         )
+        if (positionParam !== undefined) rememberPage(name, positionParam, current)
         return
       }
       if (fetched.has(current.href))
@@ -237,6 +246,11 @@ async function* readPages(
       if (items.length > 0) yield { items, bytes: Buffer.byteLength(response.body) }
 
       next = nextPage(current, pagination, body, response.headers, items.length)
+      // Numbered pages end on an empty one; the last one with records may fill up, so the next
+      // run starts there. A cursor's last page is the feed's position itself.
+      if (items.length > 0 || pagination?.by === 'cursor') lastPage = current
+      if (next === undefined && positionParam !== undefined && lastPage !== undefined)
+        rememberPage(name, positionParam, lastPage)
     }
   } finally {
     if (signal.aborted) await client.destroy()

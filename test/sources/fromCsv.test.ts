@@ -19,6 +19,9 @@ import type { Failure } from '../../src/core/Failure.js'
 import type { RunReport } from '../../src/core/RunReport.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import { failFast } from '../../src/policies/failFast.js'
+import { toArray } from '../../src/sinks/toArray.js'
+import { fileStateStore } from '../../src/state/fileStateStore.js'
+import { appendFileSync } from 'node:fs'
 
 const directory = realpathSync(mkdtempSync(join(tmpdir(), 'powerflow-fromCsv-')))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
@@ -997,5 +1000,61 @@ describe('fromCsv', () => {
       }),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('fromCsv with the state run option', () => {
+  const stateOf = (name: string): { store: ReturnType<typeof fileStateStore>; key: string } => ({
+    store: fileStateStore(join(directory, `${name}.state.json`)),
+    key: 'import',
+  })
+
+  it('reads only the rows appended since the last committed run, with their lines and rows', async () => {
+    const path = writeFile('id;name\r\n1;Ada\r\n2;Grace\r\n')
+    const state = stateOf('append')
+    const read = async (): Promise<RunReport & { records: unknown[] }> =>
+      pipe(fromCsv(path, { name: 'people', delimiter: 'auto', typed: true }), toArray({ state }))
+    const first = await read()
+    expect(first.records).toEqual([
+      { id: 1, name: 'Ada' },
+      { id: 2, name: 'Grace' },
+    ])
+    appendFileSync(path, '3;Linus\r\n4\r\n')
+    const second = await read()
+    expect(second.records).toEqual([{ id: 3, name: 'Linus' }])
+    expect(second.failures[0]?.location).toEqual({ file: path, line: 5, row: 4 })
+    const third = await read()
+    expect(third.read).toBe(0)
+    expect(await state.store.get('import')).toMatchObject({
+      positions: { people: { file: { offset: 37, line: 6, row: 4, columns: ['id', 'name'] } } },
+    })
+  })
+
+  it('keeps the width of array records across runs', async () => {
+    const path = writeFile('a,b\n')
+    const state = stateOf('arrays')
+    await pipe(fromCsv(path, { header: false }), toArray({ state }))
+    appendFileSync(path, 'c,d\ne\n')
+    const second = await pipe(fromCsv(path, { header: false }), toArray({ state }))
+    expect(second.records).toEqual([['c', 'd']])
+    expect(second.failed).toBe(1)
+  })
+
+  it('fails naming the file when it became shorter than the saved position', async () => {
+    const path = writeFile('id\n1\n2\n')
+    const state = stateOf('truncated')
+    await pipe(fromCsv(path), toArray({ state }))
+    writeFileSync(path, 'id\n')
+    await expect(pipe(fromCsv(path), toArray({ state }))).rejects.toThrow(
+      `${path} holds 3 bytes, fewer than the 7 bytes the saved state says were read`,
+    )
+  })
+
+  it('saves no position for gzip data, which is read whole every time', async () => {
+    const path = writeFile(gzipSync('id\n1\n'), `gz-${++fileCount}.csv.gz`)
+    const state = stateOf('gzip')
+    await pipe(fromCsv(path), toArray({ state }))
+    const second = await pipe(fromCsv(path), toArray({ state }))
+    expect(second.records).toEqual([{ id: '1' }])
   })
 })

@@ -4,6 +4,7 @@ import { take } from 'rxjs'
 import { fromHttp } from '../../src/sources/fromHttp.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
+import type { StateStore } from '../../src/core/StateStore.js'
 import { sequence, type Behaviour, serversClosedAfterEach } from '../support/flakyServer.js'
 import { endlessServersClosedAfterEach } from '../support/endlessServer.js'
 
@@ -329,5 +330,63 @@ describe('fromHttp response size', () => {
     // Not retried: the server answered.
     expect(server.requests).toBe(1)
     expect(server.bytesWritten).toBeLessThan(64 * 1024 * 1024)
+  })
+})
+
+describe('fromHttp with the state run option', () => {
+  function memoryStore(): StateStore {
+    const entries = new Map<string, unknown>()
+    return {
+      get: async (key) => entries.get(key),
+      put: async (key, value) => void entries.set(key, JSON.parse(JSON.stringify(value))),
+      delete: async (key) => void entries.delete(key),
+      list: async () => [...entries.keys()].sort(),
+    }
+  }
+
+  it('starts the next run at the cursor of the last page, and keeps no URL', async () => {
+    // A feed: events after the cursor; the last page names no next cursor until more arrive.
+    const events = ['a', 'b', 'c']
+    const server = await serve((request) => {
+      const after = Number(query(request.url, 'cursor') ?? '0')
+      const page = events.slice(after, after + 2)
+      const more = after + 2 < events.length
+      return json({ results: page, meta: more ? { next: String(after + 2) } : {} })
+    })
+    const state = { store: memoryStore(), key: 'feed' }
+    const read = () =>
+      pipe(
+        fromHttp(`${server.origin}/events?token=secret`, {
+          name: 'feed',
+          recordsPath: 'results',
+          pagination: { by: 'cursor', cursorPath: 'meta.next', cursorParam: 'cursor' },
+        }),
+        toArray({ state }),
+      )
+    expect((await read()).records).toEqual(['a', 'b', 'c'])
+    events.push('d', 'e', 'f')
+    // The page the last run ended on is read again: 'c' is a duplicate, nothing is missed.
+    expect((await read()).records).toEqual(['c', 'd', 'e', 'f'])
+    const saved = await state.store.get('feed')
+    expect(saved).toMatchObject({ positions: { feed: { http: { param: 'cursor', value: '4' } } } })
+    expect(JSON.stringify(saved)).not.toContain('secret')
+  })
+
+  it('starts page-numbered reads at the last page that had records, which may have filled up', async () => {
+    const rows = [1, 2, 3]
+    const server = await serve((request) => {
+      const page = Number(query(request.url, 'page'))
+      return json(rows.slice((page - 1) * 2, page * 2))
+    })
+    const state = { store: memoryStore(), key: 'pages' }
+    const read = () =>
+      pipe(
+        fromHttp(`${server.origin}/rows`, { pagination: { by: 'page', pageParam: 'page' } }),
+        toArray({ state }),
+      )
+    expect((await read()).records).toEqual([1, 2, 3])
+    rows.push(4, 5, 6)
+    // Page 2 held 3 and now holds 3 and 4: read again, 3 is a duplicate and 4 is not missed.
+    expect((await read()).records).toEqual([3, 4, 5, 6])
   })
 })

@@ -15,6 +15,8 @@ import { toArray } from '../../src/sinks/toArray.js'
 import { defineSink } from '../../src/sinks/defineSink.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import type { RunReport } from '../../src/core/RunReport.js'
+import { fileStateStore } from '../../src/state/fileStateStore.js'
+import { appendFile } from 'node:fs/promises'
 
 let directory = ''
 let fileCount = 0
@@ -754,5 +756,43 @@ describe('fromJson against JSONTestSuite', () => {
     // Accepted: numbers a double reads exactly enough; refused: bytes that are not UTF-8, lone
     // scalars, numbers JSON.parse would change, and nesting past maxDepth does not occur here.
     expect(accepted.length).toBeGreaterThan(0)
+  })
+})
+
+describe('fromJson with the state run option', () => {
+  it('reads only the NDJSON lines appended since the last committed run', async () => {
+    const path = join(directory, 'events-state.ndjson')
+    await writeFile(path, '{"id":1}\n{"id":2}\n')
+    const state = { store: fileStateStore(join(directory, 'ndjson-state.json')), key: 'events' }
+    const read = (): Promise<RunReport & { records: unknown[] }> =>
+      pipe(fromJson(path, { name: 'events' }), toArray({ state }))
+    expect((await read()).records).toEqual([{ id: 1 }, { id: 2 }])
+    await appendFile(path, '{"id":3}\n{oops\n')
+    const second = await read()
+    expect(second.records).toEqual([{ id: 3 }])
+    expect(second.failures[0]?.location).toMatchObject({ file: path, line: 4, offset: 27 })
+    expect((await read()).read).toBe(0)
+    expect(await state.store.get('events')).toMatchObject({
+      positions: { events: { ndjson: { line: 5, offset: 33 } } },
+    })
+  })
+
+  it('fails naming the file when it became shorter than the saved position', async () => {
+    const path = join(directory, 'shrunk-state.ndjson')
+    await writeFile(path, '{"id":1}\n')
+    const state = { store: fileStateStore(join(directory, 'shrunk-state.json')), key: 'k' }
+    await pipe(fromJson(path), toArray({ state }))
+    await writeFile(path, '')
+    await expect(pipe(fromJson(path), toArray({ state }))).rejects.toThrow(
+      `${path} holds 0 bytes, fewer than the 9 bytes the saved state says were read`,
+    )
+  })
+
+  it('saves no position for a JSON array, which is read whole every time', async () => {
+    const path = join(directory, 'array-state.json')
+    await writeFile(path, '[{"id":1}]')
+    const state = { store: fileStateStore(join(directory, 'array-state.state.json')), key: 'k' }
+    await pipe(fromJson(path), toArray({ state }))
+    expect((await pipe(fromJson(path), toArray({ state }))).records).toEqual([{ id: 1 }])
   })
 })

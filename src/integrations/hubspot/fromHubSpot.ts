@@ -2,6 +2,7 @@ import { right } from 'fp-ts/lib/Either.js'
 import type { Flow } from '../../core/Flow.js'
 import type { Bookmark } from '../../core/Bookmark.js'
 import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
+import { rememberBookmark, savedBookmark } from '../../internal/savedBookmark.js'
 import { currentRun } from '../../internal/RunContext.js'
 import type { HubSpotConnection } from './HubSpotConnection.js'
 import { HubSpotStats } from './HubSpotStats.js'
@@ -147,13 +148,20 @@ async function* readRecords(
 ): AsyncGenerator<SourceBatch<HubSpotRecord>> {
   const run = currentRun()
   const stats = HubSpotStats.of(run)
-  const { since, field, name, signal } = settings
+  const { field, name, signal } = settings
+  // With the `state` run option, the last committed run's bookmark replaces since's date.
+  const saved = settings.since === undefined ? undefined : await savedBookmark(name, field)
+  const since =
+    saved === undefined || settings.since === undefined
+      ? settings.since
+      : { field, ms: new Date(saved).getTime() }
   // The bookmark moves as pages are taken: a run that stops early reports how far it got.
   let greatest = since?.ms
   const setBookmark = (): void => {
     if (greatest === undefined) return
     const bookmark: Bookmark = { field, value: new Date(greatest).toISOString() }
     run.sections['bookmark'] = bookmark
+    rememberBookmark(name, bookmark)
   }
   setBookmark()
   if (settings.limit <= 0) return

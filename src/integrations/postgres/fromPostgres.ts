@@ -5,7 +5,13 @@ import { describeError } from '../../core/Failure.js'
 import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
 import { currentRun } from '../../internal/RunContext.js'
 import { retryPolicyOf, withRetry } from '../../internal/retry.js'
-import { BookmarkKeeper, incrementalQuery } from '../../internal/database/incremental.js'
+import {
+  BookmarkKeeper,
+  incrementalQuery,
+  resumedSince,
+  type Dialect,
+  type IncrementalRead,
+} from '../../internal/database/incremental.js'
 import { Connection, isTransient, redactorOf } from './connect.js'
 import { typeParsers } from './typeParsers.js'
 import type { PostgresConnection } from './PostgresConnection.js'
@@ -103,17 +109,20 @@ export function fromPostgres(
     throw new TypeError(`fromPostgres: batchRows must be a whole number of at least 1`)
   const name = options.name ?? `fromPostgres ${excerpt(sql)}`
   const redactor = redactorOf(connection)
-  const query =
-    options.since === undefined
-      ? { sql, params: [...params] }
-      : incrementalQuery(sql, params, options.since, {
-          quote: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
-          placeholder: (position) => `$${position}`,
-        })
+  const dialect: Dialect = {
+    quote: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
+    placeholder: (position) => `$${position}`,
+  }
+  // With the `state` run option, the saved bookmark is known only when the run opens the source.
+  const queryOf = async (): Promise<IncrementalRead> => {
+    if (options.since === undefined) return { sql, params: [...params], since: undefined }
+    const since = await resumedSince(name, options.since)
+    return { ...incrementalQuery(sql, params, since, dialect), since }
+  }
   const types = typeParsers(options)
 
-  return pullSource<Record<string, unknown>>(name, (signal) =>
-    readRows(connection, query, options, batchRows, types, signal, name, (error) =>
+  return pullSource<Record<string, unknown>>(name, async (signal) =>
+    readRows(connection, await queryOf(), options, batchRows, types, signal, name, (error) =>
       redactor.error(error),
     ),
   )
@@ -121,7 +130,7 @@ export function fromPostgres(
 
 async function* readRows(
   connection: PostgresConnection,
-  query: { readonly sql: string; readonly params: unknown[] },
+  query: IncrementalRead,
   options: FromPostgresOptions,
   batchRows: number,
   types: ReturnType<typeof typeParsers>,
@@ -143,9 +152,9 @@ async function* readRows(
     throw fail('cannot connect', error)
   }
   const bookmark =
-    options.since === undefined
+    query.since === undefined
       ? undefined
-      : new BookmarkKeeper(currentRun().sections, options.since)
+      : new BookmarkKeeper(currentRun().sections, query.since, name)
   const cursor = open.client.query(new Cursor(query.sql, query.params, { types }))
   // A read blocked on the server ends when the run goes away: the connection is cut.
   const onAbort = (): void => void open.release(true)

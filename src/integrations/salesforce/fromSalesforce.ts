@@ -4,6 +4,7 @@ import { failure } from '../../core/Failure.js'
 import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
 import type { SalesforceConnection } from './SalesforceConnection.js'
 import { BookmarkTracker } from './internal/BookmarkTracker.js'
+import { rememberBookmark, savedBookmark } from '../../internal/savedBookmark.js'
 import { bulkPages } from './internal/bulkQuery.js'
 import type { RecordsPage } from './internal/records.js'
 import { restPages } from './internal/restQuery.js'
@@ -158,7 +159,23 @@ export function fromSalesforce<A extends SalesforceRecord = SalesforceRecord>(
     throw new TypeError(
       `${name}: this query cannot run as a Bulk API 2.0 job (subquery, GROUP BY, OFFSET, TYPEOF or an aggregate); use mode 'rest'`,
     )
-  return pullSource<A>(name, (signal) => read<A>(connection, built, mode, options, signal, name))
+  return pullSource<A>(name, async (signal) => {
+    // With the `state` run option, the last committed run's bookmark replaces since's value
+    // (lookbackMs still applies).
+    const saved =
+      options.since === undefined ? undefined : await savedBookmark(name, options.since.field)
+    if (saved === undefined || options.since === undefined)
+      return read<A>(connection, built, mode, options, signal, name)
+    const since = { ...options.since, value: saved }
+    return read<A>(
+      connection,
+      buildQuery(query, since, lookbackMs, name),
+      mode,
+      { ...options, since },
+      signal,
+      name,
+    )
+  })
 }
 
 async function* read<A>(
@@ -171,7 +188,10 @@ async function* read<A>(
 ): AsyncGenerator<SourceBatch<A>> {
   const stats = runStats()
   const tracker = options.since === undefined ? undefined : new BookmarkTracker(options.since)
-  if (tracker !== undefined) reportBookmark(() => tracker.current())
+  if (tracker !== undefined) {
+    reportBookmark(() => tracker.current())
+    rememberBookmark(name, () => tracker.current())
+  }
   const api = new SalesforceApi(connection, options, stats, signal)
   let pages = 0
   let records = 0

@@ -3,7 +3,13 @@ import type { Flow } from '../../core/Flow.js'
 import { describeError } from '../../core/Failure.js'
 import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
 import { currentRun } from '../../internal/RunContext.js'
-import { BookmarkKeeper, incrementalQuery } from '../../internal/database/incremental.js'
+import {
+  BookmarkKeeper,
+  incrementalQuery,
+  resumedSince,
+  type Dialect,
+  type IncrementalRead,
+} from '../../internal/database/incremental.js'
 import { openDatabase, quoteIdentifier, readerOfDeclaredType } from './open.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
 
@@ -78,21 +84,24 @@ export function fromSqlite(
     throw new TypeError('fromSqlite: batchRows must be a whole number of at least 1')
   const flat = sql.replace(/\s+/g, ' ').trim()
   const name = options.name ?? `fromSqlite ${flat.length > 60 ? `${flat.slice(0, 57)}…` : flat}`
-  const query =
-    options.since === undefined
-      ? { sql, params: [...params] }
-      : incrementalQuery(sql, params, options.since, {
-          quote: quoteIdentifier,
-          placeholder: () => '?',
-        })
-  return pullSource<Record<string, unknown>>(name, () =>
-    readRows(database, query, options, batchRows, name),
+  const dialect: Dialect = {
+    quote: quoteIdentifier,
+    placeholder: () => '?',
+  }
+  // With the `state` run option, the saved bookmark is known only when the run opens the source.
+  const queryOf = async (): Promise<IncrementalRead> => {
+    if (options.since === undefined) return { sql, params: [...params], since: undefined }
+    const since = await resumedSince(name, options.since)
+    return { ...incrementalQuery(sql, params, since, dialect), since }
+  }
+  return pullSource<Record<string, unknown>>(name, async () =>
+    readRows(database, await queryOf(), options, batchRows, name),
   )
 }
 
 async function* readRows(
   database: SqliteDatabase,
-  query: { readonly sql: string; readonly params: unknown[] },
+  query: IncrementalRead,
   options: FromSqliteOptions,
   batchRows: number,
   name: string,
@@ -123,9 +132,9 @@ async function* readRows(
     throw new Error(`${name}: the query failed: ${describeError(error)}`, { cause: error })
   }
   const bookmark =
-    options.since === undefined
+    query.since === undefined
       ? undefined
-      : new BookmarkKeeper(currentRun().sections, options.since)
+      : new BookmarkKeeper(currentRun().sections, query.since, name)
   let fetched = 0
   let batches = 0
   try {

@@ -9,3 +9,4 @@
 export { fromSqlite, type FromSqliteOptions } from './fromSqlite.js'
 export { toSqlite, type ToSqliteOptions } from './toSqlite.js'
 export type { SqliteDatabase } from './SqliteDatabase.js'
+export { sqliteStateStore, type SqliteStateStoreOptions } from './sqliteStateStore.js'

@@ -45,6 +45,8 @@ export async function openFileSource(
   stage: string,
   path: string,
   signal: AbortSignal,
+  /** The byte offset to start at (a position saved by the `state` run option). */
+  start = 0,
 ): Promise<ByteSource> {
   let handle: FileHandle
   try {
@@ -60,13 +62,27 @@ export async function openFileSource(
     return closing
   }
   if (signal.aborted) await close()
+  let position = start
+  if (start > 0) {
+    const { size } = await handle.stat()
+    if (size < start) {
+      await close()
+      throw new SourceReadError(
+        `${stage}: ${path} holds ${size} bytes, fewer than the ${start} bytes the saved state says were read: ` +
+          'it was replaced or truncated; delete the state key to read it from the start',
+      )
+    }
+  }
   // One read ahead: the next chunk comes from disk while this one is parsed.
   type Outcome =
     { readonly buffer: Buffer; readonly bytesRead: number } | { readonly error: unknown }
   const readChunk = (): Promise<Outcome> => {
     const buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES)
-    return handle.read(buffer, 0, FILE_CHUNK_BYTES, null).then(
-      ({ bytesRead }) => ({ buffer, bytesRead }),
+    return handle.read(buffer, 0, FILE_CHUNK_BYTES, start > 0 ? position : null).then(
+      ({ bytesRead }) => {
+        position += bytesRead
+        return { buffer, bytesRead }
+      },
       (error: unknown) => ({ error }),
     )
   }

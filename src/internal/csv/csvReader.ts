@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream'
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
+import { currentRun } from '../RunContext.js'
 import {
   gunzipIfCompressed,
   openFileSource,
@@ -21,6 +22,7 @@ import {
   lineOf,
   rowText,
   type ParsedRows,
+  type RowParserPosition,
   type RowSyntax,
 } from './rowParser.js'
 import { createTextDecoding, type InvalidBytes } from './textDecoding.js'
@@ -109,11 +111,14 @@ async function openText(
   input: CsvSourceInput,
   settings: CsvReaderSettings,
   signal: AbortSignal,
+  file: FileProgress,
 ): Promise<TextSource> {
   const { stage } = settings
   if (typeof input === 'string') {
-    const file = await openFileSource(stage, input, signal)
-    const bytes = await gunzipIfCompressed(stage, input, file, signal, input.endsWith('.gz'))
+    const opened = counted(await openFileSource(stage, input, signal, file.start), file)
+    // A saved position is never inside gzip data: the rest of a plain file is read as it is.
+    if (file.start > 0) return decodedText(opened, settings)
+    const bytes = await gunzipIfCompressed(stage, input, opened, signal, input.endsWith('.gz'))
     return decodedText(bytes, settings)
   }
   if (isReadable(input)) {
@@ -124,6 +129,64 @@ async function openText(
     )
   }
   return memoryText(input.text)
+}
+
+/** How far into a plain file the reader got: where it started, and the bytes read since. */
+interface FileProgress {
+  readonly start: number
+  read: number
+  /** Gzip data: no position can be saved. */
+  compressed: boolean
+}
+
+function counted(source: ByteSource, file: FileProgress): ByteSource {
+  return {
+    async read() {
+      const chunk = await source.read()
+      if (chunk !== undefined) {
+        if (file.read === 0 && file.start === 0 && chunk[0] === 0x1f && chunk[1] === 0x8b)
+          file.compressed = true
+        file.read += chunk.length
+      }
+      return chunk
+    },
+    close: () => source.close(),
+  }
+}
+
+/**
+ * The position `fromCsv` saves with the `state` run option, for a plain (not gzip) file read to
+ * its end: the next run reads only what was appended after it, with the same columns.
+ *
+ * @internal
+ */
+export interface CsvFilePosition {
+  readonly file: {
+    /** Bytes of the file read: the next run starts there. */
+    readonly offset: number
+    /** The data rows read so far (for `location.row`). */
+    readonly row: number
+    /** The column names (from the header row or `columns`), or the width of array records. */
+    readonly columns: readonly string[] | undefined
+    readonly width: number | undefined
+  } & RowParserPosition
+}
+
+function savedPosition(stage: string, saved: unknown): CsvFilePosition['file'] | undefined {
+  if (saved === undefined) return undefined
+  const file = (saved as Partial<CsvFilePosition> | null)?.file
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    !Number.isSafeInteger(file.offset) ||
+    !Number.isSafeInteger(file.line) ||
+    !Number.isSafeInteger(file.row) ||
+    typeof file.delimiter !== 'string'
+  )
+    throw new Error(
+      `${stage}: the saved state holds ${JSON.stringify(saved)}, not a CSV file position; delete the state key to read the file from the start`,
+    )
+  return file
 }
 
 /**
@@ -145,13 +208,28 @@ export async function openCsvReader<A>(
   settings: CsvReaderSettings,
   signal: AbortSignal,
 ): Promise<AsyncIterator<SourceBatch<A>>> {
-  const text = await openText(input, settings, signal)
+  const state = typeof input === 'string' ? currentRun().state : undefined
+  const resume = savedPosition(settings.stage, await state?.positionOf(settings.stage))
+  const file: FileProgress = { start: resume?.offset ?? 0, read: 0, compressed: false }
+  const text = await openText(input, settings, signal, file)
   const rows = new CsvRowParser({
     ...settings.rows,
     skipEmptyLines: settings.skipEmptyLines,
     skipLeadingEmptyLines: settings.header,
+    ...(resume === undefined ? {} : { resumeAt: resume }),
   })
   const shaper = new RecordShaper(settings, () => rows.delimiter)
+  if (resume !== undefined) shaper.resume(resume)
+  // Read to its end: the run saves this position once the sink committed every record.
+  const reached = (): void => {
+    const shape = shaper.savedShape
+    if (state === undefined || file.compressed || (settings.header && shape.columns === undefined))
+      return
+    const position: CsvFilePosition = {
+      file: { offset: file.start + file.read, ...shape, ...rows.position },
+    }
+    state.reach(settings.stage, position)
+  }
   // Skipped lines are no records, so the ledger does not count them: the stage's details do.
   const details = (): CsvStageDetails => ({
     blankLines: shaper.blankLines,
@@ -170,6 +248,7 @@ export async function openCsvReader<A>(
             done = true
             await text.close()
             shaper.shape(rows.end(), items, origins)
+            reached()
             // The last batch even if empty, so the final details reach the report.
             return { done: false, value: { items, bytes: 0, details: details(), locate } }
           }
@@ -220,6 +299,18 @@ class RecordShaper {
     const { columns } = settings
     this.awaitingHeader = settings.header
     if (!settings.header && Array.isArray(columns)) this.useNames(columns)
+  }
+
+  /** Continues after a saved position: its columns and row count. */
+  resume(position: CsvFilePosition['file']): void {
+    if (position.columns !== undefined) this.useNames(position.columns)
+    else if (position.width !== undefined) this.width = position.width
+    this.row = position.row
+  }
+
+  /** What a saved position keeps of the records' shape. */
+  get savedShape(): { row: number; columns: string[] | undefined; width: number | undefined } {
+    return { row: this.row, columns: this.names, width: this.width }
   }
 
   private useNames(names: readonly string[]): void {

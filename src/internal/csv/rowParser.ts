@@ -61,6 +61,15 @@ export interface RowParserSettings extends RowSyntax {
   readonly skipEmptyLines: boolean | 'greedy'
   /** Skip empty lines before the first row even with `skipEmptyLines: false` (a header is due). */
   readonly skipLeadingEmptyLines: boolean
+  /** Parsing resumes after a saved position: the line there and what the input was found to use. */
+  readonly resumeAt?: RowParserPosition
+}
+
+/** Where a parser stopped at the end of its input, to resume an appended file there. @internal */
+export interface RowParserPosition {
+  readonly line: number
+  readonly delimiter: string
+  readonly breakChar: '\n' | '\r' | undefined
 }
 
 /** Text gathered before a delimiter is guessed, unless enough lines come first. */
@@ -184,6 +193,19 @@ export class CsvRowParser {
   constructor(private readonly settings: RowParserSettings) {
     this.delimiterUsed = settings.delimiter === 'auto' ? ',' : settings.delimiter
     if (settings.delimiter === 'auto') this.sample = ''
+    const resume = settings.resumeAt
+    if (resume !== undefined) {
+      this.delimiterUsed = resume.delimiter
+      this.sample = undefined
+      this.line = resume.line
+      this.breakChar = resume.breakChar
+      this.rowSeen = true
+    }
+  }
+
+  /** Where the parser is (after `end()`: where an appended file continues). */
+  get position(): RowParserPosition {
+    return { line: this.line, delimiter: this.delimiterUsed, breakChar: this.breakChar }
   }
 
   /** The delimiter in use (guessed or given). */

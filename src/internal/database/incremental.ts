@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { Bookmark } from '../../core/Bookmark.js'
+import { rememberBookmark, savedBookmark } from '../savedBookmark.js'
 
 /** The `since` option of the database sources. @internal */
 export interface SinceSettings {
@@ -14,6 +15,13 @@ export interface SinceSettings {
   readonly value?: unknown
   readonly inclusive?: boolean
   readonly tieBreaker?: string | readonly string[]
+}
+
+/** A source's query as it runs, with the `since` it reads from (resumed from the state or not). @internal */
+export interface IncrementalRead {
+  readonly sql: string
+  readonly params: unknown[]
+  readonly since: SinceSettings | undefined
 }
 
 /** How a dialect writes identifiers and placeholders. @internal */
@@ -69,6 +77,8 @@ export class BookmarkKeeper {
   constructor(
     private readonly sections: Record<string, unknown>,
     private readonly since: SinceSettings,
+    /** The source's stage name: with the `state` run option, its bookmark is saved under it. */
+    private readonly stage?: string,
   ) {
     this.value = since.value
     this.publish()
@@ -88,12 +98,25 @@ export class BookmarkKeeper {
 
   private publish(): void {
     const value = this.value
+    let bookmark: Bookmark | undefined
     if (typeof value === 'string' || typeof value === 'number' || value instanceof Date)
-      this.sections['bookmark'] = { field: this.since.column, value } satisfies Bookmark
+      bookmark = { field: this.since.column, value }
     else if (value !== undefined && value !== null)
-      this.sections['bookmark'] = {
-        field: this.since.column,
-        value: String(value),
-      } satisfies Bookmark
+      bookmark = { field: this.since.column, value: String(value) }
+    if (bookmark === undefined) return
+    this.sections['bookmark'] = bookmark
+    if (this.stage !== undefined) rememberBookmark(this.stage, bookmark)
   }
+}
+
+/**
+ * The `since` a database source reads from: with the `state` run option and a bookmark saved for
+ * `stage` by the last committed run, from that bookmark (the option's `value` is only the first
+ * run's start); otherwise the option as given.
+ *
+ * @internal
+ */
+export async function resumedSince(stage: string, since: SinceSettings): Promise<SinceSettings> {
+  const value = await savedBookmark(stage, since.column)
+  return value === undefined ? since : { ...since, value }
 }

@@ -32,6 +32,8 @@ export interface NdjsonOptions {
   readonly bigNumbers: BigNumberPolicy
   /** The deepest nesting of arrays and objects in a line's value. */
   readonly maxDepth: number
+  /** Splitting resumes at a saved position: the line there and its byte offset in the file. */
+  readonly resumeAt?: NdjsonPosition
 }
 
 /** A line of JSON white space only (what `JSON.parse` skips): a blank line, not a record. */
@@ -42,6 +44,12 @@ const RAW_EXCERPT = 1024
 
 const preview = (text: string): string =>
   text.length <= RAW_EXCERPT ? text : `${text.slice(0, RAW_EXCERPT)}…`
+
+/** Where an NDJSON file was read to. @internal */
+export interface NdjsonPosition {
+  readonly line: number
+  readonly offset: number
+}
 
 /** @internal */
 export class NdjsonSplitter {
@@ -63,7 +71,20 @@ export class NdjsonSplitter {
   /** The line of each item the last `write` or `end` returned, by the item's index. */
   lines: number[] = []
 
-  constructor(private readonly options: NdjsonOptions) {}
+  constructor(private readonly options: NdjsonOptions) {
+    const resume = options.resumeAt
+    if (resume !== undefined) {
+      this.line = resume.line
+      this.consumedBytes = resume.offset
+      // No byte order mark in the middle of a file.
+      this.started = true
+    }
+  }
+
+  /** After `end()`: the next line's number and the bytes read, where an appended file continues. */
+  get position(): NdjsonPosition {
+    return { line: this.line, offset: this.consumedBytes }
+  }
 
   /**
    * Takes the next chunk of text; returns the records of the lines it completes. `invalid`: the

@@ -9,10 +9,11 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
+import { currentRun } from '../RunContext.js'
 import type { BigNumberPolicy } from './bigNumbers.js'
 import { JsonDocumentSplitter, RefusedNumber, type DocumentShape } from './JsonDocumentSplitter.js'
 import { countLines, JsonSyntaxError } from './JsonSyntaxError.js'
-import { NdjsonSplitter } from './NdjsonSplitter.js'
+import { NdjsonSplitter, type NdjsonPosition } from './NdjsonSplitter.js'
 import { INVALID_UTF8, openTextChunks, type TextInput } from './textChunks.js'
 
 /** @internal */
@@ -34,6 +35,8 @@ interface Splitter {
   readonly done: boolean
   /** Where the items of the last write or end came from, when lines are known (NDJSON). */
   readonly locate?: () => (index: number) => Location
+  /** After `end()`, the position an appended file continues at (NDJSON only). */
+  readonly position?: () => NdjsonPosition
 }
 
 /** @internal */
@@ -42,14 +45,21 @@ export async function openJsonReader(
   settings: JsonReaderSettings,
   signal: AbortSignal,
 ): Promise<AsyncIterator<SourceBatch<unknown>>> {
+  // With the `state` run option, a plain NDJSON file continues where the last run ended.
+  const state =
+    typeof input === 'string' && settings.format === 'ndjson' && !settings.gzip
+      ? currentRun().state
+      : undefined
+  const resume = savedPosition(settings.stage, await state?.positionOf(settings.stage))
   const chunks = await openTextChunks(input, {
     encoding: settings.encoding,
     strict: settings.strictEncoding,
     gzip: settings.gzip,
     stage: settings.stage,
     signal,
+    ...(resume === undefined ? {} : { start: resume.offset }),
   })
-  const splitter = makeSplitter(input, settings)
+  const splitter = makeSplitter(input, settings, resume)
   const where = typeof input === 'string' ? input : 'text' in input ? 'the text' : 'the stream'
   let finished = false
 
@@ -60,6 +70,8 @@ export async function openJsonReader(
         let items: Array<Either<Failure, unknown>>
         try {
           items = chunk === undefined ? splitter.end() : splitter.write(chunk, chunks.invalid)
+          const position = chunk === undefined ? splitter.position?.() : undefined
+          if (position !== undefined) state?.reach(settings.stage, { ndjson: position })
         } catch (error) {
           finished = true
           await chunks.close()
@@ -93,7 +105,26 @@ export async function openJsonReader(
   }
 }
 
-function makeSplitter(input: TextInput, settings: JsonReaderSettings): Splitter {
+function savedPosition(stage: string, saved: unknown): NdjsonPosition | undefined {
+  if (saved === undefined) return undefined
+  const position = (saved as { ndjson?: Partial<NdjsonPosition> } | null)?.ndjson
+  if (
+    typeof position !== 'object' ||
+    position === null ||
+    !Number.isSafeInteger(position.line) ||
+    !Number.isSafeInteger(position.offset)
+  )
+    throw new Error(
+      `${stage}: the saved state holds ${JSON.stringify(saved)}, not an NDJSON file position; delete the state key to read the file from the start`,
+    )
+  return position as NdjsonPosition
+}
+
+function makeSplitter(
+  input: TextInput,
+  settings: JsonReaderSettings,
+  resume: NdjsonPosition | undefined,
+): Splitter {
   const encoding = settings.encoding
   const byteLength = (text: string): number => Buffer.byteLength(text, encoding)
   if (settings.format === 'ndjson') {
@@ -104,11 +135,13 @@ function makeSplitter(input: TextInput, settings: JsonReaderSettings): Splitter 
       maxRecordBytes: settings.maxRecordBytes,
       bigNumbers: settings.bigNumbers,
       maxDepth: settings.maxDepth,
+      ...(resume === undefined ? {} : { resumeAt: resume }),
     })
     const file = typeof input === 'string' ? { file: input } : {}
     return {
       write: (chunk, invalid) => ndjson.write(chunk, invalid),
       end: () => ndjson.end(),
+      position: () => ndjson.position,
       done: false,
       locate: () => {
         const lines = ndjson.lines

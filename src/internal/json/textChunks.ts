@@ -31,6 +31,8 @@ export interface TextChunkOptions {
   /** The stage name, for error messages. */
   readonly stage: string
   readonly signal: AbortSignal
+  /** The byte offset to start a file at (a position saved by the `state` run option). */
+  readonly start?: number
 }
 
 /** @internal */
@@ -65,7 +67,18 @@ export async function openTextChunks(
         cause: error,
       })
     }
-    const file = handle.createReadStream({ highWaterMark: CHUNK })
+    const start = options.start ?? 0
+    if (start > 0) {
+      const { size } = await handle.stat()
+      if (size < start) {
+        await handle.close()
+        throw new Error(
+          `${options.stage}: ${input} holds ${size} bytes, fewer than the ${start} bytes the saved state says were read: ` +
+            'it was replaced or truncated; delete the state key to read it from the start',
+        )
+      }
+    }
+    const file = handle.createReadStream({ highWaterMark: CHUNK, start })
     return streamChunks(file, true, options, `cannot read ${input}`)
   }
   if (input.readableEnded || input.destroyed)

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pipe } from '../../../src/index.js'
 import { toArray } from '../../../src/sinks/toArray.js'
+import type { StateStore } from '../../../src/core/StateStore.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import {
   fromHubSpot,
@@ -316,5 +317,51 @@ describe('fromHubSpot', () => {
     expect(() =>
       fromHubSpot(connection, 'contacts', {} as unknown as { properties: string[] }),
     ).toThrow(/properties must list/)
+  })
+})
+
+describe('fromHubSpot with the state run option', () => {
+  function memoryStore(): StateStore {
+    const entries = new Map<string, unknown>()
+    return {
+      get: async (key) => entries.get(key),
+      put: async (key, value) => void entries.set(key, JSON.parse(JSON.stringify(value))),
+      delete: async (key) => void entries.delete(key),
+      list: async () => [...entries.keys()].sort(),
+    }
+  }
+
+  it('starts the next run at the saved bookmark minus overlapMs, without a new since', async () => {
+    const target = await server()
+    target.seed(
+      'companies',
+      contacts(3, (index) => BASE + index * 1000),
+    )
+    const state = { store: memoryStore(), key: 'companies' }
+    const read = (): Promise<RunReport & { records: HubSpotRecord[] }> =>
+      pipe(
+        fromHubSpot(connect(target), 'companies', {
+          properties: [],
+          since: new Date(BASE).toISOString(),
+          overlapMs: 500,
+        }),
+        toArray<HubSpotRecord>({ state }),
+      )
+    const first = await read()
+    expect(first.records.map((record) => record.id)).toEqual(['1', '2', '3'])
+    target.seed(
+      'companies',
+      contacts(2, (index) => BASE + 5000 + index * 1000),
+    )
+    const second = await read()
+    // The overlap reads company 3 (at the bookmark) again: a duplicate, never a gap.
+    expect(second.records.map((record) => record.id)).toEqual(['3', '4', '5'])
+    expect(await state.store.get('companies')).toMatchObject({
+      positions: {
+        'fromHubSpot companies': {
+          bookmark: { field: 'hs_lastmodifieddate', value: new Date(BASE + 6000).toISOString() },
+        },
+      },
+    })
   })
 })

@@ -9,6 +9,10 @@ import type { RunReport } from '../../../src/core/RunReport.js'
 import { salesforce } from '../../../src/integrations/salesforce/salesforce.js'
 import { fromSalesforce } from '../../../src/integrations/salesforce/fromSalesforce.js'
 import { SalesforceServer } from '../../support/salesforceServer.js'
+import { fileStateStore } from '../../../src/state/fileStateStore.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const servers: SalesforceServer[] = []
 afterEach(async () => {
@@ -238,7 +242,9 @@ describe('fromSalesforce', () => {
           const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
           const query = { object: 'Account', fields: ['Id', 'Name'] }
           let clock = Date.parse('2026-01-01T00:00:00.000Z')
-          let bookmark: { field: string; value?: string | number | Date } = { field: 'SystemModstamp' }
+          let bookmark: { field: string; value?: string | number | Date } = {
+            field: 'SystemModstamp',
+          }
           const seen = new Set<unknown>()
           const sync = async (): Promise<RunReport> => {
             const report = await pipe(
@@ -437,5 +443,52 @@ describe('fromSalesforce', () => {
     expect(() => fromSalesforce(org, 'SELECT Id FROM Account', { pageSize: 50 })).toThrow(
       /pageSize must be an integer from 200 to 2,000 \(got 50\)/,
     )
+  })
+})
+
+describe('fromSalesforce with the state run option', () => {
+  it('resumes after a run stopped at the quota from the saved bookmark, without a new since', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'powerflow-salesforce-state-'))
+    try {
+      const server = await start({ pageSize: 10, dailyLimit: 2 })
+      server.insert(
+        'Account',
+        Array.from({ length: 30 }, (_, n) => ({ Name: `A${n}` })),
+      )
+      const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
+      const state = { store: fileStateStore(join(directory, 'state.json')), key: 'accounts' }
+      const read = (): Promise<RunReport & { records: Array<Record<string, unknown>> }> =>
+        pipe(
+          fromSalesforce(
+            org,
+            { object: 'Account', fields: ['Id', 'Name'] },
+            { name: 'accounts', since: { field: 'SystemModstamp' }, ...fast },
+          ),
+          toArray({ state }),
+        )
+      const first = await read()
+      expect(first.records).toHaveLength(20)
+      server.dailyLimit = 100
+      const asked = server.requests.length
+      const next = await read()
+      // The second run's query starts at the first run's bookmark, though no since.value was given.
+      const queries = server.requests.slice(asked).map((request) => decodeURIComponent(request.url))
+      const bookmark = String(first.bookmark?.value)
+      expect(queries.some((url) => url.includes(bookmark.replace(/\.\d+/, '').slice(0, 19)))).toBe(
+        true,
+      )
+      const ids = [...first.records, ...next.records].map((record) => record['Id'])
+      expect(new Set(ids).size).toBe(30)
+      const saved = (await state.store.get('accounts')) as {
+        positions: { accounts: { bookmark: { field: string; value: string } } }
+      }
+      expect(saved.positions.accounts.bookmark).toEqual(next.bookmark)
+      // The third run starts at the saved bookmark (inclusive, as Salesforce reads): nothing older.
+      const last = await read()
+      const from = saved.positions.accounts.bookmark.value
+      expect(last.records.every((record) => String(record['SystemModstamp']) >= from)).toBe(true)
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
   })
 })

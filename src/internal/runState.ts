@@ -1,0 +1,110 @@
+/**
+ * The `state` of one run: the positions its sources saved last time (loaded once, on first ask),
+ * the positions they reach in this run, and the commit that saves them — called by the run only
+ * once the sink has durably committed every record (see runSink), never before.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { describeError } from '../core/Failure.js'
+import type { RunStateOptions } from '../core/StateStore.js'
+
+/** What a run keeps under its key. @internal */
+export interface StateDocument {
+  readonly version: 1
+  /** Each source's position, by the source's stage name. */
+  readonly positions: Readonly<Record<string, unknown>>
+  /** When it was committed (ISO 8601). */
+  readonly committedAt: string
+}
+
+/** @internal */
+export class RunState {
+  private loaded: Promise<Readonly<Record<string, unknown>>> | undefined
+  private readonly reached = new Map<string, unknown>()
+
+  constructor(
+    readonly options: RunStateOptions,
+    private readonly runName: string,
+  ) {}
+
+  get key(): string {
+    return this.options.key
+  }
+
+  /** The position `stage` saved in the last committed run, if any. Rejects if the state is unreadable. */
+  async positionOf(stage: string): Promise<unknown> {
+    return (await this.load())[stage]
+  }
+
+  /**
+   * `stage` reached `position` in this run: saved at the commit. A function is asked at the
+   * commit (a source whose position is known only then); `undefined` saves nothing.
+   */
+  reach(stage: string, position: unknown): void {
+    this.reached.set(stage, position)
+  }
+
+  /** Whether a source reached a position this run. */
+  get changed(): boolean {
+    return this.reached.size > 0
+  }
+
+  /** Saves the positions reached (over the ones loaded) in one atomic put. */
+  async commit(): Promise<StateDocument> {
+    const document: StateDocument = {
+      version: 1,
+      positions: { ...(await this.load()), ...this.positionsReached() },
+      committedAt: new Date().toISOString(),
+    }
+    try {
+      await this.options.store.put(this.key, document)
+    } catch (error) {
+      throw new Error(
+        `${this.runName}: the records were written, but saving the state ${JSON.stringify(this.key)} failed (the next run reads them again): ${describeError(error)}`,
+        { cause: error },
+      )
+    }
+    return document
+  }
+
+  private positionsReached(): Record<string, unknown> {
+    const positions: Record<string, unknown> = {}
+    for (const [stage, reached] of this.reached) {
+      const position: unknown =
+        typeof reached === 'function' ? (reached as () => unknown)() : reached
+      if (position !== undefined) positions[stage] = position
+    }
+    return positions
+  }
+
+  private load(): Promise<Readonly<Record<string, unknown>>> {
+    this.loaded ??= this.read()
+    return this.loaded
+  }
+
+  private async read(): Promise<Readonly<Record<string, unknown>>> {
+    let value: unknown
+    try {
+      value = await this.options.store.get(this.key)
+    } catch (error) {
+      throw new Error(
+        `${this.runName}: cannot load the state ${JSON.stringify(this.key)}: ${describeError(error)}`,
+        { cause: error },
+      )
+    }
+    if (value === undefined) return {}
+    const document = value as Partial<StateDocument> | null
+    if (
+      typeof document !== 'object' ||
+      document === null ||
+      document.version !== 1 ||
+      typeof document.positions !== 'object' ||
+      document.positions === null
+    )
+      throw new Error(
+        `${this.runName}: the state ${JSON.stringify(this.key)} is not a run's state (expected { version: 1, positions }); another program may use the same key`,
+      )
+    return document.positions
+  }
+}
