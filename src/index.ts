@@ -112,6 +112,11 @@ export { toCsv, type ToCsvOptions } from './sinks/toCsv.js'
 export { toJson, type ToJsonOptions } from './sinks/toJson.js'
 export { toWebhook, type ToWebhookOptions } from './sinks/toWebhook.js'
 export { replayToWebhook } from './sinks/replayToWebhook.js'
+export { fanOut, type FanOutOptions } from './sinks/fanOut.js'
+export { route, type RouteOptions } from './sinks/route.js'
+export { partition, type PartitionOptions } from './sinks/partition.js'
+export type { Branch } from './core/Branch.js'
+export type { BranchesReport } from './core/BranchesReport.js'
 
 // Reports
 export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'
