@@ -117,6 +117,8 @@ export { route, type RouteOptions } from './sinks/route.js'
 export { partition, type PartitionOptions } from './sinks/partition.js'
 export type { Branch } from './core/Branch.js'
 export type { BranchesReport } from './core/BranchesReport.js'
+export { merge } from './sources/merge.js'
+export { concat } from './sources/concat.js'
 
 // Reports
 export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'
