@@ -119,6 +119,7 @@ export type { Branch } from './core/Branch.js'
 export type { BranchesReport } from './core/BranchesReport.js'
 export { merge } from './sources/merge.js'
 export { concat } from './sources/concat.js'
+export { join, type JoinOptions, type JoinHow, type Joined } from './operators/join.js'
 
 // Reports
 export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'
