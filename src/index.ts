@@ -120,6 +120,7 @@ export type { BranchesReport } from './core/BranchesReport.js'
 export { merge } from './sources/merge.js'
 export { concat } from './sources/concat.js'
 export { join, type JoinOptions, type JoinHow, type Joined } from './operators/join.js'
+export { parallel, type ParallelOptions } from './operators/parallel.js'
 
 // Reports
 export { renderHtmlReport, writeHtmlReport } from './reports/writeHtmlReport.js'
