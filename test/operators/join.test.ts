@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
-import { left, right } from 'fp-ts/lib/Either.js'
+import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import type { Failure } from '../../src/core/Failure.js'
+import { testScheduler } from '../../src/testing/testScheduler.js'
 import type { Flow } from '../../src/core/Flow.js'
 import { failure } from '../../src/core/Failure.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
@@ -136,5 +138,33 @@ describe('join', () => {
     expect(() =>
       join(fromGenerator([{ k: 1 }]), { on: (record: { k: number }) => record.k }),
     ).toThrow(/otherOn/)
+  })
+})
+
+describe('join, in marbles', () => {
+  const table = () => fromGenerator([{ k: 1, w: 'x' }])
+  const values = { a: right({ k: 1 }), b: right({ k: 2 }) }
+
+  it('subscribes to its input at once, and passes an error on at its time', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const input = cold<Either<Failure, { k: number }>>('--#', values)
+      expectObservable(join(table(), { on: 'k' })(input)).toBe('--#')
+      expectSubscriptions(input.subscriptions).toBe('^-!')
+    })
+  })
+
+  it('unsubscribes from its input when unsubscribed early', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const input = cold<Either<Failure, { k: number }>>('-a-b-|', values)
+      expectObservable(join(table(), { on: 'k' })(input), '^--!').toBe('---')
+      expectSubscriptions(input.subscriptions).toBe('^--!')
+    })
+  })
+
+  it('joins empty, one and many inputs once the build side is loaded', async () => {
+    for (const input of [[], [{ k: 1 }], [{ k: 1 }, { k: 2 }, { k: 1 }]]) {
+      const report = await pipe(fromGenerator(input), join(table(), { on: 'k' }), toArray())
+      expect(report.records).toEqual(input.filter((r) => r.k === 1).map(() => ({ k: 1, w: 'x' })))
+    }
   })
 })

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
-import { left, right } from 'fp-ts/lib/Either.js'
+import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import { testScheduler } from '../../src/testing/testScheduler.js'
 import { of } from 'rxjs'
 import { failure, type Failure } from '../../src/core/Failure.js'
 import type { Flow } from '../../src/core/Flow.js'
@@ -139,5 +140,32 @@ describe('parallel', () => {
 
   it('refuses a pool without workers', () => {
     expect(() => parallel(square, { workers: 0 })).toThrow(RangeError)
+  })
+})
+
+describe('parallel, in marbles', () => {
+  const values = { a: right(1), b: right(2) }
+
+  it('subscribes to its input at once, and passes an error on at its time', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const input = cold<Either<Failure, number>>('--#', values)
+      expectObservable(parallel<number, number>(square)(input)).toBe('--#')
+      expectSubscriptions(input.subscriptions).toBe('^-!')
+    })
+  })
+
+  it('unsubscribes from its input when unsubscribed early', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const input = cold<Either<Failure, number>>('-a-b-|', values)
+      expectObservable(parallel<number, number>(square)(input), '^--!').toBe('---')
+      expectSubscriptions(input.subscriptions).toBe('^--!')
+    })
+  })
+
+  it('maps empty, one and many inputs', async () => {
+    for (const input of [[], [3], [1, 2, 3, 4]]) {
+      const report = await pipe(fromGenerator(input), parallel<number, number>(square), toArray())
+      expect(report.records).toEqual(input.map((n) => n * n))
+    }
   })
 })
