@@ -18,7 +18,11 @@ const settings = {
   hooks: {},
 }
 
-function slot(parent: RunContext, name: string, progressed = () => undefined): BranchSlot {
+function slot(
+  parent: RunContext,
+  name: string,
+  progressed: () => void = () => undefined,
+): BranchSlot {
   return { parent, name, run: undefined, joined: () => undefined, progressed }
 }
 
