@@ -164,6 +164,11 @@ function plan(
       name: 'fromCsv → toPostgres upsert vs a multi-row INSERT loop',
       units: [unit('11', 'postgresNaive', small.csv, rows, 'out')],
     },
+    {
+      id: 12,
+      name: 'CPU-heavy map (SHA-256 ×50 per row): parallel, 2 workers vs the same map inline',
+      units: [unit('12', 'parallelHash', small.csv, rows, 'out')],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

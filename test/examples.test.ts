@@ -17,6 +17,7 @@ import { main as salesforceToCsv } from '../examples/salesforce-to-csv.js'
 import { main as csvToSqlite } from '../examples/csv-to-sqlite.js'
 import { main as crmToPostgres } from '../examples/crm-to-postgres.js'
 import { main as incrementalSync } from '../examples/incremental-sync.js'
+import { main as fanOutExample } from '../examples/fan-out.js'
 import { createSchema } from './support/postgres.js'
 
 // The expectations are computed from the sample data with papaparse and plain code, not with
@@ -501,5 +502,29 @@ describe('examples/incremental-sync', () => {
     } finally {
       await rm(outDir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('examples/fan-out.ts', () => {
+  it('sends won deals to a CSV and big losses to the webhook in one run, bad rows to dead letters', async () => {
+    const valid = await validDeals()
+    const { report, wonCsv, deadLetters, received } = await fanOutExample({ outDir, quiet: true })
+    expect(report.status).toBe('completed')
+    expect(report.written).toBe(valid.length)
+    expect(report.failed).toBe(2)
+    expectBalanced(report)
+    const won = valid.filter((deal) => deal.stage === 'won')
+    const bigLosses = valid.filter((deal) => deal.stage === 'lost' && deal.amount >= 20_000)
+    const csv = Papa.parse<Row>(await readFile(wonCsv, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    })
+    expect(csv.data.map((row) => row['id'])).toEqual(won.map((deal) => deal.id))
+    expect(received.map((alert) => alert.dealId)).toEqual(bigLosses.map((deal) => deal.id))
+    expect(report.branches.finance).toMatchObject({ read: valid.length, written: won.length })
+    expect(report.branches.alerts).toMatchObject({ read: valid.length, written: bigLosses.length })
+    for (const branch of Object.values(report.branches)) expectBalanced(branch)
+    const letters = (await readFile(deadLetters, 'utf8')).trim().split('\n')
+    expect(letters).toHaveLength(2)
   })
 })

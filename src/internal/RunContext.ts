@@ -150,6 +150,8 @@ export class RunContext {
   private bytesPerRecord = 0
   readonly failures: Failure[] = []
   failuresOmitted = 0
+  /** Records that failed in this run's branches (`fanOut`, `route`): the policy counts them too. */
+  private branchFailures = 0
   private readonly stageList: StageStats[] = []
   policy: PolicyConfig | undefined = undefined
   private deadLetterChannel: DeadLetterChannel | undefined = undefined
@@ -524,6 +526,31 @@ export class RunContext {
     freezeFailure(failure)
     this.keep(failure)
     this.callHook('onFailure', () => this.settings.hooks.onFailure?.(failure))
+    this.applyPolicy(failure)
+  }
+
+  /**
+   * A record failed in a branch of this run (`fanOut`, `route`): the branch's report counts it,
+   * this run keeps it (its `details.branch` names the branch) and applies its policy to it.
+   */
+  branchFailed(branch: string, failure: Failure): void {
+    const inner = failure.details?.['branch']
+    const named: Failure = {
+      ...failure,
+      details: {
+        ...failure.details,
+        branch: typeof inner === 'string' ? `${branch}/${inner}` : branch,
+      },
+    }
+    freezeFailure(named)
+    this.branchFailures += 1
+    this.keep(named)
+    this.callHook('onFailure', () => this.settings.hooks.onFailure?.(named))
+    this.applyPolicy(named)
+  }
+
+  /** Applies the run's policy to a failure just counted (a branch run hands it to its parent). */
+  protected applyPolicy(failure: Failure): void {
     const policy = this.policy
     if (policy?.kind === 'failFast') {
       this.stop(new RunStop('failed', new RunError(failure.message, failure)))
@@ -531,7 +558,7 @@ export class RunContext {
     }
     if (policy?.kind === 'deadLetter') this.deadLetterChannel?.push(failure)
     const max = policy?.maxFailures
-    if (max !== undefined && this.failed > max)
+    if (max !== undefined && this.failed + this.branchFailures > max)
       this.stop(
         new RunStop(
           'failed',

@@ -16,6 +16,7 @@ import { RunError } from '../core/RunError.js'
 import { AbortError } from '../core/AbortError.js'
 import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
 import { depthOf } from './depth.js'
+import { joinBranch } from './branchRun.js'
 import { subscribeInput } from './flowInput.js'
 import { startProgress } from './progress.js'
 import { startTimeline } from './timeline.js'
@@ -64,15 +65,20 @@ export function runSink<A>(
   make: (run: RunContext, stats: StageStats) => SinkImpl<A>,
 ): Promise<RunReport> {
   const stageName = options.stageName ?? sinkName
-  const run = new RunContext({
-    name: options.name ?? stageName,
-    highWaterMark: Math.max(1, options.highWaterMark ?? RUN_DEFAULTS.highWaterMark),
-    highWaterBytes: options.highWaterBytes ?? RUN_DEFAULTS.highWaterBytes,
-    failureCap: options.failureCap ?? RUN_DEFAULTS.failureCap,
-    stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
-    hooks: options.hooks ?? {},
-  })
-  if (options.state !== undefined) run.state = new RunState(options.state, run.settings.name)
+  // A sink called as a branch of fanOut/route joins that run instead of starting its own.
+  const joined = joinBranch()
+  const run =
+    joined ??
+    new RunContext({
+      name: options.name ?? stageName,
+      highWaterMark: Math.max(1, options.highWaterMark ?? RUN_DEFAULTS.highWaterMark),
+      highWaterBytes: options.highWaterBytes ?? RUN_DEFAULTS.highWaterBytes,
+      failureCap: options.failureCap ?? RUN_DEFAULTS.failureCap,
+      stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
+      hooks: options.hooks ?? {},
+    })
+  if (joined === undefined && options.state !== undefined)
+    run.state = new RunState(options.state, run.settings.name)
   return new Promise<RunReport>((resolve, reject) => {
     withRun(run, () => {
       run.callHook('preRun', () =>
