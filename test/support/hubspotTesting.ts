@@ -1,5 +1,4 @@
-import { afterEach, expect } from 'vitest'
-import type { RunReport } from '../../src/core/RunReport.js'
+import { afterEach } from 'vitest'
 import { hubspot } from '../../src/integrations/hubspot/index.js'
 import {
   startHubSpotServer,
@@ -35,11 +34,4 @@ export function connectHubSpot(target: HubSpotServer, extra: Parameters<typeof h
     searchRateLimit: false,
     ...extra,
   })
-}
-
-/** The run report's equation holds: read + created = written + dropped + merged + failed. */
-export function expectReportEquation(report: RunReport): void {
-  expect(report.read + report.created).toBe(
-    report.written + report.dropped + report.merged + report.failed,
-  )
 }

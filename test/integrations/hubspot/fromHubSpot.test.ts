@@ -10,11 +10,8 @@ import {
   type HubSpotReport,
 } from '../../../src/integrations/hubspot/index.js'
 import { type SeedObject } from '../../support/hubspotServer.js'
-import {
-  connectHubSpot,
-  expectReportEquation,
-  hubspotServers,
-} from '../../support/hubspotTesting.js'
+import { connectHubSpot, hubspotServers } from '../../support/hubspotTesting.js'
+import { expectReportEquation } from '../../support/ledger.js'
 
 const server = hubspotServers()
 

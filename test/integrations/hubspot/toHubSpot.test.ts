@@ -3,11 +3,8 @@ import { fromGenerator, pipe } from '../../../src/index.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { hubspot, toHubSpot, type HubSpotReport } from '../../../src/integrations/hubspot/index.js'
 import type { HubSpotServer } from '../../support/hubspotServer.js'
-import {
-  connectHubSpot,
-  expectReportEquation,
-  hubspotServers,
-} from '../../support/hubspotTesting.js'
+import { connectHubSpot, hubspotServers } from '../../support/hubspotTesting.js'
+import { expectReportEquation } from '../../support/ledger.js'
 
 const server = hubspotServers()
 
