@@ -4,18 +4,10 @@
  * @internal
  * @packageDocumentation
  */
-import { parseArgs } from 'node:util'
 import { runPipelineOnce } from '../internal/pipelineRun.js'
-import {
-  parseParams,
-  pipelineFile,
-  PIPELINE_OPTIONS,
-  UsageError,
-  usageErrorOf,
-} from './arguments.js'
+import { pipelineFile, PIPELINE_OPTIONS, UsageError } from './arguments.js'
+import { parseCommandArgs, preparePipeline } from './commandSetup.js'
 import { consoleLogger, onShutdown, reportJson, reportText, writeAtomically } from './console.js'
-import { loadEnvFile, outputRedaction, redactOutput } from './environment.js'
-import { loadPipeline } from './loadPipeline.js'
 
 /** @internal */
 export const RUN_HELP = `Usage: powerflow run <file> [options]
@@ -44,25 +36,13 @@ const OPTIONS = {
 
 /** Runs `powerflow run …`; resolves to the exit code. @internal */
 export async function runCommand(args: readonly string[]): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true })
-  } catch (error) {
-    throw usageErrorOf('run', error, OPTIONS)
-  }
+  const parsed = parseCommandArgs('run', args, OPTIONS, RUN_HELP)
+  if (parsed === undefined) return 0
   const { values, positionals } = parsed
-  if (values.help === true) {
-    process.stdout.write(RUN_HELP)
-    return 0
-  }
   if (values.progress === true && values.quiet === true)
     throw new UsageError('--progress and --quiet exclude each other; see powerflow run --help')
   const file = pipelineFile('run', positionals)
-  const params = parseParams(values.param)
-  const envFile = loadEnvFile(values['env-file'])
-  const redact = outputRedaction(envFile, params)
-  redactOutput(redact)
-  const pipeline = await loadPipeline(file)
+  const { pipeline, params, redact } = await preparePipeline(file, values)
   const quiet = values.quiet === true
 
   const controller = new AbortController()

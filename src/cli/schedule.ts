@@ -4,21 +4,16 @@
  * @internal
  * @packageDocumentation
  */
-import { appendFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { schedule } from '../pipelines/schedule.js'
-import type { RunHistoryEntry } from '../pipelines/RunHistoryEntry.js'
+import { parseDuration, pipelineFile, PIPELINE_OPTIONS, UsageError } from './arguments.js'
 import {
-  parseDuration,
-  parseParams,
-  pipelineFile,
-  PIPELINE_OPTIONS,
-  UsageError,
-  usageErrorOf,
-} from './arguments.js'
-import { consoleLogger, onShutdown } from './console.js'
-import { loadEnvFile, outputRedaction, redactOutput } from './environment.js'
-import { loadPipeline } from './loadPipeline.js'
+  historyAppender,
+  parseCommandArgs,
+  preparePipeline,
+  startJob,
+  untilShutdown,
+} from './commandSetup.js'
+import { consoleLogger } from './console.js'
 
 /** @internal */
 export const SCHEDULE_HELP = `Usage: powerflow schedule <file> --cron "<expression>" [options]
@@ -50,55 +45,33 @@ const OPTIONS = {
 
 /** Runs `powerflow schedule …`; resolves to the exit code once stopped. @internal */
 export async function scheduleCommand(args: readonly string[]): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true })
-  } catch (error) {
-    throw usageErrorOf('schedule', error, OPTIONS)
-  }
+  const parsed = parseCommandArgs('schedule', args, OPTIONS, SCHEDULE_HELP)
+  if (parsed === undefined) return 0
   const { values, positionals } = parsed
-  if (values.help === true) {
-    process.stdout.write(SCHEDULE_HELP)
-    return 0
-  }
   const file = pipelineFile('schedule', positionals)
-  if (values.cron === undefined)
+  const cron = values.cron
+  if (cron === undefined)
     throw new UsageError('powerflow schedule needs --cron, e.g. --cron "*/15 * * * *"')
   const overlap = values.overlap ?? 'skip'
   if (overlap !== 'skip' && overlap !== 'queue' && overlap !== 'allow')
     throw new UsageError(`--overlap must be skip, queue or allow, got "${overlap}"`)
   const graceMs = parseDuration('grace', values.grace, 30_000)
-  const params = parseParams(values.param)
-  const envFile = loadEnvFile(values['env-file'])
-  const redact = outputRedaction(envFile, params)
-  redactOutput(redact)
-  const pipeline = await loadPipeline(file)
-  const history = values.history
+  const { pipeline, params, redact } = await preparePipeline(file, values)
 
-  let job
-  try {
-    job = schedule(pipeline, {
-      cron: values.cron,
+  const job = startJob(() =>
+    schedule(pipeline, {
+      cron,
       overlap,
       params,
       logger: consoleLogger(pipeline.name, true),
       ...(values.timezone === undefined ? {} : { timezone: values.timezone }),
-      onRun: (entry: RunHistoryEntry) => {
-        if (history !== undefined) appendFileSync(history, redact(`${JSON.stringify(entry)}\n`))
-      },
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const running = job
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    onShutdown((received) => {
-      process.stderr.write(
-        `${received}: stopping the schedule${running.running ? `; the run in progress has ${graceMs} ms to finish` : ''}\n`,
-      )
-      resolve(received)
-    })
-  })
-  await running.stop({ graceMs })
+      onRun: historyAppender(values.history, redact),
+    }),
+  )
+  const signal = await untilShutdown(
+    (received) =>
+      `${received}: stopping the schedule${job.running ? `; the run in progress has ${graceMs} ms to finish` : ''}\n`,
+  )
+  await job.stop({ graceMs })
   return signal === 'SIGINT' ? 130 : 0
 }

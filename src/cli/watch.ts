@@ -4,21 +4,16 @@
  * @internal
  * @packageDocumentation
  */
-import { appendFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { watchFolder } from '../pipelines/watchFolder.js'
-import type { RunHistoryEntry } from '../pipelines/RunHistoryEntry.js'
+import { parseDuration, pipelineFile, PIPELINE_OPTIONS, UsageError } from './arguments.js'
 import {
-  parseDuration,
-  parseParams,
-  pipelineFile,
-  PIPELINE_OPTIONS,
-  UsageError,
-  usageErrorOf,
-} from './arguments.js'
-import { consoleLogger, onShutdown } from './console.js'
-import { loadEnvFile, outputRedaction, redactOutput } from './environment.js'
-import { loadPipeline } from './loadPipeline.js'
+  historyAppender,
+  parseCommandArgs,
+  preparePipeline,
+  startJob,
+  untilShutdown,
+} from './commandSetup.js'
+import { consoleLogger } from './console.js'
 
 /** @internal */
 export const WATCH_HELP = `Usage: powerflow watch <file> --dir <inbox> [options]
@@ -58,34 +53,21 @@ const OPTIONS = {
 
 /** Runs `powerflow watch …`; resolves to the exit code once stopped. @internal */
 export async function watchCommand(args: readonly string[]): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true })
-  } catch (error) {
-    throw usageErrorOf('watch', error, OPTIONS)
-  }
+  const parsed = parseCommandArgs('watch', args, OPTIONS, WATCH_HELP)
+  if (parsed === undefined) return 0
   const { values, positionals } = parsed
-  if (values.help === true) {
-    process.stdout.write(WATCH_HELP)
-    return 0
-  }
   const file = pipelineFile('watch', positionals)
-  if (values.dir === undefined)
+  const dir = values.dir
+  if (dir === undefined)
     throw new UsageError('powerflow watch needs --dir, the folder files arrive in')
   const pollMs = parseDuration('poll', values.poll, 1_000)
   const settleMs = parseDuration('settle', values.settle, 2_000)
   const graceMs = parseDuration('grace', values.grace, 30_000)
-  const params = parseParams(values.param)
-  const envFile = loadEnvFile(values['env-file'])
-  const redact = outputRedaction(envFile, params)
-  redactOutput(redact)
-  const pipeline = await loadPipeline(file)
-  const history = values.history
+  const { pipeline, params, redact } = await preparePipeline(file, values)
 
-  let job
-  try {
-    job = watchFolder(pipeline, {
-      dir: values.dir,
+  const job = startJob(() =>
+    watchFolder(pipeline, {
+      dir,
       pollMs,
       settleMs,
       params,
@@ -93,20 +75,10 @@ export async function watchCommand(args: readonly string[]): Promise<number> {
       ...(values.pattern === undefined ? {} : { pattern: values.pattern }),
       ...(values['done-dir'] === undefined ? {} : { doneDir: values['done-dir'] }),
       ...(values['failed-dir'] === undefined ? {} : { failedDir: values['failed-dir'] }),
-      onRun: (entry: RunHistoryEntry) => {
-        if (history !== undefined) appendFileSync(history, redact(`${JSON.stringify(entry)}\n`))
-      },
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const running = job
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    onShutdown((received) => {
-      process.stderr.write(`${received}: stopping the watcher\n`)
-      resolve(received)
-    })
-  })
-  await running.stop({ graceMs })
+      onRun: historyAppender(values.history, redact),
+    }),
+  )
+  const signal = await untilShutdown((received) => `${received}: stopping the watcher\n`)
+  await job.stop({ graceMs })
   return signal === 'SIGINT' ? 130 : 0
 }

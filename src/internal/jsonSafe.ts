@@ -7,6 +7,7 @@
  * @internal
  * @packageDocumentation
  */
+import { setOwn } from './setOwn.js'
 
 /** The deepest nesting kept; deeper values become the text `[cut: nested deeper than 256 levels]`. @internal */
 export const MAX_DEPTH = 256
@@ -113,16 +114,4 @@ function leaf(value: unknown): { readonly done: boolean; readonly value: unknown
   }
   if (converted === value) return { done: true, value: '[Circular]' }
   return leaf(converted)
-}
-
-/** Sets `key` as an own data property, even `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  else target[key] = value
 }

@@ -3,6 +3,7 @@ import type { Operator } from '../core/Flow.js'
 import { describeError, type Failure } from '../core/Failure.js'
 import { stageOperator } from '../internal/stageOperator.js'
 import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
+import { setOwn } from '../internal/setOwn.js'
 import {
   accumulatorFactory,
   FieldValue,
@@ -422,18 +423,6 @@ function isPrototypeName(field: string): boolean {
 function readOwn(record: object, field: string): unknown {
   if (!isPrototypeName(field)) return (record as Record<string, unknown>)[field]
   return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined
-}
-
-/** Sets `key` as an own data property, even `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  else target[key] = value
 }
 
 /** `fieldsKey`, reading prototype names as own properties only. */

@@ -25,6 +25,7 @@ import {
 } from '../internal/http/signing.js'
 import { withUrlCredentials } from '../internal/http/urlCredentials.js'
 import type { HttpReport } from '../core/HttpReport.js'
+import { BatchQueue } from '../internal/BatchQueue.js'
 
 /**
  * Options of {@link toWebhook}: the run's options, the request, batching, concurrency, retries
@@ -272,8 +273,9 @@ export function webhookSink<I, A>(
         1,
         Math.min(configuredBatchSize, Math.floor(run.settings.highWaterMark / 2)),
       )
-      const queue: Array<Batch<A>> = []
-      const active = new Set<Promise<void>>()
+      const batches = new BatchQueue<Batch<A>>(concurrency, controller.signal, run, (batch) =>
+        deliver(batch),
+      )
       let current: Batch<A> = emptyBatch(undefined)
       /** Whether the destination ever answered in this run (any status). */
       let answered = false
@@ -407,31 +409,14 @@ export function webhookSink<I, A>(
         }
       }
 
-      const pump = (): void => {
-        while (active.size < concurrency && queue.length > 0 && !controller.signal.aborted) {
-          const batch = queue.shift() as Batch<A>
-          run.beginWork()
-          const sending: Promise<void> = deliver(batch).finally(() => {
-            active.delete(sending)
-            run.endWork()
-            pump()
-          })
-          active.add(sending)
-        }
-      }
-
       const flush = (): void => {
         if (current.records.length === 0) return
-        queue.push(current)
+        const full = current
         current = emptyBatch(undefined)
-        pump()
+        batches.push(full)
       }
 
       const stopFlushingOnStall = run.onStall(flush)
-
-      const drain = async (): Promise<void> => {
-        while (active.size > 0) await Promise.allSettled(active)
-      }
 
       return {
         write(item) {
@@ -456,15 +441,15 @@ export function webhookSink<I, A>(
         },
         async end() {
           flush()
-          await drain()
+          await batches.drain()
           stopFlushingOnStall()
           await client.close()
         },
         async abort() {
           stopFlushingOnStall()
-          queue.length = 0
+          batches.clear()
           controller.abort()
-          await drain()
+          await batches.drain()
           await client.destroy()
         },
       }

@@ -97,3 +97,13 @@ export async function readDeadLetters(
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as DeadLetterRecord)
 }
+
+/**
+ * The run report's equation holds: read + created = written + dropped + merged + failed (the
+ * stages and the reasons are not checked, unlike {@link expectBalanced}).
+ */
+export function expectReportEquation(report: RunReport): void {
+  expect(report.read + report.created).toBe(
+    report.written + report.dropped + report.merged + report.failed,
+  )
+}

@@ -3,6 +3,7 @@ import type { RunReport } from '../../core/RunReport.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { RunError } from '../../core/RunError.js'
 import { failure } from '../../core/Failure.js'
+import { BatchQueue } from '../../internal/BatchQueue.js'
 import { runSink } from '../../internal/runSink.js'
 import { RunStop, type RunContext, type StageStats } from '../../internal/RunContext.js'
 import { errorBody, HubSpotCallError, type HubSpotConnection } from './HubSpotConnection.js'
@@ -140,8 +141,6 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
     runSink<A>(flow, stageName, options, (run, stats) => {
       const hubspotStats = HubSpotStats.of(run)
       const controller = new AbortController()
-      const queue: Array<Batch<A>> = []
-      const active = new Set<Promise<void>>()
       let current: Batch<A> = { records: [], inputs: [] }
       const size = Math.max(1, Math.min(batchSize, Math.floor(run.settings.highWaterMark / 2)))
       const writer = new BatchWriter<A>(
@@ -155,28 +154,16 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
         controller.signal,
       )
 
-      const pump = (): void => {
-        while (active.size < concurrency && queue.length > 0 && !controller.signal.aborted) {
-          const batch = queue.shift() as Batch<A>
-          run.beginWork()
-          const sending: Promise<void> = writer.deliver(batch).finally(() => {
-            active.delete(sending)
-            run.endWork()
-            pump()
-          })
-          active.add(sending)
-        }
-      }
+      const batches = new BatchQueue<Batch<A>>(concurrency, controller.signal, run, (batch) =>
+        writer.deliver(batch),
+      )
       const flush = (): void => {
         if (current.records.length === 0) return
-        queue.push(current)
+        const full = current
         current = { records: [], inputs: [] }
-        pump()
+        batches.push(full)
       }
       const stopFlushingOnStall = run.onStall(flush)
-      const drain = async (): Promise<void> => {
-        while (active.size > 0) await Promise.allSettled(active)
-      }
 
       return {
         write(record) {
@@ -187,14 +174,14 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
         },
         async end() {
           flush()
-          await drain()
+          await batches.drain()
           stopFlushingOnStall()
         },
         async abort() {
           stopFlushingOnStall()
-          queue.length = 0
+          batches.clear()
           controller.abort()
-          await drain()
+          await batches.drain()
         },
       }
     })

@@ -1,6 +1,7 @@
 import type { Flow } from '../../core/Flow.js'
 import type { RunReport } from '../../core/RunReport.js'
 import type { RunOptions } from '../../core/RunOptions.js'
+import { BatchQueue } from '../../internal/BatchQueue.js'
 import { runSink } from '../../internal/runSink.js'
 import type { SalesforceConnection } from './SalesforceConnection.js'
 import { SalesforceApi } from './internal/SalesforceApi.js'
@@ -130,8 +131,6 @@ export function toSalesforce<A extends object>(
               Math.min(options.batchSize ?? 200, Math.floor(run.settings.highWaterMark / 2)),
             )
       const concurrency = mode === 'bulk' ? 1 : (options.concurrency ?? 2)
-      const queue: Array<{ records: unknown[]; first: number }> = []
-      const active = new Set<Promise<void>>()
       let current: unknown[] = []
       let position = 1
 
@@ -152,32 +151,21 @@ export function toSalesforce<A extends object>(
             )
           : writeCollection(api, spec, records, outcomes, first)
 
-      const pump = (): void => {
-        while (active.size < concurrency && queue.length > 0 && !controller.signal.aborted) {
-          const batch = queue.shift() as { records: unknown[]; first: number }
-          run.beginWork()
-          const sending: Promise<void> = send(batch.records, batch.first)
-            .catch(() => undefined)
-            .finally(() => {
-              active.delete(sending)
-              run.endWork()
-              pump()
-            })
-          active.add(sending)
-        }
-      }
+      const batches = new BatchQueue<{ records: unknown[]; first: number }>(
+        concurrency,
+        controller.signal,
+        run,
+        (batch) => send(batch.records, batch.first).catch(() => undefined),
+      )
       const flush = (): void => {
         if (current.length === 0) return
-        queue.push({ records: current, first: position - current.length })
+        const full = { records: current, first: position - current.length }
         current = []
-        pump()
+        batches.push(full)
       }
       // Collections batches hold the run's budget: send a partial one when the source waits.
       // Bulk jobs take their records into custody instead, so they can be larger than the budget.
       const stopFlushingOnStall = mode === 'bulk' ? () => undefined : run.onStall(flush)
-      const drain = async (): Promise<void> => {
-        while (active.size > 0) await Promise.allSettled(active)
-      }
       return {
         write(record) {
           if (fromHeld) run.hold(1)
@@ -187,15 +175,15 @@ export function toSalesforce<A extends object>(
         },
         async end() {
           flush()
-          await drain()
+          await batches.drain()
           stopFlushingOnStall()
           await api.close()
         },
         async abort() {
           stopFlushingOnStall()
-          queue.length = 0
+          batches.clear()
           controller.abort()
-          await drain()
+          await batches.drain()
           await api.close()
         },
       }

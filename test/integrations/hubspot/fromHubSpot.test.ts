@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pipe } from '../../../src/index.js'
 import { toArray } from '../../../src/sinks/toArray.js'
 import type { StateStore } from '../../../src/core/StateStore.js'
@@ -10,43 +10,11 @@ import {
   type HubSpotRecord,
   type HubSpotReport,
 } from '../../../src/integrations/hubspot/index.js'
-import {
-  startHubSpotServer,
-  type HubSpotServer,
-  type HubSpotServerOptions,
-  type SeedObject,
-} from '../../support/hubspotServer.js'
+import { type SeedObject } from '../../support/hubspotServer.js'
+import { connectHubSpot, hubspotServers } from '../../support/hubspotTesting.js'
+import { expectReportEquation } from '../../support/ledger.js'
 
-const servers: HubSpotServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-
-async function server(options: HubSpotServerOptions = {}): Promise<HubSpotServer> {
-  const started = await startHubSpotServer(options)
-  servers.push(started)
-  return started
-}
-
-/** A connection to the local server, with fast retries. */
-function connect(target: HubSpotServer, extra: Parameters<typeof hubspot>[0] = {}) {
-  return hubspot({
-    accessToken: target.token,
-    basePath: target.url,
-    minDelayMs: 1,
-    maxDelayMs: 5,
-    retryAfterScale: 0.001,
-    rateLimit: false,
-    searchRateLimit: false,
-    ...extra,
-  })
-}
-
-function expectBalanced(report: RunReport): void {
-  expect(report.read + report.created).toBe(
-    report.written + report.dropped + report.merged + report.failed,
-  )
-}
+const server = hubspotServers()
 
 const BASE = Date.parse('2026-01-01T00:00:00.000Z')
 
@@ -66,7 +34,7 @@ describe('fromHubSpot', () => {
       contacts(250, (index) => BASE + index * 1000),
     )
     const report = await pipe(
-      fromHubSpot(connect(target), 'contacts', { properties: ['email', 'firstname'] }),
+      fromHubSpot(connectHubSpot(target), 'contacts', { properties: ['email', 'firstname'] }),
       toArray<HubSpotRecord>(),
     )
     expect(report.status).toBe('completed')
@@ -86,7 +54,7 @@ describe('fromHubSpot', () => {
       field: 'lastmodifieddate',
       value: new Date(BASE + 249_000).toISOString(),
     })
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('stops after limit records without asking for more pages', async () => {
@@ -96,14 +64,14 @@ describe('fromHubSpot', () => {
       contacts(500, () => BASE),
     )
     const report = await pipe(
-      fromHubSpot(connect(target), 'deals', { properties: ['email'], limit: 130 }),
+      fromHubSpot(connectHubSpot(target), 'deals', { properties: ['email'], limit: 130 }),
       toArray<HubSpotRecord>(),
     )
     expect(report.records).toHaveLength(130)
     expect(target.requests).toHaveLength(2)
-    expectBalanced(report)
+    expectReportEquation(report)
     const none = await pipe(
-      fromHubSpot(connect(target), 'deals', { properties: [], limit: 0 }),
+      fromHubSpot(connectHubSpot(target), 'deals', { properties: [], limit: 0 }),
       toArray<HubSpotRecord>(),
     )
     expect(none.records).toEqual([])
@@ -119,7 +87,11 @@ describe('fromHubSpot', () => {
     )
     const since = new Date(BASE).toISOString()
     const report = await pipe(
-      fromHubSpot(connect(target), 'contacts', { properties: ['email'], since, overlapMs: 0 }),
+      fromHubSpot(connectHubSpot(target), 'contacts', {
+        properties: ['email'],
+        since,
+        overlapMs: 0,
+      }),
       toArray<HubSpotRecord>(),
     )
     expect(report.status).toBe('completed')
@@ -141,7 +113,7 @@ describe('fromHubSpot', () => {
       field: 'lastmodifieddate',
       value: new Date(BASE + 4_999_000).toISOString(),
     })
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('misses and repeats nothing across windows when many objects share a timestamp', async () => {
@@ -162,7 +134,7 @@ describe('fromHubSpot', () => {
           )
           const expected = ids.filter((_, index) => (offsets[index] as number) >= sinceOffset)
           const report = await pipe(
-            fromHubSpot(connect(target), type, {
+            fromHubSpot(connectHubSpot(target), type, {
               properties: ['name'],
               since: new Date(BASE + sinceOffset * 1000),
               overlapMs: 0,
@@ -186,7 +158,7 @@ describe('fromHubSpot', () => {
       contacts(100, () => BASE),
     )
     const report = await pipe(
-      fromHubSpot(connect(target), 'tickets', {
+      fromHubSpot(connectHubSpot(target), 'tickets', {
         properties: [],
         since: new Date(BASE),
         overlapMs: 0,
@@ -211,7 +183,7 @@ describe('fromHubSpot', () => {
       'companies',
       contacts(3, (index) => BASE + index * 1000),
     )
-    const connection = connect(target)
+    const connection = connectHubSpot(target)
     const early = await pipe(
       fromHubSpot(connection, 'companies', {
         properties: [],
@@ -251,7 +223,7 @@ describe('fromHubSpot', () => {
     )
     target.associate('deals', deal1 as string, 'companies', company as string)
     const report = await pipe(
-      fromHubSpot(connect(target), 'deals', { properties: [], associations: ['companies'] }),
+      fromHubSpot(connectHubSpot(target), 'deals', { properties: [], associations: ['companies'] }),
       toArray<HubSpotRecord>(),
     )
     expect(report.records.map((record) => [record.id, record.associations])).toEqual([
@@ -271,7 +243,7 @@ describe('fromHubSpot', () => {
     )
     target.expireToken()
     const run = pipe(
-      fromHubSpot(connect(target), 'contacts', { properties: ['email'] }),
+      fromHubSpot(connectHubSpot(target), 'contacts', { properties: ['email'] }),
       toArray<HubSpotRecord>(),
     )
     await expect(run).rejects.toThrow(/refused the access token \(401[^)]*\): it is expired/)
@@ -292,7 +264,7 @@ describe('fromHubSpot', () => {
     target.failNext(1, { status: 429 })
     target.failNext(1, { status: 503 })
     const report = await pipe(
-      fromHubSpot(connect(target), 'contacts', { properties: ['email'] }),
+      fromHubSpot(connectHubSpot(target), 'contacts', { properties: ['email'] }),
       toArray<HubSpotRecord>(),
     )
     expect(report.records).toHaveLength(150)
@@ -305,7 +277,10 @@ describe('fromHubSpot', () => {
     const target = await server()
     target.failNext(10, { status: 502 })
     await expect(
-      pipe(fromHubSpot(connect(target, { retries: 2 }), 'contacts', { properties: [] }), toArray()),
+      pipe(
+        fromHubSpot(connectHubSpot(target, { retries: 2 }), 'contacts', { properties: [] }),
+        toArray(),
+      ),
     ).rejects.toThrow(/fromHubSpot contacts page 1: HubSpot answered 502.*\(3 attempts\)/)
   })
 
@@ -340,7 +315,7 @@ describe('fromHubSpot with the state run option', () => {
     const state = { store: memoryStore(), key: 'companies' }
     const read = (): Promise<RunReport & { records: HubSpotRecord[] }> =>
       pipe(
-        fromHubSpot(connect(target), 'companies', {
+        fromHubSpot(connectHubSpot(target), 'companies', {
           properties: [],
           since: new Date(BASE).toISOString(),
           overlapMs: 500,

@@ -1,42 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fromGenerator, pipe } from '../../../src/index.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { hubspot, toHubSpot, type HubSpotReport } from '../../../src/integrations/hubspot/index.js'
-import {
-  startHubSpotServer,
-  type HubSpotServer,
-  type HubSpotServerOptions,
-} from '../../support/hubspotServer.js'
+import type { HubSpotServer } from '../../support/hubspotServer.js'
+import { connectHubSpot, hubspotServers } from '../../support/hubspotTesting.js'
+import { expectReportEquation } from '../../support/ledger.js'
 
-const servers: HubSpotServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-
-async function server(options: HubSpotServerOptions = {}): Promise<HubSpotServer> {
-  const started = await startHubSpotServer(options)
-  servers.push(started)
-  return started
-}
-
-function connect(target: HubSpotServer, extra: Parameters<typeof hubspot>[0] = {}) {
-  return hubspot({
-    accessToken: target.token,
-    basePath: target.url,
-    minDelayMs: 1,
-    maxDelayMs: 5,
-    retryAfterScale: 0.001,
-    rateLimit: false,
-    searchRateLimit: false,
-    ...extra,
-  })
-}
-
-function expectBalanced(report: RunReport): void {
-  expect(report.read + report.created).toBe(
-    report.written + report.dropped + report.merged + report.failed,
-  )
-}
+const server = hubspotServers()
 
 function people(count: number, from = 0): Array<Record<string, string>> {
   return Array.from({ length: count }, (_, index) => ({
@@ -54,7 +24,7 @@ describe('toHubSpot', () => {
     const target = await server()
     const report = await pipe(
       fromGenerator([...people(250), { email: 'n@example.com', age: 42, vip: true, note: null }]),
-      toHubSpot(connect(target), 'contacts'),
+      toHubSpot(connectHubSpot(target), 'contacts'),
     )
     expect(report.status).toBe('completed')
     expect(report.written).toBe(251)
@@ -66,7 +36,7 @@ describe('toHubSpot', () => {
       firstname: 'Person 0',
     })
     expect(stored[250]?.properties).toMatchObject({ age: '42', vip: 'true', note: '' })
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('maps a 207 answer back to the records: the refused ones fail with HubSpot category and message', async () => {
@@ -79,7 +49,7 @@ describe('toHubSpot', () => {
     const records = people(30)
     records[4] = { email: 'nobody', firstname: 'Bad' }
     records[17] = { email: 'also-nobody', firstname: 'Worse' }
-    const report = await pipe(fromGenerator(records), toHubSpot(connect(target), 'contacts'))
+    const report = await pipe(fromGenerator(records), toHubSpot(connectHubSpot(target), 'contacts'))
     expect(report.written).toBe(28)
     expect(report.failed).toBe(2)
     expect(report.failures.map((failure) => failure._tag)).toEqual(['SinkError', 'SinkError'])
@@ -92,14 +62,14 @@ describe('toHubSpot', () => {
     )
     expect(batchCalls(target, 'create')).toBe(1)
     expect(target.objects('contacts')).toHaveLength(28)
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('splits a batch HubSpot refuses whole, so only the records at fault fail', async () => {
     const target = await server({ properties: { contacts: ['email', 'firstname'] } })
     const records: Array<Record<string, string>> = people(40)
     records[25] = { email: 'fax@example.com', fax: '555-0100' }
-    const report = await pipe(fromGenerator(records), toHubSpot(connect(target), 'contacts'))
+    const report = await pipe(fromGenerator(records), toHubSpot(connectHubSpot(target), 'contacts'))
     expect(report.written).toBe(39)
     expect(report.failed).toBe(1)
     expect(report.failures[0]).toMatchObject({
@@ -109,20 +79,23 @@ describe('toHubSpot', () => {
     expect(report.failures[0]?.message).toContain('Property \\"fax\\" does not exist')
     expect((report['hubspot'] as HubSpotReport).batchSplits).toBeGreaterThanOrEqual(5)
     expect(target.objects('contacts')).toHaveLength(39)
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('isolates a contact whose email exists already (409) the same way', async () => {
     const target = await server()
     target.seed('contacts', [{ properties: { email: 'person3@example.com' } }])
-    const report = await pipe(fromGenerator(people(8)), toHubSpot(connect(target), 'contacts'))
+    const report = await pipe(
+      fromGenerator(people(8)),
+      toHubSpot(connectHubSpot(target), 'contacts'),
+    )
     expect(report.written).toBe(7)
     expect(report.failures[0]).toMatchObject({
       record: { email: 'person3@example.com' },
       details: { category: 'CONFLICT', status: 409 },
     })
     expect(report.failures[0]?.message).toContain('Contact already exists. Existing ID: 1')
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('updates by id, failing the ids HubSpot does not know (207, context.ids)', async () => {
@@ -137,7 +110,7 @@ describe('toHubSpot', () => {
         { id: '999', dealname: 'ghost' },
         { id: ids[1], amount: 10 },
       ]),
-      toHubSpot(connect(target), 'deals', { operation: 'update' }),
+      toHubSpot(connectHubSpot(target), 'deals', { operation: 'update' }),
     )
     expect(report.written).toBe(2)
     expect(report.failures[0]).toMatchObject({
@@ -146,7 +119,7 @@ describe('toHubSpot', () => {
     })
     expect(target.objects('deals').map((deal) => deal.properties['dealname'])).toEqual(['A', 'b'])
     expect(target.objects('deals')[1]?.properties['amount']).toBe('10')
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('upserts by idProperty: updates the objects it finds and creates the others', async () => {
@@ -154,7 +127,7 @@ describe('toHubSpot', () => {
     target.seed('contacts', [{ properties: { email: 'person1@example.com', firstname: 'Old' } }])
     const report = await pipe(
       fromGenerator(people(3)),
-      toHubSpot(connect(target), 'contacts', { operation: 'upsert', idProperty: 'email' }),
+      toHubSpot(connectHubSpot(target), 'contacts', { operation: 'upsert', idProperty: 'email' }),
     )
     expect(report.written).toBe(3)
     const stored = target.objects('contacts')
@@ -163,7 +136,7 @@ describe('toHubSpot', () => {
       email: 'person1@example.com',
       firstname: 'Person 1',
     })
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('archives by id', async () => {
@@ -171,7 +144,7 @@ describe('toHubSpot', () => {
     const ids = target.seed('tickets', [{ properties: {} }, { properties: {} }, { properties: {} }])
     const report = await pipe(
       fromGenerator([{ id: ids[0] }, { id: ids[2] }]),
-      toHubSpot(connect(target), 'tickets', { operation: 'archive' }),
+      toHubSpot(connectHubSpot(target), 'tickets', { operation: 'archive' }),
     )
     expect(report.written).toBe(2)
     expect(target.objects('tickets').map((ticket) => ticket.archived)).toEqual([true, false, true])
@@ -184,7 +157,7 @@ describe('toHubSpot', () => {
         { dealname: 'no id' },
         { id: '1', nested: { no: 'objects' } },
       ]),
-      toHubSpot(connect(target), 'deals', { operation: 'update' }),
+      toHubSpot(connectHubSpot(target), 'deals', { operation: 'update' }),
     )
     expect(report.failed).toBe(2)
     expect(report.failures.map((failure) => failure.message)).toEqual([
@@ -192,7 +165,7 @@ describe('toHubSpot', () => {
       expect.stringMatching(/field nested holds an object/),
     ])
     expect(target.requests).toHaveLength(0)
-    expectBalanced(report)
+    expectReportEquation(report)
   })
 
   it('retries 429 with and without Retry-After and 5xx, writing each batch once', async () => {
@@ -200,7 +173,10 @@ describe('toHubSpot', () => {
     target.failNext(1, { status: 429, retryAfter: '2' })
     target.failNext(1, { status: 429 })
     target.failNext(1, { status: 500 })
-    const report = await pipe(fromGenerator(people(150)), toHubSpot(connect(target), 'contacts'))
+    const report = await pipe(
+      fromGenerator(people(150)),
+      toHubSpot(connectHubSpot(target), 'contacts'),
+    )
     expect(report.written).toBe(150)
     expect(target.objects('contacts')).toHaveLength(150)
     expect(report['hubspot']).toMatchObject({ retries: 3, rateLimited: 2 })
@@ -209,14 +185,14 @@ describe('toHubSpot', () => {
   it('fails the run with a readable error when the token has expired, dropping what is unwritten', async () => {
     const target = await server()
     target.expireToken()
-    const run = pipe(fromGenerator(people(10)), toHubSpot(connect(target), 'contacts'))
+    const run = pipe(fromGenerator(people(10)), toHubSpot(connectHubSpot(target), 'contacts'))
     await expect(run).rejects.toThrow(/HubSpot refused the access token \(401/)
     const error = (await run.catch((caught: unknown) => caught)) as { report: RunReport }
     expect(error.report.status).toBe('failed')
     expect(error.report.droppedByReason).toEqual({ aborted: 10 })
     expect(JSON.stringify(error.report)).not.toContain(target.token)
     expect(target.requests.length).toBeLessThanOrEqual(2)
-    expectBalanced(error.report)
+    expectReportEquation(error.report)
   })
 
   it('refuses options that cannot work when the sink is made', () => {

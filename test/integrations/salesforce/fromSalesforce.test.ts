@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { describe, expect, it, afterEach } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import { toArray } from '../../../src/sinks/toArray.js'
@@ -8,30 +8,16 @@ import { map } from '../../../src/operators/map.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { salesforce } from '../../../src/integrations/salesforce/salesforce.js'
 import { fromSalesforce } from '../../../src/integrations/salesforce/fromSalesforce.js'
-import { SalesforceServer } from '../../support/salesforceServer.js'
 import { fileStateStore } from '../../../src/state/fileStateStore.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { expectReportEquation as expectBalanced } from '../../support/ledger.js'
+import { FAST_SALESFORCE, salesforceServers } from '../../support/salesforceTesting.js'
 
-const servers: SalesforceServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
+const start = salesforceServers()
 
-async function start(options: ConstructorParameters<typeof SalesforceServer>[0] = {}) {
-  const server = await SalesforceServer.start(options)
-  servers.push(server)
-  return server
-}
-
-const fast = { minDelayMs: 1, maxDelayMs: 2, pollIntervalMs: 1, maxPollIntervalMs: 2 }
-
-function expectBalanced(report: RunReport): void {
-  expect(report.read + report.created).toBe(
-    report.written + report.dropped + report.merged + report.failed,
-  )
-}
+const fast = FAST_SALESFORCE
 
 describe('fromSalesforce', () => {
   it('reads 5,000 records over many pages, pulling each page on demand, without attributes', async () => {

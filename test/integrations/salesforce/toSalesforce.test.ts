@@ -1,19 +1,16 @@
-import { describe, expect, it, afterEach } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
 import { fromGenerator } from '../../../src/sources/fromGenerator.js'
-import type { RunReport } from '../../../src/core/RunReport.js'
 import { salesforce } from '../../../src/integrations/salesforce/salesforce.js'
 import { toSalesforce } from '../../../src/integrations/salesforce/toSalesforce.js'
-import { SalesforceServer, type SalesforceServerOptions } from '../../support/salesforceServer.js'
+import { expectReportEquation as expectBalanced } from '../../support/ledger.js'
+import type { SalesforceServerOptions } from '../../support/salesforceServer.js'
+import { FAST_SALESFORCE, salesforceServers } from '../../support/salesforceTesting.js'
 
-const servers: SalesforceServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
+const startServer = salesforceServers()
 
 async function start(options: SalesforceServerOptions = {}) {
-  const server = await SalesforceServer.start(options)
-  servers.push(server)
+  const server = await startServer(options)
   // The org's validation rule: Name is required, and an Industry of 'Banned' is refused.
   server.rejectRecord = (_, record) => {
     // (Bulk leaves an empty cell out of the record: a missing Name is missing there too.)
@@ -34,13 +31,7 @@ async function start(options: SalesforceServerOptions = {}) {
   return server
 }
 
-const fast = { minDelayMs: 1, maxDelayMs: 2, pollIntervalMs: 1, maxPollIntervalMs: 2 }
-
-function expectBalanced(report: RunReport): void {
-  expect(report.read + report.created).toBe(
-    report.written + report.dropped + report.merged + report.failed,
-  )
-}
+const fast = FAST_SALESFORCE
 
 describe('toSalesforce', () => {
   it('inserts in batches of 200 and maps each rejected record back with its code, message and fields', async () => {

@@ -1,23 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fromSqlite } from '../../../src/integrations/sqlite/fromSqlite.js'
 import { defineSink } from '../../../src/sinks/defineSink.js'
 import { toArray } from '../../../src/sinks/toArray.js'
 import { expectBalanced, rejection } from '../../support/ledger.js'
+import { sqliteWorkspace } from '../../support/sqliteFile.js'
 
-let directory: string
-let path: string
-beforeEach(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'powerflow-sqlite-'))
-  path = join(directory, 'crm.db')
-})
-afterEach(async () => {
-  await rm(directory, { recursive: true, force: true })
-})
+const workspace = sqliteWorkspace()
 
 describe('fromSqlite', () => {
   it('maps declared types: timestamps as Dates, booleans, JSON parsed; integers as numbers or bigints', async () => {
@@ -61,7 +51,7 @@ describe('fromSqlite', () => {
   })
 
   it('takes rows only as a slow sink takes them from a 1,000,000-row table', async () => {
-    const db = new Database(path)
+    const db = new Database(workspace.path)
     db.exec(`CREATE TABLE big (id INTEGER PRIMARY KEY, payload TEXT);
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
       INSERT INTO big SELECT i, hex(randomblob(8)) FROM n`)
@@ -79,7 +69,7 @@ describe('fromSqlite', () => {
     })
     const error = await rejection(
       pipe(
-        fromSqlite(path, 'SELECT * FROM big ORDER BY id', [], { batchRows: 1_000 }),
+        fromSqlite(workspace.path, 'SELECT * FROM big ORDER BY id', [], { batchRows: 1_000 }),
         slow({ highWaterMark: 500, signal: controller.signal }),
       ),
     )

@@ -1,31 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fromCsv } from '../../../src/sources/fromCsv.js'
 import { fromGenerator } from '../../../src/sources/fromGenerator.js'
 import { toSqlite } from '../../../src/integrations/sqlite/toSqlite.js'
 import type { DatabaseReport } from '../../../src/core/DatabaseReport.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { expectBalanced, rejection } from '../../support/ledger.js'
+import { sqliteWorkspace } from '../../support/sqliteFile.js'
 import { deal, writeDealsCsv, type DealRow } from '../../support/deals.js'
 
-let directory: string
-let path: string
-beforeEach(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'powerflow-sqlite-'))
-  path = join(directory, 'crm.db')
-})
-afterEach(async () => {
-  await rm(directory, { recursive: true, force: true })
-})
+const workspace = sqliteWorkspace()
 
 const databaseOf = (report: RunReport): DatabaseReport => report['database'] as DatabaseReport
 
 function createDeals(extra = ''): void {
-  const db = new Database(path)
+  const db = new Database(workspace.path)
   db.exec(
     `CREATE TABLE deals (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC NOT NULL, closed_at TEXT${extra})`,
   )
@@ -33,7 +24,7 @@ function createDeals(extra = ''): void {
 }
 
 function contents(): string[] {
-  const db = new Database(path, { readonly: true })
+  const db = new Database(workspace.path, { readonly: true })
   const rows = db
     .prepare("SELECT id, name, printf('%.2f', amount) AS amount, closed_at FROM deals ORDER BY id")
     .all() as Array<Record<string, unknown>>
@@ -56,9 +47,9 @@ describe('toSqlite', () => {
   it('appends then upserts 200,000 CSV rows: counts and contents equal the input', async () => {
     createDeals()
     const rows = Array.from({ length: 200_000 }, (_, index) => deal(index + 1))
-    const csv = join(directory, 'deals.csv')
+    const csv = join(workspace.directory, 'deals.csv')
     await writeDealsCsv(csv, rows)
-    const appended = await pipe(fromCsv(csv), toSqlite(path, 'deals'))
+    const appended = await pipe(fromCsv(csv), toSqlite(workspace.path, 'deals'))
     expect(appended.written).toBe(200_000)
     expect(databaseOf(appended)).toMatchObject({ inserted: 200_000, transactions: 20 })
     expectBalanced(appended)
@@ -70,7 +61,7 @@ describe('toSqlite', () => {
     await writeDealsCsv(csv, second)
     const upserted = await pipe(
       fromCsv(csv),
-      toSqlite(path, 'deals', { mode: 'upsert', key: 'id' }),
+      toSqlite(workspace.path, 'deals', { mode: 'upsert', key: 'id' }),
     )
     expect(upserted.written).toBe(200_000)
     expect(databaseOf(upserted)).toMatchObject({ inserted: 100_000, updated: 100_000 })
@@ -85,7 +76,7 @@ describe('toSqlite', () => {
   it('fails each bad row alone, naming its CSV line and column, and writes every good row', async () => {
     createDeals(', CHECK (amount >= 0)')
     const rows = Array.from({ length: 3_000 }, (_, index) => deal(index + 1))
-    const csv = join(directory, 'deals.csv')
+    const csv = join(workspace.directory, 'deals.csv')
     await writeDealsCsv(
       csv,
       rows,
@@ -94,7 +85,7 @@ describe('toSqlite', () => {
         [1_500, { id: '1500' }],
       ]),
     )
-    const report = await pipe(fromCsv(csv), toSqlite(path, 'deals', { batchRows: 1_000 }))
+    const report = await pipe(fromCsv(csv), toSqlite(workspace.path, 'deals', { batchRows: 1_000 }))
     expect(report.written).toBe(2_998)
     expectBalanced(report)
     expect(
@@ -114,12 +105,12 @@ describe('toSqlite', () => {
 
   it('replaces the table: another connection reads the old rows or the new, never none or part', async () => {
     createDeals()
-    const writer = new Database(path)
+    const writer = new Database(workspace.path)
     writer.pragma('journal_mode = WAL')
     writer.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
       INSERT INTO deals SELECT i, 'old', i, NULL FROM n`)
     writer.close()
-    const reader = new Database(path, { readonly: true })
+    const reader = new Database(workspace.path, { readonly: true })
     const seen = new Set<number>()
     const report = await pipe(
       fromGenerator(
@@ -133,7 +124,7 @@ describe('toSqlite', () => {
           }
         })(),
       ),
-      toSqlite(path, 'deals', { mode: 'replace', batchRows: 500 }),
+      toSqlite(workspace.path, 'deals', { mode: 'replace', batchRows: 500 }),
     )
     seen.add((reader.prepare('SELECT count(*) AS n FROM deals').get() as { n: number }).n)
     reader.close()
@@ -182,7 +173,9 @@ describe('toSqlite', () => {
   })
 
   it('fails before writing when the table is missing', async () => {
-    const error = await rejection(pipe(fromGenerator([{ id: 1 }]), toSqlite(path, 'nope')))
+    const error = await rejection(
+      pipe(fromGenerator([{ id: 1 }]), toSqlite(workspace.path, 'nope')),
+    )
     expect(error.message).toBe(
       'toSqlite nope: table nope does not exist; create it, or pass createTable: true',
     )

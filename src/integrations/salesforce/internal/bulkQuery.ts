@@ -11,25 +11,22 @@
  */
 import Papa from 'papaparse'
 import { sleepFor } from '../../../internal/retry.js'
+import type { BulkJobInfo, BulkPollOptions } from './bulkJob.js'
 import type { SalesforceApi } from './SalesforceApi.js'
 import type { PlainRecord, RecordsPage } from './records.js'
 
-/** How a query job is polled and read. @internal */
-export interface BulkQueryOptions {
+/**
+ * How a query job is polled and read; when `jobTimeoutMs` has passed the source gives up (and
+ * deletes the job).
+ *
+ * @internal
+ */
+export interface BulkQueryOptions extends BulkPollOptions {
   /** Records per results page (`maxRecords`). */
   readonly pageSize: number
-  /** The first wait between status polls; it doubles up to `maxPollIntervalMs`. */
-  readonly pollIntervalMs: number
-  readonly maxPollIntervalMs: number
-  /** How long the job may take before the source gives up (and deletes it). */
-  readonly jobTimeoutMs: number
 }
 
-interface JobInfo {
-  readonly id?: string
-  readonly state?: string
-  readonly errorMessage?: string
-}
+type JobInfo = BulkJobInfo
 
 /** The pages of a Bulk API 2.0 query. Values are strings, empty ones null. @internal */
 export async function* bulkPages(

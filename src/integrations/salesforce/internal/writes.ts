@@ -8,6 +8,7 @@
 import Papa from 'papaparse'
 import { failure, type Failure } from '../../../core/Failure.js'
 import { sleepFor } from '../../../internal/retry.js'
+import type { BulkJobInfo, BulkPollOptions } from './bulkJob.js'
 import type { SalesforceApi } from './SalesforceApi.js'
 import { parseBulkError, rejected, type RecordError } from './recordErrors.js'
 
@@ -59,6 +60,33 @@ interface CollectionResult {
 }
 
 /**
+ * The records that can be sent, each with its position in the input; each one that cannot is
+ * reported failed, with the reason and its row.
+ */
+function sendable(
+  spec: WriteSpec,
+  records: readonly unknown[],
+  outcomes: Outcomes,
+  firstPosition: number,
+): Array<{ record: unknown; position: number }> {
+  const fit: Array<{ record: unknown; position: number }> = []
+  records.forEach((record, index) => {
+    const problem = unfit(spec, record)
+    if (problem === undefined) fit.push({ record, position: firstPosition + index })
+    else
+      outcomes.failed(
+        failure('SinkError', {
+          stage: spec.stage,
+          reason: problem,
+          record,
+          location: { row: firstPosition + index },
+        }),
+      )
+  })
+  return fit
+}
+
+/**
  * Sends one sObject Collections request for up to 200 records and reports each record's outcome.
  *
  * @internal
@@ -70,20 +98,7 @@ export async function writeCollection(
   outcomes: Outcomes,
   firstPosition: number,
 ): Promise<void> {
-  const sent: Array<{ record: unknown; position: number }> = []
-  records.forEach((record, index) => {
-    const problem = unfit(spec, record)
-    if (problem === undefined) sent.push({ record, position: firstPosition + index })
-    else
-      outcomes.failed(
-        failure('SinkError', {
-          stage: spec.stage,
-          reason: problem,
-          record,
-          location: { row: firstPosition + index },
-        }),
-      )
-  })
+  const sent = sendable(spec, records, outcomes, firstPosition)
   if (sent.length === 0) return
   let results: unknown
   try {
@@ -175,17 +190,9 @@ function collectionRequest(
 }
 
 /** How an ingest job is polled. @internal */
-export interface IngestOptions {
-  readonly pollIntervalMs: number
-  readonly maxPollIntervalMs: number
-  readonly jobTimeoutMs: number
-}
+export type IngestOptions = BulkPollOptions
 
-interface JobInfo {
-  readonly id?: string
-  readonly state?: string
-  readonly errorMessage?: string
-}
+type JobInfo = BulkJobInfo
 
 /**
  * Runs one Bulk API 2.0 ingest job for `records` and reports each record's outcome, matching the
@@ -203,20 +210,7 @@ export async function writeIngestJob(
   signal: AbortSignal,
 ): Promise<void> {
   const rows: Array<{ record: unknown; position: number; cells: string[] }> = []
-  const fit: Array<{ record: unknown; position: number }> = []
-  records.forEach((record, index) => {
-    const problem = unfit(spec, record)
-    if (problem === undefined) fit.push({ record, position: firstPosition + index })
-    else
-      outcomes.failed(
-        failure('SinkError', {
-          stage: spec.stage,
-          reason: problem,
-          record,
-          location: { row: firstPosition + index },
-        }),
-      )
-  })
+  const fit = sendable(spec, records, outcomes, firstPosition)
   if (fit.length === 0) return
   const columns = columnsOf(
     spec,
