@@ -25,10 +25,12 @@ function column(report: RunReport, name: string, stage = 'profile'): ColumnProfi
   return found
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
 const cell = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
   fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom('', null, undefined, 'won', 'lost', 'Acme, Inc.', '12', '3.5'),
+  fc.constantFrom('', ' ', null, undefined, 'won', 'lost', 'Acme, Inc.', '12', '3.5', '-0.5e2'),
   fc.string({ maxLength: 6 }),
 )
 
@@ -60,7 +62,14 @@ describe('profile', () => {
             expect(result.count).toBe(records.length)
             expect(result.missing).toBe(records.length - filled.length)
             if (result.type === 'integer' || result.type === 'number') {
-              const numbers = filled.map(Number).filter(Number.isFinite)
+              // Numbers, and text that is a decimal number (JavaScript's Number(' ') is 0: not one).
+              const numbers = filled
+                .filter(
+                  (value) =>
+                    typeof value === 'number' || (typeof value === 'string' && DECIMAL.test(value)),
+                )
+                .map(Number)
+                .filter(Number.isFinite)
               expect(result.min).toBe(Math.min(...numbers))
               expect(result.max).toBe(Math.max(...numbers))
               const mean = numbers.reduce((sum, n) => sum + n, 0) / numbers.length
