@@ -10,11 +10,15 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
 import {
+  describeSystemError,
   gunzipIfCompressed,
   openFileSource,
   readableSource,
+  SourceReadError,
   type ByteSource,
+  type ByteSpan,
 } from './byteSource.js'
+import { headerRowEnd } from './recordBoundaries.js'
 import {
   BLANK_LINE,
   CsvRowParser,
@@ -45,6 +49,8 @@ export interface CsvReaderSettings {
   readonly encoding: string
   readonly strictEncoding: boolean
   readonly rows: RowSyntax
+  /** Only this byte range of the file (with the header row from the file's start). */
+  readonly range?: ByteSpan | undefined
 }
 
 /** Characters of in-memory text per batch. */
@@ -111,6 +117,10 @@ async function openText(
   signal: AbortSignal,
 ): Promise<TextSource> {
   const { stage } = settings
+  if (typeof input === 'string' && settings.range !== undefined) {
+    const spans = await rangeSpans(input, settings, settings.range)
+    return decodedText(await openFileSource(stage, input, signal, spans), settings)
+  }
   if (typeof input === 'string') {
     const file = await openFileSource(stage, input, signal)
     const bytes = await gunzipIfCompressed(stage, input, file, signal, input.endsWith('.gz'))
@@ -124,6 +134,29 @@ async function openText(
     )
   }
   return memoryText(input.text)
+}
+
+/** The bytes to read for `range`: the header row first when the range starts after it. */
+async function rangeSpans(
+  path: string,
+  settings: CsvReaderSettings,
+  range: ByteSpan,
+): Promise<ByteSpan[]> {
+  if (!settings.header || range.start === 0) return [range]
+  let headerEnd: number
+  try {
+    headerEnd = await headerRowEnd(path, settings.rows)
+  } catch (error) {
+    throw new SourceReadError(
+      `${settings.stage}: cannot open ${path}: ${describeSystemError(error)}`,
+      { cause: error },
+    )
+  }
+  if (range.start < headerEnd)
+    throw new SourceReadError(
+      `${settings.stage}: range ${range.start}-${range.end} of ${path} starts inside its header row (which ends at byte ${headerEnd})`,
+    )
+  return [{ start: 0, end: headerEnd }, range]
 }
 
 /**

@@ -19,6 +19,7 @@ import { INVALID_UTF8, openTextChunks, type TextInput } from './textChunks.js'
 export interface JsonReaderSettings {
   readonly stage: string
   readonly format: DocumentShape | 'ndjson'
+  readonly range?: { readonly start: number; readonly end: number } | undefined
   readonly encoding: BufferEncoding
   readonly gzip: boolean
   readonly path: readonly string[]
@@ -48,6 +49,7 @@ export async function openJsonReader(
     gzip: settings.gzip,
     stage: settings.stage,
     signal,
+    range: settings.range,
   })
   const splitter = makeSplitter(input, settings)
   const where = typeof input === 'string' ? input : 'text' in input ? 'the text' : 'the stream'

@@ -31,6 +31,8 @@ export interface TextChunkOptions {
   /** The stage name, for error messages. */
   readonly stage: string
   readonly signal: AbortSignal
+  /** Only the bytes from `start` up to (not including) `end` of a file. */
+  readonly range?: { readonly start: number; readonly end: number } | undefined
 }
 
 /** @internal */
@@ -65,7 +67,15 @@ export async function openTextChunks(
         cause: error,
       })
     }
-    const file = handle.createReadStream({ highWaterMark: CHUNK })
+    const { range } = options
+    if (range !== undefined && range.end <= range.start) {
+      await handle.close()
+      return textChunks('')
+    }
+    const file = handle.createReadStream({
+      highWaterMark: CHUNK,
+      ...(range === undefined ? {} : { start: range.start, end: range.end - 1 }),
+    })
     return streamChunks(file, true, options, `cannot read ${input}`)
   }
   if (input.readableEnded || input.destroyed)
