@@ -10,3 +10,6 @@
 export type { Task, FileTask, RangeTask } from './Task.js'
 export { splitFiles } from './splitFiles.js'
 export { splitFile, type SplitFileOptions } from './splitFile.js'
+export { runTasks, type RunTasksOptions } from './runTasks.js'
+export type { TaskBuild, TaskContext } from './TaskBuild.js'
+export type { JobReport, TaskOutcome, WorkerTotals } from './JobReport.js'
