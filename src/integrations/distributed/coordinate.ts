@@ -200,7 +200,11 @@ export async function coordinate<T extends Task>(
     const complete = outcomes.every((outcome) => outcome.status === 'completed')
     await writeManifest(`${output}.manifest.json`, {
       job,
-      status: complete ? 'completed' : 'failed',
+      status: complete
+        ? 'completed'
+        : outcomes.some((outcome) => outcome.status === 'failed')
+          ? 'failed'
+          : 'aborted',
       output: complete ? output : null,
       tasks: outcomes.map(({ id, worker, status, deliveries, error }) => ({
         id,

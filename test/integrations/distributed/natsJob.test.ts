@@ -125,6 +125,26 @@ describe('coordinate and work over NATS JetStream', () => {
     expect(await survivor.exited).toBe(0)
   }, 60_000)
 
+  it('finishes a job whose coordinator was stopped mid-job and started again', async () => {
+    const job = unique('restart')
+    const { folder, expected } = await inputs('restart')
+    const worker = startWorker(job, 'r1', 150)
+    const tasks = await splitFiles(join(folder, '*.csv'))
+    const output = join(directory, 'restart.csv')
+    const stop = new AbortController()
+    const first = coordinate({ nats: NATS, job, tasks, output, signal: stop.signal })
+    await worker.waitFor('start task-0002')
+    stop.abort()
+    const stopped = await first
+    expect(stopped.status).toBe('aborted')
+    expect(existsSync(output)).toBe(false)
+    const report = await coordinate({ nats: NATS, job, tasks, output })
+    expect(report.status).toBe('completed')
+    expect(readFileSync(output).equals(readFileSync(expected))).toBe(true)
+    expect(report.read).toBe(3200)
+    expect(await worker.exited).toBe(0)
+  }, 60_000)
+
   it('sends a poison task to the dead-letter subject after maxDeliver; the job fails naming it, other parts committed', async () => {
     const job = unique('poison')
     const { folder } = await inputs('poison')
