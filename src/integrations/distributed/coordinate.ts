@@ -1,16 +1,9 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import {
-  AckPolicy,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-  type JetStreamClient,
-  type JetStreamManager,
-} from '@nats-io/jetstream'
-import { connect } from '@nats-io/transport-node'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import type { RunReport } from '../../core/RunReport.js'
 import { mergeReports } from '../../internal/distributed/mergeReports.js'
+import { loadNatsClient, type NatsClient } from '../../internal/distributed/natsClient.js'
 import {
   decodeJson,
   encodeJson,
@@ -53,6 +46,7 @@ export interface CoordinateOptions<T extends Task> {
 }
 
 async function ensureJob(
+  { jetstream: { AckPolicy, RetentionPolicy } }: NatsClient,
   manager: JetStreamManager,
   names: JobNames,
   maxDeliver: number,
@@ -74,7 +68,7 @@ async function ensureJob(
   await manager.consumers.add(names.tasksStream, {
     durable_name: names.consumer,
     ack_policy: AckPolicy.Explicit,
-    max_deliver: maxDeliver,
+    max_deliver: maxDeliver + 1,
     ack_wait: ackWaitMs * 1_000_000,
   })
 }
@@ -85,12 +79,17 @@ async function enqueue(
   job: string,
   tasks: readonly Task[],
   output: string,
+  maxDeliver: number,
 ): Promise<void> {
   for (const task of tasks)
     // The message id makes a restarted coordinator's second publish a no-op (within 2 minutes).
-    await client.publish(names.tasks, encodeJson({ task, output: partPath(output, task.id) }), {
-      msgID: `${job}/${task.id}`,
-    })
+    await client.publish(
+      names.tasks,
+      encodeJson({ task, output: partPath(output, task.id), maxDeliver }),
+      {
+        msgID: `${job}/${task.id}`,
+      },
+    )
 }
 
 /** Reads the events stream from its start until every task has an outcome. */
@@ -169,12 +168,14 @@ export async function coordinate<T extends Task>(
   const startedAt = new Date()
   const output = resolve(options.output)
   await mkdir(partsFolder(output), { recursive: true })
-  const connection = await connect({ servers: serverList(options.nats) })
+  const nats = await loadNatsClient('coordinate')
+  const connection = await nats.transport.connect({ servers: serverList(options.nats) })
   try {
-    const manager = await jetstreamManager(connection)
-    const client = jetstream(connection)
-    await ensureJob(manager, names, options.maxDeliver ?? 3, options.ackWaitMs ?? 30_000)
-    await enqueue(client, names, job, tasks, output)
+    const manager = await nats.jetstream.jetstreamManager(connection)
+    const client = nats.jetstream.jetstream(connection)
+    const maxDeliver = options.maxDeliver ?? 3
+    await ensureJob(nats, manager, names, maxDeliver, options.ackWaitMs ?? 30_000)
+    await enqueue(client, names, job, tasks, output, maxDeliver)
     const events = await awaitOutcomes(client, names, tasks, options.signal)
     const outcomes = tasks.map((task): TaskOutcome => {
       const event = events.get(task.id)

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
-import { jetstream, type Consumer, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
-import { connect } from '@nats-io/transport-node'
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream'
+import { loadNatsClient } from '../../internal/distributed/natsClient.js'
 import {
   decodeJson,
   encodeJson,
@@ -56,7 +56,6 @@ interface Running {
   readonly client: JetStreamClient
   readonly names: JobNames
   readonly worker: string
-  readonly maxDeliver: number
   readonly heartbeatMs: number
   readonly retryDelayMs: number
   readonly signal: AbortSignal
@@ -69,8 +68,19 @@ async function runOne<T extends Task>(
   running: Running,
 ): Promise<boolean> {
   const { client, names, worker } = running
-  const { task, output } = decodeJson<TaskMessage>(message.data)
+  const { task, output, maxDeliver } = decodeJson<TaskMessage>(message.data)
   const deliveries = message.info.deliveryCount
+  // The consumer's one extra delivery: the worker of the last run died without a word.
+  if (deliveries > maxDeliver) {
+    await deadLetter(
+      message,
+      running,
+      task.id,
+      deliveries - 1,
+      'its worker stopped during its last run',
+    )
+    return false
+  }
   const heartbeat = setInterval(() => message.working(), running.heartbeatMs)
   try {
     const report = await build(task as T, { output, signal: running.signal, worker })
@@ -83,19 +93,29 @@ async function runOne<T extends Task>(
     return true
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    if (deliveries >= running.maxDeliver) {
-      await client.publish(
-        names.dead,
-        encodeJson({ id: task.id, worker, deliveries, error: reason }),
-        {
-          msgID: `${task.id}/dead`,
-        },
-      )
-      message.term(reason)
-    } else message.nak(running.retryDelayMs)
+    if (deliveries >= maxDeliver) await deadLetter(message, running, task.id, deliveries, reason)
+    else message.nak(running.retryDelayMs)
     return false
   } finally {
     clearInterval(heartbeat)
+  }
+}
+
+/** Publishes the task's failure on the dead-letter subject, then ends the message. */
+async function deadLetter(
+  message: JsMsg,
+  running: Running,
+  id: string,
+  deliveries: number,
+  reason: string,
+): Promise<void> {
+  const event = { id, worker: running.worker, deliveries, error: reason }
+  try {
+    await running.client.publish(running.names.dead, encodeJson(event), { msgID: `${id}/dead` })
+    message.term(reason)
+  } catch {
+    // Not stored: offered again, so that the next delivery dead-letters it.
+    message.nak(running.retryDelayMs)
   }
 }
 
@@ -109,7 +129,8 @@ async function runOne<T extends Task>(
  *
  * A task whose run rejects or does not complete is offered again after `retryDelayMs`; on its
  * `maxDeliver`th delivery its failure goes to the dead-letter subject `powerflow.<job>.dead` and
- * the message is terminated. A worker may start before its coordinator: it waits for the job.
+ * the message is terminated (a delivery after the `maxDeliver`th, when the worker of the last run
+ * died, is dead-lettered without running). A worker may start before its coordinator: it waits for the job.
  * It resolves when the job is over (its coordinator deleted the job's streams) or on `signal`;
  * rejects when NATS cannot be reached.
  *
@@ -139,11 +160,12 @@ export async function work<T extends Task>(options: WorkOptions<T>): Promise<Wor
   const worker = options.name ?? `${hostname()}-${process.pid}`
   const pollMs = options.pollMs ?? 1000
   const signal = options.signal ?? new AbortController().signal
-  const connection = await connect({ servers: serverList(options.nats) })
+  const nats = await loadNatsClient('work')
+  const connection = await nats.transport.connect({ servers: serverList(options.nats) })
   let completed = 0
   let failed = 0
   try {
-    const client = jetstream(connection)
+    const client = nats.jetstream.jetstream(connection)
     let consumer: Consumer | undefined
     let started = false
     while (!signal.aborted) {
@@ -169,7 +191,6 @@ export async function work<T extends Task>(options: WorkOptions<T>): Promise<Wor
         client,
         names,
         worker,
-        maxDeliver: info.config.max_deliver ?? 1,
         heartbeatMs:
           options.heartbeatMs ??
           Math.max(100, (info.config.ack_wait ?? 30_000_000_000) / 3_000_000),

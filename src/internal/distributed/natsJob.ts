@@ -38,6 +38,11 @@ export function jobNames(job: string): JobNames {
 export interface TaskMessage {
   readonly task: Task
   readonly output: string
+  /**
+   * Runs of the task before it is dead-lettered. The consumer allows one delivery more, so that a
+   * worker that died on the last run is followed by one that dead-letters the task at once.
+   */
+  readonly maxDeliver: number
 }
 
 /** An event message: a task's report, or its last failure. @internal */
