@@ -2,8 +2,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import type { RunReport } from '../../core/RunReport.js'
-import { mergeReports } from '../../internal/distributed/mergeReports.js'
-import { loadNatsClient, type NatsClient } from '../../internal/distributed/natsClient.js'
+import { mergeReports } from './internal/mergeReports.js'
+import { loadNatsClient, type NatsClient } from './internal/natsClient.js'
 import {
   decodeJson,
   encodeJson,
@@ -11,8 +11,8 @@ import {
   serverList,
   type JobNames,
   type TaskEvent,
-} from '../../internal/distributed/natsJob.js'
-import { joinParts, partPath, partsFolder } from '../../internal/distributed/partFiles.js'
+} from './internal/natsJob.js'
+import { joinParts, partPath, partsFolder } from './internal/partFiles.js'
 import type { JobReport, TaskOutcome } from './JobReport.js'
 import type { Task } from './Task.js'
 

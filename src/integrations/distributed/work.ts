@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream'
-import { loadNatsClient } from '../../internal/distributed/natsClient.js'
+import { loadNatsClient } from './internal/natsClient.js'
 import {
   decodeJson,
   encodeJson,
@@ -9,7 +9,7 @@ import {
   sleep,
   type JobNames,
   type TaskMessage,
-} from '../../internal/distributed/natsJob.js'
+} from './internal/natsJob.js'
 import type { Task } from './Task.js'
 import type { TaskBuild } from './TaskBuild.js'
 

@@ -7,7 +7,7 @@
  */
 import { open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
-import { headerRowEnd } from '../csv/recordBoundaries.js'
+import { headerRowEnd } from '../../../internal/csv/recordBoundaries.js'
 
 /** The part file of task `id` of the output `output`. @internal */
 export function partPath(output: string, id: string): string {

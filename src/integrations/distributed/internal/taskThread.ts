@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { loadBuild } from '../../integrations/distributed/TaskBuild.js'
-import type { Task } from '../../integrations/distributed/Task.js'
+import { loadBuild } from '../TaskBuild.js'
+import type { Task } from '../Task.js'
 
 /** A task sent to a thread. @internal */
 export interface ThreadRequest {

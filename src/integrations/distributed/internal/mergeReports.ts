@@ -4,13 +4,9 @@
  * @internal
  * @packageDocumentation
  */
-import { failure, type Failure } from '../../core/Failure.js'
-import type { RunReport, RunStatus, StageReport } from '../../core/RunReport.js'
-import type {
-  JobReport,
-  TaskOutcome,
-  WorkerTotals,
-} from '../../integrations/distributed/JobReport.js'
+import { failure, type Failure } from '../../../core/Failure.js'
+import type { RunReport, RunStatus, StageReport } from '../../../core/RunReport.js'
+import type { JobReport, TaskOutcome, WorkerTotals } from '../JobReport.js'
 
 const FAILURE_CAP = 1000
 

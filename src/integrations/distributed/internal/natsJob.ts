@@ -8,7 +8,7 @@
  * @internal
  * @packageDocumentation
  */
-import type { Task } from '../../integrations/distributed/Task.js'
+import type { Task } from '../Task.js'
 
 /** Subjects and streams of job `job`. @internal */
 export interface JobNames {
