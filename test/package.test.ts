@@ -148,6 +148,8 @@ try { await import('powerflow-etl/internal/RunContext.js') } catch { blocked = t
 if (!blocked) throw new Error('internals are importable')
 const sf = await import('powerflow-etl/salesforce')
 if (typeof sf.fromSalesforce !== 'function' || typeof sf.salesforce !== 'function') throw new Error('salesforce subpath missing')
+const distributed = await import('powerflow-etl/distributed')
+if (typeof distributed.splitFile !== 'function' || typeof distributed.runTasks !== 'function') throw new Error('distributed subpath missing')
 console.log('ok')
 `,
     )

@@ -109,6 +109,14 @@ export interface FromCsvOptions {
   readonly maxRowBytes?: number
   /** The stage name in the report (default `fromCsv <file name>`, `fromCsv stream`, `fromCsv text`). */
   readonly name?: string
+  /**
+   * Read only the bytes from `start` up to (not including) `end` of a file, with the header row
+   * still taken from the file's start: a part of a file split by `splitFile` (subpath
+   * `powerflow-etl/distributed`), whose ranges start on record boundaries. Lines in failures count
+   * from the start of what is read (header row, then the range). Not for gzip files or streams; it
+   * needs a one-character `delimiter` (not `'auto'`).
+   */
+  readonly range?: { readonly start: number; readonly end: number }
 }
 
 type Typed = { readonly typed: true | CsvTyping }
@@ -169,9 +177,21 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
   } catch {
     throw invalid(`encoding ${JSON.stringify(encoding)}: not an encoding this runtime can decode`)
   }
+  const range = options.range
+  if (range !== undefined) {
+    if (file === undefined || /\.gz$/i.test(file))
+      throw invalid('range: it reads a part of an uncompressed file, not a stream or gzip data')
+    if (!(Number.isInteger(range.start) && range.start >= 0 && range.end >= range.start))
+      throw invalid(
+        `range ${range.start}-${range.end}: it must be whole byte offsets, start <= end`,
+      )
+    if (delimiter === 'auto' || delimiter.length !== 1)
+      throw invalid('range: it needs a one-character delimiter, not auto')
+  }
   return {
     stage,
     file,
+    range,
     header: options.header ?? true,
     columns: options.columns,
     trim: options.trim ?? false,

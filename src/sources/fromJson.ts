@@ -63,6 +63,12 @@ export interface FromJsonOptions {
   readonly strictEncoding?: boolean
   /** The stage name in the report (default `fromJson <file name>`, `fromJson stream` or `fromJson text`). */
   readonly name?: string
+  /**
+   * Read only the bytes from `start` up to (not including) `end` of an uncompressed NDJSON file: a
+   * part of a file split by `splitFile` (subpath `powerflow-etl/distributed`), whose ranges start
+   * on line boundaries. Lines in failures count from the range's start.
+   */
+  readonly range?: { readonly start: number; readonly end: number }
 }
 
 const NDJSON_PATH = /\.(?:ndjson|jsonl)(?:\.gz)?$/i
@@ -122,8 +128,12 @@ export function fromJson(input: JsonInput, options: FromJsonOptions = {}): Flow<
         : options.path
   if (path.length > 0 && (format === 'ndjson' || format === 'object'))
     throw new TypeError(`${stage}: the path option needs format 'auto' or 'array', not '${format}'`)
+  const range = options.range
+  if (range !== undefined && (file === undefined || format !== 'ndjson' || /\.gz$/i.test(file)))
+    throw new TypeError(`${stage}: the range option reads a part of an uncompressed NDJSON file`)
   const settings = {
     stage,
+    range,
     format,
     encoding: options.encoding ?? 'utf8',
     gzip: options.gzip ?? (file !== undefined && /\.gz$/i.test(file)),

@@ -20,8 +20,8 @@ export interface ByteSource {
 /** Bytes asked for per file read: small chunks parse fastest and pin the least memory. @internal */
 export const FILE_CHUNK_BYTES = 64 * 1024
 
-/** Why a path cannot be read, in a few words, from a Node system error. */
-function describeSystemError(error: unknown): string {
+/** Why a path cannot be read, in a few words, from a Node system error. @internal */
+export function describeSystemError(error: unknown): string {
   const code = (error as { code?: unknown }).code
   const words: Record<string, string> = {
     ENOENT: 'no such file',
@@ -40,13 +40,26 @@ export class SourceReadError extends Error {
   override readonly name = 'SourceReadError'
 }
 
-/** Opens a file for chunked reading; a missing or unreadable path rejects naming it. @internal */
+/** A byte range of a file: from `start` up to (not including) `end`. @internal */
+export interface ByteSpan {
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * Opens a file for chunked reading; a missing or unreadable path rejects naming it. With `spans`,
+ * only those byte ranges are read, one after the other.
+ *
+ * @internal
+ */
 export async function openFileSource(
   stage: string,
   path: string,
   signal: AbortSignal,
   /** The byte offset to start at (a position saved by the `state` run option). */
   start = 0,
+  /** With `spans`: only these byte ranges, in order (a task of a split file). */
+  spans?: readonly ByteSpan[],
 ): Promise<ByteSource> {
   let handle: FileHandle
   try {
@@ -76,8 +89,10 @@ export async function openFileSource(
   // One read ahead: the next chunk comes from disk while this one is parsed.
   type Outcome =
     { readonly buffer: Buffer; readonly bytesRead: number } | { readonly error: unknown }
+  const remaining = spans?.map((span) => ({ ...span }))
   const readChunk = (): Promise<Outcome> => {
     const buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES)
+    if (remaining !== undefined) return readSpan(buffer)
     return handle.read(buffer, 0, FILE_CHUNK_BYTES, start > 0 ? position : null).then(
       ({ bytesRead }) => {
         position += bytesRead
@@ -85,6 +100,22 @@ export async function openFileSource(
       },
       (error: unknown) => ({ error }),
     )
+  }
+  const readSpan = async (buffer: Buffer): Promise<Outcome> => {
+    const spanList = remaining as Array<{ start: number; end: number }>
+    while (spanList.length > 0 && (spanList[0] as ByteSpan).start >= (spanList[0] as ByteSpan).end)
+      spanList.shift()
+    const span = spanList[0]
+    if (span === undefined) return { buffer, bytesRead: 0 }
+    try {
+      const length = Math.min(FILE_CHUNK_BYTES, span.end - span.start)
+      const { bytesRead } = await handle.read(buffer, 0, length, span.start)
+      // A file shorter than the span ends it.
+      span.start = bytesRead === 0 ? span.end : span.start + bytesRead
+      return bytesRead === 0 ? readSpan(buffer) : { buffer, bytesRead }
+    } catch (error) {
+      return { error }
+    }
   }
   let ahead: Promise<Outcome> | undefined
   return {

@@ -11,11 +11,15 @@ import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
 import { currentRun } from '../RunContext.js'
 import {
+  describeSystemError,
   gunzipIfCompressed,
   openFileSource,
   readableSource,
+  SourceReadError,
   type ByteSource,
+  type ByteSpan,
 } from './byteSource.js'
+import { headerRowEnd } from './recordBoundaries.js'
 import {
   BLANK_LINE,
   CsvRowParser,
@@ -47,6 +51,8 @@ export interface CsvReaderSettings {
   readonly encoding: string
   readonly strictEncoding: boolean
   readonly rows: RowSyntax
+  /** Only this byte range of the file (with the header row from the file's start). */
+  readonly range?: ByteSpan | undefined
 }
 
 /** Characters of in-memory text per batch. */
@@ -114,6 +120,10 @@ async function openText(
   file: FileProgress,
 ): Promise<TextSource> {
   const { stage } = settings
+  if (typeof input === 'string' && settings.range !== undefined) {
+    const spans = await rangeSpans(input, settings, settings.range)
+    return decodedText(await openFileSource(stage, input, signal, 0, spans), settings)
+  }
   if (typeof input === 'string') {
     const opened = counted(await openFileSource(stage, input, signal, file.start), file)
     // A saved position is never inside gzip data: the rest of a plain file is read as it is.
@@ -187,6 +197,29 @@ function savedPosition(stage: string, saved: unknown): CsvFilePosition['file'] |
       `${stage}: the saved state holds ${JSON.stringify(saved)}, not a CSV file position; delete the state key to read the file from the start`,
     )
   return file
+}
+
+/** The bytes to read for `range`: the header row first when the range starts after it. */
+async function rangeSpans(
+  path: string,
+  settings: CsvReaderSettings,
+  range: ByteSpan,
+): Promise<ByteSpan[]> {
+  if (!settings.header || range.start === 0) return [range]
+  let headerEnd: number
+  try {
+    headerEnd = await headerRowEnd(path, settings.rows)
+  } catch (error) {
+    throw new SourceReadError(
+      `${settings.stage}: cannot open ${path}: ${describeSystemError(error)}`,
+      { cause: error },
+    )
+  }
+  if (range.start < headerEnd)
+    throw new SourceReadError(
+      `${settings.stage}: range ${range.start}-${range.end} of ${path} starts inside its header row (which ends at byte ${headerEnd})`,
+    )
+  return [{ start: 0, end: headerEnd }, range]
 }
 
 /**

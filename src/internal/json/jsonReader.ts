@@ -20,6 +20,7 @@ import { INVALID_UTF8, openTextChunks, type TextInput } from './textChunks.js'
 export interface JsonReaderSettings {
   readonly stage: string
   readonly format: DocumentShape | 'ndjson'
+  readonly range?: { readonly start: number; readonly end: number } | undefined
   readonly encoding: BufferEncoding
   readonly gzip: boolean
   readonly path: readonly string[]
@@ -58,6 +59,7 @@ export async function openJsonReader(
     stage: settings.stage,
     signal,
     ...(resume === undefined ? {} : { start: resume.offset }),
+    range: settings.range,
   })
   const splitter = makeSplitter(input, settings, resume)
   const where = typeof input === 'string' ? input : 'text' in input ? 'the text' : 'the stream'

@@ -33,6 +33,8 @@ export interface TextChunkOptions {
   readonly signal: AbortSignal
   /** The byte offset to start a file at (a position saved by the `state` run option). */
   readonly start?: number
+  /** Only the bytes from `start` up to (not including) `end` of a file. */
+  readonly range?: { readonly start: number; readonly end: number } | undefined
 }
 
 /** @internal */
@@ -78,7 +80,15 @@ export async function openTextChunks(
         )
       }
     }
-    const file = handle.createReadStream({ highWaterMark: CHUNK, start })
+    const { range } = options
+    if (range !== undefined && range.end <= range.start) {
+      await handle.close()
+      return textChunks('')
+    }
+    const file = handle.createReadStream({
+      highWaterMark: CHUNK,
+      ...(range === undefined ? { start } : { start: range.start, end: range.end - 1 }),
+    })
     return streamChunks(file, true, options, `cannot read ${input}`)
   }
   if (input.readableEnded || input.destroyed)

@@ -1,0 +1,17 @@
+/**
+ * `powerflow-etl/distributed`: the same pipeline on many threads or machines. Split the input into
+ * small task descriptors (`splitFiles`, `splitFile`), then run every task with the same pipeline:
+ * on the worker threads of one machine (`runTasks`), with per-task part files joined in task order
+ * into the output a single run would write, and one merged report.
+ *
+ * @packageDocumentation
+ * @module powerflow-etl/distributed
+ */
+export type { Task, FileTask, RangeTask } from './Task.js'
+export { splitFiles } from './splitFiles.js'
+export { splitFile, type SplitFileOptions } from './splitFile.js'
+export { runTasks, type RunTasksOptions } from './runTasks.js'
+export type { TaskBuild, TaskContext } from './TaskBuild.js'
+export type { JobReport, TaskOutcome, WorkerTotals } from './JobReport.js'
+export { coordinate, type CoordinateOptions } from './coordinate.js'
+export { work, type WorkOptions, type WorkSummary } from './work.js'
