@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type * as t from 'io-ts'
-import type { DatabaseColumn } from '../../core/DatabaseReport.js'
+import { tableColumns } from '../../internal/database/tableColumns.js'
 import { describeError } from '../../core/Failure.js'
 import { RetryExhaustedError, withRetry, type RetryPolicy } from '../../internal/retry.js'
 import type { Redactor } from '../../internal/redact.js'
@@ -215,14 +215,7 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
 
   private async create(planned: readonly ColumnPlan[]): Promise<void> {
     const { key, table } = this.settings
-    const columns: DatabaseColumn[] = planned.map((column) => ({
-      name: column.name,
-      type: SQL_TYPE[column.kind],
-      nullable: column.nullable && !key.includes(column.name),
-    }))
-    for (const name of key)
-      if (!columns.some((column) => column.name === name))
-        columns.push({ name, type: 'text', nullable: false })
+    const columns = tableColumns(planned, key, SQL_TYPE, 'text')
     const definitions = columns.map(
       (column) =>
         `${pg.escapeIdentifier(column.name)} ${column.type}${column.nullable ? '' : ' NOT NULL'}`,

@@ -9,7 +9,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3'
 import type * as t from 'io-ts'
-import type { DatabaseColumn } from '../../core/DatabaseReport.js'
+import { tableColumns } from '../../internal/database/tableColumns.js'
 import { describeError } from '../../core/Failure.js'
 import { RetryExhaustedError, withRetry, type RetryPolicy } from '../../internal/retry.js'
 import { DatabaseStats } from '../../internal/database/DatabaseStats.js'
@@ -200,14 +200,7 @@ export class SqliteWriter<A extends object> implements RoundWriter<A> {
 
   private create(planned: readonly ColumnPlan[]): void {
     const { key, table } = this.settings
-    const columns: DatabaseColumn[] = planned.map((column) => ({
-      name: column.name,
-      type: SQL_TYPE[column.kind],
-      nullable: column.nullable && !key.includes(column.name),
-    }))
-    for (const name of key)
-      if (!columns.some((column) => column.name === name))
-        columns.push({ name, type: 'TEXT', nullable: false })
+    const columns = tableColumns(planned, key, SQL_TYPE, 'TEXT')
     const definitions = columns.map(
       (column) =>
         `${quoteIdentifier(column.name)} ${column.type}${column.nullable ? '' : ' NOT NULL'}`,

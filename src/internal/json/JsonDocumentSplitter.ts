@@ -517,7 +517,8 @@ export class JsonDocumentSplitter {
   private takeKeyPiece(text: string, from: number, to: number): void {
     if (this.keyTooLong) return
     const name = this.options.path[this.depth] ?? ''
-    // No escape writes a character in more than 6 (`\uXXXX`), plus the quotes.
+    // No escape writes a character in more than 6 characters (a `\u` escape and four hex digits),
+    // plus the quotes.
     if (this.key.length + (to - from) > name.length * 6 + 2) {
       this.keyTooLong = true
       this.key = ''
