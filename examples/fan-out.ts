@@ -13,8 +13,6 @@
  *
  * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
@@ -32,6 +30,7 @@ import {
 } from '../src/index.js'
 import { validateDeals, type Deal } from './shared/deals.js'
 import { dataFile, defaultOutDir, shown } from './shared/paths.js'
+import { startReceiver, type Receiver } from './shared/receiver.js'
 
 export interface FanOutOptions {
   /** Where to write the CSV and the dead letters (default examples/out/). */
@@ -55,7 +54,7 @@ export async function main(options: FanOutOptions = {}): Promise<FanOutResult> {
   await mkdir(outDir, { recursive: true })
   const wonCsv = join(outDir, 'won-deals.csv')
   const deadLetters = join(outDir, 'fan-out-dead-letters.ndjson')
-  const receiver = await startReceiver()
+  const receiver = await startAlertReceiver()
   try {
     const report = await pipe(
       fromCsv(dataFile('deals.csv')),
@@ -98,31 +97,15 @@ export async function main(options: FanOutOptions = {}): Promise<FanOutResult> {
 }
 
 /** The webhook's stand-in: accepts JSON arrays of alerts on 127.0.0.1, on a port the system picks. */
-async function startReceiver(): Promise<{
-  readonly url: string
-  readonly received: Array<{ dealId: string; amount: number }>
-  close(): Promise<void>
-}> {
+async function startAlertReceiver(): Promise<
+  Receiver & { received: Array<{ dealId: string; amount: number }> }
+> {
   const received: Array<{ dealId: string; amount: number }> = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      received.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof received))
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
-    })
+  const receiver = await startReceiver('/alerts', (_headers, body) => {
+    received.push(...(body as typeof received))
+    return 200
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/alerts`,
-    received,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-        server.closeAllConnections()
-      }),
-  }
+  return { ...receiver, received }
 }
 
 // Run when executed directly, not when imported (the test suite imports `main`).

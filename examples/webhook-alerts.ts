@@ -15,8 +15,6 @@
  *
  * (This example runs with tsx from the repository. In your project: import from 'powerflow-etl'.)
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import {
   filter,
@@ -29,6 +27,7 @@ import {
 } from '../src/index.js'
 import { validateDeals, type Deal } from './shared/deals.js'
 import { dataFile } from './shared/paths.js'
+import { startReceiver, type Receiver } from './shared/receiver.js'
 
 /** What the webhook receives, one per big lost deal. */
 export interface Alert {
@@ -61,7 +60,7 @@ const BIG_LOSS = 20_000
 
 export async function main(options: WebhookAlertsOptions = {}): Promise<WebhookAlertsResult> {
   const receiver =
-    options.url === undefined ? await startReceiver(options.failEvery ?? 3) : undefined
+    options.url === undefined ? await startAlertReceiver(options.failEvery ?? 3) : undefined
   try {
     const report = await pipe(
       fromCsv(dataFile('deals.csv')),
@@ -113,43 +112,22 @@ export async function main(options: WebhookAlertsOptions = {}): Promise<WebhookA
  * A stand-in for the real endpoint, on 127.0.0.1 and a port the system picks. It accepts JSON
  * arrays of alerts, except that the first attempt of every `failEvery`-th batch gets a 503.
  */
-async function startReceiver(failEvery: number): Promise<{
-  readonly url: string
-  readonly received: Alert[]
-  close(): Promise<void>
-}> {
+async function startAlertReceiver(failEvery: number): Promise<Receiver & { received: Alert[] }> {
   const received: Alert[] = []
   const seen = new Set<string>()
   const accepted = new Set<string>()
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      const key = String(request.headers['idempotency-key'])
-      const firstAttempt = !seen.has(key)
-      seen.add(key)
-      if (firstAttempt && seen.size % failEvery === 0) {
-        response.writeHead(503, { 'content-type': 'text/plain' }).end('busy, try again')
-        return
-      }
-      if (!accepted.has(key)) {
-        accepted.add(key)
-        received.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Alert[]))
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
-    })
+  const receiver = await startReceiver('/alerts', (headers, body) => {
+    const key = String(headers['idempotency-key'])
+    const firstAttempt = !seen.has(key)
+    seen.add(key)
+    if (firstAttempt && seen.size % failEvery === 0) return 503
+    if (!accepted.has(key)) {
+      accepted.add(key)
+      received.push(...(body as Alert[]))
+    }
+    return 200
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/alerts`,
-    received,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-        server.closeAllConnections()
-      }),
-  }
+  return { ...receiver, received }
 }
 
 // Run when executed directly, not when imported (the test suite imports `main`).
