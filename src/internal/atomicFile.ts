@@ -22,6 +22,7 @@ import { RunStop, type RunContext, type StageStats } from './RunContext.js'
 import { StreamOutput } from './streamOutput.js'
 import type { SinkOutput } from './sinkOutput.js'
 import type { SinkImpl } from './runSink.js'
+import { FileSinkCheckpoint } from './checkpoint/fileSinkCheckpoint.js'
 
 /** @internal */
 export interface FileOutputOptions {
@@ -33,6 +34,10 @@ export interface FileOutputOptions {
   readonly fsync?: boolean
   /** Gzip what is written. */
   readonly gzip?: boolean
+  /** Continue this temporary file of a checkpoint, cut back to `bytes` (see checkpoint/). */
+  readonly resume?: { readonly path: string; readonly bytes: number }
+  /** Files beside the target that its litter removal must spare (a checkpoint's journal). */
+  readonly keep?: readonly string[]
 }
 
 /** Bytes the write stream queues before `write` returns false. */
@@ -54,6 +59,9 @@ export class FileOutput implements SinkOutput {
   /** Bytes of whole chunks that reached the file (plain append mode): what a failure keeps. */
   private confirmed = 0
   private readonly errorListeners: Array<(error: Error) => void> = []
+  /** Writes not done yet, and who waits for there to be none (a checkpoint's fsync). */
+  private outstanding = 0
+  private idle: Array<() => void> = []
   /** Temporary files of this target that killed runs left behind, removed when it opened. */
   removedTemporaryFiles: readonly string[] = []
 
@@ -67,6 +75,8 @@ export class FileOutput implements SinkOutput {
     private readonly gzip: Gzip | undefined,
     private readonly options: FileOutputOptions,
     existingBytes: number,
+    /** Bytes already in the file when it was opened (a resumed checkpoint's). */
+    private readonly startBytes = 0,
   ) {
     this.existingBytes = existingBytes
     const onError = (error: Error): void => {
@@ -94,13 +104,18 @@ export class FileOutput implements SinkOutput {
       new Error(`${options.stage}: cannot write ${path}: ${reason}`, { cause })
     const targetStat = await stat(path).catch(() => undefined)
     if (targetStat?.isDirectory() === true) throw cannot('it is a directory')
+    const resume = options.resume
     const writingPath =
       options.append === true
         ? path
-        : join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+        : (resume?.path ??
+          join(
+            directory,
+            `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+          ))
     let handle: FileHandle
     try {
-      handle = await open(writingPath, options.append === true ? 'a' : 'wx')
+      handle = await open(writingPath, options.append === true ? 'a' : resume ? 'r+' : 'wx')
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') throw cannot(`the directory ${directory} does not exist`, error)
@@ -112,17 +127,31 @@ export class FileOutput implements SinkOutput {
       if (code === 'ENOTDIR') throw cannot(`${directory} is not a directory`, error)
       throw cannot(describeError(error), error)
     }
-    const removed = await removeLitter(directory, basename(path))
+    const removed = await removeLitter(directory, basename(path), [
+      writingPath,
+      ...(options.keep ?? []),
+    ])
+    if (resume !== undefined) await handle.truncate(resume.bytes)
     const existingBytes = options.append === true ? (await handle.stat()).size : 0
     // The stream closes the file itself once it finished (after an fsync with `flush`), or when
     // it is destroyed: its 'close' event means the file is fully closed.
     const file = handle.createWriteStream({
       highWaterMark: STREAM_HIGH_WATER,
       flush: options.fsync !== false,
+      ...(resume === undefined ? {} : { start: resume.bytes }),
     })
     const gzip = options.gzip === true ? createGzip() : undefined
     if (gzip !== undefined) gzip.pipe(file)
-    const output = new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+    const output = new FileOutput(
+      path,
+      writingPath,
+      handle,
+      file,
+      gzip,
+      options,
+      existingBytes,
+      resume?.bytes,
+    )
     output.removedTemporaryFiles = removed
     return output
   }
@@ -134,10 +163,24 @@ export class FileOutput implements SinkOutput {
   /** Writes a chunk; `done` is called once it reached the file (or the gzip stream). */
   write(chunk: string, done: (error?: Error | null) => void): boolean {
     if (this.gzip !== undefined) return this.gzip.write(chunk, done)
+    this.outstanding += 1
     return this.file.write(chunk, (error) => {
       if (error === null || error === undefined) this.confirmed += Buffer.byteLength(chunk)
+      if (--this.outstanding === 0) for (const wake of this.idle.splice(0)) wake()
       done(error)
     })
+  }
+
+  /**
+   * Waits for the writes under way, then fsyncs the file: its first `bytes` are durable. For a
+   * checkpoint (a plain temporary file); the inode tells the file after its rename.
+   */
+  async sync(): Promise<{ path: string; bytes: number; ino: number }> {
+    if (this.outstanding > 0) await new Promise<void>((wake) => this.idle.push(wake))
+    if (this.error !== undefined) throw this.error
+    await this.handle.sync()
+    const { ino } = await this.handle.stat()
+    return { path: this.writingPath, bytes: this.bytes, ino }
   }
 
   /**
@@ -164,7 +207,7 @@ export class FileOutput implements SinkOutput {
 
   /** Bytes written to the file so far. */
   get bytes(): number {
-    return this.file.bytesWritten
+    return this.startBytes + this.file.bytesWritten
   }
 
   /**
@@ -313,7 +356,11 @@ const TEMPORARY_TAIL = /^(\d{1,10})\.[0-9a-f]{12}\.tmp(?:\.2)?$/
  * live processes — this one included — are left alone. Returns the paths removed. Best effort: a
  * file that cannot be removed is left for a later run.
  */
-async function removeLitter(directory: string, name: string): Promise<string[]> {
+async function removeLitter(
+  directory: string,
+  name: string,
+  keep: readonly string[] = [],
+): Promise<string[]> {
   const prefix = `.${name}.`
   const removed: string[] = []
   const entries = await readdir(directory).catch(() => [] as string[])
@@ -324,6 +371,7 @@ async function removeLitter(directory: string, name: string): Promise<string[]> 
     const pid = Number(match[1])
     if (pid === process.pid || isAlive(pid)) continue
     const path = join(directory, entry)
+    if (keep.includes(path)) continue
     try {
       await unlink(path)
       removed.push(path)
@@ -409,6 +457,9 @@ export interface FileFormat<A> {
   readonly end: (count: number, existingBytes: number) => string
   /** A streamed rewrite at commit, if the format needs one (CSV columns appended late). */
   readonly rewrite?: () => (() => Transform) | undefined
+  /** The format's state for a checkpoint (JSON), and its restoration when a run resumes. */
+  readonly save?: () => unknown
+  readonly restore?: (saved: unknown) => void
 }
 
 /** @internal */
@@ -419,6 +470,8 @@ export interface FileSinkSettings extends FileOutputOptions {
   readonly stream?: Writable
   /** End the stream when the run completes. */
   readonly endStream?: boolean
+  /** The format can save its state: the sink can take part in checkpoints. */
+  readonly checkpointable?: boolean
 }
 
 /**
@@ -525,6 +578,17 @@ export function fileSink<A>(
   // Sources wait until the file is open: records read meanwhile would only pile up in memory.
   const opened = {}
   run.block(opened)
+  // With the checkpoint run option: saved at each checkpoint, restored on resume (checkpoint/).
+  const checkpoint = FileSinkCheckpoint.of(run, settings, {
+    flush: () => flush(),
+    counters: () => ({ received, accepted, uncommitted }),
+    restoreCounters(saved) {
+      ;({ received, accepted, uncommitted } = saved)
+    },
+    output: () => output,
+    format: () => format,
+    openFile: (extra) => FileOutput.open(settings.path, { ...settings, ...extra }),
+  })
 
   const section = (bytes: number, committed: boolean): void => {
     if (settings.stream !== undefined) {
@@ -588,7 +652,7 @@ export function fileSink<A>(
       const stream = settings.stream
       opening =
         stream === undefined
-          ? FileOutput.open(settings.path, settings)
+          ? (checkpoint?.open() ?? FileOutput.open(settings.path, settings))
           : Promise.resolve().then(
               () =>
                 new StreamOutput(stream, {
@@ -606,6 +670,7 @@ export function fileSink<A>(
         })
         format = await makeFormat(out)
         text = format.start(out.existingBytes)
+        if (checkpoint?.resume(format) === true) text = ''
         unlisten = run.onStall(flush)
       } finally {
         run.unblock(opened)
@@ -642,6 +707,7 @@ export function fileSink<A>(
       text += (format as FileFormat<A>).end(accepted, out.existingBytes)
       flush()
       stopListening()
+      await checkpoint?.beforeCommit()
       // An abort that arrives while the file closes keeps the earlier target: the rename is the commit.
       committing = out.commit(format?.rewrite?.(), () => run.stopped === undefined)
       const bytes = await committing
@@ -666,6 +732,9 @@ export function fileSink<A>(
       }
       const out = output ?? (await opening?.catch(() => undefined))
       if (out === undefined) return
+      // A checkpoint names the temporary file: it stays for a run with `resume: true`.
+      if (checkpoint?.keepOnStop === true && out instanceof FileOutput)
+        return void (await out.finish().catch(() => undefined))
       await out.discard()
       // A stream the run stopped writing to was not ended by a completed run.
       section(out.keptBytes, out.writesInPlace && settings.stream === undefined)

@@ -11,6 +11,7 @@ import type { Failure, Location } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { currentRun } from './RunContext.js'
 import { withDepth } from './depth.js'
+import { checkpointsOf } from './checkpoint/Checkpointer.js'
 
 /** A batch of records a source read, with their approximate size in bytes if known. @internal */
 export interface SourceBatch<A> {
@@ -23,6 +24,17 @@ export interface SourceBatch<A> {
    * about that record. Called only when such a failure happens.
    */
   readonly locate?: (index: number) => Location
+  /**
+   * Where the source stands after the batch's last item, for the `checkpoint` run option (a
+   * position its reader continues from); absent when it is not on a record boundary.
+   */
+  readonly position?: unknown
+}
+
+/** @internal */
+export interface PullSourceOptions {
+  /** The batches carry a `position`: the source can take part in checkpoints. */
+  readonly positions?: boolean
 }
 
 /**
@@ -39,15 +51,28 @@ export type OpenReader<A> = (
 const YIELD_EVERY_MS = 8
 
 /** @internal */
-export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
+export function pullSource<A>(
+  name: string,
+  open: OpenReader<A>,
+  options: PullSourceOptions = {},
+): Flow<A> {
   const flow = new Observable<Either<Failure, A>>((subscriber) => {
     const run = currentRun()
     const stats = run.stage(name, 'source', 0)
+    const checkpoints = checkpointsOf(run)
+    checkpoints?.registerSource(name, options.positions === true)
     const controller = new AbortController()
     let reader: AsyncIterator<SourceBatch<A>> | undefined
     const closed = (): boolean => subscriber.closed || run.stopped !== undefined
 
     const loop = async (): Promise<void> => {
+      // Resumed after the input had been read to its end: only the commit was left to do.
+      if (checkpoints !== undefined && (await checkpoints.sourcesDone())) {
+        if (closed()) return
+        run.finishStage(stats)
+        subscriber.complete()
+        return
+      }
       const opening = performance.now()
       const opened = await open(controller.signal)
       stats.busy.addSpan(opening, performance.now())
@@ -78,6 +103,11 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
           run.emitting(locate === undefined || isLeft(item) ? undefined : item.right, locate, index)
           subscriber.next(item)
         }
+        const taking =
+          step.value.position === undefined
+            ? undefined
+            : checkpoints?.afterBatch(step.value.position)
+        if (taking !== undefined) await taking
         const now = performance.now()
         if (now - lastYield > YIELD_EVERY_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve))

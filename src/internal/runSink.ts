@@ -23,6 +23,7 @@ import { startTimeline } from './timeline.js'
 import { reportPage } from './html/page.js'
 import { writeFileAtomically } from './writeFileAtomically.js'
 import { RunState } from './runState.js'
+import { startCheckpoints } from './checkpoint/Checkpointer.js'
 
 /** What a sink implements. @internal */
 export interface SinkImpl<A> {
@@ -79,6 +80,7 @@ export function runSink<A>(
     })
   if (joined === undefined && options.state !== undefined)
     run.state = new RunState(options.state, run.settings.name)
+  const checkpoints = joined === undefined ? startCheckpoints(run, options) : undefined
   return new Promise<RunReport>((resolve, reject) => {
     withRun(run, () => {
       run.callHook('preRun', () =>
@@ -262,6 +264,12 @@ export function runSink<A>(
           else early.push(COMPLETE)
         },
       })
+      // Checkpoints need every piece to take part: one that cannot fails the run before it starts.
+      const refused = checkpoints?.verify(stageName)
+      if (refused !== undefined) {
+        run.stop(new RunStop('failed', asRunError(refused)))
+        return
+      }
       if (run.stopped !== undefined) subscription.unsubscribe()
       // A start that throws is an infrastructure fault like one that rejects: the run fails with
       // its report, and the source is unsubscribed instead of waiting for budget for ever.

@@ -3,6 +3,7 @@ import { isLeft, right, type Either } from 'fp-ts/lib/Either.js'
 import { describeError, type Failure } from '../core/Failure.js'
 import type { Flow, Operator } from '../core/Flow.js'
 import { currentRun } from '../internal/RunContext.js'
+import { refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 import { depthOf, withDepth } from '../internal/depth.js'
 import { subscribeInput } from '../internal/flowInput.js'
 
@@ -52,6 +53,7 @@ export function rx<A, B>(
     const output = new Observable<Either<Failure, B>>((subscriber) => {
       const run = currentRun()
       const stats = run.stage(name, 'operator', depthOf(input) + 1)
+      refuseCheckpoint(run, name, 'wraps an rxjs operator whose state checkpoints cannot see')
       let inside = 0
       // While a sampled record is timed: the time spent downstream, taken out of the stage's own.
       let timing = false

@@ -32,6 +32,7 @@ import {
 import { createTextDecoding, type InvalidBytes } from './textDecoding.js'
 import { valueTyper, type TypedValue, type ValueTypingSettings } from './valueTyping.js'
 import { recordBuilder, uniqueNames, type RecordBuilder } from './recordShape.js'
+import { trackTextPosition } from '../checkpoint/textPosition.js'
 
 /** What `fromCsv` reads. @internal */
 export type CsvSourceInput = string | Readable | { readonly text: string }
@@ -147,6 +148,8 @@ interface FileProgress {
   read: number
   /** Gzip data: no position can be saved. */
   compressed: boolean
+  /** The file starts with a UTF-8 byte order mark. */
+  bom?: boolean
 }
 
 function counted(source: ByteSource, file: FileProgress): ByteSource {
@@ -156,6 +159,8 @@ function counted(source: ByteSource, file: FileProgress): ByteSource {
       if (chunk !== undefined) {
         if (file.read === 0 && file.start === 0 && chunk[0] === 0x1f && chunk[1] === 0x8b)
           file.compressed = true
+        if (file.read === 0 && file.start === 0 && chunk[0] === 0xef && chunk[1] === 0xbb)
+          file.bom = chunk[2] === 0xbf
         file.read += chunk.length
       }
       return chunk
@@ -268,6 +273,23 @@ export async function openCsvReader<A>(
     blankLines: shaper.blankLines,
     commentLines: rows.commentLines,
   })
+  // With checkpoints: where the next record starts after each batch (see checkpoint/).
+  const tracker =
+    typeof input === 'string'
+      ? trackTextPosition(currentRun(), settings.stage, file.start, settings.encoding)
+      : undefined
+  const positionAfter = (): { position?: CsvFilePosition } => {
+    if (tracker !== undefined && file.compressed)
+      throw new Error(
+        `${settings.stage}: checkpoints cannot seek in gzip data; decompress the file first`,
+      )
+    const boundary = tracker === undefined ? undefined : rows.boundary
+    const offset = tracker?.offset(boundary?.carry, file.bom === true)
+    const shape = shaper.savedShape
+    if (boundary === undefined || offset === undefined) return {}
+    if (settings.header && shape.columns === undefined) return {}
+    return { position: { file: { offset, ...shape, ...boundary.position } } }
+  }
   let done = false
   return {
     async next() {
@@ -286,10 +308,11 @@ export async function openCsvReader<A>(
             return { done: false, value: { items, bytes: 0, details: details(), locate } }
           }
           shaper.shape(rows.push(piece.text, piece.invalid), items, origins)
+          tracker?.fed(piece.text, piece.invalid)
           if (items.length > 0)
             return {
               done: false,
-              value: { items, bytes: piece.bytes, details: details(), locate },
+              value: { items, bytes: piece.bytes, details: details(), locate, ...positionAfter() },
             }
         }
         return { done: true, value: undefined }
