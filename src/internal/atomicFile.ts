@@ -353,10 +353,12 @@ const TEMPORARY_TAIL = /^(\d{1,10})\.[0-9a-f]{12}\.tmp(?:\.2)?$/
 /**
  * Removes the temporary files of `name` in `directory` whose writing process no longer exists
  * (killed, or stopped by Ctrl-C before it could clean up): their names carry its pid. Files of
- * live processes — this one included — are left alone. Returns the paths removed. Best effort: a
- * file that cannot be removed is left for a later run.
+ * live processes — this one included — are left alone, and so are the paths in `keep`. Returns the
+ * paths removed. Best effort: a file that cannot be removed is left for a later run.
+ *
+ * @internal
  */
-async function removeLitter(
+export async function removeLitter(
   directory: string,
   name: string,
   keep: readonly string[] = [],
