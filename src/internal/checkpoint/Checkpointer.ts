@@ -75,7 +75,10 @@ export function startCheckpoints(run: RunContext, options: RunOptions): Checkpoi
   if (options.checkpoint === undefined && options.resume !== true) return undefined
   const checkpointer = new Checkpointer(run, options)
   checkpointers.set(run, checkpointer)
-  run.state?.preferPositions(checkpointer.resumedPositions())
+  const positions = checkpointer.resumedPositions()
+  // Awaited by the sources; a run that fails before they open must not leave it unhandled.
+  positions.catch(() => undefined)
+  run.state?.preferPositions(positions)
   return checkpointer
 }
 

@@ -131,9 +131,7 @@ function start(config: ChildConfig, killAfterMs: number | undefined): Promise<Ou
         }
       },
     )
-    const began = performance.now()
     process.on('exit', (code, signal) => {
-      console.log('exit', code, signal, at, Math.round(performance.now() - began))
       clearTimeout(timer)
       if (signal === 'SIGKILL' && done === undefined) resolve({ kind: 'killed', at })
       else if (code === 0 && done !== undefined) resolve({ kind: 'done', message: done })
@@ -227,9 +225,8 @@ describe('the kill harness', () => {
     ]
     const landed: string[] = []
     for (const [index, plan] of plans.entries()) landed.push(...(await trial(index, plan, next)))
-    console.log(landed.length, landed)
     expect(landed.length).toBeGreaterThanOrEqual(20)
     expect(landed.some((at) => at.startsWith('sync'))).toBe(true)
     expect(landed.some((at) => at.includes('out.csv'))).toBe(true)
-  }, 120_000)
+  }, 300_000)
 })
