@@ -30,7 +30,8 @@ function saveKey(stage: string, key: KeyValue): SavedKey {
     case 'boolean':
       return key
     case 'number':
-      return Number.isFinite(key) && !Object.is(key, -0) ? key : { t: 'n', v: String(key) }
+      if (Object.is(key, -0)) return { t: 'n', v: '-0' }
+      return Number.isFinite(key) ? key : { t: 'n', v: String(key) }
     case 'bigint':
       return { t: 'b', v: key.toString() }
     case 'undefined':
