@@ -171,12 +171,18 @@ export class FileOutput implements SinkOutput {
     })
   }
 
+  /** Resolves once the writes under way are done. */
+  writesDone(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve()
+    return new Promise<void>((wake) => this.idle.push(wake))
+  }
+
   /**
    * Waits for the writes under way, then fsyncs the file: its first `bytes` are durable. For a
    * checkpoint (a plain temporary file); the inode tells the file after its rename.
    */
   async sync(): Promise<{ path: string; bytes: number; ino: number }> {
-    if (this.outstanding > 0) await new Promise<void>((wake) => this.idle.push(wake))
+    await this.writesDone()
     if (this.error !== undefined) throw this.error
     await this.handle.sync()
     const { ino } = await this.handle.stat()

@@ -36,6 +36,8 @@ export interface SinkParticipant {
   readonly target: string
   /** Hands the records buffered in memory to the file. */
   flush(): void
+  /** Resolves once the file's writes under way are done (their records then settle). */
+  writesDone(): Promise<void>
   /** Waits for the file's writes and fsyncs it: what a resume needs. */
   durable(): Promise<SavedFileSink>
 }
@@ -383,13 +385,16 @@ export class Checkpointer {
     const deadline = performance.now() + Math.max(1_000, run.settings.stallTimeoutMs)
     for (;;) {
       sink.flush()
+      // Waits for the disk, not in a busy loop: the records of a write settle when it is done.
+      await sink.writesDone()
       if (run.open <= 0) return
       if (run.stopped !== undefined) throw run.stopped.error
       if (performance.now() > deadline)
         throw new Error(
           `${run.settings.name}: checkpoint: ${run.open} records did not settle; a plain rxjs operator that holds records (wrap it with rx) cannot be checkpointed`,
         )
-      await new Promise<void>((resolve) => setImmediate(resolve))
+      // Records still in an asynchronous stage (a lookup, a request): look again shortly.
+      await new Promise<void>((resolve) => setTimeout(resolve, 1))
     }
   }
 }

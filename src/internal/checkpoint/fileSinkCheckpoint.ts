@@ -42,6 +42,8 @@ export interface FormatState {
 
 /** An output whose durable length a checkpoint can take (`FileOutput`). @internal */
 export interface DurableOutput extends SinkOutput {
+  /** Resolves once the writes under way are done. */
+  writesDone(): Promise<void>
   sync(): Promise<{ path: string; bytes: number; ino: number }>
 }
 
@@ -95,6 +97,12 @@ export class FileSinkCheckpoint {
     checkpoints.registerSink(settings.stage, {
       target: resolve(settings.path),
       flush: () => access.flush(),
+      writesDone: () => {
+        const output = access.output()
+        return output !== undefined && 'writesDone' in output
+          ? (output as DurableOutput).writesDone()
+          : Promise.resolve()
+      },
       durable: () => sink.durable(),
     })
     return sink
@@ -182,6 +190,8 @@ class CommittedOutput implements DurableOutput {
   onDrain(): void {}
 
   onError(): void {}
+
+  async writesDone(): Promise<void> {}
 
   /** What the checkpoint said: a later resume finds the target by the same inode. */
   async sync(): Promise<{ path: string; bytes: number; ino: number }> {
