@@ -88,9 +88,10 @@ export interface RunOptions {
   readonly state?: RunStateOptions
   /**
    * During a long run, periodically save a checkpoint under the `state` key (needed): the
-   * source's position after its last settled record, the file sink's temporary file fsynced to a
-   * length, and the state of stateful operators (`dedupe`'s keys) — never a position ahead of what
-   * the file holds durably. Taken at the first batch boundary after `everyRecords` records read
+   * source's position after its last settled record (`fromCsv`, or `fromJson` of NDJSON, reading
+   * a plain file), the file sink's (`toCsv`) temporary file fsynced to a length, and the state
+   * of stateful operators (`dedupe`'s keys) — never a position ahead of what the file holds
+   * durably. Taken at the first batch boundary after `everyRecords` records read
    * (default 10,000 when neither is given) or `everyMs` milliseconds. A pipeline with a piece that
    * cannot be checkpointed (several sources, a sink other than a file, an operator whose state
    * cannot be saved) fails at start with an error naming it. See docs/state-and-resume.md.

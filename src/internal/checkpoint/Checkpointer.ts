@@ -162,7 +162,7 @@ export class Checkpointer {
     const problems = [...this.problems]
     for (const stage of this.unable)
       problems.push(
-        `checkpoint: the source ${stage} cannot save a position (fromCsv of a plain UTF-8 file can)`,
+        `checkpoint: the source ${stage} cannot save a position (fromCsv of a plain UTF-8 file and fromJson of a plain NDJSON file can)`,
       )
     const sources = this.sources.length + this.unable.length
     if (sources > 1)

@@ -6,6 +6,7 @@
  * @internal
  * @packageDocumentation
  */
+import { checkpointsOf } from '../checkpoint/Checkpointer.js'
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
@@ -38,6 +39,8 @@ interface Splitter {
   readonly locate?: () => (index: number) => Location
   /** After `end()`, the position an appended file continues at (NDJSON only). */
   readonly position?: () => NdjsonPosition
+  /** Between chunks, where the next record starts, if known (NDJSON only; for checkpoints). */
+  readonly boundary?: () => NdjsonPosition | undefined
 }
 
 /** @internal */
@@ -64,6 +67,12 @@ export async function openJsonReader(
   const splitter = makeSplitter(input, settings, resume)
   const where = typeof input === 'string' ? input : 'text' in input ? 'the text' : 'the stream'
   let finished = false
+  // With checkpoints: where the next record starts after each batch, while offsets are exact.
+  let exact = state !== undefined && checkpointsOf(currentRun()) !== undefined
+  const positionAfter = (): { position?: { ndjson: NdjsonPosition } } => {
+    const boundary = exact ? splitter.boundary?.() : undefined
+    return boundary === undefined ? {} : { position: { ndjson: boundary } }
+  }
 
   return {
     async next() {
@@ -72,6 +81,7 @@ export async function openJsonReader(
         let items: Array<Either<Failure, unknown>>
         try {
           items = chunk === undefined ? splitter.end() : splitter.write(chunk, chunks.invalid)
+          if (chunk?.includes('\uFFFD') === true || chunks.invalid.length > 0) exact = false
           const position = chunk === undefined ? splitter.position?.() : undefined
           if (position !== undefined) state?.reach(settings.stage, { ndjson: position })
         } catch (error) {
@@ -93,7 +103,12 @@ export async function openJsonReader(
           const locate = splitter.locate?.()
           return {
             done: false,
-            value: locate === undefined ? { items, bytes } : { items, bytes, locate },
+            value: {
+              items,
+              bytes,
+              ...(locate === undefined ? {} : { locate }),
+              ...(chunk === undefined ? {} : positionAfter()),
+            },
           }
         }
       }
@@ -144,6 +159,7 @@ function makeSplitter(
       write: (chunk, invalid) => ndjson.write(chunk, invalid),
       end: () => ndjson.end(),
       position: () => ndjson.position,
+      boundary: () => ndjson.boundary,
       done: false,
       locate: () => {
         const lines = ndjson.lines

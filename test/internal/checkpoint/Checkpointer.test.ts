@@ -9,6 +9,7 @@ import type { RunOptions } from '../../../src/core/RunOptions.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { fromCsv } from '../../../src/sources/fromCsv.js'
 import { fromGenerator } from '../../../src/sources/fromGenerator.js'
+import { fromJson } from '../../../src/sources/fromJson.js'
 import { merge } from '../../../src/sources/merge.js'
 import { validate } from '../../../src/operators/validate.js'
 import { dedupe } from '../../../src/operators/dedupe.js'
@@ -245,6 +246,38 @@ describe('what checkpoints refuse at start', () => {
         toCsv(join(directory, 'out.csv'), checkpointed(store)),
       ),
       /the deadLetter policy writes to a second sink/,
+    )
+  })
+})
+
+describe('checkpoints of an NDJSON source', () => {
+  it('resumes a stopped run to the bytes of an uninterrupted one', async () => {
+    const ndjson = join(directory, 'input.ndjson')
+    const lines: string[] = []
+    for (let index = 0; index < ROWS; index++)
+      lines.push(JSON.stringify({ id: `R${index}`, email: `u${index % 4_000}@x.org`, note: 'é🙂' }))
+    await writeFile(ndjson, `${lines.join('\n')}\n`)
+    const run = (output: string, options: RunOptions, stopAfter?: number) => {
+      const controller = new AbortController()
+      let seen = 0
+      return pipe(
+        fromJson(ndjson),
+        map((value) => {
+          if (++seen === stopAfter) controller.abort()
+          return value as { id: string; email: string; note: string }
+        }),
+        dedupe({ key: 'email' }),
+        toCsv(join(directory, output), { signal: controller.signal, ...options }),
+      )
+    }
+    const plain = await run('plain.csv', {})
+    const store = memoryStateStore()
+    await run('out.csv', checkpointed(store), 4_000).catch(() => undefined)
+    const resumed = await run('out.csv', checkpointed(store, { resume: true }))
+    expect(resumed.resumedFrom?.settled).toBeGreaterThan(0)
+    expect(figures(resumed)).toEqual(figures(plain))
+    expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(
+      await readFile(join(directory, 'plain.csv'), 'utf8'),
     )
   })
 })
