@@ -99,8 +99,13 @@ export class Checkpointer {
   private lastAt = performance.now()
   private latest: unknown = undefined
   private readonly state: RunStateOptions | undefined
-  /** Resolves once the key was read (and, resuming, the checkpoint applied). */
+  /**
+   * Resolves once the key was read (and, resuming, the checkpoint applied) — which starts only
+   * once {@link verify} found every piece able to take part: a refused run touches nothing.
+   */
   readonly loaded: Promise<Loaded>
+  private startLoading: (loading: Promise<Loaded>) => void = () => undefined
+  private readonly resume: boolean
   /** A checkpoint exists for this run (taken, or resumed from): a stopped run keeps its files. */
   saved = false
   /** Records in the file sink's temporary file at the checkpoint resumed from. */
@@ -123,10 +128,10 @@ export class Checkpointer {
       this.problems.push('resume needs the checkpoint option: a run resumes from its checkpoints')
     if (!(this.everyRecords > 0) || (this.everyMs !== undefined && !(this.everyMs > 0)))
       this.problems.push('checkpoint: everyRecords and everyMs must be positive')
-    this.loaded =
-      this.problems.length > 0
-        ? Promise.resolve({ base: {}, resumed: undefined })
-        : this.load(options.resume === true)
+    this.resume = options.resume === true
+    this.loaded = new Promise<Loaded>((resolve) => {
+      this.startLoading = resolve
+    })
     // Read once, whatever happens: a failed read fails the run when a stage awaits it.
     this.loaded.catch(() => undefined)
     run.onStop(() => void this.journal?.close())
@@ -175,7 +180,11 @@ export class Checkpointer {
       problems.push(
         'checkpoint: the deadLetter policy writes to a second sink, which checkpoints do not cover',
       )
-    if (problems.length === 0) return undefined
+    if (problems.length === 0) {
+      this.startLoading(this.load(this.resume))
+      return undefined
+    }
+    this.startLoading(Promise.resolve({ base: {}, resumed: undefined }))
     return new Error(`${this.run.settings.name}: ${[...new Set(problems)].join('; ')}`)
   }
 
@@ -206,6 +215,10 @@ export class Checkpointer {
       await discardFiles(saved)
       return { base, resumed: undefined }
     }
+    if (this.sinkName === undefined || !(this.sinkName in saved.sinks))
+      throw new Error(
+        `${this.run.settings.name}: the checkpoint under ${JSON.stringify(this.key)} is of another sink (${Object.keys(saved.sinks).join(', ')}), not ${this.sinkName ?? 'this one'}; was the pipeline changed? Delete the key to start over`,
+      )
     if (saved.final) await unlink(saved.journal.path).catch(() => undefined)
     else {
       const { journal, entries } = await StateJournal.resume(

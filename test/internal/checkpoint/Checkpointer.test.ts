@@ -168,6 +168,20 @@ describe('checkpoint and resume', () => {
     expect(report.resumedFrom).toBeUndefined()
   })
 
+  it('fails a resume into another sink than the checkpoint of the key, and a refused run touches nothing', async () => {
+    const store = memoryStateStore()
+    await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
+    const before = JSON.stringify(await store.get('import'))
+    await expect(importRun('other.csv', checkpointed(store, { resume: true }))).rejects.toThrow(
+      /the checkpoint under "import" is of another sink \(toCsv out\.csv\), not toCsv other\.csv/,
+    )
+    await expect(
+      pipe(fromCsv(input), toArray(checkpointed(store, { resume: true }))),
+    ).rejects.toThrow(/cannot be checkpointed/)
+    expect(JSON.stringify(await store.get('import'))).toBe(before)
+    expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toHaveLength(2)
+  })
+
   it('fails a resume whose temporary file is gone, naming it', async () => {
     const store = memoryStateStore()
     await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
