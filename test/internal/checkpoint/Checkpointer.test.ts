@@ -295,3 +295,23 @@ describe('checkpoints of an NDJSON source', () => {
     )
   })
 })
+
+describe('checkpoints of a CSV file with a byte order mark, CRLF and quoted line breaks', () => {
+  it('resumes to the bytes of an uninterrupted run, from any stopping point', async () => {
+    const lines = ['\uFEFFid,email,amount']
+    for (let index = 0; index < ROWS; index++)
+      lines.push(`R${index},"u${index % 5_000}\r\n@x.org",${index}`)
+    await writeFile(input, `${lines.join('\r\n')}\r\n`)
+    const plain = await importRun('plain.csv', {})
+    const expected = await readFile(join(directory, 'plain.csv'), 'utf8')
+    for (const stopAfter of [1_500, 2_900, 5_999]) {
+      const store = memoryStateStore()
+      await importRun('out.csv', checkpointed(store), stopAfter).catch(() => undefined)
+      const resumed = await importRun('out.csv', checkpointed(store, { resume: true }))
+      // The first stop comes before the first checkpoint (a batch is ~2,000 rows): a fresh start.
+      expect(resumed.resumedFrom === undefined).toBe(stopAfter < 2_000)
+      expect(figures(resumed)).toEqual(figures(plain))
+      expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(expected)
+    }
+  })
+})
