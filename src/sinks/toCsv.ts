@@ -4,7 +4,8 @@ import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import type { Writable } from 'node:stream'
-import { fileSink, RecordProblem, sinkTarget, type FileFormat } from '../internal/atomicFile.js'
+import { fileSink, RecordProblem, type FileFormat } from '../internal/fileSink.js'
+import { sinkTarget } from '../internal/fileSinkTarget.js'
 import {
   cellFormatter,
   checkDelimiter,
@@ -12,7 +13,7 @@ import {
   widenRows,
   type ColumnSegment,
   type CsvLineEnding,
-} from '../internal/csvFormat.js'
+} from '../internal/csv/csvFormat.js'
 
 /**
  * Options of {@link toCsv}, besides the run's options.

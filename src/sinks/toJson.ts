@@ -3,7 +3,8 @@ import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import type { Writable } from 'node:stream'
-import { fileSink, RecordProblem, sinkTarget, type FileFormat } from '../internal/atomicFile.js'
+import { fileSink, RecordProblem, type FileFormat } from '../internal/fileSink.js'
+import { sinkTarget } from '../internal/fileSinkTarget.js'
 
 /**
  * Options of {@link toJson}, besides the run's options.

@@ -7,7 +7,7 @@ import {
   parseFirstRow,
   widenRows,
   type WidenRowsOptions,
-} from '../../src/internal/csvFormat.js'
+} from '../../../src/internal/csv/csvFormat.js'
 
 describe('cellFormatter', () => {
   const cell = cellFormatter(',', false)

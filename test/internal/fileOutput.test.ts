@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Transform } from 'node:stream'
 import { gunzipSync } from 'node:zlib'
-import { FileOutput } from '../../src/internal/atomicFile.js'
+import { FileOutput } from '../../src/internal/fileOutput.js'
 
 let directory: string
 beforeEach(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'powerflow-atomicFile-'))
+  directory = await mkdtemp(join(tmpdir(), 'powerflow-fileOutput-'))
 })
 afterEach(async () => {
   await rm(directory, { recursive: true, force: true })
