@@ -4,10 +4,10 @@ import {
   FieldValue,
   accumulatorFactory,
   asNumber,
-  describeValue,
   isBlank,
   type CustomDefinition,
 } from '../../../src/internal/aggregate/measures.js'
+import { describeValue } from '../../../src/internal/describeValue.js'
 
 /** Folds `values` into a fresh `measure` of field `f`, as aggregate does; collects the refusals. */
 function fold(
@@ -314,35 +314,6 @@ describe('asNumber', () => {
     expect(asNumber('+7')).toBe(7)
     expect(asNumber('-1.5e3')).toBe(-1500)
     expect(asNumber('2E-2')).toBe(0.02)
-  })
-})
-
-describe('describeValue', () => {
-  it('quotes strings, prints numbers, booleans and bigints as they are, and Dates and objects readably', () => {
-    expect(describeValue('abc')).toBe('"abc"')
-    expect(describeValue(12.5)).toBe('12.5')
-    expect(describeValue(10n)).toBe('10')
-    expect(describeValue(false)).toBe('false')
-    expect(describeValue({ a: [1] })).toBe('{"a":[1]}')
-    expect(describeValue(undefined)).toBe('undefined')
-    expect(describeValue(new Date(0))).toMatch(/^Date\(.*1970/)
-  })
-
-  it('never throws, even on a cycle', () => {
-    const cycle: Record<string, unknown> = {}
-    cycle['self'] = cycle
-    expect(describeValue(cycle)).toBe('[object Object]')
-  })
-
-  it('cuts anything longer than 60 characters to 57 and an ellipsis', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), (text) => {
-        const full = JSON.stringify(text)
-        const described = describeValue(text)
-        expect(described).toBe(full.length > 60 ? `${full.slice(0, 57)}...` : full)
-        expect(described.length).toBeLessThanOrEqual(60)
-      }),
-    )
   })
 })
 
