@@ -62,7 +62,6 @@ const withoutMirror: ReadonlyArray<readonly [string, 'barrel' | 'types' | 'worke
     ['integrations/sqlite/SqliteWriter.ts', 'untested'],
     ['integrations/sqlite/index.ts', 'barrel'],
     ['integrations/sqlite/open.ts', 'untested'],
-    ['internal/branches.ts', 'untested'],
     ['internal/csv/byteSource.ts', 'untested'],
     ['internal/csv/csvReader.ts', 'untested'],
     ['internal/csv/delimiterGuess.ts', 'untested'],
@@ -87,10 +86,8 @@ const withoutMirror: ReadonlyArray<readonly [string, 'barrel' | 'types' | 'worke
     ['internal/profile/ColumnProfiler.ts', 'untested'],
     ['internal/profile/profileSection.ts', 'untested'],
     ['internal/stageOperator.ts', 'untested'],
-    ['internal/workerPool.ts', 'untested'],
     ['pipelines/JobHandle.ts', 'types'],
     ['pipelines/RunHistoryEntry.ts', 'types'],
-    ['testing/fastCheck.ts', 'untested'],
     ['testing/index.ts', 'barrel'],
   ]
 
