@@ -77,7 +77,6 @@ const withoutMirror: ReadonlyArray<readonly [string, 'barrel' | 'types' | 'worke
     ['internal/json/findJsonError.ts', 'untested'],
     ['internal/json/jsonReader.ts', 'untested'],
     ['internal/json/textChunks.ts', 'untested'],
-    ['internal/profile/ColumnProfiler.ts', 'untested'],
     ['internal/profile/profileSection.ts', 'untested'],
     ['internal/stageOperator.ts', 'untested'],
     ['pipelines/JobHandle.ts', 'types'],
