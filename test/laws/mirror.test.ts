@@ -66,7 +66,6 @@ const withoutMirror: ReadonlyArray<readonly [string, 'barrel' | 'types' | 'worke
     ['internal/csv/recordBoundaries.ts', 'untested'],
     ['internal/csv/recordShape.ts', 'untested'],
     ['internal/csv/valueTyping.ts', 'untested'],
-    ['internal/database/roundSink.ts', 'untested'],
     ['internal/enrich/callLookup.ts', 'untested'],
     ['internal/enrich/enrichOperator.ts', 'untested'],
     ['internal/enrich/table.ts', 'untested'],
