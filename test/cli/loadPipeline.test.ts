@@ -53,7 +53,10 @@ describe('loadPipeline', () => {
 
   it('refuses a module that cannot load, naming the file and the error', async () => {
     const path = await file('broken.mjs', 'export default {\n')
-    const error = await loadPipeline(path).catch((caught: unknown) => caught as Error)
+    const error = await loadPipeline(path).then(
+      () => new Error('expected loadPipeline to reject'),
+      (caught: unknown) => caught as Error,
+    )
     expect(error).toBeInstanceOf(UsageError)
     expect(error.message.startsWith(`cannot load ${path}: `)).toBe(true)
   })
