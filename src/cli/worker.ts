@@ -5,6 +5,7 @@
  * @internal
  * @packageDocumentation
  */
+import { hostname } from 'node:os'
 import { parseDuration, pipelineFile, UsageError } from './arguments.js'
 import { parseCommandArgs } from './commandSetup.js'
 import { onShutdown, signalExitCode } from './console.js'
@@ -30,7 +31,7 @@ Options:
       --poll <time>          wait between looks for the job and between empty pulls (default 1s)
       --retry-delay <time>   delay before a failed task is offered again (default 1s)
       --env-file <path>      load environment variables from a .env file (its values are never printed)
-  -q, --quiet                no summary line at the end
+  -q, --quiet                no lines of its own (ready, and the summary at the end)
   -h, --help                 show this help
 
 Exit codes: 0 the job is over, 1 NATS unreachable or another fault, 2 usage or configuration
@@ -95,11 +96,13 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
     )
     controller.abort(new Error(`interrupted by ${signal}`))
   })
+  const name = values.name ?? `${hostname()}-${process.pid}`
+  if (values.quiet !== true) process.stdout.write(`worker ${name} ready for job ${job}\n`)
   const summary = await work({
     nats: natsServers(values.nats),
     job,
     build: build as Parameters<typeof work>[0]['build'],
-    ...(values.name === undefined ? {} : { name: values.name }),
+    name,
     ...(heartbeatMs < 0 ? {} : { heartbeatMs }),
     pollMs,
     retryDelayMs,
