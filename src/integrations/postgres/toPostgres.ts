@@ -56,9 +56,10 @@ const DEFAULT_BATCH_ROWS = 10_000
 
 /**
  * A sink that loads records into a PostgreSQL table at COPY speed. Records are gathered into
- * rounds of `batchRows`; each round goes through `COPY … FROM STDIN` into a temporary staging
- * table and, in the same transaction, into the target — `INSERT … SELECT` for append,
- * `INSERT … ON CONFLICT (key) DO UPDATE` for upsert. Readers see a round whole or not at all.
+ * rounds of `batchRows`, each loaded in one transaction with `COPY … FROM STDIN`: for append,
+ * straight into the target; for upsert, straight in too while the target holds none of the
+ * round's keys (a plain insert under a savepoint), else into a temporary staging table and on with
+ * `INSERT … ON CONFLICT (key) DO UPDATE`. Readers see a round whole or not at all.
  * Replace loads a new table (`LIKE` the target, indexes included) round by round and, when the
  * input completes, swaps it in for the target in one transaction: readers see the old table or
  * the new one, never part of a load. A record counts as written once its transaction committed

@@ -207,6 +207,39 @@ describe('toPostgres', () => {
     ])
   })
 
+  it('upserts straight into the target while it has none of the keys, through staging once it has', async () => {
+    const table = await createDeals(', UNIQUE (name)')
+    await schema.client.query(`INSERT INTO ${table} VALUES (3, 'old three', 1, NULL)`)
+    const records = [
+      { id: 1, name: 'one', amount: 1 },
+      { id: 2, name: 'two', amount: 2 },
+      { id: 3, name: 'three', amount: 3 },
+      { id: 4, name: 'four', amount: 4 },
+      { id: 5, name: 'five', amount: 5 },
+      { id: 6, name: 'one', amount: 6 },
+    ]
+    const report = await pipe(
+      fromGenerator(records),
+      toPostgres(POSTGRES_URL, table, { mode: 'upsert', key: 'id', batchRows: 2 }),
+    )
+    // Round 1 goes straight in; round 2 meets key 3 and is upserted; round 3 is upserted at once,
+    // and its other unique violation (name 'one') is a bad row, not a reason to give up.
+    expect(report.written).toBe(5)
+    expect(
+      report.failures.map((failure) => [failure.record, failure.details?.['sqlState']]),
+    ).toEqual([[records[5], '23505']])
+    expect(databaseOf(report)).toMatchObject({ inserted: 4, updated: 1, transactions: 3 })
+    const rows = await schema.client.query(`SELECT id::int, name FROM ${table} ORDER BY id`)
+    expect(rows.rows.map((row: { id: number; name: string }) => `${row.id} ${row.name}`)).toEqual([
+      '1 one',
+      '2 two',
+      '3 three',
+      '4 four',
+      '5 five',
+    ])
+    expectBalanced(report)
+  })
+
   it('retries a round whose connection is terminated, and commits every row once', async () => {
     const { table } = await killingTable()
     const report = await pipe(
