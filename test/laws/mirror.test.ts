@@ -65,7 +65,6 @@ const withoutMirror: ReadonlyArray<
   ['integrations/sqlite/open.ts', 'untested'],
   ['internal/csv/csvReader.ts', 'untested'],
   ['internal/csv/delimiterGuess.ts', 'untested'],
-  ['internal/csv/recordBoundaries.ts', 'untested'],
   ['internal/csv/recordShape.ts', 'untested'],
   ['internal/csv/valueTyping.ts', 'untested'],
   ['internal/enrich/callLookup.ts', 'untested'],
