@@ -103,14 +103,19 @@ export async function runTasks<T extends Task>(
   checkIds(tasks, name)
   const startedAt = new Date()
   const output = resolve(options.output)
-  await mkdir(partsFolder(output), { recursive: true })
   const given = threadsOf(job, name)
+  // Claimed before the first await, so that of two jobs given the same threads, the first called
+  // is the one that runs.
+  const release = given?.claim(name)
   const own = given === undefined && tasks.length > 0 && options.signal?.aborted !== true
-  const threads = own ? await startOwn(job as string | URL, tasks, options) : given
+  let threads: ThreadPool | undefined = given
   let outcomes: TaskOutcome[]
   try {
-    outcomes = await runOnThreads(tasks, threads, output, options.signal, name)
+    await mkdir(partsFolder(output), { recursive: true })
+    if (own) threads = await startOwn(job as string | URL, tasks, options)
+    outcomes = await runOnThreads(tasks, threads, output, options.signal)
   } finally {
+    release?.()
     if (own) await threads?.close()
   }
   const settled = outcomes.every((outcome) => outcome.status === 'completed')
@@ -161,11 +166,9 @@ async function runOnThreads(
   pool: ThreadPool | undefined,
   output: string,
   signal: AbortSignal | undefined,
-  name: string,
 ): Promise<TaskOutcome[]> {
   const outcomes: Array<TaskOutcome | undefined> = tasks.map(() => undefined)
   if (pool !== undefined && signal?.aborted !== true) {
-    const release = pool.claim(name)
     // Ending the threads fails the tasks they run, which end as aborted.
     const abort = (): void => void Promise.all(pool.threads.map((thread) => thread.stop()))
     signal?.addEventListener('abort', abort, { once: true })
@@ -181,7 +184,6 @@ async function runOnThreads(
       )
     } finally {
       signal?.removeEventListener('abort', abort)
-      release()
     }
   }
   return tasks.map(
