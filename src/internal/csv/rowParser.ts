@@ -661,7 +661,8 @@ export class CsvRowParser {
     ) {
       this.oversizedField = this.fields.length + 1
       // A quoted field holding line breaks may be a stray quote that swallowed rows.
-      if (quoted && this.quoteLine < this.line)
+      // (Before the first row ends, its quoted line breaks are counted apart.)
+      if (quoted && (this.quoteLine < this.line || this.pendingLf + this.pendingCr > 0))
         this.oversizedOpen = { line: this.quoteLine, offset: this.quoteOffset }
     }
     this.fields.push(value)
@@ -673,6 +674,13 @@ export class CsvRowParser {
   private endRow(end: number): number {
     const open = this.oversizedOpen
     if (open !== undefined) return this.cut('field', open.line, open.offset)
+    // The first row to end decides how its quoted line breaks count: learn it before placing the
+    // row's last line (a `\r` ending the piece waits for the next one).
+    if (this.breakChar === undefined) {
+      const text = this.text
+      if (text.charCodeAt(end) === LF) this.learnBreak('\n')
+      else if (end + 1 < text.length) this.learnBreak(text.charCodeAt(end + 1) === LF ? '\n' : '\r')
+    }
     const invalid = this.takeInvalid(end)
     this.rowHasInvalid ||= invalid || this.rowInvalid.length > 0
     this.rowEndLine = this.line
