@@ -16,13 +16,13 @@ import { cannotOpen, SourceReadError } from '../input/SourceReadError.js'
 import { headerRowEnd } from './recordBoundaries.js'
 import {
   BLANK_LINE,
-  CsvRowParser,
   lineOf,
-  rowText,
   type ParsedRows,
   type RowParserPosition,
   type RowSyntax,
-} from './rowParser.js'
+} from './parsedRows.js'
+import { CsvRowParser } from './rowParser.js'
+import { rowText } from './rowText.js'
 import { valueTyper, type ValueTypingSettings } from './valueTyping.js'
 import { recordBuilder, uniqueNames, type RecordBuilder } from './recordShape.js'
 
