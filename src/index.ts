@@ -90,7 +90,8 @@ export {
   type LookupResult,
   type OnMissing,
 } from './operators/enrich.js'
-export { lookupTable, type LookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+export { lookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+export type { LookupTable } from './core/LookupTable.js'
 
 // codecs
 export {

@@ -1,5 +1,4 @@
-import type { Flow } from '../../core/Flow.js'
-import type { RunReport } from '../../core/RunReport.js'
+import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
 import { runSink } from '../../internal/runSink.js'
@@ -96,7 +95,7 @@ export function toSalesforce<A extends object>(
   connection: SalesforceConnection,
   object: string,
   options: ToSalesforceOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+): Sink<A> {
   const stage = `toSalesforce ${object}`
   const spec = checkOptions(stage, object, options)
   const mode = options.mode ?? 'rest'
