@@ -2,6 +2,7 @@ import type { Operator } from '../core/Flow.js'
 import { stageOperator, type StageApi } from '../internal/stageOperator.js'
 import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import { compileDateFormat } from '../internal/dateFormat.js'
+import { describeValue } from '../internal/describeValue.js'
 import { DateFromString } from '../codecs/DateFromString.js'
 
 /**
@@ -309,8 +310,4 @@ function latestBy<A>(options: LatestBy<A>): Ordering<A> {
 function isoDate(text: string): Date | undefined {
   const decoded = DateFromString.decode(text)
   return decoded._tag === 'Right' ? decoded.right : undefined
-}
-
-function describeValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : `a ${typeof value} (${String(value)})`
 }

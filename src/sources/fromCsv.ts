@@ -1,9 +1,9 @@
-import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import { TextDecoder } from 'node:util'
 import type { Flow } from '../core/Flow.js'
 import { pullSource } from '../internal/pullSource.js'
-import { isReadable, openCsvReader, type CsvReaderSettings } from '../internal/csv/csvReader.js'
+import { openCsvReader, type CsvReaderSettings } from '../internal/csv/csvReader.js'
+import { inputLabel } from '../internal/input/SourceInput.js'
 
 /**
  * What {@link fromCsv} reads: a file path (`.csv`, or gzip-compressed such as `.csv.gz`), a Node
@@ -143,8 +143,7 @@ function resolveTyping(typed: FromCsvOptions['typed']): CsvReaderSettings['typin
 
 function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSettings {
   const file = typeof input === 'string' ? input : undefined
-  const where = typeof input === 'string' ? basename(input) : isReadable(input) ? 'stream' : 'text'
-  const stage = options.name ?? `fromCsv ${where}`
+  const stage = options.name ?? `fromCsv ${inputLabel(input)}`
   const invalid = (what: string): TypeError => new TypeError(`${stage}: invalid option ${what}`)
   const delimiter = options.delimiter ?? ','
   const quoteChar = options.quoteChar ?? '"'

@@ -15,6 +15,7 @@
  * @internal
  * @packageDocumentation
  */
+import { invalidUtf8Reason } from '../input/invalidUtf8.js'
 import { guessDelimiter } from './delimiterGuess.js'
 
 /** A row that cannot be read as it is. `fields` is what was made of it, if anything. @internal */
@@ -860,8 +861,7 @@ export class CsvRowParser {
 }
 
 /** The reason given for a row holding bytes that are not UTF-8. @internal */
-export const INVALID_UTF8 =
-  "invalid UTF-8 byte sequence: if the file is not UTF-8, pass its encoding (such as encoding: 'windows-1252' or 'latin1'), or strictEncoding: false to read such bytes as U+FFFD"
+export const INVALID_UTF8 = invalidUtf8Reason("'windows-1252' or 'latin1'")
 
 /** Whether every field of `row` is blank (white space or nothing). */
 function isBlankRow(row: readonly string[]): boolean {

@@ -22,9 +22,6 @@ import { LruCache } from '../lruCache.js'
 import { RateLimiter, statusFromError, type RetryOptions } from '../retry.js'
 import { callOnce, callWithRetry, type LookupCall, type LookupOutcome } from './callLookup.js'
 
-/** What to do with a record the lookup found nothing for. @internal */
-export type MissingMode = 'keep' | 'drop' | 'fail'
-
 /** @internal */
 export interface EnrichConfig<A, B> {
   readonly name: string
@@ -32,7 +29,8 @@ export interface EnrichConfig<A, B> {
   readonly lookup: (record: A, signal: AbortSignal) => unknown
   readonly concurrency: number
   readonly ordered: boolean
-  readonly onMissing: MissingMode
+  /** What to do with a record the lookup found nothing for (enrich's `OnMissing`). */
+  readonly onMissing: 'keep' | 'drop' | 'fail'
   /** Says why a record has no match, for `onMissing: 'fail'` (`no match for AccountId "7"`). */
   readonly noMatch: (record: A) => { readonly reason: string; readonly field?: string }
   /** Builds the output record from the input and what the lookup found. */
@@ -132,7 +130,8 @@ const listsOf = new WeakMap<RunContext, EnrichCounters[]>()
 
 /** @internal */
 export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B> {
-  const concurrency = Math.max(1, Math.floor(config.concurrency))
+  // enrich checked it (a whole number of at least 1) when the operator was made.
+  const concurrency = config.concurrency
   return (input: Flow<A>): Flow<B> => {
     const output = new Observable<Either<Failure, B>>((subscriber) => {
       const run = currentRun()

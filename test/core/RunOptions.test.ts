@@ -1,16 +1,19 @@
 /**
- * Adversarial audit of hooks and endings at the edge: throwing hooks change no data, each stage's
- * hooks fire once, and an abort that arrives while the output is being committed tells the truth.
+ * The options of a run, through the sinks that take them: hooks observe and never change a run,
+ * read-ahead stays under the high-water marks for every source, progress output cannot break a
+ * run, and a run whose records vanish in a plain rxjs operator ends as stalled.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pipe } from 'fp-ts/lib/function.js'
+import { filter as rxFilter } from 'rxjs'
+import type { Flow } from '../../src/core/Flow.js'
 import type { RunHooks } from '../../src/core/RunOptions.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { fromJson } from '../../src/sources/fromJson.js'
 import { filter } from '../../src/operators/filter.js'
 import { map } from '../../src/operators/map.js'
 import { dedupe } from '../../src/operators/dedupe.js'
@@ -18,16 +21,24 @@ import { aggregate } from '../../src/operators/aggregate.js'
 import { enrich } from '../../src/operators/enrich.js'
 import { lookupTable } from '../../src/operators/lookupTable.js'
 import { toArray } from '../../src/sinks/toArray.js'
-import { toJson } from '../../src/sinks/toJson.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
-import { toConsole } from '../../src/sinks/toConsole.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { expectBalanced, settle } from '../support/ledger.js'
+import {
+  COUNT,
+  SAMPLE_SOURCES,
+  sampleSources,
+  slowSink,
+  withoutLeaks,
+  type Row,
+} from '../support/sampleFiles.js'
 
 let dir: string
+let sources: Record<string, () => Flow<Row>>
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'powerflow-audit-hooks-'))
+  dir = await mkdtemp(join(tmpdir(), 'powerflow-run-options-'))
+  sources = await sampleSources(dir)
 })
 
 afterAll(async () => {
@@ -57,7 +68,7 @@ function pipeline(hooks: RunHooks) {
   )
 }
 
-describe('run hooks', () => {
+describe('RunHooks', () => {
   it('change no data when every one of them throws, and each throw is reported once', async () => {
     const quiet = await pipeline({})
     const thrower = (): never => {
@@ -100,9 +111,7 @@ describe('run hooks', () => {
     expect([...pre].sort()).toEqual([...names].sort())
     expect([...post].sort()).toEqual([...names].sort())
   })
-})
 
-describe('stage hooks of a run that stops early', () => {
   for (const ending of ['aborted', 'failed'] as const)
     it(`fire preStage and postStage once per stage when the run is ${ending}`, async () => {
       const pre: string[] = []
@@ -137,66 +146,67 @@ describe('stage hooks of a run that stops early', () => {
     })
 })
 
-describe('an abort that arrives while the file is being committed', () => {
-  for (const format of ['csv', 'csv widened, gzipped', 'ndjson'] as const)
-    it(`${format}: either completes with the new file or aborts with the earlier one, never both`, async () => {
-      for (let delay = 0; delay < 12; delay++) {
-        const target = join(dir, `commit-${delay}.${format.replaceAll(/\W/g, '')}`)
-        await writeFile(target, 'EARLIER')
-        const controller = new AbortController()
-        const flow = pipe(
-          // A key that appears late makes toCsv widen the file: a streamed rewrite at commit.
-          fromGenerator(
-            Array.from({ length: 300 }, (_, n) => (n === 250 ? { n, late: 'x' } : { n })),
-          ),
-          map((row) => row),
-        )
-        const options = {
-          signal: controller.signal,
-          fsync: true,
-          hooks: {
-            postStage(stage: { name: string }) {
-              if (stage.name !== 'map') return
-              let turns = delay
-              const later = (): void => {
-                if (turns-- <= 0) controller.abort()
-                else setImmediate(later)
-              }
-              later()
-            },
-          },
-        }
-        const { report, error } = await settle(
-          format === 'csv'
-            ? toCsv<object>(target, options)(flow)
-            : format === 'ndjson'
-              ? toJson(target, { ...options, format: 'ndjson' })(flow)
-              : toCsv<object>(target, { ...options, extraColumns: 'append', gzip: true })(flow),
-        )
-        expectBalanced(report)
-        const bytes = await readFile(target)
-        const text =
-          format.includes('gzipped') && bytes.toString() !== 'EARLIER'
-            ? gunzipSync(bytes).toString()
-            : bytes.toString()
-        if (report.status === 'completed') {
-          expect(error).toBeUndefined()
-          // Plain CSV keeps its first row's columns: record 250's late key makes it a SinkError.
-          const refused = format === 'csv' ? 1 : 0
-          expect(report.failed).toBe(refused)
-          expect(report.written).toBe(300 - refused)
-          expect(text).not.toBe('EARLIER')
-          if (format.includes('widened')) expect(text.split('\r\n')[0]).toBe('n,late')
-        } else {
-          expect(error?.name).toBe('AbortError')
-          expect(text, `delay ${delay}: aborted run replaced the target`).toBe('EARLIER')
-        }
-        expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([])
-      }
+describe('highWaterMark', () => {
+  for (const name of SAMPLE_SOURCES) {
+    it(`${name}: keeps read-ahead under the high-water mark with a slow sink`, async () => {
+      const report = await pipe(
+        sources[name]!(),
+        map((row) => row),
+        slowSink({ highWaterMark: 10 }),
+      )
+      expectBalanced(report)
+      expect(report.written).toBe(COUNT)
+      expect(report.maxInFlight).toBeLessThanOrEqual(10)
     })
+
+    it(`${name}: keeps read-ahead bounded through enrich, dedupe and aggregate`, async () => {
+      const report = await pipe(
+        sources[name]!(),
+        enrich(async (row) => ({ extra: row.id.length }), { concurrency: 3 }),
+        dedupe({ key: 'id' }),
+        aggregate({ groupBy: 'key', measures: { amount: 'sum' } }),
+        slowSink({ highWaterMark: 10 }),
+      )
+      expectBalanced(report)
+      expect(report.merged).toBe(COUNT)
+      expect(report.maxInFlight).toBeLessThanOrEqual(10 + 7)
+    })
+  }
+
+  it('keeps maxInFlight of a streaming pipeline of 300,000 records bounded: memory does not grow with the input', async () => {
+    const target = join(dir, 'big.csv')
+    const report = await pipe(
+      fromGenerator(function* () {
+        for (let n = 0; n < 300_000; n++) yield { n, text: 'x' }
+      }),
+      map((row) => ({ ...row, double: row.n * 2 })),
+      toCsv(target, { highWaterMark: 64, fsync: false }),
+    )
+    expectBalanced(report)
+    expect(report.written).toBe(300_000)
+    expect(report.maxInFlight).toBeLessThanOrEqual(64)
+  })
 })
 
-describe('progress output', () => {
+describe('highWaterBytes', () => {
+  it('bounds read-ahead of large records by highWaterBytes as well as by count', async () => {
+    const path = join(dir, 'large.ndjson')
+    const big = 'z'.repeat(10_000)
+    await writeFile(
+      path,
+      Array.from({ length: 200 }, (_, n) => JSON.stringify({ n, big })).join('\n'),
+    )
+    const report = await pipe(
+      fromJson(path),
+      slowSink({ highWaterMark: 1_000, highWaterBytes: 100_000 }),
+    )
+    expectBalanced(report)
+    expect(report.written).toBe(200)
+    expect(report.maxInFlight).toBeLessThanOrEqual(20)
+  })
+})
+
+describe('progress', () => {
   for (const failure of ['fails every write', 'is already destroyed'] as const)
     it(`never changes the run when its stream ${failure}`, async () => {
       const broken = new Writable({
@@ -224,19 +234,19 @@ describe('progress output', () => {
     })
 })
 
-describe('toConsole', () => {
-  it('fails the run saying why, without an unhandled error, when its stream breaks', async () => {
-    const broken = new Writable({
-      write(_chunk, _encoding, done) {
-        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))
-      },
+describe('stallTimeoutMs', () => {
+  it('fails the run as stalled, with balanced books, instead of hanging when a plain rxjs operator drops records', async () => {
+    await withoutLeaks(async () => {
+      const { report, error } = await settle(
+        pipe(
+          fromGenerator(Array.from({ length: 1_000 }, (_, n) => n)),
+          rxFilter((value) => value._tag === 'Right' && value.right % 2 === 0),
+          slowSink({ highWaterMark: 10, stallTimeoutMs: 30 }),
+        ),
+      )
+      expect(report.status).toBe('failed')
+      expect(error?.message).toContain('stalled')
+      expectBalanced(report)
     })
-    const { report, error } = await settle(
-      pipe(fromGenerator([{ a: 1 }, { a: 2 }]), toConsole({ stream: broken, json: true })),
-    )
-    expect(report.status).toBe('failed')
-    expect(error?.message).toBe('toConsole: cannot write: write EPIPE')
-    expectBalanced(report)
-    await new Promise((resolve) => setTimeout(resolve, 10))
   })
 })

@@ -1,7 +1,6 @@
 /**
- * Adversarial audit: runs through asynchronous stages (enrich with lookups in flight, a lookup
- * table still loading, dedupe keeping the last) stopped at random moments — by an abort, by
- * fail-fast, or by a table that fails to load — balance their books and leave no timers behind.
+ * The fail-fast policy: the run stops at its first failure, reads no further, and its books
+ * balance (what was in flight is dropped as aborted); its timers are cleared.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -9,12 +8,11 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { map } from '../../src/operators/map.js'
 import { enrich } from '../../src/operators/enrich.js'
-import { lookupTable } from '../../src/operators/lookupTable.js'
 import { dedupe } from '../../src/operators/dedupe.js'
 import { aggregate } from '../../src/operators/aggregate.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { failFast } from '../../src/policies/failFast.js'
-import { collect } from '../../src/policies/collect.js'
+import { runToArray } from '../../src/testing/runToArray.js'
 import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -23,8 +21,58 @@ function timers(): number {
   return activeResources()['Timeout'] ?? 0
 }
 
-describe('a run through enrich, dedupe and aggregate', () => {
-  it('balances its books and clears its timers when stopped at a random moment', async () => {
+describe('failFast', () => {
+  it('keeps the books when the run fails fast, dropping what was in flight as aborted', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 300 }),
+        async (input) => {
+          const result = await runToArray(
+            pipe(
+              fromGenerator(input),
+              map((n: number) => {
+                if (n === 13) throw new Error('unlucky')
+                return n
+              }),
+              failFast(),
+            ),
+          )
+          expectBalanced(result.report)
+          if (input.includes(13)) {
+            expect(result.report.status).toBe('failed')
+            expect(result.report.failed).toBe(1)
+            // reading stopped at the failure: nothing after the first 13 was written
+            expect(result.records).toEqual(input.slice(0, input.indexOf(13)))
+          } else expect(result.report.status).toBe('completed')
+        },
+      ),
+    )
+  })
+
+  it('stops reading at the first failure under failFast', async () => {
+    let pulled = 0
+    const result = await runToArray(
+      pipe(
+        fromGenerator(function* () {
+          for (let n = 0; n < 1_000_000; n++) {
+            pulled += 1
+            yield n
+          }
+        }),
+        map((n: number) => {
+          if (n === 10) throw new Error('ten')
+          return n
+        }),
+        failFast(),
+      ),
+    )
+    expect(result.report.status).toBe('failed')
+    expect(result.error?.message).toBe('map: ten')
+    // At most one batch of the generator was pulled past the failure.
+    expect(pulled).toBeLessThan(2_000)
+  })
+
+  it('balances the books and clears the timers of a run through enrich, dedupe and aggregate stopped by it or by an abort at a random moment', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 12 }),
@@ -76,67 +124,5 @@ describe('a run through enrich, dedupe and aggregate', () => {
       ),
       { numRuns: 40, seed: 5 },
     )
-  })
-})
-
-describe('lookupTable', () => {
-  it('fails the run naming the table when its source throws, with the books balanced', async () => {
-    const before = timers()
-    const { report, error } = await settle(
-      pipe(
-        fromGenerator(Array.from({ length: 50 }, (_, id) => ({ id, account: `A${id % 3}` }))),
-        enrich(
-          lookupTable(
-            fromGenerator(function* () {
-              yield { Id: 'A0', owner: 'Ada' }
-              throw new Error('accounts file vanished')
-            }),
-            'Id',
-            { name: 'accounts' },
-          ),
-          { on: 'account' },
-        ),
-        collect(),
-        toArray({ highWaterMark: 5 }),
-      ),
-    )
-    expect(report.status).toBe('failed')
-    expect(error?.message).toContain('accounts')
-    expect(error?.message).toContain('accounts file vanished')
-    expectBalanced(report)
-    expect(report.written).toBe(0)
-    await eventually(() => timers() <= before)
-    expect(timers()).toBeLessThanOrEqual(before)
-  })
-
-  it('stops loading when the run is aborted while the table loads', async () => {
-    const controller = new AbortController()
-    let tableRows = 0
-    const { report, error } = await settle(
-      pipe(
-        fromGenerator(Array.from({ length: 50 }, (_, id) => ({ id, account: `A${id % 3}` }))),
-        enrich(
-          lookupTable(
-            fromGenerator(async function* () {
-              for (let n = 0; ; n++) {
-                tableRows += 1
-                if (n === 20) controller.abort()
-                await tick(0)
-                yield { Id: `A${n}`, owner: 'someone' }
-              }
-            }),
-            'Id',
-          ),
-          { on: 'account' },
-        ),
-        toArray({ signal: controller.signal }),
-      ),
-    )
-    expect(error?.name).toBe('AbortError')
-    expect(report.status).toBe('aborted')
-    expectBalanced(report)
-    const rowsAtEnd = tableRows
-    await tick(20)
-    expect(tableRows).toBe(rowsAtEnd)
   })
 })

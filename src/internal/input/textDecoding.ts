@@ -1,13 +1,15 @@
 /**
- * Bytes to text for the CSV reader. UTF-8 takes a fast path (whole code points per chunk, decoded
- * natively, a leading BOM stripped); invalid bytes become U+FFFD, and with `strict` the reader also
- * learns where each stands in the text, so that its row can be reported. Other encodings go
- * through the WHATWG `TextDecoder`.
+ * Bytes to text for every text source. UTF-8 takes a fast path (whole code points per chunk,
+ * decoded natively, a leading BOM stripped unless kept); invalid bytes become U+FFFD, and with
+ * `strict` the reader also learns where each stands in the text, so that its row or line can be
+ * reported. Other encodings go through the WHATWG `TextDecoder` (labels such as `windows-1252`)
+ * or Node's `StringDecoder` (names such as `latin1`, `utf16le`), as the source's option means.
  *
  * @internal
  * @packageDocumentation
  */
 import { isUtf8 } from 'node:buffer'
+import { StringDecoder } from 'node:string_decoder'
 import { TextDecoder } from 'node:util'
 
 /**
@@ -31,19 +33,49 @@ export interface TextDecoding {
   end(): DecodedText
 }
 
+/** @internal */
+export interface TextDecodingOptions {
+  /** A WHATWG label (`utf-8`, `windows-1252`) or, with `labels: 'node'`, a Node `BufferEncoding`. */
+  readonly encoding: string
+  /** Which names `encoding` is (default `whatwg`). */
+  readonly labels?: 'whatwg' | 'node'
+  /** Find the bytes that are not UTF-8 (UTF-8 input only). */
+  readonly strict: boolean
+  /** Leave a leading UTF-8 byte order mark in the text (for readers that count its bytes). */
+  readonly keepBom?: boolean
+}
+
+const NODE_UTF8 = new Set(['utf8', 'utf-8'])
+
 /**
- * Throws a RangeError naming the label when the encoding is unknown. `keepBom`: leave a leading
- * UTF-8 byte order mark in the text (for readers that count its bytes).
+ * Throws a RangeError naming the label when a WHATWG encoding is unknown.
  *
  * @internal
  */
-export function createTextDecoding(
-  encoding: string,
-  strict: boolean,
-  keepBom = false,
-): TextDecoding {
+export function createTextDecoding(options: TextDecodingOptions): TextDecoding {
+  const { encoding, strict } = options
+  const keepBom = options.keepBom ?? false
+  if (options.labels === 'node') {
+    const lower = encoding.toLowerCase()
+    return NODE_UTF8.has(lower)
+      ? new Utf8Decoding(strict, keepBom)
+      : new NodeDecoding(encoding as BufferEncoding)
+  }
   const canonical = new TextDecoder(encoding).encoding
   return canonical === 'utf-8' ? new Utf8Decoding(strict, keepBom) : new WhatwgDecoding(canonical)
+}
+
+class NodeDecoding implements TextDecoding {
+  private readonly decoder: StringDecoder
+  constructor(encoding: BufferEncoding) {
+    this.decoder = new StringDecoder(encoding)
+  }
+  decode(chunk: Buffer): DecodedText {
+    return { text: this.decoder.write(chunk) }
+  }
+  end(): DecodedText {
+    return { text: this.decoder.end() }
+  }
 }
 
 class WhatwgDecoding implements TextDecoding {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createTextDecoding } from '../../../src/internal/csv/textDecoding.js'
+import { createTextDecoding } from '../../../src/internal/input/textDecoding.js'
 
 describe('createTextDecoding', () => {
   it('points at exactly the U+FFFD characters that stand for invalid bytes, however the bytes are cut', () => {
@@ -12,7 +12,7 @@ describe('createTextDecoding', () => {
       fc.property(fc.array(byte, { maxLength: 40 }), fc.nat(), (values, cut) => {
         const bytes = Buffer.from(values)
         const at = cut % (bytes.length + 1)
-        const decoding = createTextDecoding('utf-8', true)
+        const decoding = createTextDecoding({ encoding: 'utf-8', strict: true })
         let text = ''
         const offsets: number[] = []
         for (const piece of [
