@@ -50,8 +50,6 @@ export interface ToSalesforceOptions extends RunOptions {
   readonly maxDelayMs?: number
   /** The longest `Retry-After` honoured (default 60 s). */
   readonly maxRetryAfterMs?: number
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
 }
 
 const OPERATIONS = ['insert', 'update', 'upsert', 'delete'] as const
