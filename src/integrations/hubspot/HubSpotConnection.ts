@@ -148,10 +148,7 @@ export class HubSpotConnection {
           isRetryable: (error) => isRetryable(error, attempts),
           retryAfterMs: (error) =>
             isApiError(error) && error.code === 429
-              ? scaled(
-                  parseRetryAfter(error.headers?.['retry-after']),
-                  testKnobs.retryAfterScale,
-                )
+              ? scaled(parseRetryAfter(error.headers?.['retry-after']), testKnobs.retryAfterScale)
               : undefined,
         },
       )
