@@ -49,6 +49,10 @@ export {
   type CsvTyping,
   type CsvValue,
   type FromCsvOptions,
+  type FromCsvTyped,
+  type FromCsvUntyped,
+  type FromCsvArrays,
+  type FromCsvNamed,
 } from './sources/fromCsv.js'
 export { fromJson, type FromJsonOptions, type JsonInput } from './sources/fromJson.js'
 export { fromHttp, type FromHttpOptions, type FromHttpPagination } from './sources/fromHttp.js'
@@ -66,6 +70,10 @@ export {
   type AggregateWindow,
   type GroupRow,
   type MeasureRow,
+  type MeasureName,
+  type MeasurePairs,
+  type MeasureValue,
+  type ExtremeValue,
   type Renamed,
   type BuiltInMeasure,
   type GroupBy,
@@ -90,7 +98,8 @@ export {
   type LookupResult,
   type OnMissing,
 } from './operators/enrich.js'
-export { lookupTable, type LookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+export { lookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+export type { LookupTable } from './core/LookupTable.js'
 
 // codecs
 export {

@@ -96,9 +96,23 @@ export interface AggregateOptions<A, G extends GroupBy<A>, M extends Measures<A>
   readonly name?: string
 }
 
-type MeasureName<S> = S extends string ? S : S extends { readonly name: infer N } ? N : never
+/**
+ * The name a measure gives its column: the built-in measure's name (`'sum'`), or a
+ * {@link Reducer}'s `name`.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type MeasureName<S> = S extends string ? S : S extends { readonly name: infer N } ? N : never
 
-type Extreme<V> = [V] extends [number]
+/**
+ * The value of a `min` or `max` over a field of type `V`: a number, a Date or a string (or a
+ * number for mixed text), `null` for a group without values.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type ExtremeValue<V> = [V] extends [number]
   ? number | null
   : [V] extends [Date]
     ? Date | null
@@ -106,19 +120,33 @@ type Extreme<V> = [V] extends [number]
       ? number | string | null
       : number | string | Date | null
 
-type MeasureValue<V, S> = S extends 'sum' | 'count' | 'countDistinct'
+/**
+ * The value of measure `S` over a field of type `V`: a number for `sum`, `count` and
+ * `countDistinct`, `number | null` for `avg`, the field's type for `min`, `max`, `first` and `last`,
+ * a {@link Reducer}'s output type.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type MeasureValue<V, S> = S extends 'sum' | 'count' | 'countDistinct'
   ? number
   : S extends 'avg'
     ? number | null
     : S extends 'min' | 'max'
-      ? Extreme<NonNullable<V>>
+      ? ExtremeValue<NonNullable<V>>
       : S extends 'first' | 'last'
         ? NonNullable<V> | null
         : S extends Reducer<string, any, infer O, any>
           ? O
           : never
 
-type MeasurePairs<M> = {
+/**
+ * The pairs of field and measure of a {@link Measures} object, one for each measure of each field.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type MeasurePairs<M> = {
   [F in keyof M & string]: M[F] extends readonly (infer S)[]
     ? S extends unknown
       ? [F, S]

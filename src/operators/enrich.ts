@@ -10,7 +10,7 @@ import {
   type LoadedTable,
 } from '../internal/enrich/table.js'
 import { retryAfterFromError, statusFromError, type RetryOptions } from '../internal/retry.js'
-import type { LookupTable } from './lookupTable.js'
+import type { LookupTable } from '../core/LookupTable.js'
 import { ownField } from '../internal/keys.js'
 import { checkNumericOptions } from '../internal/numericOptions.js'
 

@@ -1,5 +1,4 @@
-import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import type { Writable } from 'node:stream'
@@ -88,10 +87,7 @@ export interface ToJsonOptions extends RunOptions {
  * @category sinks
  * @since 0.1.0
  */
-export function toJson<A>(
-  target: string | Writable,
-  options: ToJsonOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+export function toJson<A>(target: string | Writable, options: ToJsonOptions = {}): Sink<A> {
   // The stage name shows the file's name; messages about the file itself give the whole path.
   const { stage, settings } = sinkTarget('toJson', target, options)
   const path = settings.path

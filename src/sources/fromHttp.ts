@@ -5,6 +5,7 @@ import { failure } from '../core/Failure.js'
 import { pullSource, type SourceBatch } from '../internal/pullSource.js'
 import { currentRun } from '../internal/RunContext.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
+import { testKnobs } from '../internal/testKnobs.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
 import { withUrlCredentials } from '../internal/http/urlCredentials.js'
 import { positionParamOf, rememberPage, savedPage } from '../internal/http/pagePosition.js'
@@ -79,8 +80,6 @@ export interface FromHttpOptions {
    * page, and its connection is closed.
    */
   readonly maxResponseBytes?: number
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
 }
 
 const DEFAULT_MAX_PAGES = 1_000
@@ -221,7 +220,7 @@ async function* readPages(
             timeoutMs: options.timeoutMs ?? 30_000,
             signal,
             isRetryable: isRetryableHttpError,
-            retryAfterMs: (error) => retryAfterOf(error, options.retryAfterScale ?? 1),
+            retryAfterMs: (error) => retryAfterOf(error, testKnobs.retryAfterScale),
           },
         )
       } catch (error) {

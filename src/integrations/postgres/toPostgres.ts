@@ -1,6 +1,5 @@
 import type * as t from 'io-ts'
-import type { Flow } from '../../core/Flow.js'
-import type { RunReport } from '../../core/RunReport.js'
+import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { runSink } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
@@ -121,7 +120,7 @@ export function toPostgres<A extends object>(
   connection: PostgresConnection,
   table: string,
   options: ToPostgresOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+): Sink<A> {
   const stage = `toPostgres ${table}`
   splitName(table)
   const settings = checkSinkOptions(stage, options, DEFAULT_BATCH_ROWS)

@@ -1,6 +1,5 @@
 import type * as t from 'io-ts'
-import type { Flow } from '../../core/Flow.js'
-import type { RunReport } from '../../core/RunReport.js'
+import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { runSink } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
@@ -85,7 +84,7 @@ export function toSqlite<A extends object>(
   database: SqliteDatabase,
   table: string,
   options: ToSqliteOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+): Sink<A> {
   const stage = `toSqlite ${table}`
   const settings = checkSinkOptions(stage, options, 10_000)
   return (flow) =>

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { retryPolicyOf, type RetryPolicy } from '../retry.js'
+import { checkNumericOptions } from '../numericOptions.js'
 import { Redactor, redactUrl } from '../redact.js'
 import type { CertificateAuthority } from '../http/HttpClient.js'
 import { withUrlCredentials } from '../http/urlCredentials.js'
@@ -130,23 +131,13 @@ function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string
 
 /** Rejects numeric options that cannot work (NaN, fractions, zero) when the sink is made. */
 function checkNumbers<A>(options: WebhookOptionValues<A>, label: string): void {
-  const wrong = (what: string, value: unknown): never => {
-    throw new RangeError(`${label}: ${what} (got ${String(value)})`)
-  }
-  const whole = (name: string, value: number | undefined, least: number): void => {
-    if (value !== undefined && !(Number.isInteger(value) && value >= least))
-      wrong(`${name} must be a whole number of at least ${least}`, value)
-  }
-  const positive = (name: string, value: number | undefined, orZero: boolean): void => {
-    if (value !== undefined && !(orZero ? value >= 0 : value > 0))
-      wrong(`${name} must be ${orZero ? 'at least 0' : 'above 0'}`, value)
-  }
-  whole('batchSize', options.batchSize, 1)
-  whole('concurrency', options.concurrency, 1)
-  whole('retries', options.retries, 0)
-  positive('batchBytes', options.batchBytes, false)
-  positive('timeoutMs', options.timeoutMs, false)
-  positive('minDelayMs', options.minDelayMs, true)
-  positive('maxDelayMs', options.maxDelayMs, true)
-  whole('maxResponseBytes', options.maxResponseBytes, 1)
+  const check = checkNumericOptions(label)
+  check.whole('batchSize', options.batchSize, 1)
+  check.whole('concurrency', options.concurrency, 1)
+  check.whole('retries', options.retries, 0)
+  check.positive('batchBytes', options.batchBytes)
+  check.positive('timeoutMs', options.timeoutMs)
+  check.nonNegative('minDelayMs', options.minDelayMs)
+  check.nonNegative('maxDelayMs', options.maxDelayMs)
+  check.whole('maxResponseBytes', options.maxResponseBytes, 1)
 }
