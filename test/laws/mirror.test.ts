@@ -78,7 +78,6 @@ const withoutMirror: ReadonlyArray<
   ['internal/json/findJsonError.ts', 'untested'],
   ['internal/json/jsonReader.ts', 'untested'],
   ['internal/json/textChunks.ts', 'untested'],
-  ['internal/profile/profileSection.ts', 'untested'],
   ['internal/stageOperator.ts', 'untested'],
   ['pipelines/JobHandle.ts', 'types'],
   ['pipelines/RunHistoryEntry.ts', 'types'],
