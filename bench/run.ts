@@ -341,9 +341,37 @@ function checkOutputs(result: UnitResult): void {
 
 // ---- the run --------------------------------------------------------------------------------
 
+/** Scenarios 13 and 14 run in bench/distributed/run.ts; the others here. */
+const DISTRIBUTED = [13, 14]
+
+/** Runs the distributed scenarios asked for (all by default), printing their lines. */
+function runDistributed(options: Options): Promise<void> {
+  const wanted = DISTRIBUTED.filter((id) => options.only === undefined || options.only.has(id))
+  if (wanted.length === 0) return Promise.resolve()
+  const script = join(BENCH_DIR, 'distributed', 'run.ts')
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    '--rows',
+    String(options.rows),
+    '--only',
+    wanted.join(','),
+  ]
+  process.stdout.write(`\nScale-out scenarios ${wanted.join(', ')} (bench/distributed/run.ts):\n`)
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: join(BENCH_DIR, '..'), stdio: 'inherit' })
+    child.on('close', () => resolve())
+  })
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   const log = (line: string): void => void process.stderr.write(`${line}\n`)
+  if (options.only !== undefined && [...options.only].every((id) => DISTRIBUTED.includes(id))) {
+    await runDistributed(options)
+    return
+  }
   const started = performance.now()
   const small = await ensureData(options.rows, { log })
   const wantsLarge = options.only === undefined || options.only.has(5) || options.only.has(7)
@@ -553,6 +581,7 @@ async function main(): Promise<void> {
       `\nScenario 1 (PowerFlow) runs at ${Math.round(report.scenario1OfCeiling * 100)}% of papaparse's parse-only throughput.\n`,
     )
   log(`\nwritten ${options.output} (${report.environment.minutes} min)`)
+  await runDistributed(options)
 }
 
 function printTable(
