@@ -7,7 +7,9 @@ import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
 import { redactorOf, splitName } from './connect.js'
-import { PostgresWriter } from './PostgresWriter.js'
+import { stateBindingOf } from '../../internal/database/stateBinding.js'
+import type { RunContext } from '../../internal/RunContext.js'
+import { PostgresWriter, type PostgresWriterSettings } from './PostgresWriter.js'
 import type { PostgresConnection } from './PostgresConnection.js'
 
 /**
@@ -139,8 +141,20 @@ export function toPostgres<A extends object>(
         schemaEvolution: settings.schemaEvolution,
         retry: retryPolicyOf(options),
         redactor,
+        ...stateBeside(run, connection),
       })
       writer.stats.attach(run.sections)
       return roundSink<A>(run, stats, { stage, batchRows: settings.batchRows }, writer)
     })
+}
+
+/** The run's state, when its store is a Postgres one in the sink's database. */
+function stateBeside(
+  run: RunContext,
+  connection: PostgresConnection,
+): { state?: NonNullable<PostgresWriterSettings['state']> } {
+  const state = run.state
+  const binding = stateBindingOf(state?.options.store, 'postgres')
+  if (state === undefined || binding === undefined || !binding.sameDatabase(connection)) return {}
+  return { state: { table: binding.table, run: state } }
 }

@@ -6,7 +6,9 @@ import { runSink } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
-import { SqliteWriter } from './SqliteWriter.js'
+import { SqliteWriter, type SqliteWriterSettings } from './SqliteWriter.js'
+import { stateBindingOf } from '../../internal/database/stateBinding.js'
+import type { RunContext } from '../../internal/RunContext.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
 
 /**
@@ -100,8 +102,20 @@ export function toSqlite<A extends object>(
         ...(options.schema === undefined ? {} : { schema: options.schema }),
         schemaEvolution: settings.schemaEvolution,
         retry: retryPolicyOf(options),
+        ...stateBeside(run, database),
       })
       writer.stats.attach(run.sections)
       return roundSink<A>(run, stats, { stage, batchRows: settings.batchRows }, writer)
     })
+}
+
+/** The run's state, when its store is a SQLite one in the sink's database. */
+function stateBeside(
+  run: RunContext,
+  database: SqliteDatabase,
+): { state?: NonNullable<SqliteWriterSettings['state']> } {
+  const state = run.state
+  const binding = stateBindingOf(state?.options.store, 'sqlite')
+  if (state === undefined || binding === undefined || !binding.sameDatabase(database)) return {}
+  return { state: { table: binding.table, run: state } }
 }
