@@ -197,6 +197,10 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
     try {
       if (this.settings.mode === 'replace') await this.swap()
       else if (this.spansRun) await this.commitRun()
+    } catch (error) {
+      // A pooled client must not go back to the pool inside a failed transaction.
+      await this.drop()
+      throw error
     } finally {
       await this.open?.release()
       this.open = undefined

@@ -194,6 +194,11 @@ export class SqliteWriter<A extends object> implements RoundWriter<A> {
         this.stats.transactions += 1
         this.stats.mergeMs += performance.now() - started
       }
+    } catch (error) {
+      // A Database the caller gave stays open: it must not keep the run's transaction.
+      if (db.inTransaction) db.exec('ROLLBACK')
+      this.replacing = false
+      throw error
     } finally {
       this.close()
     }

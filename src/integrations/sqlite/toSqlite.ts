@@ -58,6 +58,10 @@ export interface ToSqliteOptions extends RunOptions {
  * `NUMERIC`, `BOOLEAN`, `TIMESTAMP` as ISO text, `JSON` as text — which {@link fromSqlite} reads
  * back as booleans, Dates and parsed JSON).
  *
+ * With the `state` run option and a {@link sqliteStateStore} on the same database (the same
+ * `Database` or file), the state is written in the transaction of the rows and the load is
+ * exactly-once: the whole run is then one transaction, committed with the state at the end.
+ *
  * Give a path for a connection of the sink's own (closed at the end), or a Database that nothing
  * else uses during the run (not one a {@link fromSqlite} of the same run reads from).
  *
