@@ -29,6 +29,8 @@ import {
 import type { BadRow, RoundWriter } from '../../internal/database/roundSink.js'
 import { Connection, isConnectionLost, isTransient, quoteName, splitName } from './connect.js'
 import { copyChunks, copyLineOf } from './copyText.js'
+import type { RunState, StateDocument } from '../../internal/runState.js'
+import { createStateTable, putStateSql } from './postgresStateStore.js'
 import type { PostgresConnection } from './PostgresConnection.js'
 
 /** @internal */
@@ -43,6 +45,12 @@ export interface PostgresWriterSettings {
   readonly schemaEvolution: 'fail' | 'add-columns'
   readonly retry: RetryPolicy
   readonly redactor: Redactor
+  /**
+   * The run's state, when its store lives in the target's database: written (in `table`, quoted)
+   * in the transaction that commits the rows — for append and upsert the whole run is then one
+   * transaction, for replace the swap's.
+   */
+  readonly state?: { readonly table: string; readonly run: RunState }
 }
 
 const SQL_TYPE: Readonly<Record<ColumnKind, string>> = {
@@ -79,9 +87,16 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
   private readonly stopping = new AbortController()
   /** Upsert: a round met keys already in the target, so rounds go straight to ON CONFLICT. */
   private keysSeen = false
+  /** The run is one transaction (state in the same database, append or upsert). */
+  private readonly spansRun: boolean
+  /** That transaction has begun. */
+  private runOpen = false
+  /** Rows the run's transaction inserted and updated, counted when it commits. */
+  private readonly pending = { inserted: 0, updated: 0 }
 
   constructor(private readonly settings: PostgresWriterSettings) {
-    this.commitsAtFinish = settings.mode === 'replace'
+    this.spansRun = settings.state !== undefined && settings.mode !== 'replace'
+    this.commitsAtFinish = settings.mode === 'replace' || this.spansRun
     this.stats = new DatabaseStats(settings.table, settings.mode)
     this.into = quoteName(settings.table)
   }
@@ -112,6 +127,12 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
       await this.create(planned)
     }
     if (this.columns !== undefined) this.checkKey(this.columns)
+    const state = this.settings.state
+    if (state !== undefined) {
+      await createStateTable((await this.connection()).client, state.table)
+      // Read the saved state now: an unreadable one fails the run before anything is loaded.
+      await state.run.document()
+    }
   }
 
   async write(records: readonly A[]): Promise<readonly BadRow[]> {
@@ -175,6 +196,11 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
   async finish(): Promise<void> {
     try {
       if (this.settings.mode === 'replace') await this.swap()
+      else if (this.spansRun) await this.commitRun()
+    } catch (error) {
+      // A pooled client must not go back to the pool inside a failed transaction.
+      await this.drop()
+      throw error
     } finally {
       await this.open?.release()
       this.open = undefined
@@ -300,6 +326,7 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
   private transaction(rows: readonly Row[], columns: readonly string[]): Promise<void> {
     const list = columns.map((name) => pg.escapeIdentifier(name)).join(', ')
     const arrays = new Set(columns.filter((name) => this.columns?.get(name) === true))
+    if (this.spansRun) return this.partOfRun(rows, columns, list, arrays)
     return this.retrying(async () => {
       const open = await this.connection()
       const client = open.client
@@ -321,6 +348,68 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
         throw error
       }
     })
+  }
+
+  /**
+   * A part of the run's one transaction, under a savepoint: a refused row rolls back only the
+   * part. Not retried: a lost connection takes the whole transaction with it.
+   */
+  private async partOfRun(
+    rows: readonly Row[],
+    columns: readonly string[],
+    list: string,
+    arrays: ReadonlySet<string>,
+  ): Promise<void> {
+    const client = await this.runClient()
+    await client.query('SAVEPOINT powerflow_part')
+    try {
+      const merged =
+        (await this.copyStraight(client, rows, columns, list, arrays)) ??
+        (await this.stageAndUpsert(client, rows, columns, list, arrays))
+      await client.query('RELEASE SAVEPOINT powerflow_part')
+      this.pending.inserted += merged.inserted
+      this.pending.updated += merged.rows - merged.inserted
+    } catch (error) {
+      if (this.open?.broken === undefined && !isConnectionLost(error))
+        await client.query('ROLLBACK TO SAVEPOINT powerflow_part').catch(() => undefined)
+      throw error
+    }
+  }
+
+  /** The client of the run's transaction, begun on first use; never a new one in its middle. */
+  private async runClient(): Promise<pg.ClientBase> {
+    if (this.runOpen && (this.open === undefined || this.open.broken !== undefined))
+      throw new Error(
+        `the connection was lost during the run's transaction (${this.open?.broken?.message ?? 'closed'})`,
+      )
+    const client = (await this.connection()).client
+    if (!this.runOpen) {
+      await client.query('BEGIN')
+      this.runOpen = true
+    }
+    return client
+  }
+
+  /** Writes the run's state beside the rows and commits the run's transaction. */
+  private async commitRun(): Promise<void> {
+    const client = await this.runClient()
+    const started = performance.now()
+    const document = await this.writeState(client)
+    await client.query('COMMIT')
+    this.runOpen = false
+    this.stats.mergeMs += performance.now() - started
+    this.stats.transactions += 1
+    this.stats.inserted += this.pending.inserted
+    this.stats.updated += this.pending.updated
+    this.settings.state?.run.committedBy(document)
+  }
+
+  /** Puts the run's state document in the state table, in the open transaction. */
+  private async writeState(client: pg.ClientBase): Promise<StateDocument> {
+    const state = this.settings.state as { readonly table: string; readonly run: RunState }
+    const document = await state.run.document()
+    await client.query(putStateSql(state.table), [state.run.key, JSON.stringify(document)])
+    return document
   }
 
   /** COPY into the table itself, or undefined when the part must be upserted through staging. */
@@ -359,6 +448,8 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
     await this.copy(client, rows, columns, `COPY ${STAGE_TABLE} (${list}) FROM STDIN`, arrays)
     const merging = performance.now()
     const result = await client.query<Merged>(this.upsertSql(columns))
+    // Within the run's one transaction the next part may have other columns.
+    if (this.spansRun) await client.query(`DROP TABLE ${STAGE_TABLE}`)
     this.stats.mergeMs += performance.now() - merging
     return result.rows[0] ?? { rows: 0, inserted: 0 }
   }
@@ -406,7 +497,9 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
         const schema = splitName(this.settings.table).slice(0, -1)
         await client.query(`DROP TABLE ${quoteName([...schema, oldName].join('.'))}`)
       } else await client.query(`ALTER TABLE ${quoteName(newTable)} RENAME TO ${targetName}`)
+      const document = this.settings.state === undefined ? undefined : await this.writeState(client)
       await client.query('COMMIT')
+      if (document !== undefined) this.settings.state?.run.committedBy(document)
       this.newTable = undefined
       this.stats.transactions += 1
       this.stats.mergeMs += performance.now() - started
@@ -504,7 +597,9 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
     const committed =
       this.settings.mode === 'replace'
         ? 'the target is unchanged'
-        : `${transactions} transaction${transactions === 1 ? '' : 's'} committed before it (${inserted + updated} rows); a round of ${roundRows} rows was rolled back`
+        : this.spansRun
+          ? "the run's one transaction (rows and state) was rolled back: the target and the state are as they were"
+          : `${transactions} transaction${transactions === 1 ? '' : 's'} committed before it (${inserted + updated} rows); a round of ${roundRows} rows was rolled back`
     return new StageFault(`${this.settings.stage}: ${safe.message}; ${committed}`, {
       cause: this.settings.redactor.error(last),
     })
