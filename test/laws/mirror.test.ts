@@ -68,6 +68,7 @@ const withoutMirror: ReadonlyArray<
   ['internal/csv/parsedRows.ts', 'untested'],
   ['internal/csv/recordShape.ts', 'untested'],
   ['internal/csv/valueTyping.ts', 'untested'],
+  ['internal/database/stateBinding.ts', 'untested'],
   ['internal/enrich/callLookup.ts', 'untested'],
   ['internal/enrich/enrichOperator.ts', 'untested'],
   ['internal/enrich/table.ts', 'untested'],
