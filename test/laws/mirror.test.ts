@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -140,6 +140,29 @@ describe('the test tree', () => {
   it('allows each module once, in path order', () => {
     const allowed = withoutMirror.map(([module]) => module)
     expect(allowed).toEqual([...new Set(allowed)].sort())
+  })
+
+  it('gives reasons that hold: a barrel only re-exports, a types module declares no value', () => {
+    const text = (module: string): string =>
+      readFileSync(join(root, 'src', module), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '')
+    const wrong = withoutMirror.flatMap(([module, reason]) => {
+      if (
+        reason === 'types' &&
+        /^export\s+(?:async\s+)?(?:function|class|const|let|var|enum)\b/m.test(text(module))
+      )
+        return [`${module} is allowed as types but exports a value`]
+      if (
+        reason === 'barrel' &&
+        text(module)
+          .split('\n')
+          .some((line) => line.trim() !== '' && !/^(export|import)\b|^\s|^[}\]]/.test(line))
+      )
+        return [`${module} is allowed as a barrel but holds code`]
+      return []
+    })
+    expect(wrong).toEqual([])
   })
 
   it('holds no test file that mirrors no module, but the laws and the package tests allowed', () => {
