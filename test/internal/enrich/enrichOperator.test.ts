@@ -106,7 +106,9 @@ describe('enrichOperator', () => {
       toArray(),
     )
     expect(calls).toBe(2)
-    expect(report.records.map((row) => (row as { twice: number }).twice)).toEqual([2, 2, 4, 2, 4])
+    expect(report.records.map((row) => (row as unknown as { twice: number }).twice)).toEqual([
+      2, 2, 4, 2, 4,
+    ])
     expect((report['enrich'] as Array<{ cacheHits: number; calls: number }>)[0]).toMatchObject({
       calls: 2,
       cacheHits: 3,
