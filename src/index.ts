@@ -55,6 +55,10 @@ export {
   type CsvTyping,
   type CsvValue,
   type FromCsvOptions,
+  type FromCsvTyped,
+  type FromCsvUntyped,
+  type FromCsvArrays,
+  type FromCsvNamed,
 } from './sources/fromCsv.js'
 export { fromJson, type FromJsonOptions, type JsonInput } from './sources/fromJson.js'
 export { fromHttp, type FromHttpOptions, type FromHttpPagination } from './sources/fromHttp.js'
@@ -72,6 +76,10 @@ export {
   type AggregateWindow,
   type GroupRow,
   type MeasureRow,
+  type MeasureName,
+  type MeasurePairs,
+  type MeasureValue,
+  type ExtremeValue,
   type Renamed,
   type BuiltInMeasure,
   type GroupBy,
@@ -96,7 +104,8 @@ export {
   type LookupResult,
   type OnMissing,
 } from './operators/enrich.js'
-export { lookupTable, type LookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+export { lookupTable, type LookupTableOptions } from './operators/lookupTable.js'
+export type { LookupTable } from './core/LookupTable.js'
 
 // codecs
 export {
@@ -122,6 +131,7 @@ export { fanOut, type FanOutOptions } from './sinks/fanOut.js'
 export { route, type RouteOptions } from './sinks/route.js'
 export { partition, type PartitionOptions } from './sinks/partition.js'
 export type { Branch } from './core/Branch.js'
+export type { Sink } from './core/Sink.js'
 export type { BranchesReport } from './core/BranchesReport.js'
 export { merge } from './sources/merge.js'
 export { concat } from './sources/concat.js'

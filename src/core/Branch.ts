@@ -1,5 +1,4 @@
-import type { Flow } from './Flow.js'
-import type { RunReport } from './RunReport.js'
+import type { Sink } from './Sink.js'
 
 /**
  * One branch of {@link fanOut}, {@link route} or {@link partition}: a sink (`toCsv('won.csv')`), or
@@ -10,4 +9,4 @@ import type { RunReport } from './RunReport.js'
  * @category core
  * @since 0.2.0
  */
-export type Branch<A> = (flow: Flow<A>) => Promise<RunReport>
+export type Branch<A> = Sink<A>

@@ -18,12 +18,12 @@ import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
 import { depthOf } from './depth.js'
 import { joinBranch } from './branchRun.js'
 import { subscribeInput } from './flowInput.js'
-import { startProgress } from './progress.js'
-import { startTimeline } from './timeline.js'
+import { startProgress, type ProgressHandle } from './progress.js'
+import { startTimeline, type TimelineSampler } from './timeline.js'
 import { reportPage } from './html/page.js'
 import { writeFileAtomically } from './writeFileAtomically.js'
 import { RunState } from './runState.js'
-import { startCheckpoints } from './checkpoint/Checkpointer.js'
+import { checkpointsOf, startCheckpoints } from './checkpoint/Checkpointer.js'
 
 /** What a sink implements. @internal */
 export interface SinkImpl<A> {
@@ -67,232 +67,306 @@ export function runSink<A>(
 ): Promise<RunReport> {
   const stageName = options.stageName ?? sinkName
   // A sink called as a branch of fanOut/route joins that run instead of starting its own.
-  const joined = joinBranch()
-  const run =
-    joined ??
-    new RunContext({
-      name: options.name ?? stageName,
-      highWaterMark: Math.max(1, options.highWaterMark ?? RUN_DEFAULTS.highWaterMark),
-      highWaterBytes: options.highWaterBytes ?? RUN_DEFAULTS.highWaterBytes,
-      failureCap: options.failureCap ?? RUN_DEFAULTS.failureCap,
-      stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
-      hooks: options.hooks ?? {},
-    })
-  if (joined === undefined && options.state !== undefined)
-    run.state = new RunState(options.state, run.settings.name)
-  const checkpoints = joined === undefined ? startCheckpoints(run, options) : undefined
+  const run = joinBranch() ?? newRun(options, stageName)
   return new Promise<RunReport>((resolve, reject) => {
     withRun(run, () => {
-      run.callHook('preRun', () =>
-        run.settings.hooks.preRun?.({
-          name: run.settings.name,
-          startedAt: run.startedAt.toISOString(),
-        }),
-      )
-      run.startWatchdog()
-      const stats = run.stage(stageName, 'sink', depthOf(flow) + 1)
-      const progress = startProgress(run, options.progress)
-      const timeline = startTimeline(run)
-      const patience = stopPatience(run)
-      let subscription: Subscription | undefined
-      let sink: SinkImpl<A> | undefined
-      let ending = false
-      let settled = false
-      let aborted: Promise<void> | undefined
-      let giveUp: NodeJS.Timeout | undefined
-
-      // A sink whose cleanup never finishes (a write that ignores the run's AbortSignal) does not
-      // hold the run: after `patience` the run settles without it, saying so.
-      const abortSink = (): Promise<void> => {
-        aborted ??= withinPatience(sink?.abort() ?? Promise.resolve(), patience).then(
-          (inTime) => {
-            if (!inTime)
-              run.keep(
-                failure('SinkError', {
-                  stage: stageName,
-                  reason: `the sink had not finished stopping ${patience} ms after the run stopped (a write or close that ignores its AbortSignal?); the run did not wait for it`,
-                }),
-              )
-          },
-          (error: unknown) => {
-            run.keep(
-              failure('SinkError', {
-                stage: stageName,
-                reason: `cleanup after the run stopped failed: ${describeError(error)}`,
-                cause: error,
-              }),
-            )
-          },
-        )
-        return aborted
-      }
-
-      const finish = async (stop: RunStop | undefined): Promise<void> => {
-        if (settled) return
-        settled = true
-        clearTimeout(giveUp)
-        options.signal?.removeEventListener('abort', onAbort)
-        if (stop !== undefined) await abortSink()
-        let deadLetter: RunReport | undefined
-        try {
-          deadLetter = await run.finishDeadLetter()
-        } catch (error) {
-          deadLetter = (error as { report?: RunReport }).report
-          run.keep(
-            failure('SinkError', {
-              stage: 'deadLetter',
-              reason: `the dead-letter sink failed: ${describeError(error)}`,
-              cause: error,
-            }),
-          )
-        }
-        if (deadLetter !== undefined) run.sections['deadLetter'] = deadLetter
-        await run.settleHooks(patience)
-        timeline.stop()
-        const report = run.report(stop?.status ?? 'completed')
-        progress.stop(report)
-        const kept = run.failures.length
-        run.callHook('postRun', () => run.settings.hooks.postRun?.(report))
-        // The postStage hooks report() called, and postRun, may return promises too.
-        await run.settleHooks(patience)
-        run.stopWatchdog()
-        // A postRun hook that throws is reported like the others, in the report it was given.
-        if (run.failures.length > kept)
-          (report.failures as Failure[]).push(...run.failures.slice(kept))
-        Object.assign(report, { failuresOmitted: run.failuresOmitted })
-        if (options.htmlReport !== undefined) await writeHtmlReportOf(report, options.htmlReport)
-        if (stop === undefined) {
-          resolve(report)
-          return
-        }
-        const error = stop.error as Error & { report?: RunReport }
-        error.report = report
-        reject(error)
-      }
-
-      const onAbort = (): void => {
-        const reason: unknown = options.signal?.reason
-        const detail =
-          reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : ''
-        run.stop(
-          new RunStop('aborted', new AbortError(`${run.settings.name}: run aborted${detail}`)),
-        )
-      }
-
-      run.onStop((stop) => {
-        subscription?.unsubscribe()
-        if (!ending) {
-          void finish(stop)
-          return
-        }
-        // The sink is finishing: it may still commit everything (a late abort changes nothing
-        // then), but a sink that never finishes does not hold the run past its patience.
-        void abortSink().then(() => {
-          if (!settled) giveUp = setTimeout(() => void finish(run.stopped), patience)
-        })
-      })
-
-      if (options.signal?.aborted === true) {
-        onAbort()
-        return
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-
-      // Subscribe at once, so a hot source (a Subject) loses nothing, and hold what arrives
-      // until the sink's destination is ready.
-      sink = make(run, stats)
-      let ready = false
-      const early: Array<Either<Failure, A> | typeof COMPLETE> = []
-      const accept = (value: Either<Failure, A>): void => {
-        if (run.stopped !== undefined) return
-        if (isLeft(value)) {
-          run.fail(value.left)
-          return
-        }
-        stats.in += 1
-        const sampled = stats.busy.sample()
-        const started = sampled ? performance.now() : 0
-        try {
-          sink?.write(value.right)
-          if (sampled) stats.busy.addSample(performance.now() - started)
-        } catch (error) {
-          stats.failed += 1
-          run.fail(
-            failure('SinkError', {
-              stage: stageName,
-              reason: describeError(error),
-              cause: error,
-              record: value.right,
-              ...locatedAt(run.locationOf(value.right)),
-            }),
-          )
-        }
-      }
-      const complete = (): void => {
-        ending = true
-        run.inputEnded()
-        const started = performance.now()
-        ;(sink as SinkImpl<A>).end().then(
-          async () => {
-            stats.busy.addSpan(started, performance.now())
-            run.finishStage(stats)
-            const stop = run.stopped
-            // An abort that arrived while the sink was finishing, too late to keep anything from
-            // its destination (every record has its outcome: the file was committed), changed
-            // nothing: the run completed. A failure-driven stop still fails the run.
-            if (stop?.status === 'aborted' && run.unsettled() === 0) {
-              await abortSink()
-              void finish(await saveState(run, undefined))
-            } else void finish(await saveState(run, stop))
-          },
-          (error: unknown) => {
-            run.stop(new RunStop('failed', asRunError(error)))
-            void finish(run.stopped)
-          },
-        )
-      }
-      subscription = subscribeInput(run, stageName, flow, {
-        next(value: Either<Failure, A>) {
-          if (ready) accept(value)
-          else early.push(value)
-        },
-        error(error: unknown) {
-          run.stop(new RunStop('failed', asRunError(error)))
-        },
-        complete() {
-          if (ready) complete()
-          else early.push(COMPLETE)
-        },
-      })
-      // Checkpoints need every piece to take part: one that cannot fails the run before it starts.
-      const refused = checkpoints?.verify(stageName)
-      if (refused !== undefined) {
-        run.stop(new RunStop('failed', asRunError(refused)))
-        return
-      }
-      if (run.stopped !== undefined) subscription.unsubscribe()
-      // A start that throws is an infrastructure fault like one that rejects: the run fails with
-      // its report, and the source is unsubscribed instead of waiting for budget for ever.
-      let started: void | Promise<void>
-      try {
-        started = sink.start?.()
-      } catch (error) {
-        started = Promise.reject(error)
-      }
-      const begin = (): void => {
-        ready = true
-        for (const value of early.splice(0)) {
-          if (value === COMPLETE) complete()
-          else accept(value)
-        }
-      }
-      if (started === undefined) begin()
-      else
-        started.then(begin, (error: unknown) => {
-          run.stop(new RunStop('failed', asRunError(error)))
-        })
+      const depth = depthOf(flow) + 1
+      new SinkRun<A>(run, stageName, depth, options, { resolve, reject }).start(flow, make)
     })
   })
+}
+
+function newRun(options: RunOptions, stageName: string): RunContext {
+  const run = new RunContext({
+    name: options.name ?? stageName,
+    highWaterMark: Math.max(1, options.highWaterMark ?? RUN_DEFAULTS.highWaterMark),
+    highWaterBytes: options.highWaterBytes ?? RUN_DEFAULTS.highWaterBytes,
+    failureCap: options.failureCap ?? RUN_DEFAULTS.failureCap,
+    stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
+    hooks: options.hooks ?? {},
+  })
+  if (options.state !== undefined) run.state = new RunState(options.state, run.settings.name)
+  startCheckpoints(run, options)
+  return run
+}
+
+/** How the run's promise is settled. */
+interface Outcome {
+  readonly resolve: (report: RunReport) => void
+  readonly reject: (error: Error) => void
+}
+
+/**
+ * One run of a sink, from subscribing to the report: the input handed to the sink (held until its
+ * `start` is done), the end of the input, stops, and the report that settles the promise.
+ */
+class SinkRun<A> {
+  private readonly stats: StageStats
+  private readonly progress: ProgressHandle
+  private readonly timeline: TimelineSampler
+  /** How long a stopped run waits for its sink's cleanup. */
+  private readonly patience: number
+  private subscription: Subscription | undefined
+  private sink: SinkImpl<A> | undefined
+  /** What arrived before the sink's `start` was done; `undefined` once it is. */
+  private early: Array<Either<Failure, A> | typeof COMPLETE> | undefined = []
+  /** The input completed: the sink is finishing (`end`). */
+  private ending = false
+  /** `finish` ran: the promise is settled, or about to be. */
+  private settled = false
+  /** The sink's cleanup after a stop, once asked for. */
+  private aborted: Promise<void> | undefined
+  /** The timer that settles a run whose sink does not finish after a late stop. */
+  private giveUp: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly stageName: string,
+    depth: number,
+    private readonly options: RunOptions,
+    private readonly outcome: Outcome,
+  ) {
+    run.callHook('preRun', () =>
+      run.settings.hooks.preRun?.({
+        name: run.settings.name,
+        startedAt: run.startedAt.toISOString(),
+      }),
+    )
+    run.startWatchdog()
+    this.stats = run.stage(stageName, 'sink', depth)
+    this.progress = startProgress(run, options.progress)
+    this.timeline = startTimeline(run)
+    this.patience = stopPatience(run)
+  }
+
+  /**
+   * Subscribes to `flow` at once, so a hot source (a Subject) loses nothing, and holds what
+   * arrives until the sink's destination is ready.
+   */
+  start(flow: Flow<A>, make: (run: RunContext, stats: StageStats) => SinkImpl<A>): void {
+    const { run, options } = this
+    run.onStop((stop) => this.onStop(stop))
+    if (options.signal?.aborted === true) {
+      this.onAbort()
+      return
+    }
+    options.signal?.addEventListener('abort', this.onAbort, { once: true })
+    const sink = make(run, this.stats)
+    this.sink = sink
+    this.subscription = subscribeInput(run, this.stageName, flow, {
+      next: (value: Either<Failure, A>) => {
+        if (this.early === undefined) this.accept(value)
+        else this.early.push(value)
+      },
+      error: (error: unknown) => run.stop(new RunStop('failed', asRunError(error))),
+      complete: () => {
+        if (this.early === undefined) this.complete()
+        else this.early.push(COMPLETE)
+      },
+    })
+    // Checkpoints need every piece to take part: one that cannot fails the run before it starts.
+    const refused = checkpointsOf(run)?.verify(this.stageName)
+    if (refused !== undefined) return run.stop(new RunStop('failed', asRunError(refused)))
+    if (run.stopped !== undefined) this.subscription.unsubscribe()
+    this.startSink(sink)
+  }
+
+  /**
+   * Calls the sink's `start`. One that throws is an infrastructure fault like one that rejects:
+   * the run fails with its report, and the source is unsubscribed instead of waiting for budget
+   * for ever.
+   */
+  private startSink(sink: SinkImpl<A>): void {
+    let started: void | Promise<void>
+    try {
+      started = sink.start?.()
+    } catch (error) {
+      started = Promise.reject(error)
+    }
+    if (started === undefined) this.begin()
+    else
+      started.then(
+        () => this.begin(),
+        (error: unknown) => this.run.stop(new RunStop('failed', asRunError(error))),
+      )
+  }
+
+  /** The sink is ready: what arrived meanwhile goes to it, and from now on all at once. */
+  private begin(): void {
+    const early = this.early ?? []
+    this.early = undefined
+    for (const value of early) {
+      if (value === COMPLETE) this.complete()
+      else this.accept(value)
+    }
+  }
+
+  private accept(value: Either<Failure, A>): void {
+    const { run, stats } = this
+    if (run.stopped !== undefined) return
+    if (isLeft(value)) {
+      run.fail(value.left)
+      return
+    }
+    stats.in += 1
+    const sampled = stats.busy.sample()
+    const started = sampled ? performance.now() : 0
+    try {
+      this.sink?.write(value.right)
+      if (sampled) stats.busy.addSample(performance.now() - started)
+    } catch (error) {
+      this.writeFailed(value.right, error)
+    }
+  }
+
+  /** The sink threw for `record`: a SinkError failure, at the record's place in its source. */
+  private writeFailed(record: A, error: unknown): void {
+    this.stats.failed += 1
+    this.run.fail(
+      failure('SinkError', {
+        stage: this.stageName,
+        reason: describeError(error),
+        cause: error,
+        record,
+        ...locatedAt(this.run.locationOf(record)),
+      }),
+    )
+  }
+
+  private complete(): void {
+    this.ending = true
+    this.run.inputEnded()
+    const started = performance.now()
+    ;(this.sink as SinkImpl<A>).end().then(
+      () => this.ended(started),
+      (error: unknown) => {
+        this.run.stop(new RunStop('failed', asRunError(error)))
+        void this.finish(this.run.stopped)
+      },
+    )
+  }
+
+  /** The sink's `end` is done: every record has its outcome. */
+  private async ended(started: number): Promise<void> {
+    const run = this.run
+    this.stats.busy.addSpan(started, performance.now())
+    run.finishStage(this.stats)
+    const stop = run.stopped
+    // An abort that arrived while the sink was finishing, too late to keep anything from its
+    // destination (every record has its outcome: the file was committed), changed nothing: the
+    // run completed. A failure-driven stop still fails the run.
+    if (stop?.status === 'aborted' && run.unsettled() === 0) {
+      await this.abortSink()
+      void this.finish(await saveState(run, undefined))
+    } else void this.finish(await saveState(run, stop))
+  }
+
+  private onStop(stop: RunStop): void {
+    this.subscription?.unsubscribe()
+    if (!this.ending) {
+      void this.finish(stop)
+      return
+    }
+    // The sink is finishing: it may still commit everything (a late abort changes nothing then),
+    // but a sink that never finishes does not hold the run past its patience.
+    void this.abortSink().then(() => {
+      if (!this.settled)
+        this.giveUp = setTimeout(() => void this.finish(this.run.stopped), this.patience)
+    })
+  }
+
+  private readonly onAbort = (): void => {
+    const reason: unknown = this.options.signal?.reason
+    const detail =
+      reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : ''
+    this.run.stop(
+      new RunStop('aborted', new AbortError(`${this.run.settings.name}: run aborted${detail}`)),
+    )
+  }
+
+  /**
+   * Asks the sink to clean up, once. A sink whose cleanup never finishes (a write that ignores the
+   * run's AbortSignal) does not hold the run: after `patience` the run settles without it, saying so.
+   */
+  private abortSink(): Promise<void> {
+    this.aborted ??= withinPatience(this.sink?.abort() ?? Promise.resolve(), this.patience).then(
+      (inTime) => {
+        if (!inTime)
+          this.run.keep(
+            failure('SinkError', {
+              stage: this.stageName,
+              reason: `the sink had not finished stopping ${this.patience} ms after the run stopped (a write or close that ignores its AbortSignal?); the run did not wait for it`,
+            }),
+          )
+      },
+      (error: unknown) => {
+        this.run.keep(
+          failure('SinkError', {
+            stage: this.stageName,
+            reason: `cleanup after the run stopped failed: ${describeError(error)}`,
+            cause: error,
+          }),
+        )
+      },
+    )
+    return this.aborted
+  }
+
+  /** Settles the promise with the report, once: resolved, or rejected with the stop's error. */
+  private async finish(stop: RunStop | undefined): Promise<void> {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.giveUp)
+    this.options.signal?.removeEventListener('abort', this.onAbort)
+    if (stop !== undefined) await this.abortSink()
+    await this.finishDeadLetter()
+    const report = await this.report(stop)
+    if (this.options.htmlReport !== undefined)
+      await writeHtmlReportOf(report, this.options.htmlReport)
+    if (stop === undefined) {
+      this.outcome.resolve(report)
+      return
+    }
+    const error = stop.error as Error & { report?: RunReport }
+    error.report = report
+    this.outcome.reject(error)
+  }
+
+  /** Ends the dead-letter sink, if any; its report becomes the `deadLetter` section. */
+  private async finishDeadLetter(): Promise<void> {
+    let deadLetter: RunReport | undefined
+    try {
+      deadLetter = await this.run.finishDeadLetter()
+    } catch (error) {
+      deadLetter = (error as { report?: RunReport }).report
+      this.run.keep(
+        failure('SinkError', {
+          stage: 'deadLetter',
+          reason: `the dead-letter sink failed: ${describeError(error)}`,
+          cause: error,
+        }),
+      )
+    }
+    if (deadLetter !== undefined) this.run.sections['deadLetter'] = deadLetter
+  }
+
+  /** The run's report, after the hooks (postRun included) had their say. */
+  private async report(stop: RunStop | undefined): Promise<RunReport> {
+    const run = this.run
+    await run.settleHooks(this.patience)
+    this.timeline.stop()
+    const report = run.report(stop?.status ?? 'completed')
+    this.progress.stop(report)
+    const kept = run.failures.length
+    run.callHook('postRun', () => run.settings.hooks.postRun?.(report))
+    // The postStage hooks report() called, and postRun, may return promises too.
+    await run.settleHooks(this.patience)
+    run.stopWatchdog()
+    // A postRun hook that throws is reported like the others, in the report it was given.
+    if (run.failures.length > kept) (report.failures as Failure[]).push(...run.failures.slice(kept))
+    Object.assign(report, { failuresOmitted: run.failuresOmitted })
+    return report
+  }
 }
 
 const COMPLETE = Symbol('complete')

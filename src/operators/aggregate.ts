@@ -97,9 +97,23 @@ export interface AggregateOptions<A, G extends GroupBy<A>, M extends Measures<A>
   readonly name?: string
 }
 
-type MeasureName<S> = S extends string ? S : S extends { readonly name: infer N } ? N : never
+/**
+ * The name a measure gives its column: the built-in measure's name (`'sum'`), or a
+ * {@link Reducer}'s `name`.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type MeasureName<S> = S extends string ? S : S extends { readonly name: infer N } ? N : never
 
-type Extreme<V> = [V] extends [number]
+/**
+ * The value of a `min` or `max` over a field of type `V`: a number, a Date or a string (or a
+ * number for mixed text), `null` for a group without values.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type ExtremeValue<V> = [V] extends [number]
   ? number | null
   : [V] extends [Date]
     ? Date | null
@@ -107,19 +121,33 @@ type Extreme<V> = [V] extends [number]
       ? number | string | null
       : number | string | Date | null
 
-type MeasureValue<V, S> = S extends 'sum' | 'count' | 'countDistinct'
+/**
+ * The value of measure `S` over a field of type `V`: a number for `sum`, `count` and
+ * `countDistinct`, `number | null` for `avg`, the field's type for `min`, `max`, `first` and `last`,
+ * a {@link Reducer}'s output type.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type MeasureValue<V, S> = S extends 'sum' | 'count' | 'countDistinct'
   ? number
   : S extends 'avg'
     ? number | null
     : S extends 'min' | 'max'
-      ? Extreme<NonNullable<V>>
+      ? ExtremeValue<NonNullable<V>>
       : S extends 'first' | 'last'
         ? NonNullable<V> | null
         : S extends Reducer<string, any, infer O, any>
           ? O
           : never
 
-type MeasurePairs<M> = {
+/**
+ * The pairs of field and measure of a {@link Measures} object, one for each measure of each field.
+ *
+ * @category operators
+ * @since 0.2.0
+ */
+export type MeasurePairs<M> = {
   [F in keyof M & string]: M[F] extends readonly (infer S)[]
     ? S extends unknown
       ? [F, S]
@@ -288,11 +316,7 @@ export function aggregate<
   }
 
   return stageOperator<A, AggregateRow<A, G, M, N>>(name, (stage) => {
-    refuseCheckpoint(
-      stage.run,
-      name,
-      'keeps its groups in memory, which checkpoints do not save yet',
-    )
+    refuseCheckpoint(stage, 'keeps its groups in memory, which checkpoints do not save yet')
     const keyOf: (record: object) => unknown =
       typeof groupBy === 'function' ? groupBy : ownFieldsKey(groupFields(groupBy))
     const headOf =
@@ -343,12 +367,11 @@ export function aggregate<
         if (stage.isClosed()) break
         const made = rowOf(group)
         emitted += 1
-        stage.run.noteCreated(1)
-        stage.stats.created += 1
+        stage.create()
         if ('failure' in made) stage.fail(made.failure)
         else stage.emit(made.row as AggregateRow<A, G, M, N>)
       }
-      stage.stats.details = { groups: emitted }
+      stage.setDetails({ groups: emitted })
     }
 
     const fold = (record: A): void => {
@@ -390,8 +413,7 @@ export function aggregate<
         const stored = detachValue(key)
         groups.set(stored, { head: headOf(stored, record as object), accumulators })
       }
-      stage.stats.merged += 1
-      stage.run.settle('merged', 1)
+      stage.merge()
     }
 
     if (window !== undefined && 'ms' in window)

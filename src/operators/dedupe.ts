@@ -2,6 +2,7 @@ import type { Operator } from '../core/Flow.js'
 import { stageOperator, type StageApi } from '../internal/stageOperator.js'
 import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import { compileDateFormat } from '../internal/dateFormat.js'
+import { describeValue } from '../internal/describeValue.js'
 import { DateFromString } from '../codecs/DateFromString.js'
 import { keySetState, refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 
@@ -152,11 +153,11 @@ function keepFirst<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A,
   return stageOperator<A, A>(name, (stage) => {
     let seen = new Set<KeyValue>()
     // With checkpoints, the keys are saved (and restored on resume).
-    const saved = keySetState(stage.run, name, (keys) => {
+    const saved = keySetState(stage, (keys) => {
       seen = new Set(keys)
     })
     const report = (): void => {
-      stage.stats.details = { distinctKeys: seen.size }
+      stage.setDetails({ distinctKeys: seen.size })
     }
     return {
       next(record) {
@@ -187,11 +188,11 @@ function keepLast<A>(
   return stageOperator<A, A>(name, (stage) => {
     // Insertion order is the order of the kept records: a replaced entry is deleted and set anew,
     // under the key it was first stored with (detached; the new record's key may be a slice).
-    refuseCheckpoint(stage.run, name, 'keeps records until its input ends (keep last, latestBy)')
+    refuseCheckpoint(stage, 'keeps records until its input ends (keep last, latestBy)')
     let kept = new Map<KeyValue, { readonly key: KeyValue; record: A; rank: unknown }>()
     let distinctKeys = 0
     const report = (): void => {
-      stage.stats.details = { distinctKeys }
+      stage.setDetails({ distinctKeys })
     }
     return {
       next(record) {
@@ -203,15 +204,14 @@ function keepLast<A>(
           stage.drop('duplicate')
           return
         }
-        stage.run.hold(1)
+        stage.hold()
         if (entry === undefined) {
           const stored = detachValue(key)
           kept.set(stored, { key: stored, record, rank })
           distinctKeys += 1
           return
         }
-        stage.stats.dropped += 1
-        stage.run.settle('dropped', 1, 'duplicate', true)
+        stage.dropHeld('duplicate')
         kept.delete(key)
         entry.record = record
         entry.rank = rank
@@ -243,9 +243,8 @@ function releaseKept<A>(
 ): void | Promise<void> {
   for (let index = from; index < records.length; index++) {
     if (stage.isClosed()) return
-    if (!stage.run.hasCapacity())
-      return stage.run.capacity().then(() => releaseKept(stage, records, index))
-    stage.run.release(1)
+    if (!stage.hasCapacity()) return stage.capacity().then(() => releaseKept(stage, records, index))
+    stage.release()
     stage.emit(records[index] as A)
   }
 }
@@ -317,8 +316,4 @@ function latestBy<A>(options: LatestBy<A>): Ordering<A> {
 function isoDate(text: string): Date | undefined {
   const decoded = DateFromString.decode(text)
   return decoded._tag === 'Right' ? decoded.right : undefined
-}
-
-function describeValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : `a ${typeof value} (${String(value)})`
 }

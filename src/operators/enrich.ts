@@ -10,8 +10,9 @@ import {
   type LoadedTable,
 } from '../internal/enrich/table.js'
 import { retryAfterFromError, statusFromError, type RetryOptions } from '../internal/retry.js'
-import type { LookupTable } from './lookupTable.js'
+import type { LookupTable } from '../core/LookupTable.js'
 import { ownField } from '../internal/keys.js'
+import { checkNumericOptions } from '../internal/numericOptions.js'
 
 /**
  * What {@link enrich} does with a record its lookup found nothing for (`undefined` or `null`):
@@ -254,30 +255,18 @@ export function enrich<A>(
 
 /** Rejects options that cannot work, when the operator is made rather than when it runs. */
 function checkOptions<A>(name: string, options: EnrichOptions<A>): void {
-  const wrong = (what: string, value: unknown): never => {
-    throw new RangeError(`${name}: ${what} (got ${String(value)})`)
-  }
-  const { concurrency, timeoutMs, retries, cache } = options
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
-    wrong('concurrency must be a whole number of at least 1', concurrency)
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) wrong('timeoutMs must be above 0', timeoutMs)
-  const retryCount = typeof retries === 'object' ? retries.retries : retries
-  if (retryCount !== undefined && !(Number.isInteger(retryCount) && retryCount >= 0))
-    wrong('retries must be a whole number of at least 0', retryCount)
-  if (
-    cache?.maxEntries !== undefined &&
-    !(Number.isInteger(cache.maxEntries) && cache.maxEntries >= 1)
-  )
-    wrong('cache.maxEntries must be a whole number of at least 1', cache.maxEntries)
-  if (cache?.ttlMs !== undefined && !(cache.ttlMs > 0))
-    wrong('cache.ttlMs must be above 0', cache.ttlMs)
-  if (cache?.missTtlMs !== undefined && !(cache.missTtlMs > 0))
-    wrong('cache.missTtlMs must be above 0', cache.missTtlMs)
-  const limit = options.rateLimit
-  if (limit !== undefined && !(Number.isInteger(limit.limit) && limit.limit >= 1))
-    wrong('rateLimit.limit must be a whole number of at least 1', limit.limit)
-  if (limit !== undefined && !(limit.windowMs > 0))
-    wrong('rateLimit.windowMs must be above 0', limit.windowMs)
+  const check = checkNumericOptions(name)
+  const { retries, cache, rateLimit: limit } = options
+  check.whole('concurrency', options.concurrency, 1)
+  check.positive('timeoutMs', options.timeoutMs)
+  check.whole('retries', typeof retries === 'object' ? retries.retries : retries, 0)
+  check.whole('cache.maxEntries', cache?.maxEntries, 1)
+  check.positive('cache.ttlMs', cache?.ttlMs)
+  check.positive('cache.missTtlMs', cache?.missTtlMs)
+  if (limit === undefined) return
+  const given = checkNumericOptions(name, 'required')
+  given.whole('rateLimit.limit', limit.limit, 1)
+  given.positive('rateLimit.windowMs', limit.windowMs)
 }
 
 function enrichWithLookup<A>(
@@ -374,8 +363,8 @@ function enrichFromTable<A>(
         : { reason: `no match for ${shown}`, field: on }
     },
     merge,
-    prepare: async (signal, run) => {
-      const lookups = (run.sections['lookups'] ??= []) as Array<Record<string, unknown>>
+    prepare: async (signal, sections) => {
+      const lookups = (sections['lookups'] ??= []) as Array<Record<string, unknown>>
       let loaded: LoadedTable<object>
       try {
         loaded = await loadTable(table, signal)

@@ -1,14 +1,5 @@
 import type { Flow } from '../core/Flow.js'
-import { LOOKUP_TABLE, type TableSpec } from '../internal/enrich/table.js'
-
-/**
- * A table for {@link enrich} to join on: a flow of rows keyed by one of their fields. Made by
- * {@link lookupTable}; loaded by `enrich`, once per run.
- *
- * @category operators
- * @since 0.1.0
- */
-export interface LookupTable<R> extends TableSpec<R> {}
+import { LOOKUP_TABLE, type LookupTable } from '../core/LookupTable.js'
 
 /**
  * Options of {@link lookupTable}.

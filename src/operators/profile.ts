@@ -71,11 +71,7 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
   return stageOperator<A, A>(
     name,
     (stage) => {
-      refuseCheckpoint(
-        stage.run,
-        name,
-        'profiles every record of a run, which a resume would not see',
-      )
+      refuseCheckpoint(stage, 'profiles every record of a run, which a resume would not see')
       const columns = new Map<string, ColumnProfiler>()
       for (const column of chosen ?? []) columns.set(column, new ColumnProfiler(column, settings))
       const fixed = chosen !== undefined ? [...columns.values()] : undefined

@@ -1,6 +1,7 @@
 import type * as t from 'io-ts'
 import { failure, type Failure, type Location } from '../core/Failure.js'
 import type { Operator } from '../core/Flow.js'
+import { describeValue } from '../internal/describeValue.js'
 import { stageOperator } from '../internal/stageOperator.js'
 
 /**
@@ -70,7 +71,7 @@ export function validate<C extends t.Any>(
         if (result._tag === 'Right') stage.emit(result.right)
         else
           stage.fail(
-            validationFailure(stage.run.locationOf(record), name, record, result.left, idField),
+            validationFailure(stage.locationOf(record), name, record, result.left, idField),
           )
       },
     }),
@@ -155,22 +156,4 @@ function describeErrors(errors: t.Errors): DescribedError[] {
       ...(error.message === undefined ? {} : { message: error.message }),
     }
   })
-}
-
-/** The longest value quoted in a message; longer ones are cut (`…`). */
-const MAX_VALUE_LENGTH = 60
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined'
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'function') return 'a function'
-  if (value instanceof Date)
-    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()
-  let text: string
-  try {
-    text = JSON.stringify(value) ?? String(value)
-  } catch {
-    text = Array.isArray(value) ? 'an array' : 'an object'
-  }
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text
 }

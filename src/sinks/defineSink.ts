@@ -1,5 +1,4 @@
-import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { failure, describeError } from '../core/Failure.js'
 import { runSink, stopPatience, withinPatience } from '../internal/runSink.js'
@@ -58,9 +57,7 @@ export interface SinkDefinition<A> {
  * @category sinks
  * @since 0.1.0
  */
-export function defineSink<A>(
-  definition: SinkDefinition<A>,
-): (options?: RunOptions) => (flow: Flow<A>) => Promise<RunReport> {
+export function defineSink<A>(definition: SinkDefinition<A>): (options?: RunOptions) => Sink<A> {
   return (options = {}) =>
     (flow) =>
       runSink<A>(flow, definition.name, options, (run, stats) => {

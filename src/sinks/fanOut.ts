@@ -1,6 +1,6 @@
 import type { Branch } from '../core/Branch.js'
 import type { BranchesReport } from '../core/BranchesReport.js'
-import type { Flow } from '../core/Flow.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runBranches } from '../internal/branches.js'
 
@@ -50,7 +50,7 @@ export interface FanOutOptions extends RunOptions {}
 export function fanOut<A, K extends string>(
   branches: Readonly<Record<K, Branch<A>>>,
   options: FanOutOptions = {},
-): (flow: Flow<A>) => Promise<BranchesReport<K>> {
+): Sink<A, BranchesReport<K>> {
   const named = Object.entries(branches) as Array<[K, Branch<A>]>
   if (named.length === 0) throw new TypeError('fanOut: give at least one branch')
   const all = named.map((_, index) => index)

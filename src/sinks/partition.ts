@@ -1,6 +1,6 @@
 import type { Branch } from '../core/Branch.js'
 import type { BranchesReport } from '../core/BranchesReport.js'
-import type { Flow } from '../core/Flow.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runBranches } from '../internal/branches.js'
 
@@ -40,7 +40,7 @@ export function partition<A>(
   predicate: (record: A) => boolean,
   branches: { readonly yes: Branch<A>; readonly no: Branch<A> },
   options: PartitionOptions = {},
-): (flow: Flow<A>) => Promise<BranchesReport<'yes' | 'no'>> {
+): Sink<A, BranchesReport<'yes' | 'no'>> {
   const named: Array<['yes' | 'no', Branch<A>]> = [
     ['yes', branches.yes],
     ['no', branches.no],

@@ -1,7 +1,7 @@
-import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { DeadLetterRecord } from '../policies/deadLetter.js'
-import { webhookSink, type ToWebhookOptions } from './toWebhook.js'
+import { webhookSink } from '../internal/webhook/webhookSink.js'
+import type { ToWebhookOptions } from './toWebhook.js'
 
 /**
  * Sends the dead letters of a {@link toWebhook} run again, each record under the idempotency key
@@ -63,7 +63,7 @@ import { webhookSink, type ToWebhookOptions } from './toWebhook.js'
 export function replayToWebhook(
   url: string | URL,
   options: Omit<ToWebhookOptions<unknown>, 'idempotencyKey'> = {},
-): (flow: Flow<DeadLetterRecord>) => Promise<RunReport> {
+): Sink<DeadLetterRecord> {
   return webhookSink<DeadLetterRecord, unknown>(url, options, 'replayToWebhook', {
     payload: (letter) => {
       if (letter === null || typeof letter !== 'object' || !('record' in letter))

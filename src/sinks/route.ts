@@ -1,6 +1,6 @@
 import type { Branch } from '../core/Branch.js'
 import type { BranchesReport } from '../core/BranchesReport.js'
-import type { Flow } from '../core/Flow.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runBranches } from '../internal/branches.js'
 
@@ -45,7 +45,7 @@ export function route<A, K extends string>(
   key: (record: A) => string,
   branches: Readonly<Record<K, Branch<A>>>,
   options: RouteOptions<A> = {},
-): (flow: Flow<A>) => Promise<BranchesReport<K | 'otherwise'>> {
+): Sink<A, BranchesReport<K | 'otherwise'>> {
   const { otherwise, ...runOptions } = options
   const named: Array<[string, Branch<A>]> = Object.entries(branches) as Array<[K, Branch<A>]>
   if (named.length === 0 && otherwise === undefined)

@@ -1,5 +1,5 @@
-import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 
@@ -36,9 +36,7 @@ export type ArrayReport<A> = RunReport & { readonly records: A[] }
  * @category sinks
  * @since 0.1.0
  */
-export function toArray<A>(
-  options: ToArrayOptions = {},
-): (flow: Flow<A>) => Promise<ArrayReport<A>> {
+export function toArray<A>(options: ToArrayOptions = {}): Sink<A, ArrayReport<A>> {
   return (flow) => {
     const records: A[] = []
     return runSink<A>(flow, 'toArray', options, (run, stats) => {

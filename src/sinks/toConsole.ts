@@ -1,6 +1,5 @@
 import { inspect } from 'node:util'
-import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import { RunStop } from '../internal/RunContext.js'
@@ -38,9 +37,7 @@ export interface ToConsoleOptions extends RunOptions {
  * @category sinks
  * @since 0.1.0
  */
-export function toConsole<A>(
-  options: ToConsoleOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+export function toConsole<A>(options: ToConsoleOptions = {}): Sink<A> {
   const limit = options.limit ?? 10
   return (flow) =>
     runSink<A>(flow, 'toConsole', options, (run, stats) => {

@@ -1,10 +1,10 @@
 import { open } from 'node:fs/promises'
-import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import type { Writable } from 'node:stream'
-import { fileSink, RecordProblem, sinkTarget, type FileFormat } from '../internal/atomicFile.js'
+import { fileSink, RecordProblem, type FileFormat } from '../internal/fileSink.js'
+import { sinkTarget } from '../internal/fileSinkTarget.js'
 import {
   cellFormatter,
   checkDelimiter,
@@ -12,7 +12,7 @@ import {
   widenRows,
   type ColumnSegment,
   type CsvLineEnding,
-} from '../internal/csvFormat.js'
+} from '../internal/csv/csvFormat.js'
 
 /**
  * Options of {@link toCsv}, besides the run's options.
@@ -38,7 +38,7 @@ export interface ToCsvOptions extends RunOptions {
   /** The field delimiter (default `,`): non-empty, without quotes or line breaks. */
   readonly delimiter?: string
   /** The line ending after every row, the last included (default `\r\n`, as RFC 4180 says). */
-  readonly lineEnding?: CsvLineEnding
+  readonly lineEnding?: '\r\n' | '\n' | '\r'
   /** Start the file with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default false). */
   readonly bom?: boolean
   /**
@@ -121,7 +121,7 @@ export interface ToCsvOptions extends RunOptions {
 export function toCsv<A extends object>(
   target: string | Writable,
   options: ToCsvOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+): Sink<A> {
   // The stage name shows the file's name; messages about the file itself give the whole path.
   const { stage, settings } = sinkTarget('toCsv', target, options)
   const delimiter = options.delimiter ?? ','

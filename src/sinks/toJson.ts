@@ -1,9 +1,9 @@
-import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import type { Writable } from 'node:stream'
-import { fileSink, RecordProblem, sinkTarget, type FileFormat } from '../internal/atomicFile.js'
+import { fileSink, RecordProblem, type FileFormat } from '../internal/fileSink.js'
+import { sinkTarget } from '../internal/fileSinkTarget.js'
 
 /**
  * Options of {@link toJson}, besides the run's options.
@@ -87,10 +87,7 @@ export interface ToJsonOptions extends RunOptions {
  * @category sinks
  * @since 0.1.0
  */
-export function toJson<A>(
-  target: string | Writable,
-  options: ToJsonOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+export function toJson<A>(target: string | Writable, options: ToJsonOptions = {}): Sink<A> {
   // The stage name shows the file's name; messages about the file itself give the whole path.
   const { stage, settings } = sinkTarget('toJson', target, options)
   const path = settings.path

@@ -1,9 +1,9 @@
-import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import { TextDecoder } from 'node:util'
 import type { Flow } from '../core/Flow.js'
 import { pullSource } from '../internal/pullSource.js'
-import { isReadable, openCsvReader, type CsvReaderSettings } from '../internal/csv/csvReader.js'
+import { openCsvReader, type CsvReaderSettings } from '../internal/csv/csvReader.js'
+import { inputLabel } from '../internal/input/SourceInput.js'
 
 /**
  * What {@link fromCsv} reads: a file path (`.csv`, or gzip-compressed such as `.csv.gz`), a Node
@@ -119,10 +119,39 @@ export interface FromCsvOptions {
   readonly range?: { readonly start: number; readonly end: number }
 }
 
-type Typed = { readonly typed: true | CsvTyping }
-type Untyped = { readonly typed?: false | undefined }
-type Arrays = { readonly header: false; readonly columns?: undefined }
-type Named =
+/**
+ * The options of {@link fromCsv} that type the values (`typed: true` or a {@link CsvTyping}):
+ * numbers, booleans, dates and `null` instead of strings.
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type FromCsvTyped = { readonly typed: true | CsvTyping }
+
+/**
+ * The options of {@link fromCsv} that leave every value a string (`typed` false or not given).
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type FromCsvUntyped = { readonly typed?: false | undefined }
+
+/**
+ * The options of {@link fromCsv} that read rows as arrays (`header: false`, no `columns`).
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type FromCsvArrays = { readonly header: false; readonly columns?: undefined }
+
+/**
+ * The options of {@link fromCsv} that read rows as records: named by the header row (the
+ * default) or by `columns`.
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type FromCsvNamed =
   | { readonly header?: true | undefined }
   | { readonly columns: readonly string[] | ((header: readonly string[]) => readonly string[]) }
 
@@ -143,8 +172,7 @@ function resolveTyping(typed: FromCsvOptions['typed']): CsvReaderSettings['typin
 
 function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSettings {
   const file = typeof input === 'string' ? input : undefined
-  const where = typeof input === 'string' ? basename(input) : isReadable(input) ? 'stream' : 'text'
-  const stage = options.name ?? `fromCsv ${where}`
+  const stage = options.name ?? `fromCsv ${inputLabel(input)}`
   const invalid = (what: string): TypeError => new TypeError(`${stage}: invalid option ${what}`)
   const delimiter = options.delimiter ?? ','
   const quoteChar = options.quoteChar ?? '"'
@@ -263,15 +291,21 @@ function resolveSettings(input: CsvInput, options: FromCsvOptions): CsvReaderSet
  * @category sources
  * @since 0.1.0
  */
-export function fromCsv(input: CsvInput, options: FromCsvOptions & Arrays & Typed): Flow<CsvValue[]>
-export function fromCsv(input: CsvInput, options: FromCsvOptions & Arrays & Untyped): Flow<string[]>
 export function fromCsv(
   input: CsvInput,
-  options: FromCsvOptions & Named & Typed,
+  options: FromCsvOptions & FromCsvArrays & FromCsvTyped,
+): Flow<CsvValue[]>
+export function fromCsv(
+  input: CsvInput,
+  options: FromCsvOptions & FromCsvArrays & FromCsvUntyped,
+): Flow<string[]>
+export function fromCsv(
+  input: CsvInput,
+  options: FromCsvOptions & FromCsvNamed & FromCsvTyped,
 ): Flow<Record<string, CsvValue>>
 export function fromCsv(
   input: CsvInput,
-  options?: FromCsvOptions & Named & Untyped,
+  options?: FromCsvOptions & FromCsvNamed & FromCsvUntyped,
 ): Flow<Record<string, string>>
 export function fromCsv(
   input: CsvInput,

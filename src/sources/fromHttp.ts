@@ -2,9 +2,9 @@ import { right, type Either } from 'fp-ts/lib/Either.js'
 import type { Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { failure } from '../core/Failure.js'
-import { pullSource, type SourceBatch } from '../internal/pullSource.js'
-import { currentRun } from '../internal/RunContext.js'
+import { pullSource, type SourceBatch, type SourceStage } from '../internal/pullSource.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
+import { testKnobs } from '../internal/testKnobs.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
 import { withUrlCredentials } from '../internal/http/urlCredentials.js'
 import { positionParamOf, rememberPage, savedPage } from '../internal/http/pagePosition.js'
@@ -79,8 +79,6 @@ export interface FromHttpOptions {
    * page, and its connection is closed.
    */
   readonly maxResponseBytes?: number
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
 }
 
 const DEFAULT_MAX_PAGES = 1_000
@@ -152,8 +150,8 @@ export function fromHttp(url: string | URL, options: FromHttpOptions = {}): Flow
   const name = options.name ?? `fromHttp ${redactUrl(first)}`
   const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES)
 
-  return pullSource<unknown>(name, (signal) =>
-    readPages(first, headers, options, signal, name, redactor, maxPages),
+  return pullSource<unknown>(name, (signal, stage) =>
+    readPages(first, headers, options, signal, stage, name, redactor, maxPages),
   )
 }
 
@@ -162,6 +160,7 @@ async function* readPages(
   headers: Readonly<Record<string, string>>,
   options: FromHttpOptions,
   signal: AbortSignal,
+  stage: SourceStage,
   name: string,
   redactor: Redactor,
   maxPages: number,
@@ -192,7 +191,7 @@ async function* readPages(
       const current: URL = next
       const where = `${name} page ${page}`
       if (page > maxPages) {
-        currentRun().keep(
+        stage.warn(
           failure('HttpWarning', {
             stage: name,
             reason: `stopped after maxPages (${maxPages}); more pages were available at ${redactUrl(current)}`,
@@ -221,7 +220,7 @@ async function* readPages(
             timeoutMs: options.timeoutMs ?? 30_000,
             signal,
             isRetryable: isRetryableHttpError,
-            retryAfterMs: (error) => retryAfterOf(error, options.retryAfterScale ?? 1),
+            retryAfterMs: (error) => retryAfterOf(error, testKnobs.retryAfterScale),
           },
         )
       } catch (error) {

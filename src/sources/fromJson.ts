@@ -1,7 +1,7 @@
-import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Flow } from '../core/Flow.js'
 import { pullSource } from '../internal/pullSource.js'
+import { inputLabel } from '../internal/input/SourceInput.js'
 import { openJsonReader } from '../internal/json/jsonReader.js'
 
 /**
@@ -29,7 +29,10 @@ export interface FromJsonOptions {
   readonly format?: 'auto' | 'array' | 'object' | 'ndjson'
   /** The text encoding of the input (default `utf8`; a UTF-8 BOM is skipped). */
   readonly encoding?: BufferEncoding
-  /** Gunzips the input (default: when the path ends in `.gz`). */
+  /**
+   * Gunzips the input: `true` it must be gzip, `false` never (default: when it is gzip data, as its
+   * first bytes show; a path ending in `.gz` must be).
+   */
   readonly gzip?: boolean
   /**
    * Streams the array found at this property path inside the top-level object instead, such as
@@ -115,8 +118,7 @@ const DEFAULT_MAX_DEPTH = 1000
  */
 export function fromJson(input: JsonInput, options: FromJsonOptions = {}): Flow<unknown> {
   const file = typeof input === 'string' ? input : undefined
-  const label = typeof input === 'string' ? basename(input) : 'text' in input ? 'text' : 'stream'
-  const stage = options.name ?? `fromJson ${label}`
+  const stage = options.name ?? `fromJson ${inputLabel(input)}`
   const requested = options.format ?? 'auto'
   const format =
     requested === 'auto' && file !== undefined && NDJSON_PATH.test(file) ? 'ndjson' : requested
@@ -136,7 +138,7 @@ export function fromJson(input: JsonInput, options: FromJsonOptions = {}): Flow<
     range,
     format,
     encoding: options.encoding ?? 'utf8',
-    gzip: options.gzip ?? (file !== undefined && /\.gz$/i.test(file)),
+    gzip: options.gzip,
     path,
     maxRecordBytes: Math.max(1, options.maxRecordBytes ?? DEFAULT_MAX_RECORD),
     maxDepth: Math.max(1, Math.floor(options.maxDepth ?? DEFAULT_MAX_DEPTH)),

@@ -3,7 +3,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { describeError } from '../core/Failure.js'
 import type { StateStore } from '../core/StateStore.js'
-import { removeLitter, syncDirectory } from '../internal/atomicFile.js'
+import { removeLitter, syncDirectory } from '../internal/fileOutput.js'
 
 /** The file's layout: a version, and the values by key. */
 interface StateFile {

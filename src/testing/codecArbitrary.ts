@@ -1,3 +1,4 @@
+import type { Arbitrary } from 'fast-check'
 import { fc } from './fastCheck.js'
 import type * as t from 'io-ts'
 import { NumberFromString } from '../codecs/NumberFromString.js'
@@ -22,7 +23,7 @@ export interface CodecArbitraryOptions {
    * custom codecs such as `DateFromISOString`), by codec `name`. An override wins over derivation,
    * so it can also narrow a derivable codec (`{ string: fc.emailAddress() }`).
    */
-  readonly overrides?: Readonly<Record<string, fc.Arbitrary<unknown>>>
+  readonly overrides?: Readonly<Record<string, Arbitrary<unknown>>>
 }
 
 /** The `_tag`s {@link codecArbitrary} derives, for the error message. */
@@ -101,8 +102,8 @@ const SUPPORTED = [
 export function codecArbitrary<C extends t.Any>(
   codec: C,
   options: CodecArbitraryOptions = {},
-): fc.Arbitrary<t.TypeOf<C>> {
-  return derive(codec, codec.name, options) as fc.Arbitrary<t.TypeOf<C>>
+): Arbitrary<t.TypeOf<C>> {
+  return derive(codec, codec.name, options) as Arbitrary<t.TypeOf<C>>
 }
 
 /**
@@ -121,14 +122,14 @@ interface CodecNode {
   readonly codomain: t.Any
 }
 
-function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.Arbitrary<unknown> {
+function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): Arbitrary<unknown> {
   const override = options.overrides?.[codec.name]
   if (override !== undefined) return override
   const maxLength = options.maxLength ?? 5
   const own = powerflowCodec(codec)
   if (own !== undefined) return own
   const node = codec as unknown as CodecNode
-  const child = (inner: t.Any, at: string): fc.Arbitrary<unknown> => derive(inner, at, options)
+  const child = (inner: t.Any, at: string): Arbitrary<unknown> => derive(inner, at, options)
   switch (node._tag) {
     case 'StringType':
       return fc.string()
@@ -163,7 +164,7 @@ function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.
     case 'InterfaceType':
     case 'PartialType': {
       const { props } = node
-      const fields: Record<string, fc.Arbitrary<unknown>> = {}
+      const fields: Record<string, Arbitrary<unknown>> = {}
       for (const [key, inner] of Object.entries(props)) fields[key] = child(inner, `${path}.${key}`)
       return node._tag === 'InterfaceType'
         ? fc.record(fields, { noNullPrototype: true })
@@ -202,12 +203,12 @@ function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.
       // io-ts requires every key of an enumerable domain (`t.record(t.keyof(...), ...)`)
       const enumerable = enumerableKeys(domain)
       if (enumerable !== undefined) {
-        const fields: Record<string, fc.Arbitrary<unknown>> = {}
+        const fields: Record<string, Arbitrary<unknown>> = {}
         for (const key of enumerable) fields[key] = values
         return fc.record(fields, { noNullPrototype: true })
       }
       const keys = child(domain, `${path}{key}`)
-      return fc.dictionary(keys as fc.Arbitrary<string>, values, {
+      return fc.dictionary(keys as Arbitrary<string>, values, {
         maxKeys: maxLength,
         noNullPrototype: true,
       })
@@ -224,7 +225,7 @@ function derive(codec: t.Any, path: string, options: CodecArbitraryOptions): fc.
 }
 
 /** Dates of years 0 to 9999: what four-digit formats (and ISO 8601 without a sign) can write. */
-function writableDates(): fc.Arbitrary<Date> {
+function writableDates(): Arbitrary<Date> {
   return fc.date({
     min: new Date(new Date(0).setUTCFullYear(0, 0, 1)),
     max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
@@ -233,7 +234,7 @@ function writableDates(): fc.Arbitrary<Date> {
 }
 
 /** Arbitraries of PowerFlow's own codecs, which have no io-ts `_tag` to derive from. */
-function powerflowCodec(codec: t.Any): fc.Arbitrary<unknown> | undefined {
+function powerflowCodec(codec: t.Any): Arbitrary<unknown> | undefined {
   switch (codec as unknown) {
     case NumberFromString:
       return fc

@@ -1,3 +1,4 @@
+import type { Arbitrary } from 'fast-check'
 import { fc } from './fastCheck.js'
 
 /**
@@ -62,7 +63,7 @@ const FORMULA_LEADS = ['=', '+', '-', '@']
  * @category testing
  * @since 0.1.0
  */
-export function csvHostileString(options: CsvHostileStringOptions = {}): fc.Arbitrary<string> {
+export function csvHostileString(options: CsvHostileStringOptions = {}): Arbitrary<string> {
   const maxPieces = options.maxPieces ?? 12
   const piece = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs'
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
+import type { Arbitrary } from 'fast-check'
 import { fc } from './fastCheck.js'
 import { assertEqual, assertSame } from './assertEqual.js'
 import { failure, type Failure } from '../core/Failure.js'
@@ -15,7 +16,7 @@ import { runToArray } from './runToArray.js'
  */
 export interface OperatorLawsOptions<A, B> {
   /** Arbitrary input records. */
-  readonly input: fc.Arbitrary<A>
+  readonly input: Arbitrary<A>
   /**
    * The reference model: the records the operator should emit for these input records (failures
    * excluded), usually the obvious Array implementation.

@@ -26,9 +26,3 @@ export const fc: typeof FastCheck = new Proxy({} as typeof FastCheck, {
     return loaded[key as keyof typeof FastCheck]
   },
 })
-
-/** @internal */
-export declare namespace fc {
-  /** fast-check's `Arbitrary`. */
-  export type Arbitrary<T> = FastCheck.Arbitrary<T>
-}

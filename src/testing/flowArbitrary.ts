@@ -1,3 +1,4 @@
+import type { Arbitrary } from 'fast-check'
 import { fc } from './fastCheck.js'
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure } from '../core/Failure.js'
@@ -56,9 +57,9 @@ const STAGE = 'flowArbitrary'
  * @since 0.1.0
  */
 export function flowArbitrary<A>(
-  record: fc.Arbitrary<A>,
+  record: Arbitrary<A>,
   options: FlowArbitraryOptions = {},
-): fc.Arbitrary<Array<Either<Failure, A>>> {
+): Arbitrary<Array<Either<Failure, A>>> {
   const rate = options.failureRate ?? 0.2
   if (!(rate >= 0 && rate <= 1))
     throw new RangeError(`flowArbitrary: failureRate must be between 0 and 1, got ${rate}`)
@@ -74,7 +75,7 @@ export function flowArbitrary<A>(
   return fc.array(item, { minLength: options.minLength ?? 0, maxLength: options.maxLength ?? 50 })
 }
 
-function failureArbitrary(): fc.Arbitrary<Failure> {
+function failureArbitrary(): Arbitrary<Failure> {
   return fc
     .record({
       tag: fc.constantFrom('ParseError', 'ValidationError', 'TransformError'),

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { Subject, lastValueFrom, toArray as collectAll } from 'rxjs'
+import { Subject } from 'rxjs'
 import { pipe } from 'fp-ts/lib/function.js'
 import { rights } from '../../src/core/rights.js'
-import { values } from '../../src/core/values.js'
 import { fromObservable } from '../../src/sources/fromObservable.js'
 import { map } from '../../src/operators/map.js'
 import { filter } from '../../src/operators/filter.js'
@@ -28,23 +27,5 @@ describe('rights', () => {
     live.next(4)
     live.complete()
     expect(seen).toEqual([10, 40])
-  })
-})
-
-describe('values', () => {
-  it('errors with the failure at the first Left', async () => {
-    const live = new Subject<number>()
-    const out = pipe(
-      fromObservable(live),
-      map((n: number) => {
-        if (n === 2) throw new Error('two')
-        return n
-      }),
-      values(),
-    )
-    const done = lastValueFrom(out.pipe(collectAll()))
-    live.next(1)
-    live.next(2)
-    await expect(done).rejects.toMatchObject({ name: 'RunError', message: 'map: two' })
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   REDACTED,
   Redactor,
@@ -6,6 +6,18 @@ import {
   redactHeaders,
   redactUrl,
 } from '../../src/internal/redact.js'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipe } from 'fp-ts/lib/function.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { toWebhook } from '../../src/sinks/toWebhook.js'
+import { toJson } from '../../src/sinks/toJson.js'
+import { deadLetter } from '../../src/policies/deadLetter.js'
+import { failFast } from '../../src/policies/failFast.js'
+import { startFlakyServer } from '../support/flakyServer.js'
+import { expectBalanced, readDeadLetters, settle } from '../support/ledger.js'
+import { SECRETS, basic, collectText, everything, expectNoSecrets } from '../support/secrets.js'
 
 describe('redactUrl', () => {
   it('hides user, password and secret query parameters, keeping the rest', () => {
@@ -202,5 +214,78 @@ describe('secrets a review found in clear', () => {
     ) as Record<string, unknown>
     expect(Object.getOwnPropertyDescriptor(scrubbed, '__proto__')?.value).toBe('***')
     expect(Object.getPrototypeOf(scrubbed)).toBe(Object.prototype)
+  })
+})
+
+describe('Redactor, in a toWebhook run', () => {
+  let dir: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'powerflow-redact-'))
+  })
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('keeps every secret out of the report, errors, causes, progress output and dead letters', async () => {
+    // A hostile server: echoes what it was sent (headers and URL) in its error bodies.
+    const server = await startFlakyServer((request) => ({
+      kind: 'respond',
+      status: request.index % 3 === 0 ? 500 : 400,
+      body: JSON.stringify({ url: request.url, headers: request.headers }),
+    }))
+    const dead = join(dir, 'secrets-dead.ndjson')
+    const progress = collectText()
+    const url = `http://${SECRETS.user}:${SECRETS.password}@${server.origin.slice(7)}/hook?token=${SECRETS.token}&page=1`
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]),
+        deadLetter(toJson(dead, { format: 'ndjson', fsync: false })),
+        toWebhook(url, {
+          headers: { Authorization: `Bearer ${SECRETS.bearer}`, 'X-Api-Key': SECRETS.apiKey },
+          signing: { secret: SECRETS.signing },
+          retries: 1,
+          minDelayMs: 1,
+          maxDelayMs: 2,
+          progress: { stream: progress.stream, intervalMs: 1 },
+        }),
+      ),
+    )
+    await server.close()
+    expect(error).toBeUndefined()
+    expectBalanced(report)
+    expect(report.failed).toBe(4)
+    // The server really got the secrets: the test would catch an echo.
+    expect(server.requests[0]?.headers['x-api-key']).toBe(SECRETS.apiKey)
+    expectNoSecrets(JSON.stringify(report))
+    expectNoSecrets(everything(report))
+    // The progress output is there (with the endpoint in the summary), only without secrets.
+    expect(progress.text()).toContain('127.0.0.1')
+    expectNoSecrets(progress.text())
+    expectNoSecrets(await readFile(dead, 'utf8'))
+    expect(await readDeadLetters(dead)).toHaveLength(4)
+  })
+
+  it('keeps secrets out of the failFast error and its cause', async () => {
+    const server = await startFlakyServer((request) => ({
+      kind: 'respond',
+      status: 401,
+      body: `bad credentials ${request.headers['authorization'] ?? ''} ${request.url}`,
+    }))
+    const url = `${server.origin}/hook?access_token=${SECRETS.token}`
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator([{ id: 1 }, { id: 2 }]),
+        failFast(),
+        toWebhook(url, { headers: { authorization: `Basic ${basic}` }, retries: 0 }),
+      ),
+    )
+    await server.close()
+    expect(report.status).toBe('failed')
+    expectBalanced(report)
+    expect(error?.message).toContain('401')
+    expectNoSecrets(everything(error))
+    expectNoSecrets(JSON.stringify(report))
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
   AttemptTimeoutError,
@@ -10,6 +10,16 @@ import {
   withRetry,
   type RetryInfo,
 } from '../../src/internal/retry.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { pipe } from 'fp-ts/lib/function.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { toWebhook } from '../../src/sinks/toWebhook.js'
+import { toJson } from '../../src/sinks/toJson.js'
+import { deadLetter } from '../../src/policies/deadLetter.js'
+import { startFlakyServer } from '../support/flakyServer.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 /** An instant sleep that records what it was asked to wait. */
 function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
@@ -513,5 +523,72 @@ describe('timers longer than setTimeout holds', () => {
     expect(woke).toBe(false)
     controller.abort(new Error('enough'))
     await expect(sleeping).rejects.toThrow('enough')
+  })
+})
+
+describe('withRetry, in a toWebhook run that is aborted', () => {
+  const timers = (): number => activeResources()['Timeout'] ?? 0
+  let dir: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'powerflow-retry-'))
+  })
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('clears the backoff timer of toWebhook retries when the run is aborted mid-backoff', async () => {
+    const server = await startFlakyServer(() => ({ kind: 'respond', status: 503 }))
+    const before = timers()
+    const controller = new AbortController()
+    const run = settle(
+      pipe(
+        fromGenerator([{ id: 1 }]),
+        toWebhook(`${server.origin}/hook`, {
+          retries: 5,
+          minDelayMs: 60_000,
+          maxDelayMs: 60_000,
+          signal: controller.signal,
+        }),
+      ),
+    )
+    await eventually(() => server.requests.length >= 1)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    const { report } = await run
+    await server.close()
+    expect(report.status).toBe('aborted')
+    expectBalanced(report)
+    expect(timers()).toBeLessThanOrEqual(before)
+  })
+
+  it('lets toWebhook release its sockets and timers when aborted with requests in flight', async () => {
+    const server = await startFlakyServer(() => ({ kind: 'respond', status: 200, delayMs: 10_000 }))
+    const before = activeResources()
+    const controller = new AbortController()
+    const dead = join(dir, 'abort-dead.ndjson')
+    const run = settle(
+      pipe(
+        fromGenerator(Array.from({ length: 50 }, (_, id) => ({ id }))),
+        deadLetter(toJson(dead, { format: 'ndjson', fsync: false })),
+        toWebhook(`${server.origin}/hook`, { concurrency: 3, signal: controller.signal }),
+      ),
+    )
+    await eventually(() => server.requests.length >= 3)
+    controller.abort()
+    const { report, error } = await run
+    expect(error?.name).toBe('AbortError')
+    expect(report.status).toBe('aborted')
+    expectBalanced(report)
+    expect(report.written).toBe(0)
+    expect(report.droppedByReason['aborted']).toBe(50)
+    await server.close()
+    await eventually(
+      () => (activeResources()['TCPSocketWrap'] ?? 0) <= (before['TCPSocketWrap'] ?? 0),
+    )
+    const after = activeResources()
+    expect(after['TCPSocketWrap'] ?? 0).toBeLessThanOrEqual(before['TCPSocketWrap'] ?? 0)
+    expect(after['Timeout'] ?? 0).toBeLessThanOrEqual(before['Timeout'] ?? 0)
   })
 })

@@ -10,8 +10,9 @@ import { failure, type Failure } from '../../src/core/Failure.js'
 import type { Flow } from '../../src/core/Flow.js'
 import { expectOperatorLaws } from '../../src/testing/expectOperatorLaws.js'
 import { runToArray } from '../../src/testing/runToArray.js'
-import { expectBalanced } from '../support/ledger.js'
+import { expectBalanced, settle } from '../support/ledger.js'
 import { leftValues, rightValues, testScheduler } from '../../src/testing/testScheduler.js'
+import { rawDeal, withPolicy, type Ending } from '../support/rawDeals.js'
 
 type Row = { k: string; v: number }
 const rows: fc.Arbitrary<Row> = fc.record({ k: fc.constantFrom('a', 'b', 'c'), v: fc.integer() })
@@ -679,5 +680,37 @@ describe('aggregate on keys that are also Object.prototype names', () => {
       toArray(),
     )
     expect(report.records).toEqual([{ constructor: null, n_sum: 3 }])
+  })
+})
+
+describe('aggregate, in a pipeline under each policy', () => {
+  it('counts folded rows as merged and group rows as created, under every policy', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rawDeal, { maxLength: 40 }),
+        fc.constantFrom<Ending>('collect', 'failFast', 'maxFailures'),
+        fc.integer({ min: 1, max: 5 }),
+        async (input, ending, highWaterMark) => {
+          const flow = withPolicy(
+            ending,
+            pipe(
+              fromGenerator(input),
+              aggregate({ groupBy: ['region'], measures: { amount: 'sum', id: 'count' } }),
+            ),
+            'unused.ndjson',
+          )
+          const { report } = await settle(toArray<unknown>({ highWaterMark })(flow))
+          expectBalanced(report)
+          if (report.status === 'completed') {
+            const good = input.filter(
+              (deal) => deal.amount === '' || !Number.isNaN(Number(deal.amount)),
+            )
+            expect(report.merged).toBe(good.length)
+            expect(report.created).toBe(new Set(good.map((deal) => deal.region)).size)
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    )
   })
 })

@@ -12,6 +12,8 @@ import type { Flow } from '../../src/core/Flow.js'
 import { expectOperatorLaws } from '../../src/testing/expectOperatorLaws.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import { leftValues, rightValues, testScheduler } from '../../src/testing/testScheduler.js'
+import { toArray } from '../../src/sinks/toArray.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 interface Deal {
   readonly id: number
@@ -673,6 +675,43 @@ class HttpLikeError extends Error {
     super(`HTTP ${status}`)
   }
 }
+
+describe('enrich, when the run is aborted', () => {
+  const timers = (): number => activeResources()['Timeout'] ?? 0
+
+  it('clears its per-call timers and aborts its lookups when the run is aborted', async () => {
+    const before = timers()
+    const controller = new AbortController()
+    let started = 0
+    let aborted = 0
+    const run = settle(
+      pipe(
+        fromGenerator(Array.from({ length: 100 }, (_, id) => ({ id }))),
+        enrich(
+          (record, signal) =>
+            new Promise<{ extra: number }>((resolve) => {
+              started += 1
+              const stop = (): void => {
+                aborted += 1
+                resolve({ extra: record.id })
+              }
+              if (started === 3) controller.abort()
+              if (signal.aborted) stop()
+              else signal.addEventListener('abort', stop)
+            }),
+          { concurrency: 3, timeoutMs: 60_000 },
+        ),
+        toArray({ signal: controller.signal }),
+      ),
+    )
+    const { report } = await run
+    expect(report.status).toBe('aborted')
+    expectBalanced(report)
+    await eventually(() => timers() <= before)
+    expect(timers()).toBeLessThanOrEqual(before)
+    expect(aborted).toBe(started)
+  })
+})
 
 const enrichOf = (report: { readonly [section: string]: unknown }): EnrichReport[] =>
   report['enrich'] as EnrichReport[]

@@ -13,6 +13,9 @@ import type { Flow } from '../../src/core/Flow.js'
 import type { RunReport } from '../../src/core/RunReport.js'
 import { expectOperatorLaws } from '../../src/testing/expectOperatorLaws.js'
 import { runToArray } from '../../src/testing/runToArray.js'
+import { collect } from '../../src/policies/collect.js'
+import { toArray } from '../../src/sinks/toArray.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
 
 type LookupReport = RunReport & { readonly name: string }
 const lookupsOf = (report: RunReport): LookupReport[] =>
@@ -302,10 +305,7 @@ describe('lookupTable', () => {
 
   it("keys a table by its rows' own field: a row without it is dropped as missingKey", async () => {
     const table = lookupTable(
-      fromGenerator<Record<string, string>>([
-        { Name: 'no id' },
-        { constructor: 'C1', Name: 'ok' },
-      ]),
+      fromGenerator<Record<string, string>>([{ Name: 'no id' }, { constructor: 'C1', Name: 'ok' }]),
       'constructor',
     )
     const result = await runToArray(
@@ -313,5 +313,70 @@ describe('lookupTable', () => {
     )
     expect(result.records).toEqual([{ deal: 'D1', c: 'C1', constructor: 'C1', Name: 'ok' }])
     expect(lookupsOf(result.report)[0]?.droppedByReason).toEqual({ missingKey: 1 })
+  })
+})
+
+describe('lookupTable, when the run stops', () => {
+  const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+  const timers = (): number => activeResources()['Timeout'] ?? 0
+
+  it('fails the run naming the table when its source throws, with the books balanced', async () => {
+    const before = timers()
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator(Array.from({ length: 50 }, (_, id) => ({ id, account: `A${id % 3}` }))),
+        enrich(
+          lookupTable(
+            fromGenerator(function* () {
+              yield { Id: 'A0', owner: 'Ada' }
+              throw new Error('accounts file vanished')
+            }),
+            'Id',
+            { name: 'accounts' },
+          ),
+          { on: 'account' },
+        ),
+        collect(),
+        toArray({ highWaterMark: 5 }),
+      ),
+    )
+    expect(report.status).toBe('failed')
+    expect(error?.message).toContain('accounts')
+    expect(error?.message).toContain('accounts file vanished')
+    expectBalanced(report)
+    expect(report.written).toBe(0)
+    await eventually(() => timers() <= before)
+    expect(timers()).toBeLessThanOrEqual(before)
+  })
+
+  it('stops loading when the run is aborted while the table loads', async () => {
+    const controller = new AbortController()
+    let tableRows = 0
+    const { report, error } = await settle(
+      pipe(
+        fromGenerator(Array.from({ length: 50 }, (_, id) => ({ id, account: `A${id % 3}` }))),
+        enrich(
+          lookupTable(
+            fromGenerator(async function* () {
+              for (let n = 0; ; n++) {
+                tableRows += 1
+                if (n === 20) controller.abort()
+                await tick(0)
+                yield { Id: `A${n}`, owner: 'someone' }
+              }
+            }),
+            'Id',
+          ),
+          { on: 'account' },
+        ),
+        toArray({ signal: controller.signal }),
+      ),
+    )
+    expect(error?.name).toBe('AbortError')
+    expect(report.status).toBe('aborted')
+    expectBalanced(report)
+    const rowsAtEnd = tableRows
+    await tick(20)
+    expect(tableRows).toBe(rowsAtEnd)
   })
 })

@@ -10,11 +10,13 @@ import { describe, expect, it } from 'vitest'
 import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import { pipe } from 'fp-ts/lib/function.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
+import { testKnobs } from '../../src/internal/testKnobs.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { deadLetter } from '../../src/policies/deadLetter.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import type { RunReport } from '../../src/core/RunReport.js'
+import type { Sink } from '../../src/core/Sink.js'
 import type { HttpReport } from '../../src/core/HttpReport.js'
 import {
   ok,
@@ -39,6 +41,24 @@ function verifySignature(
   const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest()
   const given = Buffer.from(fields.get('v1') ?? '', 'hex')
   return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+/**
+ * The sink with `Retry-After` delays multiplied by `scale` while it runs (a test-only knob, not an
+ * option), so a local server's `Retry-After: 1` need not cost a second.
+ */
+function scaledRetryAfter<A>(
+  scale: number,
+  sink: Sink<A>,
+): Sink<A> {
+  return async (flow) => {
+    testKnobs.retryAfterScale = scale
+    try {
+      return await sink(flow)
+    } finally {
+      testKnobs.retryAfterScale = 1
+    }
+  }
 }
 
 const serve = serversClosedAfterEach()
@@ -216,7 +236,7 @@ describe('toWebhook', () => {
     const report = await pipe(
       fromGenerator(records(1)),
       // Retry-After: 1 is waited as 1 s × 0.05 = 50 ms; backoff alone would wait at most 5 ms.
-      toWebhook(server.origin, { ...fast, retryAfterScale: 0.05 }),
+      scaledRetryAfter(0.05, toWebhook(server.origin, fast)),
     )
     expect(report.written).toBe(1)
     const [first, second] = server.requests
@@ -232,7 +252,7 @@ describe('toWebhook', () => {
     const report = await pipe(
       fromGenerator(records(1)),
       // The date is 2–3 s ahead (it has whole seconds): scaled by 0.02, at least 40 ms.
-      toWebhook(server.origin, { ...fast, retryAfterScale: 0.02 }),
+      scaledRetryAfter(0.02, toWebhook(server.origin, fast)),
     )
     expect(report.written).toBe(1)
     const [first, second] = server.requests
@@ -244,7 +264,7 @@ describe('toWebhook', () => {
       const server = await serve(sequence(status(429, '', { 'retry-after': value }), ok))
       const report = await pipe(
         fromGenerator(records(1)),
-        toWebhook(server.origin, { ...fast, retryAfterScale: 1_000 }),
+        scaledRetryAfter(1_000, toWebhook(server.origin, fast)),
       )
       expect(report.written).toBe(1)
       expect(server.requests).toHaveLength(2)

@@ -5,6 +5,9 @@ import { failure } from '../../src/core/Failure.js'
 import { defineSource } from '../../src/sources/defineSource.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
+import { map } from '../../src/operators/map.js'
+import { failFast } from '../../src/policies/failFast.js'
+import { eventually, expectBalanced, settle } from '../support/ledger.js'
 
 describe('defineSource', () => {
   it('reads records and reported failures, then closes the source once', async () => {
@@ -89,4 +92,53 @@ describe('defineSource with an open that throws', () => {
     )
     expect(result.error?.message).toBe('vault: open failed: locked')
   })
+})
+
+describe('defineSource, when the run ends', () => {
+  for (const ending of ['completed', 'throws', 'failFast', 'aborted'] as const)
+    for (const kind of ['sync', 'async'] as const)
+      it(`closes a ${kind} source exactly once, after all its records, when the run ${ending}`, async () => {
+        let closes = 0
+        let closedAfter = -1
+        const controller = new AbortController()
+        const rows = function* (): Generator<number> {
+          for (let n = 0; n < 600; n++) {
+            if (ending === 'throws' && n === 300) throw new Error('cursor lost')
+            yield n
+          }
+        }
+        const source = defineSource<number>({
+          name: 'db',
+          open: () =>
+            kind === 'sync'
+              ? rows()
+              : (async function* () {
+                  yield* rows()
+                })(),
+          close() {
+            closes += 1
+          },
+        })
+        const { report, error } = await settle(
+          pipe(
+            source,
+            map((n) => {
+              if (ending === 'failFast' && n === 200) throw new Error('bad row')
+              if (ending === 'aborted' && n === 200) controller.abort()
+              closedAfter = n
+              return n
+            }),
+            failFast(),
+            toArray({ signal: controller.signal, highWaterMark: 50 }),
+          ),
+        )
+        expectBalanced(report)
+        await eventually(() => closes > 0)
+        expect(closes).toBe(1)
+        if (ending === 'completed') expect(report.written).toBe(600)
+        if (ending === 'throws') {
+          expect(error?.message).toContain('cursor lost')
+          expect(closedAfter).toBe(299)
+        }
+      })
 })

@@ -5,8 +5,18 @@ import { fromHttp } from '../../src/sources/fromHttp.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { runToArray } from '../../src/testing/runToArray.js'
 import type { StateStore } from '../../src/core/StateStore.js'
-import { sequence, type Behaviour, serversClosedAfterEach } from '../support/flakyServer.js'
+import {
+  sequence,
+  startFlakyServer,
+  type Behaviour,
+  serversClosedAfterEach,
+} from '../support/flakyServer.js'
 import { endlessServersClosedAfterEach } from '../support/endlessServer.js'
+import type { RunReport } from '../../src/core/RunReport.js'
+import { map } from '../../src/operators/map.js'
+import { activeResources, eventually, expectBalanced, settle } from '../support/ledger.js'
+import { slowSink, withoutLeaks } from '../support/sampleFiles.js'
+import { SECRETS, everything, expectNoSecrets } from '../support/secrets.js'
 
 const serve = serversClosedAfterEach()
 
@@ -388,5 +398,124 @@ describe('fromHttp with the state run option', () => {
     rows.push(4, 5, 6)
     // Page 2 held 3 and now holds 3 and 4: read again, 3 is a duplicate and 4 is not missed.
     expect((await read()).records).toEqual([3, 4, 5, 6])
+  })
+})
+
+describe('fromHttp, with a slow sink, a failing server or an abort', () => {
+  it('keeps read-ahead bounded by one page over the high-water mark and releases its socket', async () => {
+    const pages = 20
+    const server = await startFlakyServer((request) => {
+      const page = Number(new URL(request.url, 'http://x').searchParams.get('page'))
+      const items =
+        page > pages ? [] : Array.from({ length: 25 }, (_, n) => ({ id: `${page}-${n}` }))
+      return { kind: 'respond', status: 200, body: JSON.stringify(items) }
+    })
+    let report: RunReport | undefined
+    await withoutLeaks(async () => {
+      report = await pipe(
+        fromHttp(`${server.origin}/items`, { pagination: { by: 'page', pageParam: 'page' } }),
+        slowSink({ highWaterMark: 10 }),
+      )
+      await server.close()
+    })
+    expectBalanced(report as RunReport)
+    expect(report?.written).toBe(pages * 25)
+    expect(report?.maxInFlight).toBeLessThanOrEqual(10)
+  })
+
+  it('keeps a query token out of the error when the server fails, and releases the socket', async () => {
+    const server = await startFlakyServer((request) => ({
+      kind: 'respond',
+      status: 403,
+      body: `forbidden ${request.url}`,
+    }))
+    const before = activeResources()
+    const { report, error } = await settle(
+      pipe(
+        fromHttp(`${server.origin}/items?api_key=${SECRETS.apiKey}`, {
+          headers: { 'X-Api-Key': SECRETS.apiKey },
+          retries: 0,
+        }),
+        map((item) => item),
+        toArray(),
+      ),
+    )
+    await server.close()
+    expect(report.status).toBe('failed')
+    expectBalanced(report)
+    expect(error?.message).toContain('403')
+    expectNoSecrets(everything(error))
+    expectNoSecrets(JSON.stringify(report))
+    await eventually(
+      () => (activeResources()['TCPSocketWrap'] ?? 0) <= (before['TCPSocketWrap'] ?? 0),
+    )
+    expect(activeResources()['TCPSocketWrap'] ?? 0).toBeLessThanOrEqual(
+      before['TCPSocketWrap'] ?? 0,
+    )
+  })
+
+  it('keeps the secrets of a next-page link out of the error when that page fails', async () => {
+    const signature = 'next-page-signature-424242'
+    const token = 'next-page-token-777777'
+    const server = await startFlakyServer((request) =>
+      request.url === '/items'
+        ? {
+            kind: 'respond',
+            status: 200,
+            body: JSON.stringify({
+              items: [{ id: 1 }],
+              next: `/items?page=2&X-Amz-Signature=${signature}&token=${token}`,
+            }),
+          }
+        : { kind: 'respond', status: 403, body: `denied ${request.url}` },
+    )
+    const { report, error } = await settle(
+      pipe(
+        fromHttp(`${server.origin}/items`, {
+          recordsPath: 'items',
+          pagination: { by: 'nextLink', path: 'next' },
+          retries: 0,
+        }),
+        toArray(),
+      ),
+    )
+    await server.close()
+    expect(report.status).toBe('failed')
+    expectBalanced(report)
+    expect(error?.message).toContain('page 2: HTTP 403')
+    expect(error?.message).toContain('page=2')
+    for (const text of [everything(error), JSON.stringify(report)]) {
+      expect(text).not.toContain(signature)
+      expect(text).not.toContain(token)
+    }
+  })
+
+  it('releases its socket and timers when aborted while a page is slow to come', async () => {
+    const server = await startFlakyServer(() => ({
+      kind: 'respond',
+      status: 200,
+      body: '[]',
+      delayMs: 10_000,
+    }))
+    const before = activeResources()
+    const controller = new AbortController()
+    const run = settle(
+      pipe(
+        fromHttp(`${server.origin}/items`, { timeoutMs: 60_000 }),
+        toArray({ signal: controller.signal }),
+      ),
+    )
+    await eventually(() => server.requests.length >= 1)
+    controller.abort()
+    const { report, error } = await run
+    expect(error?.name).toBe('AbortError')
+    expectBalanced(report)
+    await server.close()
+    await eventually(
+      () => (activeResources()['TCPSocketWrap'] ?? 0) <= (before['TCPSocketWrap'] ?? 0),
+    )
+    const after = activeResources()
+    expect(after['TCPSocketWrap'] ?? 0).toBeLessThanOrEqual(before['TCPSocketWrap'] ?? 0)
+    expect(after['Timeout'] ?? 0).toBeLessThanOrEqual(before['Timeout'] ?? 0)
   })
 })

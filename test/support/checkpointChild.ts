@@ -1,5 +1,5 @@
 /**
- * The child process of the kill harness (test/internal/checkpoint/killHarness.test.ts): runs
+ * The child process of the kill harness (test/laws/killHarness.test.ts): runs
  * `fromCsv → validate → dedupe → toCsv` with checkpoints and `resume: true`, so each start
  * continues where the previous, killed one stopped.
  *

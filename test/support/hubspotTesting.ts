@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest'
 import { hubspot } from '../../src/integrations/hubspot/index.js'
+import { testKnobs } from '../../src/internal/testKnobs.js'
 import {
   startHubSpotServer,
   type HubSpotServer,
@@ -24,12 +25,13 @@ export function hubspotServers(): (options?: HubSpotServerOptions) => Promise<Hu
 
 /** A connection to the local server, with fast retries and no client-side rate limits. */
 export function connectHubSpot(target: HubSpotServer, extra: Parameters<typeof hubspot>[0] = {}) {
+  // The local server's Retry-After seconds are waited as milliseconds (a test-only knob).
+  testKnobs.retryAfterScale = 0.001
   return hubspot({
     accessToken: target.token,
     basePath: target.url,
     minDelayMs: 1,
     maxDelayMs: 5,
-    retryAfterScale: 0.001,
     rateLimit: false,
     searchRateLimit: false,
     ...extra,

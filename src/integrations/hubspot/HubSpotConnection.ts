@@ -9,6 +9,7 @@ import {
   withRetry,
   type RetryPolicy,
 } from '../../internal/retry.js'
+import { testKnobs } from '../../internal/testKnobs.js'
 import type { HubSpotStats } from './HubSpotStats.js'
 
 /** What every generated `…WithHttpInfo` method of the client resolves to. @internal */
@@ -21,7 +22,6 @@ export interface HubSpotHttpInfo<T> {
 /** The connection's settings, resolved from {@link HubSpotOptions}. @internal */
 export interface HubSpotSettings extends RetryPolicy {
   readonly basePath: string
-  readonly retryAfterScale: number
 }
 
 /**
@@ -148,10 +148,7 @@ export class HubSpotConnection {
           isRetryable: (error) => isRetryable(error, attempts),
           retryAfterMs: (error) =>
             isApiError(error) && error.code === 429
-              ? scaled(
-                  parseRetryAfter(error.headers?.['retry-after']),
-                  this.settings.retryAfterScale,
-                )
+              ? scaled(parseRetryAfter(error.headers?.['retry-after']), testKnobs.retryAfterScale)
               : undefined,
         },
       )

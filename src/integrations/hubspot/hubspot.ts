@@ -55,8 +55,6 @@ export interface HubSpotOptions {
   readonly maxRetryAfterMs?: number
   /** Time limit of each attempt (default 60 s). A timeout is retried. */
   readonly timeoutMs?: number
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
 }
 
 const DEFAULT_BASE_PATH = 'https://api.hubapi.com'
@@ -119,7 +117,6 @@ export function hubspot(options: HubSpotOptions = {}): HubSpotConnection {
       maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs,
       timeoutMs: options.timeoutMs ?? 60_000,
-      retryAfterScale: options.retryAfterScale ?? 1,
     },
     {
       requests: limiterOf('rateLimit', options.rateLimit, DEFAULT_RATE_LIMIT),

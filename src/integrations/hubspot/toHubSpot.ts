@@ -1,5 +1,4 @@
-import type { Flow } from '../../core/Flow.js'
-import type { RunReport } from '../../core/RunReport.js'
+import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { RunError } from '../../core/RunError.js'
 import { failure } from '../../core/Failure.js'
@@ -116,7 +115,7 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
   connection: HubSpotConnection,
   objectType: string,
   options: ToHubSpotOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+): Sink<A> {
   const operation = options.operation ?? 'create'
   if (!['create', 'update', 'upsert', 'archive'].includes(operation))
     throw new TypeError(

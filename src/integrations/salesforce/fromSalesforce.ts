@@ -89,8 +89,6 @@ export interface FromSalesforceOptions {
   readonly maxDelayMs?: number
   /** The longest `Retry-After` honoured (default 60 s). */
   readonly maxRetryAfterMs?: number
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
 }
 
 const DEFAULTS = {

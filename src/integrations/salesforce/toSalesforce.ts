@@ -1,5 +1,4 @@
-import type { Flow } from '../../core/Flow.js'
-import type { RunReport } from '../../core/RunReport.js'
+import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
 import { runSink } from '../../internal/runSink.js'
@@ -51,8 +50,6 @@ export interface ToSalesforceOptions extends RunOptions {
   readonly maxDelayMs?: number
   /** The longest `Retry-After` honoured (default 60 s). */
   readonly maxRetryAfterMs?: number
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
 }
 
 const OPERATIONS = ['insert', 'update', 'upsert', 'delete'] as const
@@ -96,7 +93,7 @@ export function toSalesforce<A extends object>(
   connection: SalesforceConnection,
   object: string,
   options: ToSalesforceOptions = {},
-): (flow: Flow<A>) => Promise<RunReport> {
+): Sink<A> {
   const stage = `toSalesforce ${object}`
   const spec = checkOptions(stage, object, options)
   const mode = options.mode ?? 'rest'

@@ -7,6 +7,7 @@
  * @internal
  * @packageDocumentation
  */
+import { describeValue } from '../describeValue.js'
 import { detachValue } from '../keys.js'
 
 /**
@@ -120,23 +121,6 @@ function hasNoEdgeSpace(text: string): boolean {
   const first = text.charCodeAt(0)
   const last = text.charCodeAt(text.length - 1)
   return first > 32 && first < 127 && last > 32 && last < 127
-}
-
-/** A value as it reads in an error message, cut short. @internal */
-export function describeValue(value: unknown): string {
-  let text: string
-  if (typeof value === 'string') text = JSON.stringify(value)
-  else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    text = String(value)
-  else if (value instanceof Date) text = `Date(${String(value)})`
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value)
-    } catch {
-      text = String(value)
-    }
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
 function notANumber(field: string, value: unknown): string {

@@ -20,7 +20,7 @@ import { describeError } from '../../core/Failure.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import type { ResumedFrom } from '../../core/RunReport.js'
 import type { RunStateOptions } from '../../core/StateStore.js'
-import type { RunContext } from '../RunContext.js'
+import type { RunContext } from '../run/RunContext.js'
 import {
   checkpointIn,
   settledAt,
@@ -283,25 +283,10 @@ export class Checkpointer {
   /** Adds the checkpoint's figures to this run's: its report covers the whole logical run. */
   private restoreFigures(saved: SavedCheckpoint): void {
     const run = this.run
-    const { ledger } = saved
-    run.read += ledger.read
-    run.created += ledger.created
-    run.written += ledger.written
-    run.dropped += ledger.dropped
-    run.merged += ledger.merged
-    run.failed += ledger.failed
-    run.uncommitted += ledger.uncommitted
-    for (const [reason, count] of Object.entries(ledger.droppedByReason))
-      run.droppedByReason[reason] = (run.droppedByReason[reason] ?? 0) + count
+    run.ledger.addEarlier(saved.ledger)
     for (const stats of run.stages) {
       const figures = saved.stages[stats.name]
-      if (figures === undefined) continue
-      stats.in += figures.in
-      stats.out += figures.out
-      stats.dropped += figures.dropped
-      stats.failed += figures.failed
-      stats.created += figures.created
-      stats.merged += figures.merged
+      if (figures !== undefined) stats.addEarlier(figures)
     }
     this.readAtLast = run.read
   }
@@ -338,9 +323,9 @@ export class Checkpointer {
     const sink = this.sink as SinkParticipant
     await this.quiet(sink)
     const run = this.run
-    if (run.held > 0)
+    if (run.ledger.held > 0)
       throw new Error(
-        `${run.settings.name}: checkpoint: ${run.held} records are in a stage's custody, which checkpoints cannot save`,
+        `${run.settings.name}: checkpoint: ${run.ledger.held} records are in a stage's custody, which checkpoints cannot save`,
       )
     const file = await sink.durable()
     this.journal ??= StateJournal.fresh(journalPathFor(sink.target))
@@ -354,10 +339,10 @@ export class Checkpointer {
         created: run.created,
         written: run.written,
         dropped: run.dropped,
-        droppedByReason: { ...run.droppedByReason },
+        droppedByReason: run.ledger.droppedByReason,
         merged: run.merged,
         failed: run.failed,
-        uncommitted: run.uncommitted,
+        uncommitted: run.ledger.uncommitted,
       },
       stages: stageFigures(run),
       sources: Object.fromEntries(this.sources.map((stage) => [stage, this.latest])),
@@ -400,11 +385,11 @@ export class Checkpointer {
       sink.flush()
       // Waits for the disk, not in a busy loop: the records of a write settle when it is done.
       await sink.writesDone()
-      if (run.open <= 0) return
+      if (run.ledger.open <= 0) return
       if (run.stopped !== undefined) throw run.stopped.error
       if (performance.now() > deadline)
         throw new Error(
-          `${run.settings.name}: checkpoint: ${run.open} records did not settle; a plain rxjs operator that holds records (wrap it with rx) cannot be checkpointed`,
+          `${run.settings.name}: checkpoint: ${run.ledger.open} records did not settle; a plain rxjs operator that holds records (wrap it with rx) cannot be checkpointed`,
         )
       // Records still in an asynchronous stage (a lookup, a request): look again shortly.
       await new Promise<void>((resolve) => setTimeout(resolve, 1))

@@ -11,9 +11,8 @@
  */
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { RunContext } from '../RunContext.js'
 import type { SinkOutput } from '../sinkOutput.js'
-import { checkpointsOf, type Checkpointer } from './Checkpointer.js'
+import type { Checkpointer } from './Checkpointer.js'
 import type { SavedFileSink } from './savedCheckpoint.js'
 
 /** The sink's own figures a checkpoint saves. @internal */
@@ -75,16 +74,15 @@ export class FileSinkCheckpoint {
   ) {}
 
   /**
-   * The checkpoint side of a file sink, when the run takes checkpoints and the sink can (a file,
+   * The checkpoint side of a file sink, when its run takes `checkpoints` and the sink can (a file,
    * not appending, not gzipped, with a format that saves its state); otherwise `undefined`, and
    * the run refuses at start.
    */
   static of(
-    run: RunContext,
+    checkpoints: Checkpointer | undefined,
     settings: CheckpointedFileSettings,
     access: FileSinkAccess,
   ): FileSinkCheckpoint | undefined {
-    const checkpoints = checkpointsOf(run)
     if (checkpoints === undefined) return undefined
     if (
       settings.stream !== undefined ||

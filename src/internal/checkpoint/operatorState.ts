@@ -6,9 +6,11 @@
  * @internal
  * @packageDocumentation
  */
-import type { RunContext } from '../RunContext.js'
 import type { KeyValue } from '../keys.js'
-import { checkpointsOf } from './Checkpointer.js'
+import type { StageHandle } from '../run/StageHandle.js'
+
+/** What of its stage handle an operator shows its checkpoints: its name and its run's checkpoints. @internal */
+export type CheckpointedStage = Pick<StageHandle, 'name' | 'checkpoints'>
 
 /**
  * `stage` keeps state that checkpoints cannot save (`why`): a run with `checkpoint` fails at start,
@@ -16,8 +18,8 @@ import { checkpointsOf } from './Checkpointer.js'
  *
  * @internal
  */
-export function refuseCheckpoint(run: RunContext, stage: string, why: string): void {
-  checkpointsOf(run)?.refuse(stage, why)
+export function refuseCheckpoint(stage: CheckpointedStage, why: string): void {
+  stage.checkpoints?.refuse(stage.name, why)
 }
 
 /** A key as JSON: strings, finite numbers, booleans and null as they are; the rest tagged. */
@@ -69,12 +71,12 @@ export interface KeySetState {
  * @internal
  */
 export function keySetState(
-  run: RunContext,
-  stage: string,
+  handle: CheckpointedStage,
   restore: (keys: KeyValue[]) => void,
 ): KeySetState | undefined {
-  const checkpoints = checkpointsOf(run)
+  const checkpoints = handle.checkpoints
   if (checkpoints === undefined) return undefined
+  const stage = handle.name
   let pending: KeyValue[] = []
   checkpoints.registerOperator(stage, {
     save() {

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { checkpointsOf } from './Checkpointer.js'
-import type { RunContext } from '../RunContext.js'
+import type { RunContext } from '../run/RunContext.js'
 
 /** @internal */
 export class TextPosition {

@@ -15,9 +15,6 @@ export interface ValueTypingSettings {
   readonly nulls: boolean
 }
 
-/** A typed CSV value. @internal */
-export type TypedValue = string | number | boolean | Date | null
-
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 const INTEGER = /^-?(?:0|[1-9]\d*)$/
 const ISO_DATE =
@@ -40,8 +37,10 @@ function toDate(value: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
-/** Returns the conversion of one value. @internal */
-export function valueTyper(settings: ValueTypingSettings): (value: string) => TypedValue {
+/** A typer of fields: to fromCsv's `CsvValue` (a number, boolean, Date, null or the string). @internal */
+export function valueTyper(
+  settings: ValueTypingSettings,
+): (value: string) => string | number | boolean | Date | null {
   const { numbers, booleans, dates, nulls } = settings
   return (value) => {
     if (value === '') return nulls ? null : value

@@ -5,26 +5,12 @@
  * @internal
  * @packageDocumentation
  */
-import type { Flow } from '../../core/Flow.js'
 import type { RunReport } from '../../core/RunReport.js'
+import { LOOKUP_TABLE, type LookupTable } from '../../core/LookupTable.js'
 import { describeError } from '../../core/Failure.js'
-import { outsideRun } from '../RunContext.js'
+import { outsideRun } from '../run/currentRun.js'
 import { runSink } from '../runSink.js'
 import { detachString, detachValue, ownField } from '../keys.js'
-
-/** Marks the objects {@link lookupTable} makes, so `enrich` tells them from lookup functions. @internal */
-export const LOOKUP_TABLE = Symbol.for('powerflow.lookupTable')
-
-/** What `lookupTable` describes: a flow to load and the field to key it by. @internal */
-export interface TableSpec<R> {
-  readonly [LOOKUP_TABLE]: true
-  /** The table's name in `report.lookups` and in errors. */
-  readonly name: string
-  /** Whether the name was given (else it is made from the key field). */
-  readonly named: boolean
-  readonly flow: Flow<R>
-  readonly keyField: string
-}
 
 /** A loaded table and the report of its load. @internal */
 export interface LoadedTable<R> {
@@ -33,7 +19,7 @@ export interface LoadedTable<R> {
 }
 
 /** @internal */
-export function isTableSpec(value: unknown): value is TableSpec<unknown> {
+export function isTableSpec(value: unknown): value is LookupTable<unknown> {
   return typeof value === 'object' && value !== null && LOOKUP_TABLE in value
 }
 
@@ -78,29 +64,27 @@ function detachRow<R>(row: R): R {
  * @internal
  */
 export async function loadTable<R>(
-  spec: TableSpec<R>,
+  spec: LookupTable<R>,
   signal: AbortSignal,
 ): Promise<LoadedTable<R>> {
   const rows = new Map<string, R>()
   const report = await outsideRun(() =>
-    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => ({
-      write(row) {
-        const key = keyOf(ownField(row, spec.keyField))
-        if (key === undefined) {
-          stats.dropped += 1
-          run.settle('dropped', 1, 'missingKey')
-        } else if (rows.has(key)) {
-          stats.dropped += 1
-          run.settle('dropped', 1, 'duplicate')
-        } else {
-          rows.set(detachString(key), detachRow(row))
-          stats.out += 1
-          run.settle('written', 1)
-        }
-      },
-      end: async () => undefined,
-      abort: async () => undefined,
-    })),
+    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => {
+      const stage = run.handleOf(stats)
+      return {
+        write(row) {
+          const key = keyOf(ownField(row, spec.keyField))
+          if (key === undefined) stage.drop('missingKey')
+          else if (rows.has(key)) stage.drop('duplicate')
+          else {
+            rows.set(detachString(key), detachRow(row))
+            stage.write()
+          }
+        },
+        end: async () => undefined,
+        abort: async () => undefined,
+      }
+    }),
   )
   return { rows, report }
 }

@@ -16,7 +16,7 @@ import {
   type BigNumberPolicy,
 } from './bigNumbers.js'
 import { findJsonError } from './findJsonError.js'
-import { INVALID_UTF8 } from './textChunks.js'
+import { invalidUtf8Reason } from '../input/invalidUtf8.js'
 
 /** @internal */
 export interface NdjsonOptions {
@@ -35,6 +35,9 @@ export interface NdjsonOptions {
   /** Splitting resumes at a saved position: the line there and its byte offset in the file. */
   readonly resumeAt?: NdjsonPosition
 }
+
+/** The reason given for text holding bytes that are not UTF-8. @internal */
+export const INVALID_UTF8 = invalidUtf8Reason("'latin1'")
 
 /** A line of JSON white space only (what `JSON.parse` skips): a blank line, not a record. */
 const JSON_BLANK = /^[ \t\r]*$/

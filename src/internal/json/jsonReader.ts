@@ -14,8 +14,9 @@ import { currentRun } from '../RunContext.js'
 import type { BigNumberPolicy } from './bigNumbers.js'
 import { JsonDocumentSplitter, RefusedNumber, type DocumentShape } from './JsonDocumentSplitter.js'
 import { countLines, JsonSyntaxError } from './JsonSyntaxError.js'
-import { NdjsonSplitter, type NdjsonPosition } from './NdjsonSplitter.js'
-import { INVALID_UTF8, openTextChunks, type TextInput } from './textChunks.js'
+import { INVALID_UTF8, NdjsonSplitter, type NdjsonPosition } from './NdjsonSplitter.js'
+import { openTextInput } from '../input/openTextInput.js'
+import { inputPlace, type SourceInput } from '../input/SourceInput.js'
 
 /** @internal */
 export interface JsonReaderSettings {
@@ -23,7 +24,8 @@ export interface JsonReaderSettings {
   readonly format: DocumentShape | 'ndjson'
   readonly range?: { readonly start: number; readonly end: number } | undefined
   readonly encoding: BufferEncoding
-  readonly gzip: boolean
+  /** Gunzip: `true` the input must be gzip, `false` never, `undefined` when it is (by its first bytes). */
+  readonly gzip: boolean | undefined
   readonly path: readonly string[]
   readonly maxRecordBytes: number
   readonly maxDepth: number
@@ -45,45 +47,54 @@ interface Splitter {
 
 /** @internal */
 export async function openJsonReader(
-  input: TextInput,
+  input: SourceInput,
   settings: JsonReaderSettings,
   signal: AbortSignal,
 ): Promise<AsyncIterator<SourceBatch<unknown>>> {
   // With the `state` run option, a plain NDJSON file continues where the last run ended.
   const state =
-    typeof input === 'string' && settings.format === 'ndjson' && !settings.gzip
+    typeof input === 'string' &&
+    settings.format === 'ndjson' &&
+    settings.gzip !== true &&
+    !/\.gz$/i.test(input)
       ? currentRun().state
       : undefined
   const resume = savedPosition(settings.stage, await state?.positionOf(settings.stage))
-  const chunks = await openTextChunks(input, {
-    encoding: settings.encoding,
-    strict: settings.strictEncoding,
-    gzip: settings.gzip,
+  const chunks = await openTextInput(input, {
     stage: settings.stage,
     signal,
-    ...(resume === undefined ? {} : { start: resume.offset }),
-    range: settings.range,
+    encoding: settings.encoding,
+    labels: 'node',
+    strict: settings.strictEncoding,
+    // The splitters count the byte order mark's bytes, for offsets.
+    keepBom: true,
+    gzip: settings.gzip === undefined ? 'detect' : settings.gzip ? 'require' : 'never',
+    start: resume?.offset ?? 0,
+    spans: settings.range === undefined ? undefined : [settings.range],
   })
   const splitter = makeSplitter(input, settings, resume)
-  const where = typeof input === 'string' ? input : 'text' in input ? 'the text' : 'the stream'
+  const where = inputPlace(input)
   let finished = false
   // With checkpoints: where the next record starts after each batch, while offsets are exact.
   let exact = state !== undefined && checkpointsOf(currentRun()) !== undefined
   const positionAfter = (): { position?: { ndjson: NdjsonPosition } } => {
-    const boundary = exact ? splitter.boundary?.() : undefined
+    const boundary = exact && !chunks.compressed ? splitter.boundary?.() : undefined
     return boundary === undefined ? {} : { position: { ndjson: boundary } }
   }
 
   return {
     async next() {
       while (!finished) {
-        const chunk = await chunks.next()
+        const piece = await chunks.next()
         let items: Array<Either<Failure, unknown>>
         try {
-          items = chunk === undefined ? splitter.end() : splitter.write(chunk, chunks.invalid)
-          if (chunk?.includes('\uFFFD') === true || chunks.invalid.length > 0) exact = false
-          const position = chunk === undefined ? splitter.position?.() : undefined
-          if (position !== undefined) state?.reach(settings.stage, { ndjson: position })
+          items = piece === undefined ? splitter.end() : splitter.write(piece.text, piece.invalid)
+          if (piece !== undefined && (piece.text.includes('\uFFFD') || piece.invalid.length > 0))
+            exact = false
+          const position = piece === undefined ? splitter.position?.() : undefined
+          // No position is saved inside gzip data.
+          if (position !== undefined && !chunks.compressed)
+            state?.reach(settings.stage, { ndjson: position })
         } catch (error) {
           finished = true
           await chunks.close()
@@ -94,12 +105,12 @@ export async function openJsonReader(
             { cause: error },
           )
         }
-        if (chunk === undefined || splitter.done) {
+        if (piece === undefined || splitter.done) {
           finished = true
           await chunks.close()
         }
         if (items.length > 0) {
-          const bytes = chunk?.length ?? 0
+          const bytes = piece?.bytes ?? 0
           const locate = splitter.locate?.()
           return {
             done: false,
@@ -107,7 +118,7 @@ export async function openJsonReader(
               items,
               bytes,
               ...(locate === undefined ? {} : { locate }),
-              ...(chunk === undefined ? {} : positionAfter()),
+              ...(piece === undefined ? {} : positionAfter()),
             },
           }
         }
@@ -138,7 +149,7 @@ function savedPosition(stage: string, saved: unknown): NdjsonPosition | undefine
 }
 
 function makeSplitter(
-  input: TextInput,
+  input: SourceInput,
   settings: JsonReaderSettings,
   resume: NdjsonPosition | undefined,
 ): Splitter {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RunContext } from '../../../src/internal/RunContext.js'
+import { RunContext } from '../../../src/internal/run/RunContext.js'
 import { checkpointsOf, startCheckpoints } from '../../../src/internal/checkpoint/Checkpointer.js'
 import {
   FileSinkCheckpoint,
@@ -33,8 +33,8 @@ const access: FileSinkAccess = {
 describe('FileSinkCheckpoint.of', () => {
   it('takes part only in a run with checkpoints, for a plain file whose format saves its state', () => {
     const settings = { stage: 'toCsv out.csv', path: 'out.csv', checkpointable: true }
-    expect(FileSinkCheckpoint.of(newRun(false), settings, access)).toBeUndefined()
-    expect(FileSinkCheckpoint.of(newRun(true), settings, access)).toBeDefined()
+    expect(FileSinkCheckpoint.of(checkpointsOf(newRun(false)), settings, access)).toBeUndefined()
+    expect(FileSinkCheckpoint.of(checkpointsOf(newRun(true)), settings, access)).toBeDefined()
     for (const other of [
       { ...settings, gzip: true },
       { ...settings, append: true },
@@ -42,14 +42,14 @@ describe('FileSinkCheckpoint.of', () => {
       { ...settings, checkpointable: false },
     ]) {
       const run = newRun(true)
-      expect(FileSinkCheckpoint.of(run, other, access)).toBeUndefined()
+      expect(FileSinkCheckpoint.of(checkpointsOf(run), other, access)).toBeUndefined()
     }
   })
 
   it('leaves the sink unregistered when it cannot take part, so the run refuses at start', () => {
     const run = newRun(true)
     FileSinkCheckpoint.of(
-      run,
+      checkpointsOf(run),
       { stage: 'toCsv out.csv.gz', path: 'out.csv.gz', gzip: true },
       access,
     )

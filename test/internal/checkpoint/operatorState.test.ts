@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RunContext } from '../../../src/internal/RunContext.js'
+import { RunContext } from '../../../src/internal/run/RunContext.js'
 import {
   checkpointsOf,
   startCheckpoints,
@@ -7,6 +7,7 @@ import {
 } from '../../../src/internal/checkpoint/Checkpointer.js'
 import { keySetState, refuseCheckpoint } from '../../../src/internal/checkpoint/operatorState.js'
 import type { KeyValue } from '../../../src/internal/keys.js'
+import type { StageHandle } from '../../../src/internal/run/StageHandle.js'
 import { memoryStateStore } from '../../support/stateRun.js'
 
 function newRun(): RunContext {
@@ -26,6 +27,11 @@ function checkpointedRun(): RunContext {
   return run
 }
 
+/** A stage of `run`, as an operator's handle shows it to its checkpoints. */
+function stage(run: RunContext, name: string): StageHandle {
+  return run.openStage(name, 'operator', 1)
+}
+
 /** The participant an operator registered (the checkpoints keep them privately). */
 function participant(run: RunContext, stage: string): OperatorParticipant {
   const checkpoints = checkpointsOf(run) as unknown as {
@@ -36,13 +42,13 @@ function participant(run: RunContext, stage: string): OperatorParticipant {
 
 describe('keySetState', () => {
   it('does nothing without checkpoints', () => {
-    expect(keySetState(newRun(), 'dedupe', () => undefined)).toBeUndefined()
+    expect(keySetState(stage(newRun(), 'dedupe'), () => undefined)).toBeUndefined()
   })
 
   it('saves the keys added since the last save, and restores every kind of key as it was', () => {
     const run = checkpointedRun()
     let restored: KeyValue[] = []
-    const saving = keySetState(run, 'dedupe', (keys) => {
+    const saving = keySetState(stage(run, 'dedupe'), (keys) => {
       restored = keys
     })
     const keys: KeyValue[] = ['a', 1, -0, Number.NaN, Infinity, true, null, undefined, 12n]
@@ -59,7 +65,7 @@ describe('keySetState', () => {
 
   it('cannot save a symbol key, and says so', () => {
     const run = checkpointedRun()
-    keySetState(run, 'dedupe', () => undefined)?.added(Symbol('x'))
+    keySetState(stage(run, 'dedupe'), () => undefined)?.added(Symbol('x'))
     expect(() => participant(run, 'dedupe').save()).toThrow(
       'dedupe: checkpoint: a key function returned a symbol',
     )
@@ -69,7 +75,7 @@ describe('keySetState', () => {
 describe('refuseCheckpoint', () => {
   it('makes the run fail at start, naming the stage and why', () => {
     const run = checkpointedRun()
-    refuseCheckpoint(run, 'aggregate', 'keeps its groups')
+    refuseCheckpoint(stage(run, 'aggregate'), 'keeps its groups')
     expect(checkpointsOf(run)?.verify('toCsv out.csv')?.message).toContain(
       'checkpoint: aggregate keeps its groups',
     )
@@ -77,7 +83,7 @@ describe('refuseCheckpoint', () => {
 
   it('does nothing in a run without checkpoints', () => {
     const run = newRun()
-    refuseCheckpoint(run, 'aggregate', 'keeps its groups')
+    refuseCheckpoint(stage(run, 'aggregate'), 'keeps its groups')
     expect(checkpointsOf(run)).toBeUndefined()
   })
 })

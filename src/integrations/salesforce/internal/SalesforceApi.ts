@@ -21,14 +21,12 @@ import {
   withRetry,
   type RetryPolicy,
 } from '../../../internal/retry.js'
+import { testKnobs } from '../../../internal/testKnobs.js'
 import type { SalesforceConnection, SalesforceSession } from '../SalesforceConnection.js'
 import type { SalesforceStats } from './SalesforceStats.js'
 
 /** Retry and timing options every Salesforce stage accepts. @internal */
-export interface SalesforceRequestOptions extends RetryPolicy {
-  /** Multiplies a `Retry-After` delay (default 1): only for tests against a local server. */
-  readonly retryAfterScale?: number
-}
+export type SalesforceRequestOptions = RetryPolicy
 
 /** A request Salesforce refused, with its error code. @internal */
 export class SalesforceApiError extends Error {
@@ -138,7 +136,7 @@ export class SalesforceApi {
             timeoutMs: this.options.timeoutMs ?? 120_000,
             signal: request.evenWhenStopped === true ? AbortSignal.timeout(30_000) : this.signal,
             isRetryable: (error) => isRetryableHttpError(error) && !isQuota(error),
-            retryAfterMs: (error) => retryAfterOf(error, this.options.retryAfterScale ?? 1),
+            retryAfterMs: (error) => retryAfterOf(error, testKnobs.retryAfterScale),
           },
         )
       } catch (error) {

@@ -1,0 +1,123 @@
+/**
+ * The webhook sink's machinery, for `toWebhook` and `replayToWebhook`: records gathered into
+ * batches (by size, bytes and idempotency key), batches sent a few at a time by
+ * {@link WebhookDelivery}.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { Flow } from '../../core/Flow.js'
+import type { RunReport } from '../../core/RunReport.js'
+import type { RunOptions } from '../../core/RunOptions.js'
+import type { RunContext, StageStats } from '../RunContext.js'
+import { runSink, type SinkImpl } from '../runSink.js'
+import { BatchQueue } from '../BatchQueue.js'
+import { emptyBatch, type Batch } from './batch.js'
+import { WebhookDelivery } from './delivery.js'
+import { webhookSettings, type WebhookOptionValues, type WebhookSettings } from './options.js'
+
+/**
+ * How a webhook sink reads its input: the record to send, and the idempotency key it must be sent
+ * under (`undefined`: a fresh one). `toWebhook` sends its records as they are; the replay of
+ * dead letters sends each letter's `record` under its original key.
+ *
+ * @internal
+ */
+export interface WebhookInput<I, A> {
+  readonly payload: (input: I) => A
+  readonly key: (input: I) => string | undefined
+}
+
+/**
+ * A webhook sink: `label` names it in stage names and errors. Checks the options at once.
+ *
+ * @internal
+ */
+export function webhookSink<I, A>(
+  url: string | URL,
+  options: WebhookOptionValues<A> & RunOptions,
+  label: string,
+  input: WebhookInput<I, A>,
+): (flow: Flow<I>) => Promise<RunReport> {
+  const settings = webhookSettings(url, options, label)
+  return (flow) =>
+    runSink<I>(
+      flow,
+      settings.stageName,
+      options,
+      (run, stats) => new WebhookWriter(settings, input, run, stats),
+    )
+}
+
+/** One run of a webhook sink: the batch being filled, and the queue of full ones. */
+class WebhookWriter<I, A> implements SinkImpl<I> {
+  private readonly delivery: WebhookDelivery<A>
+  private readonly batches: BatchQueue<Batch<A>>
+  /** Records per request: the configured size, capped at half the run's high-water mark. */
+  private readonly batchSize: number
+  private current: Batch<A> = emptyBatch(undefined)
+  private readonly stopFlushingOnStall: () => void
+
+  constructor(
+    private readonly settings: WebhookSettings<A>,
+    private readonly input: WebhookInput<I, A>,
+    run: RunContext,
+    stats: StageStats,
+  ) {
+    this.delivery = new WebhookDelivery(settings, run, stats)
+    this.batchSize = Math.max(
+      1,
+      Math.min(settings.batchSize, Math.floor(run.settings.highWaterMark / 2)),
+    )
+    this.batches = new BatchQueue<Batch<A>>(
+      settings.concurrency,
+      this.delivery.signal,
+      run,
+      (batch) => this.delivery.deliver(batch),
+    )
+    this.stopFlushingOnStall = run.onStall(() => this.flush())
+  }
+
+  write(item: I): void {
+    const key = this.input.key(item)
+    const record = this.input.payload(item)
+    const part = JSON.stringify(record) as string | undefined
+    if (part === undefined) throw new TypeError('the record cannot be sent as JSON')
+    const bytes = Buffer.byteLength(part)
+    if (key !== this.current.key) this.flush()
+    else if (
+      key === undefined &&
+      this.current.records.length > 0 &&
+      this.current.bytes + bytes + 1 > this.settings.batchBytes
+    )
+      this.flush()
+    if (this.current.records.length === 0) this.current = emptyBatch(key)
+    this.current.records.push(record)
+    this.current.parts.push(part)
+    this.current.bytes += bytes + 1
+    // Records under a given key are sent together, as the batch they were first sent in.
+    if (key === undefined && this.current.records.length >= this.batchSize) this.flush()
+  }
+
+  async end(): Promise<void> {
+    this.flush()
+    await this.batches.drain()
+    this.stopFlushingOnStall()
+    await this.delivery.close()
+  }
+
+  async abort(): Promise<void> {
+    this.stopFlushingOnStall()
+    this.batches.clear()
+    this.delivery.cancel()
+    await this.batches.drain()
+    await this.delivery.destroy()
+  }
+
+  private flush(): void {
+    if (this.current.records.length === 0) return
+    const full = this.current
+    this.current = emptyBatch(undefined)
+    this.batches.push(full)
+  }
+}
