@@ -95,6 +95,14 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
         }
         return profiler
       }
+      const seenColumns: string[] = []
+      const seenProfilers: Array<ColumnProfiler | undefined> = []
+      const remember = (position: number, column: string): ColumnProfiler | undefined => {
+        const profiler = profilerOf(column)
+        seenColumns[position] = column
+        seenProfilers[position] = profiler
+        return profiler
+      }
       return {
         next(record) {
           records += 1
@@ -104,9 +112,17 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
               if (fields !== undefined && Object.hasOwn(fields, profiler.column))
                 profiler.add(fields[profiler.column])
           } else if (isObject(record)) {
+            // Records mostly share one key order: the profiler at each position is remembered.
+            let position = 0
+            const plain = isPlain(record as object)
             for (const column in record as object) {
-              if (!Object.hasOwn(record as object, column)) continue
-              profilerOf(column)?.add((record as Record<string, unknown>)[column])
+              if (!plain && !Object.hasOwn(record as object, column)) continue
+              const profiler =
+                seenColumns[position] === column
+                  ? seenProfilers[position]
+                  : remember(position, column)
+              profiler?.add((record as Record<string, unknown>)[column])
+              position += 1
             }
           } else profilerOf('value')?.add(record)
           stage.emit(record)
@@ -121,6 +137,19 @@ function isObject(value: unknown): boolean {
   return (
     typeof value === 'object' && value !== null && !(value instanceof Date) && !Array.isArray(value)
   )
+}
+
+/**
+ * Whether every key `for…in` gives for `record` is its own: its prototype is `Object.prototype`
+ * (with no enumerable keys of its own, checked once per record) or none. Saves an `Object.hasOwn`
+ * per column per record, the profile's largest fixed cost.
+ */
+function isPlain(record: object): boolean {
+  const prototype = Object.getPrototypeOf(record) as unknown
+  if (prototype === null) return true
+  if (prototype !== Object.prototype) return false
+  for (const key in Object.prototype) return key === undefined
+  return true
 }
 
 function positiveInteger(value: number | undefined, fallback: number, option: string): number {
