@@ -28,10 +28,11 @@ export interface ProfileOptions {
  * Adds `report.profiles[<stage name>]`: per column the count, missing values (absent, `null`,
  * `''`), an estimate of distinct values, the most frequent values, the inferred type and the share
  * of values that fit it, min and max, and for numeric columns mean, standard deviation, quantiles
- * and a histogram (see {@link ColumnProfile} for which figures are exact and which estimated).
+ * and a histogram (see {@link ColumnProfile} for which figures are exact, which estimated and
+ * which, past 65,536 values of a column with many distinct values, come from a 1-in-8 sample).
  *
- * Memory is fixed per column whatever the number of records (about 40 KiB: sketches, not the
- * values). Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's
+ * Memory is fixed per column whatever the number of records (at most about 70 KiB: sketches, not
+ * the values). Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's
  * inferred type is numeric, so it profiles raw CSV rows and validated records alike. Records that
  * are not objects are profiled as one column named `value`. Failures pass through untouched and
  * are not profiled. The profile is in the report however the run ends.
