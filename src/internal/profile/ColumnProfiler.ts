@@ -29,7 +29,6 @@ export interface ColumnProfilerSettings {
 export const SAMPLE_AFTER = 65_536
 /** @internal */
 export const SAMPLE_EVERY = 8
-const BATCH = 256
 
 /**
  * Accumulates one column's profile in fixed memory.
@@ -46,7 +45,6 @@ const BATCH = 256
  * @internal
  */
 export class ColumnProfiler {
-  private readonly pending: unknown[] = []
   /** Records in which the column was present (any value). */
   private present = 0
   private empty = 0
@@ -86,30 +84,7 @@ export class ColumnProfiler {
     )
   }
 
-  /**
-   * Takes a value. Primitive values wait in a small buffer and are profiled 256 at a time: the
-   * column's tables then stay in the processor's cache for the batch instead of being pushed out by
-   * the rest of the pipeline between two of its values (this halves the cost on a busy machine).
-   * Objects (their text could change later) are profiled at once, after the buffer.
-   */
   add(value: unknown): void {
-    if (typeof value === 'object' && value !== null) {
-      this.flush()
-      this.addNow(value)
-      return
-    }
-    const pending = this.pending
-    pending.push(value)
-    if (pending.length >= BATCH) this.flush()
-  }
-
-  private flush(): void {
-    const pending = this.pending
-    for (let i = 0; i < pending.length; i++) this.addNow(pending[i])
-    pending.length = 0
-  }
-
-  private addNow(value: unknown): void {
     this.present += 1
     if (typeof value === 'string') {
       if (value === '') this.empty += 1
@@ -253,7 +228,6 @@ export class ColumnProfiler {
 
   /** The profile, given how many records the stage saw in all. */
   result(records: number): ColumnProfile {
-    this.flush()
     this.values.foldExact()
     const missing = records - this.present + this.empty
     const filled = this.present - this.empty
