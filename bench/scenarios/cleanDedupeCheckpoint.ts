@@ -1,5 +1,5 @@
 /**
- * Scenario 15 with PowerFlow: scenario 2 (fromCsv → filter → map → dedupe(email) → toCsv) with a
+ * Scenario 16 with PowerFlow: scenario 2 (fromCsv → filter → map → dedupe(email) → toCsv) with a
  * checkpoint every 10,000 records — the temporary file fsynced, dedupe's new keys journalled, the
  * position saved in a fileStateStore — against the same pipeline without (the baseline side).
  */
@@ -23,7 +23,7 @@ export async function run(job: Job): Promise<JobResult> {
     dedupe({ key: 'email' }),
     toCsv(job.output, {
       highWaterMark: job.highWaterMark,
-      state: { store: fileStateStore(stateFile), key: 'scenario-15' },
+      state: { store: fileStateStore(stateFile), key: 'scenario-16' },
       checkpoint: { everyRecords: 10_000 },
     }),
   )

@@ -94,7 +94,10 @@ export function rx<A, B>(
           stage.receive()
           inside += 1
           stage.hold()
-          time.sampled(stage.busy, () => records.next(value.right))
+          const sampled = time.samples(stage.busy)
+          const started = sampled ? time.start() : 0
+          records.next(value.right)
+          if (sampled) stage.busy.addSample(time.stop(started))
         },
         error: (error: unknown) => {
           inputError = { error }
