@@ -177,6 +177,11 @@ function plan(
       name: 'CPU-heavy map (SHA-256 ×50 per row): parallel, 2 workers vs the same map inline',
       units: [unit('12', 'parallelHash', small.csv, rows, 'out')],
     },
+    {
+      id: 16,
+      name: 'scenario 2 with a checkpoint every 10,000 records vs without (target ≥ 0.9)',
+      units: [unit('16', 'cleanDedupeCheckpoint', small.csv, rows, 'csv')],
+    },
   ]
   return {
     ceiling: unit('ceiling', 'parseOnly', small.csv, rows, 'out'),

@@ -15,6 +15,8 @@ import type { FileSinkSettings } from './fileSinkTarget.js'
 import { StreamOutput } from './streamOutput.js'
 import type { SinkOutput } from './sinkOutput.js'
 import type { SinkImpl } from './runSink.js'
+import { checkpointsOf } from './checkpoint/Checkpointer.js'
+import { FileSinkCheckpoint } from './checkpoint/fileSinkCheckpoint.js'
 
 /** Characters of formatted text per write. */
 const CHUNK_CHARS = 64 * 1024
@@ -58,6 +60,9 @@ export interface FileFormat<A> {
   readonly end: (count: number, existingBytes: number) => string
   /** A streamed rewrite at commit, if the format needs one (CSV columns appended late). */
   readonly rewrite?: () => (() => Transform) | undefined
+  /** The format's state for a checkpoint (JSON), and its restoration when a run resumes. */
+  readonly save?: () => unknown
+  readonly restore?: (saved: unknown) => void
 }
 
 /**
@@ -115,6 +120,8 @@ class FileSink<A> implements SinkImpl<A> {
   private blocked = false
   private committing: Promise<number | undefined> | undefined
   private unlisten: (() => void) | undefined
+  /** With the checkpoint run option: saved at each checkpoint, restored on resume (checkpoint/). */
+  private readonly checkpoint: FileSinkCheckpoint | undefined
 
   constructor(
     private readonly run: RunContext,
@@ -124,6 +131,24 @@ class FileSink<A> implements SinkImpl<A> {
   ) {
     this.batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
     run.block(this.openToken)
+    this.checkpoint = FileSinkCheckpoint.of(checkpointsOf(run), settings, {
+      flush: () => this.flush(),
+      counters: () => ({
+        received: this.received,
+        accepted: this.accepted,
+        uncommitted: this.uncommitted,
+      }),
+      restoreCounters: (saved) => {
+        ;({
+          received: this.received,
+          accepted: this.accepted,
+          uncommitted: this.uncommitted,
+        } = saved)
+      },
+      output: () => this.output,
+      format: () => this.format,
+      openFile: (extra) => FileOutput.open(settings.path, { ...settings, ...extra }),
+    })
   }
 
   async start(): Promise<void> {
@@ -139,6 +164,7 @@ class FileSink<A> implements SinkImpl<A> {
       })
       this.format = await this.makeFormat(out)
       this.text = this.format.start(out.existingBytes)
+      if (this.checkpoint?.resume(this.format) === true) this.text = ''
       this.unlisten = this.run.onStall(() => this.flush())
     } finally {
       this.run.unblock(this.openToken)
@@ -165,6 +191,7 @@ class FileSink<A> implements SinkImpl<A> {
     this.text += (this.format as FileFormat<A>).end(this.accepted, out.existingBytes)
     this.flush()
     this.stopListening()
+    await this.checkpoint?.beforeCommit()
     // An abort that arrives while the file closes keeps the earlier target: the rename is the commit.
     this.committing = out.commit(this.format?.rewrite?.(), () => this.run.stopped === undefined)
     const bytes = await this.committing
@@ -190,6 +217,9 @@ class FileSink<A> implements SinkImpl<A> {
     }
     const out = this.output ?? (await this.opening?.catch(() => undefined))
     if (out === undefined) return
+    // A checkpoint names the temporary file: it stays for a run with `resume: true`.
+    if (this.checkpoint?.keepOnStop === true && out instanceof FileOutput)
+      return void (await out.finish().catch(() => undefined))
     await out.discard()
     // A stream the run stopped writing to was not ended by a completed run.
     this.section(out.keptBytes, out.writesInPlace && this.settings.stream === undefined)
@@ -198,7 +228,7 @@ class FileSink<A> implements SinkImpl<A> {
   /** The file (a temporary one, or the target in append mode), or the stream. */
   private open(): Promise<SinkOutput> {
     const { stream, stage, path, endStream } = this.settings
-    if (stream === undefined) return FileOutput.open(path, this.settings)
+    if (stream === undefined) return this.checkpoint?.open() ?? FileOutput.open(path, this.settings)
     return Promise.resolve().then(
       () => new StreamOutput(stream, { stage, label: path, end: endStream === true }),
     )

@@ -32,6 +32,7 @@ export type StageVerbs = Pick<
   | 'onStall'
   | 'highWaterMark'
   | 'locationOf'
+  | 'checkpoints'
 >
 
 /** What a stage's handlers may do. @internal */
@@ -172,6 +173,7 @@ function stageApi<B>(run: RunContext, stage: StageHandle, output: StageOutput<B>
     endWork: () => stage.endWork(),
     onStall: (listener) => stage.onStall(listener),
     locationOf: (record) => stage.locationOf(record),
+    checkpoints: stage.checkpoints,
     emit(record) {
       if (output.ended) return
       stage.emit()

@@ -1,6 +1,7 @@
 import type { Operator } from '../core/Flow.js'
 import type { ProfileReport } from '../core/ColumnProfile.js'
 import { stageOperator } from '../internal/stageOperator.js'
+import { refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 import { ColumnProfiler } from '../internal/profile/ColumnProfiler.js'
 import { registerProfile } from '../internal/profile/profileSection.js'
 
@@ -71,6 +72,7 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
   return stageOperator<A, A>(
     name,
     (stage) => {
+      refuseCheckpoint(stage, 'profiles every record of a run, which a resume would not see')
       const columns = new Map<string, ColumnProfiler>()
       for (const column of chosen ?? []) columns.set(column, new ColumnProfiler(column, settings))
       const fixed = chosen !== undefined ? [...columns.values()] : undefined

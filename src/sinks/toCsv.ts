@@ -136,17 +136,21 @@ export function toCsv<A extends object>(
     )
   return (flow) =>
     runSink<A>(flow, stage, options, (run, stats) =>
-      fileSink<A>(run, stats, settings, async (output) =>
-        csvFormat<A>(
-          options.columns ??
-            (options.append === true && output.existingBytes > 0 && settings.gzip !== true
-              ? await headerOf(output.path, stage, delimiter)
-              : undefined),
-          options,
-          delimiter,
-          lineEnding,
-          extraColumns,
-        ),
+      fileSink<A>(
+        run,
+        stats,
+        { ...settings, checkpointable: extraColumns !== 'append' },
+        async (output) =>
+          csvFormat<A>(
+            options.columns ??
+              (options.append === true && output.existingBytes > 0 && settings.gzip !== true
+                ? await headerOf(output.path, stage, delimiter)
+                : undefined),
+            options,
+            delimiter,
+            lineEnding,
+            extraColumns,
+          ),
       ),
     )
 }
@@ -167,6 +171,15 @@ async function headerOf(path: string, stage: string, delimiter: string): Promise
 }
 
 const HEADER_LIMIT = 1024 * 1024
+
+/** What a checkpoint keeps of the CSV format: the columns and whether the header is out. */
+interface CsvFormatState {
+  readonly columns: string[] | undefined
+  readonly segments: ColumnSegment[]
+  readonly writeHeader: boolean
+  readonly headerWritten: boolean
+  readonly fileIsEmpty: boolean
+}
 
 function csvFormat<A>(
   initialColumns: readonly string[] | undefined,
@@ -254,6 +267,14 @@ function csvFormat<A>(
     },
     end(count) {
       return count === 0 && columns !== undefined ? head() : ''
+    },
+    save: () => ({ columns, segments, writeHeader, headerWritten, fileIsEmpty }),
+    restore(saved) {
+      const state = saved as CsvFormatState
+      columns = state.columns === undefined ? undefined : [...state.columns]
+      known = new Set(columns)
+      segments.splice(0, segments.length, ...state.segments)
+      ;({ writeHeader, headerWritten, fileIsEmpty } = state)
     },
     rewrite() {
       const first = segments[0]

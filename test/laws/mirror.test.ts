@@ -100,6 +100,7 @@ const testsOfNoModule: ReadonlyArray<readonly [string, 'law' | 'package' | 'misp
   ['examples.test.ts', 'package'],
   ['integrations/distributed/natsJob.test.ts', 'misplaced'],
   ['laws/core.test.ts', 'law'],
+  ['laws/killHarness.test.ts', 'law'],
   ['laws/layering.test.ts', 'law'],
   ['laws/locations.test.ts', 'law'],
   ['laws/marbles.test.ts', 'law'],

@@ -6,6 +6,8 @@ import type { RunReport, StageReport } from '../../../src/core/RunReport.js'
 import { RunContext } from '../../../src/internal/run/RunContext.js'
 import { RunStop } from '../../../src/internal/run/RunStop.js'
 import type { StageHandle } from '../../../src/internal/run/StageHandle.js'
+import { startCheckpoints } from '../../../src/internal/checkpoint/Checkpointer.js'
+import { memoryStateStore } from '../../support/stateRun.js'
 
 const settings = {
   name: 'model',
@@ -372,5 +374,16 @@ describe('a stage handle', () => {
     )
     expect(report.written).toBe(1)
     expect(report.droppedByReason).toEqual({ aborted: 1 })
+  })
+
+  it("shows its stage the run's checkpoints, and none when the run takes none", () => {
+    const plain = new RunContext(settings)
+    expect(plain.openStage('dedupe', 'operator', 1).checkpoints).toBeUndefined()
+    const checkpointed = new RunContext(settings)
+    const checkpoints = startCheckpoints(checkpointed, {
+      state: { store: memoryStateStore(), key: 'k' },
+      checkpoint: {},
+    })
+    expect(checkpointed.openStage('dedupe', 'operator', 1).checkpoints).toBe(checkpoints)
   })
 })
