@@ -165,6 +165,14 @@ function plan(
       units: [unit('11', 'postgresNaive', small.csv, rows, 'out')],
     },
     {
+      id: 15,
+      name: `memory: fromCsv → toPostgres upsert (scenario 10), ${fmtInt(rows)} vs ${fmtInt(rows * 5)} rows`,
+      units: [
+        unit('15-small', 'postgresUpsert', small.csv, rows, 'out'),
+        unit('15-large', 'postgresUpsert', large.csv, rows * 5, 'out'),
+      ],
+    },
+    {
       id: 12,
       name: 'CPU-heavy map (SHA-256 ×50 per row): parallel, 2 workers vs the same map inline',
       units: [unit('12', 'parallelHash', small.csv, rows, 'out')],
@@ -341,12 +349,41 @@ function checkOutputs(result: UnitResult): void {
 
 // ---- the run --------------------------------------------------------------------------------
 
+/** Scenarios 13 and 14 run in bench/distributed/run.ts; the others here. */
+const DISTRIBUTED = [13, 14]
+
+/** Runs the distributed scenarios asked for (all by default), printing their lines. */
+function runDistributed(options: Options): Promise<void> {
+  const wanted = DISTRIBUTED.filter((id) => options.only === undefined || options.only.has(id))
+  if (wanted.length === 0) return Promise.resolve()
+  const script = join(BENCH_DIR, 'distributed', 'run.ts')
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    '--rows',
+    String(options.rows),
+    '--only',
+    wanted.join(','),
+  ]
+  process.stdout.write(`\nScale-out scenarios ${wanted.join(', ')} (bench/distributed/run.ts):\n`)
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: join(BENCH_DIR, '..'), stdio: 'inherit' })
+    child.on('close', () => resolve())
+  })
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   const log = (line: string): void => void process.stderr.write(`${line}\n`)
+  if (options.only !== undefined && [...options.only].every((id) => DISTRIBUTED.includes(id))) {
+    await runDistributed(options)
+    return
+  }
   const started = performance.now()
   const small = await ensureData(options.rows, { log })
-  const wantsLarge = options.only === undefined || options.only.has(5) || options.only.has(7)
+  const wantsLarge =
+    options.only === undefined || options.only.has(5) || options.only.has(7) || options.only.has(15)
   const large = wantsLarge
     ? await ensureData(options.rows * 5, { log, ndjson: false })
     : { csv: '', ndjson: '' }
@@ -422,8 +459,8 @@ async function main(): Promise<void> {
       max: stats?.max ?? null,
       cpuRatio: stats?.cpuRatio ?? null,
     }
-    if (scenario.id === 5) {
-      const smallResult = results.get('5-small') as UnitResult
+    if (scenario.id === 5 || scenario.id === 15) {
+      const smallResult = results.get(`${scenario.id}-small`) as UnitResult
       const rss = (series: Series): number | undefined => series.summary(1)?.peakRssMb
       const ratioOf = (large: Series, smaller: Series): number | null => {
         const a = rss(large)
@@ -439,7 +476,7 @@ async function main(): Promise<void> {
       }
       record['large'] = { rows }
       // Dedupe's own cost: scenario 2 minus scenario 5's small run (same rows, no dedupe).
-      const withDedupe = results.get('2')
+      const withDedupe = scenario.id === 5 ? results.get('2') : undefined
       if (withDedupe !== undefined) {
         const cost = (side: Side): number | null => {
           const a = rss(withDedupe[side])
@@ -553,6 +590,7 @@ async function main(): Promise<void> {
       `\nScenario 1 (PowerFlow) runs at ${Math.round(report.scenario1OfCeiling * 100)}% of papaparse's parse-only throughput.\n`,
     )
   log(`\nwritten ${options.output} (${report.environment.minutes} min)`)
+  await runDistributed(options)
 }
 
 function printTable(

@@ -1,15 +1,31 @@
 /**
  * Bench scenarios 13 and 14 (scale-out), as ratios in one run on this machine:
- * - 13: scenario 5's filter → map → CSV over one CSV split into byte ranges on 2 threads
+ * - 13: scenario 5's filter → map → CSV over one CSV split into 8 byte ranges on 2 threads
  *   (`runTasks`) vs the same pipeline single-threaded; the outputs must be byte-identical.
  * - 14: a CPU-heavy pipeline over 8 files, 1 NATS worker process vs 2 (needs NATS with
  *   JetStream, `POWERFLOW_BENCH_NATS`, default `nats://127.0.0.1:4222`).
  *
- * `npx tsx bench/distributed/run.ts --rows 200000 [--only 13,14]`
+ * As in the main bench, loading code is not timed on either side: the threads of 13 are started
+ * (their job module compiled once) and the worker processes of 14 have loaded before the clock
+ * starts; those start-up times are printed apart. Each line also gives CPU time, per thread or
+ * per worker, so that a run on a busy machine can still be checked: with 2 threads the total CPU
+ * should stay near the single run's, split evenly.
+ *
+ * `npx tsx bench/distributed/run.ts [--rows 1000000] [--only 13,14]`, or through `npm run bench`.
  */
-import { spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawn, type ChildProcess } from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { filter, fromCsv, map, pipe, toCsv } from '../../src/index.js'
@@ -18,7 +34,10 @@ import {
   runTasks,
   splitFile,
   splitFiles,
+  startTaskThreads,
+  type JobReport,
 } from '../../src/integrations/distributed/index.js'
+import { prepareJob } from '../../src/integrations/distributed/internal/compileJob.js'
 import { ensureData } from '../generate.js'
 import { clean, keep } from '../jobs.js'
 
@@ -33,39 +52,121 @@ const nats = process.env['POWERFLOW_BENCH_NATS'] ?? 'nats://127.0.0.1:4222'
 const scratch = mkdtempSync(join(tmpdir(), 'powerflow-bench-distributed-'))
 const jobModule = new URL('./job.ts', import.meta.url)
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now()
-  await work()
-  return performance.now() - started
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000
+const ms = (value: number): string => `${Math.round(value)} ms`
+
+/** CPU time of each thread of this process, in ms, from /proc (Linux; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const times = new Map<string, number>()
+  if (!existsSync('/proc/self/task')) return times
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // utime and stime, in clock ticks of 10 ms.
+      times.set(tid, (Number(fields[11]) + Number(fields[12])) * 10)
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return times
 }
+
+/** The threads that did a share of the work between two readings: `main 1200 ms, 2 × …`. */
+function busyThreads(before: Map<string, number>, after: Map<string, number>): string {
+  const deltas = [...after].map(([tid, time]) => [tid, time - (before.get(tid) ?? 0)] as const)
+  const total = deltas.reduce((sum, [, time]) => sum + time, 0)
+  const busy = deltas.filter(([, time]) => time > total * 0.02)
+  if (busy.length === 0) return 'per-thread CPU n/a'
+  return busy
+    .map(([tid, time]) => `${tid === String(process.pid) ? 'main' : `thread ${tid}`} ${ms(time)}`)
+    .join(', ')
+}
+
+async function measured<A>(
+  work: () => Promise<A>,
+): Promise<{ result: A; ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  const result = await work()
+  return { result, ms: performance.now() - started, cpuMs: cpuMs(process.cpuUsage(cpu)) }
+}
+
+const shares = (report: JobReport): string =>
+  Object.entries(report.workers)
+    .map(([worker, totals]) => `${worker} ${totals.tasks} tasks/${totals.read} rows`)
+    .join(', ')
 
 async function scenario13(csv: string): Promise<void> {
   const single = join(scratch, 'single.csv')
   const parallel = join(scratch, 'parallel.csv')
-  const alone = await timed(() => pipe(fromCsv(csv), filter(keep), map(clean), toCsv(single)))
-  const threads = await timed(async () => {
-    const tasks = await splitFile(csv, { parts: 8 })
-    const report = await runTasks(tasks, jobModule, { output: parallel, threads: 2 })
-    if (report.status !== 'completed') throw new Error(`runTasks ${report.status}`)
+  const threads = await startTaskThreads(jobModule, { threads: 2 })
+  try {
+    const start = threadCpu()
+    const alone = await measured(() => pipe(fromCsv(csv), filter(keep), map(clean), toCsv(single)))
+    const before = threadCpu()
+    const aloneThreads = busyThreads(start, before)
+    const split = await measured(async () => {
+      const tasks = await splitFile(csv, { parts: 8 })
+      const report = await runTasks(tasks, threads, { output: parallel })
+      if (report.status !== 'completed') throw new Error(`runTasks ${report.status}`)
+      return report
+    })
+    const perThread = busyThreads(before, threadCpu())
+    const identical = readFileSync(single).equals(readFileSync(parallel))
+    const startup = threads.compileMs + threads.startMs
+    console.log(
+      `13 byte ranges of one CSV (${rows} rows), 2 threads vs 1: ${(alone.ms / split.ms).toFixed(2)}× ` +
+        `(${ms(alone.ms)} vs ${ms(split.ms)}), output ${identical ? 'byte-identical' : 'DIFFERENT'}\n` +
+        `   start-up apart: module compiled once in ${ms(threads.compileMs)}, threads loaded in ${ms(threads.startMs)} ` +
+        `(counted in: ${(alone.ms / (split.ms + startup)).toFixed(2)}×)\n` +
+        `   CPU: 1 thread ${ms(alone.cpuMs)} (${aloneThreads}), 2 threads ${ms(split.cpuMs)} in all (${(split.cpuMs / alone.cpuMs).toFixed(2)}×; ` +
+        `${perThread}); ${shares(split.result)}`,
+    )
+  } finally {
+    await threads.close()
+  }
+}
+
+interface WorkerProcess {
+  readonly child: ChildProcess
+  readonly ready: Promise<void>
+  readonly summary: Promise<{ worker: string; completed: number; cpuMs: number } | undefined>
+}
+
+function startWorker(script: string, job: string): WorkerProcess {
+  const child = spawn(process.execPath, [script, nats, job], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const identical = readFileSync(single).equals(readFileSync(parallel))
-  console.log(
-    `13 byte ranges of one CSV (${rows} rows), 2 threads vs 1: ${(alone / threads).toFixed(2)}× ` +
-      `(${alone.toFixed(0)} ms vs ${threads.toFixed(0)} ms), output ${identical ? 'byte-identical' : 'DIFFERENT'}`,
-  )
+  let text = ''
+  let ready: () => void = () => undefined
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk
+    if (text.includes('ready\n')) ready()
+  })
+  return {
+    child,
+    ready: new Promise((resolve) => (ready = resolve)),
+    summary: new Promise((resolve) =>
+      child.on('exit', () => {
+        const line = text.split('\n').find((entry) => entry.startsWith('summary '))
+        resolve(line === undefined ? undefined : JSON.parse(line.slice('summary '.length)))
+      }),
+    ),
+  }
 }
 
-function startWorker(job: string): ReturnType<typeof spawn> {
-  const script = fileURLToPath(new URL('./worker.ts', import.meta.url))
-  return spawn(process.execPath, ['--import', 'tsx', script, nats, job], { stdio: 'inherit' })
-}
-
-async function natsRun(folder: string, workers: number, label: string): Promise<number> {
+async function natsRun(
+  script: string,
+  folder: string,
+  workers: number,
+  label: string,
+): Promise<{ ms: number; cpuMs: number; detail: string }> {
   const job = `bench-${label}-${process.pid}-${Date.now().toString(36)}`
-  const children = Array.from({ length: workers }, () => startWorker(job))
-  // Let the workers load before the clock starts: both sides pay the same start-up otherwise.
-  await new Promise((resolve) => setTimeout(resolve, 1500))
-  const elapsed = await timed(async () => {
+  const children = Array.from({ length: workers }, () => startWorker(script, job))
+  // The workers have loaded before the clock starts (they then wait for the job).
+  await Promise.all(children.map((child) => child.ready))
+  const run = await measured(async () => {
     const report = await coordinate({
       nats,
       job,
@@ -74,9 +175,18 @@ async function natsRun(folder: string, workers: number, label: string): Promise<
       ackWaitMs: 60_000,
     })
     if (report.status !== 'completed') throw new Error(`coordinate ${report.status}`)
+    return report
   })
-  await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))))
-  return elapsed
+  const summaries = await Promise.all(children.map((child) => child.summary))
+  const cpu = summaries.reduce((sum, summary) => sum + (summary?.cpuMs ?? 0), 0)
+  const detail = summaries
+    .map((summary) =>
+      summary === undefined
+        ? 'a worker printed no summary'
+        : `${summary.worker} ${summary.completed} tasks ${ms(summary.cpuMs)} CPU`,
+    )
+    .join(', ')
+  return { ms: run.ms, cpuMs: cpu, detail }
 }
 
 async function scenario14(csv: string): Promise<void> {
@@ -84,32 +194,42 @@ async function scenario14(csv: string): Promise<void> {
   mkdirSync(folder)
   const tasks = await splitFile(csv, { parts: 8 })
   // Eight files: the byte ranges of the data file, each with its header.
-  const { writeFileSync } = await import('node:fs')
-  const header = readFileSync(csv).subarray(0, tasks[1]?.start ?? 0)
-  const headerEnd = header.indexOf(0x0a) + 1
+  const data = readFileSync(csv)
+  const header = data.subarray(0, data.indexOf(0x0a) + 1)
   for (const task of tasks) {
-    const bytes = readFileSync(csv).subarray(task.start, task.end)
+    const bytes = data.subarray(task.start, task.end)
     writeFileSync(
       join(folder, `${task.id}.csv`),
-      task.start === 0 ? bytes : Buffer.concat([header.subarray(0, headerEnd), bytes]),
+      task.start === 0 ? bytes : Buffer.concat([header, bytes]),
     )
   }
-  const one = await natsRun(folder, 1, 'one')
-  const two = await natsRun(folder, 2, 'two')
-  const identical = readFileSync(join(scratch, 'one.csv')).equals(
-    readFileSync(join(scratch, 'two.csv')),
-  )
-  console.log(
-    `14 CPU-heavy pipeline over 8 files, 2 NATS workers vs 1: ${(one / two).toFixed(2)}× ` +
-      `(${one.toFixed(0)} ms vs ${two.toFixed(0)} ms), outputs ${identical ? 'identical' : 'DIFFERENT'}`,
-  )
+  const compiled = await prepareJob(new URL('./worker.ts', import.meta.url).href)
+  try {
+    const script = fileURLToPath(compiled.url)
+    const one = await natsRun(script, folder, 1, 'one')
+    const two = await natsRun(script, folder, 2, 'two')
+    const identical = readFileSync(join(scratch, 'one.csv')).equals(
+      readFileSync(join(scratch, 'two.csv')),
+    )
+    console.log(
+      `14 CPU-heavy pipeline over 8 files, 2 NATS workers vs 1: ${(one.ms / two.ms).toFixed(2)}× ` +
+        `(${ms(one.ms)} vs ${ms(two.ms)}), outputs ${identical ? 'identical' : 'DIFFERENT'}\n` +
+        `   CPU of the workers: 1 worker ${ms(one.cpuMs)}, 2 workers ${ms(two.cpuMs)} in all ` +
+        `(${(two.cpuMs / one.cpuMs).toFixed(2)}×); ${two.detail}`,
+    )
+  } finally {
+    await compiled.remove()
+  }
 }
 
 try {
   const { csv } = await ensureData(rows, { ndjson: false })
   const copy = join(scratch, 'input.csv')
   copyFileSync(csv, copy)
-  console.log(`data: ${csv} (${(statSync(copy).size / 1e6).toFixed(1)} MB)`)
+  const load = loadavg().map((value) => value.toFixed(2))
+  console.log(
+    `data: ${csv} (${(statSync(copy).size / 1e6).toFixed(1)} MB); load average ${load.join(' ')}`,
+  )
   if (only === undefined || only.includes(13)) await scenario13(copy)
   if (only === undefined || only.includes(14)) await scenario14(copy)
 } finally {

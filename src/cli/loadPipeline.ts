@@ -36,26 +36,38 @@ function enableTypeScript(file: string): Promise<void> {
   return typescriptReady
 }
 
-/** The pipeline a file exports; usage errors for a missing file or a module without one. @internal */
-export async function loadPipeline(file: string): Promise<Pipeline> {
+/**
+ * Imports a user's module file: TypeScript through tsx, usage errors for a missing file or one
+ * that cannot load.
+ *
+ * @internal
+ */
+export async function importUserModule(
+  file: string,
+  kind = 'pipeline',
+): Promise<Record<string, unknown>> {
   const path = resolve(file)
   if (!existsSync(path) || !statSync(path).isFile())
-    throw new UsageError(`no such pipeline file: ${file}`)
+    throw new UsageError(`no such ${kind} file: ${file}`)
   if (TYPESCRIPT.test(path)) await enableTypeScript(file)
-  let loaded: Record<string, unknown>
   try {
-    loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (error) {
     if (error instanceof UsageError) throw error
     const code = String((error as { code?: unknown }).code ?? '')
     // A .ts or .js file outside an ES module package is CommonJS, and cannot load this package.
     const hint = code.startsWith('ERR_REQUIRE')
-      ? ' (pipeline files are ES modules: add "type": "module" to your package.json, or name the file .mts or .mjs)'
+      ? ` (${kind} files are ES modules: add "type": "module" to your package.json, or name the file .mts or .mjs)`
       : ''
     throw new UsageError(
       `cannot load ${file}: ${error instanceof Error ? error.message : String(error)}${hint}`,
     )
   }
+}
+
+/** The pipeline a file exports; usage errors for a missing file or a module without one. @internal */
+export async function loadPipeline(file: string): Promise<Pipeline> {
+  const loaded = await importUserModule(file)
   const candidates = [
     loaded['default'],
     (loaded['default'] as { default?: unknown } | undefined)?.default,

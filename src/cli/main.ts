@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
- * The `powerflow` command: `run`, `schedule` and `watch` a pipeline file.
+ * The `powerflow` command: `run`, `schedule` and `watch` a pipeline file; `worker` and
+ * `coordinate` a job over NATS JetStream.
  *
  * @internal
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs'
 import { UsageError } from './arguments.js'
+import { COORDINATE_HELP, coordinateCommand } from './coordinate.js'
 import { RUN_HELP, runCommand } from './run.js'
 import { SCHEDULE_HELP, scheduleCommand } from './schedule.js'
 import { WATCH_HELP, watchCommand } from './watch.js'
+import { WORKER_HELP, workerCommand } from './worker.js'
 
 const HELP = `Usage: powerflow <command> <file> [options]
 
@@ -20,19 +23,23 @@ Commands:
   run <file>                     run the pipeline once
   schedule <file> --cron "…"     run it on a cron schedule, until stopped
   watch <file> --dir <inbox>     run it once for each file that arrives in a folder
+  worker <job-file> --job <name> run the tasks of a job over NATS JetStream (see scaling out)
+  coordinate --job <name> …      enqueue a job's tasks, wait for the workers, commit the output
 
 Options:
   -h, --help       show this help (powerflow <command> --help for a command's options)
   -v, --version    show the version
 
 Exit codes: 0 completed, 1 failed, 2 usage or configuration error, 130 interrupted (Ctrl-C).
-Guide: docs/running-pipelines.md (in the package repository)
+Guides: docs/running-pipelines.md, docs/scaling-out.md (in the package repository)
 `
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   run: runCommand,
   schedule: scheduleCommand,
   watch: watchCommand,
+  worker: workerCommand,
+  coordinate: coordinateCommand,
 }
 
 /** The version in the package.json next to the build (dist/) or the sources (src/). */
@@ -53,7 +60,11 @@ export async function main(args: readonly string[]): Promise<number> {
           ? SCHEDULE_HELP
           : topic === 'watch'
             ? WATCH_HELP
-            : HELP
+            : topic === 'worker'
+              ? WORKER_HELP
+              : topic === 'coordinate'
+                ? COORDINATE_HELP
+                : HELP
     process.stdout.write(help)
     return command === undefined ? 2 : 0
   }
@@ -64,7 +75,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const handler = COMMANDS[command]
   if (handler === undefined) {
     process.stderr.write(
-      `powerflow: unknown command "${command}"; the commands are run, schedule and watch (see powerflow --help)\n`,
+      `powerflow: unknown command "${command}"; the commands are run, schedule, watch, worker and coordinate (see powerflow --help)\n`,
     )
     return 2
   }

@@ -22,6 +22,7 @@ export interface StateDocument {
 export class RunState {
   private loaded: Promise<Readonly<Record<string, unknown>>> | undefined
   private readonly reached = new Map<string, unknown>()
+  private committedDocument: StateDocument | undefined
 
   constructor(
     readonly options: RunStateOptions,
@@ -50,13 +51,28 @@ export class RunState {
     return this.reached.size > 0
   }
 
-  /** Saves the positions reached (over the ones loaded) in one atomic put. */
-  async commit(): Promise<StateDocument> {
-    const document: StateDocument = {
+  /**
+   * The document a commit saves now: the positions reached over the ones loaded. A database sink
+   * whose target shares a database with the store writes it in its own last transaction and says
+   * so with {@link committedBy}.
+   */
+  async document(): Promise<StateDocument> {
+    return {
       version: 1,
       positions: { ...(await this.load()), ...this.positionsReached() },
       committedAt: new Date().toISOString(),
     }
+  }
+
+  /** A sink committed `document` in the transaction of its rows: the run's commit writes nothing. */
+  committedBy(document: StateDocument): void {
+    this.committedDocument = document
+  }
+
+  /** Saves the positions reached (over the ones loaded) in one atomic put. */
+  async commit(): Promise<StateDocument> {
+    if (this.committedDocument !== undefined) return this.committedDocument
+    const document = await this.document()
     try {
       await this.options.store.put(this.key, document)
     } catch (error) {

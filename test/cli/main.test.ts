@@ -89,13 +89,16 @@ describe('the powerflow bin of the installed package', () => {
 
   it('prints its version, its help and each command help; an unknown command exits 2', async () => {
     const version = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version as string
-    const [shown, help, runHelp, scheduleHelp, unknown] = await Promise.all([
-      powerflowRun(['--version'], { bin }),
-      powerflowRun(['--help'], { bin }),
-      powerflowRun(['run', '--help'], { bin }),
-      powerflowRun(['schedule', '--help'], { bin }),
-      powerflowRun(['rnu', 'count.ts'], { bin }),
-    ])
+    const [shown, help, runHelp, scheduleHelp, unknown, workerHelp, coordinateHelp] =
+      await Promise.all([
+        powerflowRun(['--version'], { bin }),
+        powerflowRun(['--help'], { bin }),
+        powerflowRun(['run', '--help'], { bin }),
+        powerflowRun(['schedule', '--help'], { bin }),
+        powerflowRun(['rnu', 'count.ts'], { bin }),
+        powerflowRun(['worker', '--help'], { bin }),
+        powerflowRun(['help', 'coordinate'], { bin }),
+      ])
 
     expect(shown).toMatchObject({ code: 0, stdout: `${version}\n` })
     expect(help.code).toBe(0)
@@ -106,5 +109,11 @@ describe('the powerflow bin of the installed package', () => {
     expect(scheduleHelp.stdout).toContain('--overlap <mode>')
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('unknown command "rnu"')
+    expect(help.stdout).toMatch(/worker <job-file> --job <name>[\s\S]*coordinate --job <name>/)
+    expect(workerHelp).toMatchObject({ code: 0 })
+    expect(workerHelp.stdout).toContain('Usage: powerflow worker <job-file> --job <name> [options]')
+    expect(coordinateHelp.stdout).toContain(
+      'Usage: powerflow coordinate --job <name> --output <file>',
+    )
   })
 })

@@ -11,6 +11,7 @@ import { toCsv } from '../../src/sinks/toCsv.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { fileStateStore } from '../../src/state/fileStateStore.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { RunState } from '../../src/internal/runState.js'
 import { expectBalanced, rejection } from '../support/ledger.js'
 
 let directory: string
@@ -180,5 +181,26 @@ describe('the state run option', () => {
     await store.put('deals', { since: 5 })
     const error = await rejection(pipe(deals(), toArray({ state: { store, key: 'deals' } })))
     expect(error.message).toMatch(/the state "deals" is not a run's state/)
+  })
+})
+
+describe('RunState', () => {
+  it('writes nothing at commit when a sink committed the document in the transaction of its rows', async () => {
+    const puts: unknown[] = []
+    const store: StateStore = {
+      get: async () => ({ version: 1, positions: { earlier: 1 }, committedAt: 'then' }),
+      put: async (_key, value) => {
+        puts.push(value)
+      },
+      delete: async () => undefined,
+      list: async () => [],
+    }
+    const state = new RunState({ store, key: 'deals' }, 'run')
+    state.reach('source', { offset: 3 })
+    const document = await state.document()
+    expect(document.positions).toEqual({ earlier: 1, source: { offset: 3 } })
+    state.committedBy(document)
+    expect(await state.commit()).toBe(document)
+    expect(puts).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -9,120 +9,115 @@ const root = join(import.meta.dirname, '..', '..')
  * - `barrel`: an index that only re-exports (the package tests load it);
  * - `types`: declares types only, nothing runs;
  * - `worker`: a worker thread's program, run by the tests of the module that starts it;
+ * - `misplaced`: has a test, at another path (named in `testsOfNoModule`): move it;
  * - `untested`: owes its test. Write it and take the module off this list.
  * The list must shrink, never grow: a new module comes with its test.
  */
-const withoutMirror: ReadonlyArray<readonly [string, 'barrel' | 'types' | 'worker' | 'untested']> =
-  [
-    ['cli/console.ts', 'untested'],
-    ['cli/loadPipeline.ts', 'untested'],
-    ['codecs/index.ts', 'barrel'],
-    ['core/AbortError.ts', 'untested'],
-    ['core/Bookmark.ts', 'types'],
-    ['core/Branch.ts', 'types'],
-    ['core/BranchesReport.ts', 'types'],
-    ['core/ColumnProfile.ts', 'types'],
-    ['core/DatabaseReport.ts', 'types'],
-    ['core/EnrichReport.ts', 'types'],
-    ['core/Flow.ts', 'types'],
-    ['core/HttpReport.ts', 'types'],
-    ['core/RunError.ts', 'untested'],
-    ['core/RunReport.ts', 'types'],
-    ['core/Sink.ts', 'types'],
-    ['core/StateStore.ts', 'types'],
-    ['index.ts', 'barrel'],
-    ['integrations/distributed/JobReport.ts', 'types'],
-    ['integrations/distributed/Task.ts', 'untested'],
-    ['integrations/distributed/TaskBuild.ts', 'untested'],
-    ['integrations/distributed/coordinate.ts', 'untested'],
-    ['integrations/distributed/index.ts', 'barrel'],
-    ['integrations/distributed/internal/mergeReports.ts', 'untested'],
-    ['integrations/distributed/internal/natsClient.ts', 'untested'],
-    ['integrations/distributed/internal/natsJob.ts', 'untested'],
-    ['integrations/distributed/internal/partFiles.ts', 'untested'],
-    ['integrations/distributed/internal/taskThread.ts', 'worker'],
-    ['integrations/distributed/internal/threadPool.ts', 'untested'],
-    ['integrations/distributed/work.ts', 'untested'],
-    ['integrations/hubspot/HubSpotRecord.ts', 'types'],
-    ['integrations/hubspot/HubSpotReport.ts', 'types'],
-    ['integrations/hubspot/HubSpotStats.ts', 'untested'],
-    ['integrations/postgres/PostgresConnection.ts', 'types'],
-    ['integrations/postgres/PostgresWriter.ts', 'untested'],
-    ['integrations/postgres/connect.ts', 'untested'],
-    ['integrations/postgres/copyText.ts', 'untested'],
-    ['integrations/postgres/index.ts', 'barrel'],
-    ['integrations/postgres/typeParsers.ts', 'untested'],
-    ['integrations/salesforce/SalesforceConnection.ts', 'untested'],
-    ['integrations/salesforce/SalesforceReport.ts', 'types'],
-    ['integrations/salesforce/index.ts', 'barrel'],
-    ['integrations/salesforce/internal/SalesforceApi.ts', 'untested'],
-    ['integrations/salesforce/internal/SalesforceStats.ts', 'untested'],
-    ['integrations/salesforce/internal/bulkJob.ts', 'types'],
-    ['integrations/salesforce/internal/bulkQuery.ts', 'untested'],
-    ['integrations/salesforce/internal/restQuery.ts', 'untested'],
-    ['integrations/salesforce/internal/writes.ts', 'untested'],
-    ['integrations/sqlite/SqliteDatabase.ts', 'types'],
-    ['integrations/sqlite/SqliteWriter.ts', 'untested'],
-    ['integrations/sqlite/index.ts', 'barrel'],
-    ['integrations/sqlite/open.ts', 'untested'],
-    ['internal/branches.ts', 'untested'],
-    ['internal/codecTraits.ts', 'untested'],
-    ['internal/csv/csvReader.ts', 'untested'],
-    ['internal/csv/delimiterGuess.ts', 'untested'],
-    ['internal/csv/recordBoundaries.ts', 'untested'],
-    ['internal/csv/recordShape.ts', 'untested'],
-    ['internal/csv/valueTyping.ts', 'untested'],
-    ['internal/database/DatabaseStats.ts', 'untested'],
-    ['internal/database/roundSink.ts', 'untested'],
-    ['internal/database/sinkOptions.ts', 'untested'],
-    ['internal/dateFormat.ts', 'untested'],
-    ['internal/depth.ts', 'untested'],
-    ['internal/enrich/callLookup.ts', 'untested'],
-    ['internal/enrich/enrichOperator.ts', 'untested'],
-    ['internal/enrich/table.ts', 'untested'],
-    ['internal/fanIn.ts', 'untested'],
-    ['internal/html/charts.ts', 'untested'],
-    ['internal/html/escape.ts', 'untested'],
-    ['internal/html/flowDiagram.ts', 'untested'],
-    ['internal/html/page.ts', 'untested'],
-    ['internal/html/styles.ts', 'untested'],
-    ['internal/http/HttpStats.ts', 'untested'],
-    ['internal/input/ByteSource.ts', 'untested'],
-    ['internal/input/SourceInput.ts', 'untested'],
-    ['internal/input/SourceReadError.ts', 'untested'],
-    ['internal/input/fileBytes.ts', 'untested'],
-    ['internal/input/gunzip.ts', 'untested'],
-    ['internal/input/invalidUtf8.ts', 'untested'],
-    ['internal/input/streamBytes.ts', 'untested'],
-    ['internal/json/JsonDocumentSplitter.ts', 'untested'],
-    ['internal/json/JsonSyntaxError.ts', 'untested'],
-    ['internal/json/NdjsonSplitter.ts', 'untested'],
-    ['internal/json/bigNumbers.ts', 'untested'],
-    ['internal/json/findJsonError.ts', 'untested'],
-    ['internal/json/jsonReader.ts', 'untested'],
-    ['internal/keys.ts', 'untested'],
-    ['internal/lruCache.ts', 'untested'],
-    ['internal/profile/ColumnProfiler.ts', 'untested'],
-    ['internal/profile/profileSection.ts', 'untested'],
-    ['internal/progress.ts', 'untested'],
-    ['internal/stageOperator.ts', 'untested'],
-    ['internal/streamOutput.ts', 'untested'],
-    ['internal/workerPool.ts', 'untested'],
-    ['internal/writeFileAtomically.ts', 'untested'],
-    ['pipelines/JobHandle.ts', 'types'],
-    ['pipelines/RunHistoryEntry.ts', 'types'],
-    ['testing/fastCheck.ts', 'untested'],
-    ['testing/index.ts', 'barrel'],
-  ]
+const withoutMirror: ReadonlyArray<
+  readonly [string, 'barrel' | 'types' | 'worker' | 'misplaced' | 'untested']
+> = [
+  ['codecs/index.ts', 'barrel'],
+  ['core/Bookmark.ts', 'types'],
+  ['core/Branch.ts', 'types'],
+  ['core/BranchesReport.ts', 'types'],
+  ['core/ColumnProfile.ts', 'types'],
+  ['core/DatabaseReport.ts', 'types'],
+  ['core/EnrichReport.ts', 'types'],
+  ['core/Flow.ts', 'types'],
+  ['core/HttpReport.ts', 'types'],
+  ['core/RunReport.ts', 'types'],
+  ['core/Sink.ts', 'types'],
+  ['core/StateStore.ts', 'types'],
+  ['index.ts', 'barrel'],
+  ['integrations/distributed/JobReport.ts', 'types'],
+  ['integrations/distributed/Task.ts', 'untested'],
+  ['integrations/distributed/TaskBuild.ts', 'untested'],
+  ['integrations/distributed/coordinate.ts', 'untested'],
+  ['integrations/distributed/index.ts', 'barrel'],
+  ['integrations/distributed/internal/mergeReports.ts', 'untested'],
+  ['integrations/distributed/internal/natsClient.ts', 'untested'],
+  ['integrations/distributed/internal/natsJob.ts', 'misplaced'],
+  ['integrations/distributed/internal/partFiles.ts', 'untested'],
+  ['integrations/distributed/internal/taskThread.ts', 'worker'],
+  ['integrations/distributed/internal/threadPool.ts', 'untested'],
+  ['integrations/distributed/work.ts', 'untested'],
+  ['integrations/hubspot/HubSpotRecord.ts', 'types'],
+  ['integrations/hubspot/HubSpotReport.ts', 'types'],
+  ['integrations/hubspot/HubSpotStats.ts', 'untested'],
+  ['integrations/postgres/PostgresConnection.ts', 'types'],
+  ['integrations/postgres/PostgresWriter.ts', 'untested'],
+  ['integrations/postgres/connect.ts', 'untested'],
+  ['integrations/postgres/copyText.ts', 'untested'],
+  ['integrations/postgres/index.ts', 'barrel'],
+  ['integrations/postgres/typeParsers.ts', 'untested'],
+  ['integrations/salesforce/SalesforceConnection.ts', 'untested'],
+  ['integrations/salesforce/SalesforceReport.ts', 'types'],
+  ['integrations/salesforce/index.ts', 'barrel'],
+  ['integrations/salesforce/internal/SalesforceApi.ts', 'untested'],
+  ['integrations/salesforce/internal/SalesforceStats.ts', 'untested'],
+  ['integrations/salesforce/internal/bulkJob.ts', 'types'],
+  ['integrations/salesforce/internal/bulkQuery.ts', 'untested'],
+  ['integrations/salesforce/internal/restQuery.ts', 'untested'],
+  ['integrations/salesforce/internal/writes.ts', 'untested'],
+  ['integrations/sqlite/SqliteDatabase.ts', 'types'],
+  ['integrations/sqlite/SqliteWriter.ts', 'untested'],
+  ['integrations/sqlite/index.ts', 'barrel'],
+  ['integrations/sqlite/open.ts', 'untested'],
+  ['internal/csv/csvReader.ts', 'untested'],
+  ['internal/csv/delimiterGuess.ts', 'untested'],
+  ['internal/csv/parsedRows.ts', 'untested'],
+  ['internal/csv/recordShape.ts', 'untested'],
+  ['internal/csv/valueTyping.ts', 'untested'],
+  ['internal/database/stateBinding.ts', 'untested'],
+  ['internal/enrich/callLookup.ts', 'untested'],
+  ['internal/enrich/enrichOperator.ts', 'untested'],
+  ['internal/enrich/table.ts', 'untested'],
+  ['internal/input/ByteSource.ts', 'untested'],
+  ['internal/input/invalidUtf8.ts', 'untested'],
+  ['internal/json/JsonSyntaxError.ts', 'untested'],
+  ['internal/json/NdjsonSplitter.ts', 'untested'],
+  ['internal/json/bigNumbers.ts', 'untested'],
+  ['internal/json/findJsonError.ts', 'untested'],
+  ['internal/json/jsonReader.ts', 'untested'],
+  ['internal/stageOperator.ts', 'untested'],
+  ['pipelines/JobHandle.ts', 'types'],
+  ['pipelines/RunHistoryEntry.ts', 'types'],
+  ['testing/index.ts', 'barrel'],
+]
 
-function modulesUnder(folder: string): string[] {
+/**
+ * Test files that mirror no module, each with why: `law` (a promise across modules, in
+ * test/laws/), `package` (the package as users get it: docs, examples, exports, types), `misplaced`
+ * (the test of a module at another path: move it). A folder of tests grouped by anything else (a
+ * review, a ticket) does not belong here: its tests go to the modules they concern.
+ */
+const testsOfNoModule: ReadonlyArray<readonly [string, 'law' | 'package' | 'misplaced']> = [
+  ['docs/snippets.test.ts', 'package'],
+  ['examples.test.ts', 'package'],
+  ['integrations/distributed/natsJob.test.ts', 'misplaced'],
+  ['laws/core.test.ts', 'law'],
+  ['laws/layering.test.ts', 'law'],
+  ['laws/locations.test.ts', 'law'],
+  ['laws/marbles.test.ts', 'law'],
+  ['laws/mirror.test.ts', 'law'],
+  ['package.test.ts', 'package'],
+  ['roundtrip.test.ts', 'law'],
+  ['testing/peerDependencies.test.ts', 'package'],
+  ['types/public.test.ts', 'package'],
+]
+
+function filesUnder(top: string, folder: string, suffix: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
-      ? modulesUnder(join(folder, entry.name))
-      : entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')
-        ? [relative(join(root, 'src'), join(folder, entry.name))]
+      ? filesUnder(top, join(folder, entry.name), suffix)
+      : entry.name.endsWith(suffix) && !entry.name.endsWith('.d.ts')
+        ? [relative(top, join(folder, entry.name)).split('\\').join('/')]
         : [],
   )
+}
+
+function modulesUnder(folder: string): string[] {
+  return filesUnder(folder, folder, '.ts')
 }
 
 const mirrorOf = (module: string): string => join(root, 'test', module.replace(/\.ts$/, '.test.ts'))
@@ -145,5 +140,36 @@ describe('the test tree', () => {
   it('allows each module once, in path order', () => {
     const allowed = withoutMirror.map(([module]) => module)
     expect(allowed).toEqual([...new Set(allowed)].sort())
+  })
+
+  it('gives reasons that hold: a barrel only re-exports, a types module declares no value', () => {
+    const text = (module: string): string =>
+      readFileSync(join(root, 'src', module), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '')
+    const wrong = withoutMirror.flatMap(([module, reason]) => {
+      if (
+        reason === 'types' &&
+        /^export\s+(?:async\s+)?(?:function|class|const|let|var|enum)\b/m.test(text(module))
+      )
+        return [`${module} is allowed as types but exports a value`]
+      if (
+        reason === 'barrel' &&
+        text(module)
+          .split('\n')
+          .some((line) => line.trim() !== '' && !/^(export|import)\b|^\s|^[}\]]/.test(line))
+      )
+        return [`${module} is allowed as a barrel but holds code`]
+      return []
+    })
+    expect(wrong).toEqual([])
+  })
+
+  it('holds no test file that mirrors no module, but the laws and the package tests allowed', () => {
+    const tests = filesUnder(join(root, 'test'), join(root, 'test'), '.test.ts')
+    const orphans = tests
+      .filter((test) => !existsSync(join(root, 'src', test.replace(/\.test\.ts$/, '.ts'))))
+      .sort()
+    expect(orphans).toEqual(testsOfNoModule.map(([test]) => test))
   })
 })

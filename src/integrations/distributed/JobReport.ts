@@ -54,4 +54,21 @@ export interface JobReport extends RunReport {
   readonly deadLettered: readonly string[]
   /** The output file, once committed: absent when a task failed and nothing was committed. */
   readonly output?: string
+  /**
+   * `runTasks`: the time spent before tasks could run, apart from them — compiling a TypeScript
+   * job module once and the slowest thread's start (loading the module), in ms. Threads started
+   * beforehand (`startTaskThreads`) report what their start took then.
+   */
+  readonly startup?: JobStartup
+}
+
+/**
+ * The start-up of a job's threads.
+ *
+ * @category distributed
+ * @since 0.2.0
+ */
+export interface JobStartup {
+  readonly compileMs: number
+  readonly threadStartMs: number
 }

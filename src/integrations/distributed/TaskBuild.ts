@@ -28,11 +28,3 @@ export interface TaskContext {
  * @since 0.2.0
  */
 export type TaskBuild<T extends Task = Task> = (task: T, context: TaskContext) => Promise<RunReport>
-
-/** Loads a job module's `build` export; rejects naming the module when there is none. @internal */
-export async function loadBuild(job: string): Promise<TaskBuild> {
-  const loaded = (await import(job)) as { build?: unknown }
-  if (typeof loaded.build !== 'function')
-    throw new TypeError(`job module ${job} must export a build function: (task, context) => run`)
-  return loaded.build as TaskBuild
-}

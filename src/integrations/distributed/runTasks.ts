@@ -1,14 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { basename, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { Worker } from 'node:worker_threads'
 import type { RunReport } from '../../core/RunReport.js'
 import { mergeReports } from './internal/mergeReports.js'
 import { joinParts, partPath, partsFolder } from './internal/partFiles.js'
-import type { ThreadAnswer, ThreadRequest } from './internal/taskThread.js'
-import { startTaskThread } from './internal/threadPool.js'
+import { ThreadPool, type TaskThread } from './internal/threadPool.js'
 import type { JobReport, TaskOutcome } from './JobReport.js'
+import { startTaskThreads, type TaskThreads } from './startTaskThreads.js'
 import type { Task } from './Task.js'
 
 /**
@@ -20,7 +18,10 @@ import type { Task } from './Task.js'
 export interface RunTasksOptions {
   /** The job's output file: the task part files joined in task order. */
   readonly output: string
-  /** Worker threads (default: the machine's available parallelism), at most one per task. */
+  /**
+   * Worker threads started for this job (default: the machine's available parallelism), at most
+   * one per task. Ignored when the job is given as {@link TaskThreads} started beforehand.
+   */
   readonly threads?: number
   /**
    * Whether the parts are CSV files that each start with the same header row, kept once in the
@@ -33,13 +34,6 @@ export interface RunTasksOptions {
   readonly name?: string
   /** Stops the job: threads are ended and nothing is committed. */
   readonly signal?: AbortSignal
-}
-
-function moduleUrl(job: string | URL): string {
-  if (job instanceof URL) return job.href
-  return /^[a-z]+:/i.test(job) && !/^[a-z]:[\\/]/i.test(job)
-    ? job
-    : pathToFileURL(resolve(job)).href
 }
 
 function checkIds(tasks: readonly Task[], name: string): void {
@@ -55,16 +49,19 @@ function checkIds(tasks: readonly Task[], name: string): void {
 /**
  * Runs every task of a job with the same pipeline on the worker threads of this machine — the
  * embedded way to scale out, no broker: one large CSV split by `splitFile` keeps every core busy.
- * `job` is a module (a path or URL) exporting `build`, a {@link TaskBuild}: each thread loads it
- * and runs the tasks it is given, one at a time, each writing its own part file
- * (`context.output`). Once every task has settled, the parts are joined in task order (a CSV
+ * `job` is a module (a path or URL) exporting `build`, a {@link TaskBuild}: the threads are
+ * started once for the job, each loads the module once (a TypeScript module is compiled once
+ * first, see {@link startTaskThreads}) and runs the tasks it is given, one at a time, each writing
+ * its own part file (`context.output`). Pass {@link TaskThreads} started beforehand instead to
+ * run several jobs on the same threads; the report's `startup` tells the time spent compiling
+ * the module and starting the threads, apart from the tasks. Once every task has settled, the parts are joined in task order (a CSV
  * header row kept once) into `output`, atomically: the output equals a single-process run's.
  *
  * Resolves to one {@link JobReport}: the sum of the task reports, per task and per thread. A task
  * whose pipeline rejects or reports `failed`, or whose thread dies, fails the job: its status is
  * `failed`, the task is named in its failures (`TaskError`) and `deadLettered`, and nothing is
  * committed (the part files stay for a look). On abort, threads are ended and the job is
- * `aborted`. Rejects at once on duplicate task ids.
+ * `aborted`. Rejects at once on duplicate task ids, and when the given threads run another job.
  *
  * @example
  * ```ts
@@ -91,7 +88,7 @@ function checkIds(tasks: readonly Task[], name: string): void {
  * ```
  *
  * @param tasks - the job's tasks, in output order
- * @param job - a module exporting `build`, as a path or URL
+ * @param job - a module exporting `build`, as a path or URL, or threads from {@link startTaskThreads}
  * @param options - output, threads; see {@link RunTasksOptions}
  * @returns the merged report of the job
  * @category distributed
@@ -99,15 +96,28 @@ function checkIds(tasks: readonly Task[], name: string): void {
  */
 export async function runTasks<T extends Task>(
   tasks: readonly T[],
-  job: string | URL,
+  job: string | URL | TaskThreads,
   options: RunTasksOptions,
 ): Promise<JobReport> {
   const name = options.name ?? `runTasks ${basename(options.output)}`
   checkIds(tasks, name)
   const startedAt = new Date()
   const output = resolve(options.output)
-  await mkdir(partsFolder(output), { recursive: true })
-  const outcomes = await runOnThreads(tasks, moduleUrl(job), output, options)
+  const given = threadsOf(job, name)
+  // Claimed before the first await, so that of two jobs given the same threads, the first called
+  // is the one that runs.
+  const release = given?.claim(name)
+  const own = given === undefined && tasks.length > 0 && options.signal?.aborted !== true
+  let threads: ThreadPool | undefined = given
+  let outcomes: TaskOutcome[]
+  try {
+    await mkdir(partsFolder(output), { recursive: true })
+    if (own) threads = await startOwn(job as string | URL, tasks, options)
+    outcomes = await runOnThreads(tasks, threads, output, options.signal)
+  } finally {
+    release?.()
+    if (own) await threads?.close()
+  }
   const settled = outcomes.every((outcome) => outcome.status === 'completed')
   if (settled) {
     await joinParts(
@@ -120,7 +130,7 @@ export async function runTasks<T extends Task>(
     )
     await rm(partsFolder(output), { recursive: true, force: true })
   }
-  return mergeReports({
+  const report = mergeReports({
     name,
     outcomes,
     startedAt,
@@ -128,85 +138,76 @@ export async function runTasks<T extends Task>(
     deadLettered: outcomes.filter((outcome) => outcome.status === 'failed').map(({ id }) => id),
     output: settled ? output : undefined,
   })
+  return threads === undefined
+    ? report
+    : { ...report, startup: { compileMs: threads.compileMs, threadStartMs: threads.startMs } }
+}
+
+function threadsOf(job: string | URL | TaskThreads, name: string): ThreadPool | undefined {
+  if (job instanceof ThreadPool) return job
+  if (typeof job === 'string' || job instanceof URL) return undefined
+  throw new TypeError(
+    `${name}: job must be a module's path or URL, or threads from startTaskThreads`,
+  )
+}
+
+async function startOwn(
+  job: string | URL,
+  tasks: readonly Task[],
+  options: RunTasksOptions,
+): Promise<ThreadPool> {
+  const count = Math.max(1, Math.min(options.threads ?? availableParallelism(), tasks.length))
+  return (await startTaskThreads(job, { threads: count })) as ThreadPool
 }
 
 /** Hands the tasks out to the threads, one at a time each; resolves with every outcome. */
-function runOnThreads(
+async function runOnThreads(
   tasks: readonly Task[],
-  job: string,
+  pool: ThreadPool | undefined,
   output: string,
-  options: RunTasksOptions,
+  signal: AbortSignal | undefined,
 ): Promise<TaskOutcome[]> {
   const outcomes: Array<TaskOutcome | undefined> = tasks.map(() => undefined)
-  const count = Math.max(1, Math.min(options.threads ?? availableParallelism(), tasks.length))
-  const threads = new Set<Worker>()
-  let next = 0
-  let settledCount = 0
-  return new Promise((resolveAll) => {
-    const finish = (): void => {
-      for (const thread of threads) void thread.terminate()
-      threads.clear()
-      options.signal?.removeEventListener('abort', abort)
-      resolveAll(outcomes as TaskOutcome[])
-    }
-    const settle = (index: number, outcome: TaskOutcome): void => {
-      if (outcomes[index] !== undefined) return
-      outcomes[index] = outcome
-      if (++settledCount === tasks.length) finish()
-    }
-    const abort = (): void => {
-      tasks.forEach((task, index) =>
-        settle(index, { id: task.id, worker: 'none', status: 'aborted', deliveries: 0 }),
+  if (pool !== undefined && signal?.aborted !== true) {
+    // Ending the threads fails the tasks they run, which end as aborted.
+    const abort = (): void => void Promise.all(pool.threads.map((thread) => thread.stop()))
+    signal?.addEventListener('abort', abort, { once: true })
+    let next = 0
+    try {
+      await Promise.all(
+        pool.threads.map(async (thread) => {
+          while (next < tasks.length && signal?.aborted !== true) {
+            const index = next++
+            outcomes[index] = await runOne(thread, tasks[index] as Task, output, signal)
+          }
+        }),
       )
+    } finally {
+      signal?.removeEventListener('abort', abort)
     }
-    const startThread = (number: number): void => {
-      if (next >= tasks.length) return
-      const worker = `thread-${number}`
-      const thread = startTaskThread(job, worker)
-      threads.add(thread)
-      let current = -1
-      const give = (): void => {
-        if (next >= tasks.length) {
-          threads.delete(thread)
-          void thread.terminate()
-          return
-        }
-        current = next++
-        const task = tasks[current] as Task
-        const request: ThreadRequest = { task, output: partPath(output, task.id) }
-        thread.postMessage(request)
-      }
-      thread.on('message', (answer: ThreadAnswer) => {
-        const task = tasks[current] as Task
-        if ('error' in answer)
-          settle(current, {
-            id: task.id,
-            worker,
-            status: 'failed',
-            deliveries: 1,
-            error: answer.error,
-          })
-        else {
-          const report = answer.report as RunReport
-          settle(current, { id: task.id, worker, status: report.status, deliveries: 1, report })
-        }
-        give()
-      })
-      const died = (reason: string): void => {
-        if (!threads.delete(thread)) return
-        if (current >= 0 && outcomes[current] === undefined) {
-          const task = tasks[current] as Task
-          settle(current, { id: task.id, worker, status: 'failed', deliveries: 1, error: reason })
-        }
-        startThread(number)
-      }
-      thread.on('error', (error) => died(`${worker} failed: ${error.message}`))
-      thread.on('exit', (code) => died(`${worker} exited with code ${code}`))
-      give()
-    }
-    if (tasks.length === 0) return finish()
-    if (options.signal?.aborted === true) return abort()
-    options.signal?.addEventListener('abort', abort, { once: true })
-    for (let number = 1; number <= count; number++) startThread(number)
-  })
+  }
+  return tasks.map(
+    (task, index) =>
+      outcomes[index] ?? { id: task.id, worker: 'none', status: 'aborted', deliveries: 0 },
+  )
+}
+
+async function runOne(
+  thread: TaskThread,
+  task: Task,
+  output: string,
+  signal: AbortSignal | undefined,
+): Promise<TaskOutcome> {
+  const worker = thread.name
+  try {
+    const answer = await thread.run({ task, output: partPath(output, task.id) })
+    if ('error' in answer)
+      return { id: task.id, worker, status: 'failed', deliveries: 1, error: answer.error }
+    const report = answer.report as RunReport
+    return { id: task.id, worker, status: report.status, deliveries: 1, report }
+  } catch (error) {
+    if (signal?.aborted === true) return { id: task.id, worker, status: 'aborted', deliveries: 1 }
+    const reason = error instanceof Error ? error.message : String(error)
+    return { id: task.id, worker, status: 'failed', deliveries: 1, error: reason }
+  }
 }

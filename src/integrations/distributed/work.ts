@@ -93,7 +93,10 @@ async function runOne<T extends Task>(
     return true
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    if (deliveries >= maxDeliver) await deadLetter(message, running, task.id, deliveries, reason)
+    // Stopped, not failed: offered again at once, and never dead-lettered for it.
+    if (running.signal.aborted) message.nak()
+    else if (deliveries >= maxDeliver)
+      await deadLetter(message, running, task.id, deliveries, reason)
     else message.nak(running.retryDelayMs)
     return false
   } finally {

@@ -154,3 +154,29 @@ export function splitName(name: string): string[] {
     throw new TypeError(`not a table name: ${name} (give "table" or "schema.table")`)
   return parts
 }
+
+/**
+ * Which database a connection reaches, as `host:port/database`, for telling whether two
+ * connections meet in one database (a state store beside a sink's target). @internal
+ */
+export function databaseOf(connection: PostgresConnection): string {
+  const config: ClientConfig = isPool(connection)
+    ? ((connection as unknown as { options?: ClientConfig }).options ?? {})
+    : typeof connection === 'string'
+      ? { connectionString: connection }
+      : connection
+  let { host, port, database, user } = config
+  if (config.connectionString !== undefined) {
+    try {
+      const url = new URL(config.connectionString)
+      host ??= decodeURIComponent(url.hostname)
+      port ??= url.port === '' ? undefined : Number(url.port)
+      database ??= decodeURIComponent(url.pathname.slice(1)) || undefined
+      user ??= decodeURIComponent(url.username) || undefined
+    } catch {
+      // Not a URL (a socket path or keywords): the fields alone decide.
+    }
+  }
+  const env = process.env
+  return `${host ?? env['PGHOST'] ?? 'localhost'}:${port ?? env['PGPORT'] ?? 5432}/${database ?? env['PGDATABASE'] ?? user ?? env['PGUSER'] ?? ''}`
+}

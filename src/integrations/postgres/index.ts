@@ -9,3 +9,4 @@
 export { fromPostgres, type FromPostgresOptions } from './fromPostgres.js'
 export { toPostgres, type ToPostgresOptions } from './toPostgres.js'
 export type { PostgresConnection } from './PostgresConnection.js'
+export { postgresStateStore, type PostgresStateStoreOptions } from './postgresStateStore.js'

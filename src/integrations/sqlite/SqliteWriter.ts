@@ -22,6 +22,8 @@ import {
 import type { BadRow, RoundWriter } from '../../internal/database/roundSink.js'
 import { openDatabase, quoteIdentifier, sqliteValue } from './open.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
+import type { RunState } from '../../internal/runState.js'
+import { putStateSql, stateTableSql } from './sqliteStateStore.js'
 
 /** @internal */
 export interface SqliteWriterSettings {
@@ -34,6 +36,11 @@ export interface SqliteWriterSettings {
   readonly schema?: t.Mixed
   readonly schemaEvolution: 'fail' | 'add-columns'
   readonly retry: RetryPolicy
+  /**
+   * The run's state, when its store is a table of this database: written (in `table`, quoted) in
+   * the transaction that commits the rows, and the whole run is that one transaction.
+   */
+  readonly state?: { readonly table: string; readonly run: RunState }
 }
 
 const SQL_TYPE: Readonly<Record<ColumnKind, string>> = {
@@ -60,7 +67,7 @@ export class SqliteWriter<A extends object> implements RoundWriter<A> {
   private readonly statements = new Map<string, { insert: Statement; exists?: Statement }>()
 
   constructor(private readonly settings: SqliteWriterSettings) {
-    this.commitsAtFinish = settings.mode === 'replace'
+    this.commitsAtFinish = settings.mode === 'replace' || settings.state !== undefined
     this.stats = new DatabaseStats(settings.table, settings.mode)
     this.target = quoteIdentifier(settings.table)
   }
@@ -88,7 +95,12 @@ export class SqliteWriter<A extends object> implements RoundWriter<A> {
       if (missing.length > 0)
         throw new Error(`${stage}: key column ${missing.join(', ')} not in table ${table}`)
     }
-    await Promise.resolve()
+    const state = this.settings.state
+    if (state !== undefined) {
+      this.db.exec(stateTableSql(state.table))
+      // Read the saved state now: an unreadable one fails the run before anything is loaded.
+      await state.run.document()
+    }
   }
 
   async write(records: readonly A[]): Promise<readonly BadRow[]> {
@@ -99,11 +111,11 @@ export class SqliteWriter<A extends object> implements RoundWriter<A> {
   private writeRound(rows: readonly Row[]): BadRow[] {
     const db = this.db as Database
     const bad: BadRow[] = []
-    if (this.settings.mode === 'replace' && !this.replacing) {
+    if (this.commitsAtFinish && !this.replacing) {
       if (this.columns === undefined) this.create(columnsOfRecords(rows, this.settings.key))
       db.exec('BEGIN IMMEDIATE')
       this.replacing = true
-      db.exec(`DELETE FROM ${this.target}`)
+      if (this.settings.mode === 'replace') db.exec(`DELETE FROM ${this.target}`)
     }
     if (this.columns === undefined) this.create(columnsOfRecords(rows, this.settings.key))
     const columns = this.columns as string[]
@@ -160,19 +172,33 @@ export class SqliteWriter<A extends object> implements RoundWriter<A> {
   async finish(): Promise<void> {
     const db = this.db as Database
     try {
-      if (this.settings.mode === 'replace') {
+      if (this.commitsAtFinish) {
         if (!this.replacing) {
           if (this.columns === undefined) this.create(columnsOfRecords([], this.settings.key))
           db.exec('BEGIN IMMEDIATE')
-          db.exec(`DELETE FROM ${this.target}`)
+          if (this.settings.mode === 'replace') db.exec(`DELETE FROM ${this.target}`)
           this.replacing = true
         }
         const started = performance.now()
+        const state = this.settings.state
+        const document = state === undefined ? undefined : await state.run.document()
+        if (state !== undefined)
+          db.prepare(putStateSql(state.table)).run(
+            state.run.key,
+            JSON.stringify(document),
+            new Date().toISOString(),
+          )
         db.exec('COMMIT')
+        if (document !== undefined) state?.run.committedBy(document)
         this.replacing = false
         this.stats.transactions += 1
         this.stats.mergeMs += performance.now() - started
       }
+    } catch (error) {
+      // A Database the caller gave stays open: it must not keep the run's transaction.
+      if (db.inTransaction) db.exec('ROLLBACK')
+      this.replacing = false
+      throw error
     } finally {
       this.close()
     }

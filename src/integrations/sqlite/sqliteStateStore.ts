@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { describeError } from '../../core/Failure.js'
 import type { StateStore } from '../../core/StateStore.js'
+import { resolve } from 'node:path'
+import { STATE_BINDING, type StateBinding } from '../../internal/database/stateBinding.js'
 import { openDatabase, quoteIdentifier } from './open.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
 
@@ -54,9 +56,7 @@ export function sqliteStateStore(
       if (opened === undefined) {
         const candidate = openDatabase(database, false)
         try {
-          candidate.db.exec(
-            `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)`,
-          )
+          candidate.db.exec(stateTableSql(table))
         } catch (error) {
           if (candidate.owned) candidate.db.close()
           throw error
@@ -72,7 +72,16 @@ export function sqliteStateStore(
       )
     }
   }
+  const binding: StateBinding = {
+    dialect: 'sqlite',
+    table,
+    sameDatabase: (other) => {
+      const file = fileOf(other)
+      return other === database || (file !== undefined && file === fileOf(database))
+    },
+  }
   return {
+    [STATE_BINDING]: binding,
     get: (key) =>
       use(`read ${JSON.stringify(key)}`, (db) => {
         const row = db.prepare(`SELECT value FROM ${table} WHERE key = ?`).get(key) as
@@ -95,9 +104,7 @@ export function sqliteStateStore(
           ),
         )
       return use(`write ${JSON.stringify(key)}`, (db) => {
-        db.prepare(
-          `INSERT INTO ${table} (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-        ).run(key, text, new Date().toISOString())
+        db.prepare(putStateSql(table)).run(key, text, new Date().toISOString())
       })
     },
     delete: (key) =>
@@ -114,5 +121,24 @@ export function sqliteStateStore(
       if (opened?.owned === true) opened.db.close()
       opened = undefined
     },
-  }
+  } as StateStore & { close(): void }
+}
+
+/** The state table's definition (`table` quoted). @internal */
+export function stateTableSql(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)`
+}
+
+/** Writes one key's value: the key, the JSON text, the time. @internal */
+export function putStateSql(table: string): string {
+  return `INSERT INTO ${table} (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+}
+
+/** The file a database is, or undefined for one in memory or temporary (never shared). */
+function fileOf(database: unknown): string | undefined {
+  const name =
+    typeof database === 'string' ? database : (database as { name?: unknown } | null)?.name
+  if (typeof name !== 'string' || name === '' || name === ':memory:' || name.startsWith('file:'))
+    return undefined
+  return resolve(name)
 }

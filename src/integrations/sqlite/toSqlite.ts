@@ -5,7 +5,9 @@ import { runSink } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
-import { SqliteWriter } from './SqliteWriter.js'
+import { SqliteWriter, type SqliteWriterSettings } from './SqliteWriter.js'
+import { stateBindingOf } from '../../internal/database/stateBinding.js'
+import type { RunContext } from '../../internal/RunContext.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
 
 /**
@@ -55,6 +57,10 @@ export interface ToSqliteOptions extends RunOptions {
  * `NUMERIC`, `BOOLEAN`, `TIMESTAMP` as ISO text, `JSON` as text — which {@link fromSqlite} reads
  * back as booleans, Dates and parsed JSON).
  *
+ * With the `state` run option and a {@link sqliteStateStore} on the same database (the same
+ * `Database` or file), the state is written in the transaction of the rows and the load is
+ * exactly-once: the whole run is then one transaction, committed with the state at the end.
+ *
  * Give a path for a connection of the sink's own (closed at the end), or a Database that nothing
  * else uses during the run (not one a {@link fromSqlite} of the same run reads from).
  *
@@ -99,8 +105,20 @@ export function toSqlite<A extends object>(
         ...(options.schema === undefined ? {} : { schema: options.schema }),
         schemaEvolution: settings.schemaEvolution,
         retry: retryPolicyOf(options),
+        ...stateBeside(run, database),
       })
       writer.stats.attach(run.sections)
       return roundSink<A>(run, stats, { stage, batchRows: settings.batchRows }, writer)
     })
+}
+
+/** The run's state, when its store is a SQLite one in the sink's database. */
+function stateBeside(
+  run: RunContext,
+  database: SqliteDatabase,
+): { state?: NonNullable<SqliteWriterSettings['state']> } {
+  const state = run.state
+  const binding = stateBindingOf(state?.options.store, 'sqlite')
+  if (state === undefined || binding === undefined || !binding.sameDatabase(database)) return {}
+  return { state: { table: binding.table, run: state } }
 }

@@ -15,69 +15,20 @@
  * @internal
  * @packageDocumentation
  */
-import { invalidUtf8Reason } from '../input/invalidUtf8.js'
 import { guessDelimiter } from './delimiterGuess.js'
-
-/** A row that cannot be read as it is. `fields` is what was made of it, if anything. @internal */
-export interface CsvProblem {
-  readonly reason: string
-  /** The physical line the problem is reported at (for a quote problem: where it opened). */
-  readonly line: number
-  readonly raw: string
-  readonly fields?: readonly string[]
-  readonly details?: Readonly<Record<string, unknown>>
-}
-
-/** A parsed row, or a problem in its place. @internal */
-export type CsvEntry = string[] | CsvProblem
-
-/** Stands in the entries for a skipped blank line. @internal */
-export const BLANK_LINE: string[] = []
-
-/** Rows in input order, with the physical line where each starts: `lines[i]` for `entries[i]`. @internal */
-export interface ParsedRows {
-  readonly entries: CsvEntry[]
-  readonly lines: number[]
-}
-
-/** The line where entry `index` starts. @internal */
-export function lineOf(parsed: ParsedRows, index: number): number {
-  return parsed.lines[index] as number
-}
-
-/** How rows are written. @internal */
-export interface RowSyntax {
-  /** A delimiter, or `auto` to guess it from the first rows. */
-  readonly delimiter: string
-  readonly quoteChar: string
-  readonly escapeChar: string
-  readonly comments: string | false
-  readonly maxFieldBytes: number
-  readonly maxRowBytes: number
-}
-
-/** @internal */
-export interface RowParserSettings extends RowSyntax {
-  /** `true`: skip empty lines; `'greedy'`: also lines of blank, unquoted fields. */
-  readonly skipEmptyLines: boolean | 'greedy'
-  /** Skip empty lines before the first row even with `skipEmptyLines: false` (a header is due). */
-  readonly skipLeadingEmptyLines: boolean
-  /** Parsing resumes after a saved position: the line there and what the input was found to use. */
-  readonly resumeAt?: RowParserPosition
-}
-
-/** Where a parser stopped at the end of its input, to resume an appended file there. @internal */
-export interface RowParserPosition {
-  readonly line: number
-  readonly delimiter: string
-  readonly breakChar: '\n' | '\r' | undefined
-}
+import { countChar, nextBreak } from './lineBreaks.js'
+import { limitPassed, rowProblem, unterminatedQuote } from './rowProblems.js'
+import {
+  BLANK_LINE,
+  type CsvProblem,
+  type ParsedRows,
+  type RowParserPosition,
+  type RowParserSettings,
+} from './parsedRows.js'
 
 /** Text gathered before a delimiter is guessed, unless enough lines come first. */
 const GUESS_AFTER_CHARS = 16 * 1024
 const GUESS_AFTER_LINES = 10
-/** How much of an oversized row a failure shows. */
-const RAW_PREVIEW_CHARS = 1_000
 
 const LF = 10
 const CR = 13
@@ -94,28 +45,7 @@ const QUOTE_AT_END = 3
 const AFTER_QUOTE = 4
 type RowState = 0 | 1 | 2 | 3 | 4
 
-/** Counts `char` in `text` between `from` and `to`. @internal */
-export function countChar(text: string, char: string, from = 0, to = text.length): number {
-  let count = 0
-  let index = text.indexOf(char, from)
-  while (index !== -1 && index < to) {
-    count++
-    index = text.indexOf(char, index + 1)
-  }
-  return count
-}
-
-const preview = (text: string): string =>
-  text.length <= RAW_PREVIEW_CHARS ? text : `${text.slice(0, RAW_PREVIEW_CHARS)}…`
-
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
-
-/** The first `\n` or `\r` in `text` at or after `from`, or -1. */
-function nextBreak(text: string, from: number): number {
-  const lf = text.indexOf('\n', from)
-  const cr = text.indexOf('\r', from)
-  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
-}
 
 /** How many characters at the end of `text` (after `from`) start `token` without completing it. */
 function heldPrefix(text: string, from: number, token: string): number {
@@ -661,7 +591,8 @@ export class CsvRowParser {
     ) {
       this.oversizedField = this.fields.length + 1
       // A quoted field holding line breaks may be a stray quote that swallowed rows.
-      if (quoted && this.quoteLine < this.line)
+      // (Before the first row ends, its quoted line breaks are counted apart.)
+      if (quoted && (this.quoteLine < this.line || this.pendingLf + this.pendingCr > 0))
         this.oversizedOpen = { line: this.quoteLine, offset: this.quoteOffset }
     }
     this.fields.push(value)
@@ -673,6 +604,13 @@ export class CsvRowParser {
   private endRow(end: number): number {
     const open = this.oversizedOpen
     if (open !== undefined) return this.cut('field', open.line, open.offset)
+    // The first row to end decides how its quoted line breaks count: learn it before placing the
+    // row's last line (a `\r` ending the piece waits for the next one).
+    if (this.breakChar === undefined) {
+      const text = this.text
+      if (text.charCodeAt(end) === LF) this.learnBreak('\n')
+      else if (end + 1 < text.length) this.learnBreak(text.charCodeAt(end + 1) === LF ? '\n' : '\r')
+    }
     const invalid = this.takeInvalid(end)
     this.rowHasInvalid ||= invalid || this.rowInvalid.length > 0
     this.rowEndLine = this.line
@@ -698,47 +636,25 @@ export class CsvRowParser {
   }
 
   private problem(): CsvProblem | undefined {
-    const fields = this.fields
-    const line = this.rowLine
-    const maxRow = this.settings.maxRowBytes
     const chars = this.rowRaw.length + (this.rowEnd - this.rowStart)
     if (
       this.malformedLine === 0 &&
       !this.rowHasInvalid &&
       this.oversizedField === 0 &&
-      chars * 3 <= maxRow
+      chars * 3 <= this.settings.maxRowBytes
     )
       return undefined
-    const raw = this.rawRow()
-    if (this.malformedLine !== 0) {
-      const start = this.malformedLine
-      const end = this.rowEndLine
-      const span =
-        end > start
-          ? `; the field runs from line ${start} to line ${end}, ${end - start + 1} lines (a stray quote, perhaps)`
-          : ''
-      return {
-        reason: `malformed quoted field: a quote inside a quoted field must be doubled${span}`,
-        line: start,
-        raw: preview(raw),
-        fields,
-        details: { endLine: end, lines: end - start + 1 },
-      }
-    }
-    if (this.rowHasInvalid) return { reason: INVALID_UTF8, line, raw: preview(raw), fields }
-    if (this.oversizedField !== 0)
-      return {
-        reason: `field ${this.oversizedField} is larger than maxFieldBytes (${this.settings.maxFieldBytes} bytes)`,
-        line,
-        raw: preview(raw),
-      }
-    if (utf8Bytes(raw) > maxRow)
-      return {
-        reason: `row larger than maxRowBytes (${maxRow} bytes)`,
-        line,
-        raw: preview(raw),
-      }
-    return undefined
+    return rowProblem({
+      fields: this.fields,
+      line: this.rowLine,
+      endLine: this.rowEndLine,
+      raw: this.rawRow(),
+      malformedLine: this.malformedLine,
+      invalid: this.rowHasInvalid,
+      oversizedField: this.oversizedField,
+      maxFieldBytes: this.settings.maxFieldBytes,
+      maxRowBytes: this.settings.maxRowBytes,
+    })
   }
 
   private isBlank(fields: readonly string[]): boolean {
@@ -793,12 +709,7 @@ export class CsvRowParser {
     const raw = this.rowRaw
     if (this.state === QUOTED) {
       this.inRow = false
-      this.out.entries.push({
-        reason: 'unterminated quoted field (it swallows the rest of the input)',
-        line: this.quoteLine,
-        raw: preview(raw),
-        fields: [...this.fields, this.field],
-      })
+      this.out.entries.push(unterminatedQuote(this.quoteLine, raw, [...this.fields, this.field]))
       this.out.lines.push(this.quoteLine)
       return
     }
@@ -821,9 +732,7 @@ export class CsvRowParser {
    * on in the text to read again.
    */
   private cut(what: 'field' | 'row', openLine: number, openOffset: number): number {
-    const field = what === 'field'
-    const max = field ? this.settings.maxFieldBytes : this.settings.maxRowBytes
-    const name = field ? 'maxFieldBytes' : 'maxRowBytes'
+    const max = what === 'field' ? this.settings.maxFieldBytes : this.settings.maxRowBytes
     const text = this.text
     const full = this.rowRaw + (this.rowStart < text.length ? text.slice(this.rowStart) : '')
     const invalid = [...this.rowInvalid]
@@ -833,11 +742,7 @@ export class CsvRowParser {
     }
     this.inRow = false
     this.rowSeen = true
-    this.out.entries.push({
-      reason: `${what} larger than ${name} (${max} bytes), perhaps an unterminated quote; reading resumes at line ${openLine + 1}`,
-      line: openLine,
-      raw: preview(full),
-    })
+    this.out.entries.push(limitPassed(what, max, openLine, full))
     this.out.lines.push(openLine)
     const lineBreak = openOffset < 0 ? -1 : nextBreak(full, openOffset)
     this.line = openLine
@@ -860,25 +765,8 @@ export class CsvRowParser {
   }
 }
 
-/** The reason given for a row holding bytes that are not UTF-8. @internal */
-export const INVALID_UTF8 = invalidUtf8Reason("'windows-1252' or 'latin1'")
-
 /** Whether every field of `row` is blank (white space or nothing). */
 function isBlankRow(row: readonly string[]): boolean {
   for (const field of row) if (field.length > 0 && field.trim() !== '') return false
   return true
-}
-
-/** A row written back as CSV: its raw text, up to quoting details. @internal */
-export function rowText(row: readonly string[], delimiter: string, quoteChar: string): string {
-  return row
-    .map((field) =>
-      field.includes(quoteChar) ||
-      field.includes(delimiter) ||
-      field.includes('\n') ||
-      field.includes('\r')
-        ? quoteChar + field.split(quoteChar).join(quoteChar + quoteChar) + quoteChar
-        : field,
-    )
-    .join(delimiter)
 }

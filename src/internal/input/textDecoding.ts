@@ -1,6 +1,6 @@
 /**
  * Bytes to text for every text source. UTF-8 takes a fast path (whole code points per chunk,
- * decoded natively, a leading BOM stripped unless kept); invalid bytes become U+FFFD, and with
+ * decoded natively, a leading BOM stripped unless kept; a chunk of ASCII copied); invalid bytes become U+FFFD, and with
  * `strict` the reader also learns where each stands in the text, so that its row or line can be
  * reported. Other encodings go through the WHATWG `TextDecoder` (labels such as `windows-1252`)
  * or Node's `StringDecoder` (names such as `latin1`, `utf16le`), as the source's option means.
@@ -8,7 +8,7 @@
  * @internal
  * @packageDocumentation
  */
-import { isUtf8 } from 'node:buffer'
+import { isAscii } from 'node:buffer'
 import { StringDecoder } from 'node:string_decoder'
 import { TextDecoder } from 'node:util'
 
@@ -91,9 +91,22 @@ class WhatwgDecoding implements TextDecoding {
   }
 }
 
+/**
+ * A decoder that throws on bytes that are not UTF-8 and keeps a byte order mark. Once it has been
+ * called in streaming mode, Node 20 serves it with ICU's converter, about a third faster on
+ * non-ASCII text than its one-shot path and than `Buffer#toString`; each piece is then decoded
+ * whole (flushed), so nothing is held back between pieces.
+ */
+function validatingDecoder(): TextDecoder {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  decoder.decode(new Uint8Array(0), { stream: true })
+  return decoder
+}
+
 class Utf8Decoding implements TextDecoding {
   private tail: Buffer | undefined
   private atStart: boolean
+  private validating = validatingDecoder()
   constructor(
     private readonly strict: boolean,
     keepBom: boolean,
@@ -102,6 +115,12 @@ class Utf8Decoding implements TextDecoding {
   }
 
   decode(chunk: Buffer): DecodedText {
+    // ASCII is valid UTF-8 with no byte order mark and no cut character, and reads as Latin-1
+    // does: a copy, several times faster than UTF-8 decoding.
+    if (this.tail === undefined && chunk.length > 0 && isAscii(chunk)) {
+      this.atStart = false
+      return { text: chunk.toString('latin1') }
+    }
     const bytes = this.tail === undefined ? chunk : Buffer.concat([this.tail, chunk])
     const complete = completeLength(bytes)
     this.tail = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined
@@ -115,7 +134,18 @@ class Utf8Decoding implements TextDecoding {
   }
 
   private finish(bytes: Buffer, end: number): DecodedText {
-    let text = bytes.toString('utf8', 0, end)
+    const piece = end === bytes.length ? bytes : bytes.subarray(0, end)
+    // One validating decode per chunk: it throws only for a chunk holding bytes that are not
+    // UTF-8, which the slow path then decodes with U+FFFD and places.
+    let text: string
+    let valid = true
+    try {
+      text = this.validating.decode(piece)
+    } catch {
+      this.validating = validatingDecoder()
+      valid = false
+      text = piece.toString('utf8')
+    }
     let shift = 0
     if (this.atStart && text.length > 0) {
       this.atStart = false
@@ -124,7 +154,7 @@ class Utf8Decoding implements TextDecoding {
         shift = 1
       }
     }
-    if (!this.strict || isUtf8(bytes.subarray(0, end))) return { text }
+    if (valid || !this.strict) return { text }
     return { text, invalid: findInvalidBytes(bytes, end, shift) }
   }
 }

@@ -385,7 +385,7 @@ export class JsonDocumentSplitter {
     if (values.length === 0 && (!closed || this.afterComma))
       throw this.errorAt(
         boundary,
-        closed ? "unexpected ']': expected a value after ','" : "unexpected ',': expected a value",
+        closed ? "unexpected ']': expected a value" : "unexpected ',': expected a value",
       )
     return values
   }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fromCsv } from '../../../src/sources/fromCsv.js'
 import { fromGenerator } from '../../../src/sources/fromGenerator.js'
 import { toPostgres } from '../../../src/integrations/postgres/toPostgres.js'
+import { postgresStateStore } from '../../../src/integrations/postgres/postgresStateStore.js'
 import type { DatabaseReport } from '../../../src/core/DatabaseReport.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { NumberFromString } from '../../../src/codecs/NumberFromString.js'
@@ -205,6 +206,39 @@ describe('toPostgres', () => {
       { id: 1, name: 'second' },
       { id: 2, name: 'other' },
     ])
+  })
+
+  it('upserts straight into the target while it has none of the keys, through staging once it has', async () => {
+    const table = await createDeals(', UNIQUE (name)')
+    await schema.client.query(`INSERT INTO ${table} VALUES (3, 'old three', 1, NULL)`)
+    const records = [
+      { id: 1, name: 'one', amount: 1 },
+      { id: 2, name: 'two', amount: 2 },
+      { id: 3, name: 'three', amount: 3 },
+      { id: 4, name: 'four', amount: 4 },
+      { id: 5, name: 'five', amount: 5 },
+      { id: 6, name: 'one', amount: 6 },
+    ]
+    const report = await pipe(
+      fromGenerator(records),
+      toPostgres(POSTGRES_URL, table, { mode: 'upsert', key: 'id', batchRows: 2 }),
+    )
+    // Round 1 goes straight in; round 2 meets key 3 and is upserted; round 3 is upserted at once,
+    // and its other unique violation (name 'one') is a bad row, not a reason to give up.
+    expect(report.written).toBe(5)
+    expect(
+      report.failures.map((failure) => [failure.record, failure.details?.['sqlState']]),
+    ).toEqual([[records[5], '23505']])
+    expect(databaseOf(report)).toMatchObject({ inserted: 4, updated: 1, transactions: 3 })
+    const rows = await schema.client.query(`SELECT id::int, name FROM ${table} ORDER BY id`)
+    expect(rows.rows.map((row: { id: number; name: string }) => `${row.id} ${row.name}`)).toEqual([
+      '1 one',
+      '2 two',
+      '3 three',
+      '4 four',
+      '5 five',
+    ])
+    expectBalanced(report)
   })
 
   it('retries a round whose connection is terminated, and commits every row once', async () => {
@@ -491,3 +525,136 @@ async function createReader() {
   await client.connect()
   return client
 }
+
+describe('toPostgres with the run state in the same database', () => {
+  const stateOf = (key = 'deals') => ({
+    store: postgresStateStore(POSTGRES_URL, { table: schema.table('powerflow_state') }),
+    key,
+  })
+
+  async function plainDeals(killAtId?: number): Promise<string> {
+    // No key: a row loaded twice would show as a duplicate.
+    const table = schema.table('loaded')
+    await schema.client.query(
+      `CREATE TABLE ${table} (id bigint NOT NULL, name text NOT NULL, amount numeric(12, 2), closed_at timestamptz)`,
+    )
+    if (killAtId !== undefined)
+      await schema.client.query(`
+        CREATE SEQUENCE ${schema.name}.kills;
+        CREATE FUNCTION ${schema.name}.kill_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.id = ${killAtId} AND nextval('${schema.name}.kills') = 1 THEN
+            PERFORM pg_terminate_backend(pg_backend_pid());
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER kill_once BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${schema.name}.kill_once();`)
+    return table
+  }
+
+  async function counts(table: string): Promise<{ n: number; d: number }> {
+    const result = await schema.client.query<{ n: number; d: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM ${table}`,
+    )
+    return result.rows[0] as { n: number; d: number }
+  }
+
+  async function savedState(): Promise<string | undefined> {
+    const result = await schema.client.query<{ value: string }>(
+      `SELECT value FROM ${schema.table('powerflow_state')} WHERE key = 'deals'`,
+    )
+    return result.rows[0]?.value
+  }
+
+  const load = (path: string, table: string, extra: object = {}) =>
+    pipe(
+      fromCsv(path, { name: 'deals' }),
+      toPostgres(POSTGRES_URL, table, { batchRows: 1_000, state: stateOf(), ...extra }),
+    )
+
+  it('commits the rows and the position in one transaction: the next run reads only new rows', async () => {
+    const table = await plainDeals()
+    const path = join(directory, 'deals.csv')
+    const rows = Array.from({ length: 8_000 }, (_, index) => deal(index + 1))
+    await writeDealsCsv(path, rows.slice(0, 3_000))
+
+    const first = await load(path, table)
+    expect(first.written).toBe(3_000)
+    expect(databaseOf(first)).toMatchObject({ transactions: 1, inserted: 3_000 })
+    expect(first['state']).toMatchObject({ key: 'deals' })
+    expect(JSON.parse((await savedState()) as string)).toMatchObject({ version: 1 })
+
+    await writeDealsCsv(path, rows)
+    const second = await load(path, table)
+    expect([second.read, second.written]).toEqual([5_000, 5_000])
+    expect(await counts(table)).toEqual({ n: 8_000, d: 8_000 })
+    expectSameLines(await contents(table), rows.map(line))
+    expectBalanced(second)
+  })
+
+  it('leaves neither rows nor position behind when the connection dies mid-load; the rerun loads each row once', async () => {
+    const table = await plainDeals(4_500)
+    const path = join(directory, 'deals.csv')
+    const rows = Array.from({ length: 8_000 }, (_, index) => deal(index + 1))
+    await writeDealsCsv(path, rows.slice(0, 3_000))
+    await load(path, table)
+    const saved = await savedState()
+
+    await writeDealsCsv(path, rows)
+    const error = await rejection(load(path, table, { retries: 3, minDelayMs: 1 }))
+    expect(error.message).toMatch(/the run's one transaction \(rows and state\) was rolled back/)
+    const report = error.report as RunReport
+    expect(report.written).toBe(0)
+    expectBalanced(report)
+    expect(await counts(table)).toEqual({ n: 3_000, d: 3_000 })
+    expect(await savedState()).toBe(saved)
+
+    const rerun = await load(path, table)
+    expect(rerun.written).toBe(5_000)
+    expect(await counts(table)).toEqual({ n: 8_000, d: 8_000 })
+  })
+
+  it('rolls the rows back with a position that cannot be written', async () => {
+    const table = await plainDeals()
+    const path = join(directory, 'deals.csv')
+    const rows = Array.from({ length: 2_000 }, (_, index) => deal(index + 1))
+    await writeDealsCsv(path, rows)
+    const state = schema.table('powerflow_state')
+    await schema.client.query(
+      `CREATE TABLE ${state} (key text PRIMARY KEY, value text NOT NULL, updated_at timestamptz NOT NULL)`,
+    )
+    await schema.client.query(`ALTER TABLE ${state} ADD CONSTRAINT refuse CHECK (false) NOT VALID`)
+
+    const error = await rejection(load(path, table))
+    expect(error.message).toMatch(/refuse/)
+    expect(await counts(table)).toEqual({ n: 0, d: 0 })
+    expect(await savedState()).toBeUndefined()
+
+    await schema.client.query(`ALTER TABLE ${state} DROP CONSTRAINT refuse`)
+    expect((await load(path, table)).written).toBe(2_000)
+    expect((await load(path, table)).read).toBe(0)
+    expect(await counts(table)).toEqual({ n: 2_000, d: 2_000 })
+  })
+
+  it('writes the position in the swap of a replace, and keeps a bad row a failure in one transaction', async () => {
+    const table = await plainDeals()
+    const path = join(directory, 'deals.csv')
+    const rows = Array.from({ length: 1_500 }, (_, index) => deal(index + 1))
+    await writeDealsCsv(path, rows, new Map([[700, { amount: 'lots' }]]))
+    const appended = await load(path, table)
+    expect([appended.written, appended.failed]).toEqual([1_499, 1])
+    expect(appended.failures[0]?.location).toMatchObject({ line: 702, field: 'amount' })
+    expect(await counts(table)).toEqual({ n: 1_499, d: 1_499 })
+
+    await writeDealsCsv(path, rows.slice(0, 200))
+    const replaced = await pipe(
+      fromCsv(path, { name: 'other' }),
+      toPostgres(POSTGRES_URL, table, { mode: 'replace', state: stateOf('other') }),
+    )
+    expect(replaced.written).toBe(200)
+    const keys = await schema.client.query(
+      `SELECT key FROM ${schema.table('powerflow_state')} ORDER BY key`,
+    )
+    expect(keys.rows.map((row: { key: string }) => row.key)).toEqual(['deals', 'other'])
+  })
+})

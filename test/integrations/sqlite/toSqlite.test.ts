@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest'
 import { fromCsv } from '../../../src/sources/fromCsv.js'
 import { fromGenerator } from '../../../src/sources/fromGenerator.js'
 import { toSqlite } from '../../../src/integrations/sqlite/toSqlite.js'
+import { sqliteStateStore } from '../../../src/integrations/sqlite/sqliteStateStore.js'
+import type { StateStore } from '../../../src/core/StateStore.js'
+import { map } from 'rxjs'
+import { isRight } from 'fp-ts/lib/Either.js'
 import type { DatabaseReport } from '../../../src/core/DatabaseReport.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { expectBalanced, rejection } from '../../support/ledger.js'
@@ -180,5 +184,103 @@ describe('toSqlite', () => {
       'toSqlite nope: table nope does not exist; create it, or pass createTable: true',
     )
     expect(error.report?.written).toBe(0)
+  })
+})
+
+describe('toSqlite with the run state in the same database', () => {
+  function plainDeals(): void {
+    // No key: a row loaded twice would show as a duplicate.
+    const db = new Database(workspace.path)
+    db.exec(
+      'CREATE TABLE loaded (id INTEGER NOT NULL, name TEXT NOT NULL, amount NUMERIC, closed_at TEXT)',
+    )
+    db.close()
+  }
+
+  function query<T>(sql: string): T {
+    const db = new Database(workspace.path, { readonly: true })
+    try {
+      return db.prepare(sql).get() as T
+    } finally {
+      db.close()
+    }
+  }
+
+  const counts = (): { n: number; d: number } =>
+    query('SELECT count(*) AS n, count(DISTINCT id) AS d FROM loaded')
+  const savedState = (): string | undefined =>
+    query<{ value: string } | undefined>("SELECT value FROM powerflow_state WHERE key = 'deals'")
+      ?.value
+
+  async function withState<T>(work: (state: { store: StateStore; key: string }) => Promise<T>) {
+    const store = sqliteStateStore(workspace.path)
+    try {
+      return await work({ store, key: 'deals' })
+    } finally {
+      store.close()
+    }
+  }
+
+  const load = (path: string, breakAt?: string) =>
+    withState((state) =>
+      pipe(
+        fromCsv(path, { name: 'deals' }),
+        (flow) =>
+          flow.pipe(
+            map((item) => {
+              // A crash in the middle of the run: the stream errors.
+              if (isRight(item) && item.right['id'] === breakAt) throw new Error('crashed')
+              return item
+            }),
+          ),
+        toSqlite(workspace.path, 'loaded', { batchRows: 1_000, state }),
+      ),
+    )
+
+  it('commits the rows and the position together; a run that dies leaves neither; the next loads each row once', async () => {
+    plainDeals()
+    const path = join(workspace.directory, 'deals.csv')
+    const rows = Array.from({ length: 8_000 }, (_, index) => deal(index + 1))
+    await writeDealsCsv(path, rows.slice(0, 3_000))
+    const first = await load(path)
+    expect(first.written).toBe(3_000)
+    expect(databaseOf(first).transactions).toBe(1)
+    const saved = savedState()
+    expect(JSON.parse(saved as string)).toMatchObject({ version: 1 })
+
+    await writeDealsCsv(path, rows)
+    const error = await rejection(load(path, '6500'))
+    expect(error.message).toMatch(/crashed/)
+    expect(counts()).toEqual({ n: 3_000, d: 3_000 })
+    expect(savedState()).toBe(saved)
+
+    const rerun = await load(path)
+    expect([rerun.read, rerun.written]).toEqual([5_000, 5_000])
+    expect(counts()).toEqual({ n: 8_000, d: 8_000 })
+    expect((await load(path)).read).toBe(0)
+    expect(counts()).toEqual({ n: 8_000, d: 8_000 })
+  })
+
+  it('rolls the rows back with a position that cannot be written', async () => {
+    plainDeals()
+    const path = join(workspace.directory, 'deals.csv')
+    await writeDealsCsv(
+      path,
+      Array.from({ length: 2_000 }, (_, index) => deal(index + 1)),
+    )
+    const db = new Database(workspace.path)
+    db.exec(`CREATE TABLE powerflow_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TRIGGER refuse BEFORE INSERT ON powerflow_state BEGIN SELECT RAISE(ABORT, 'refused'); END;`)
+    db.close()
+
+    const error = await rejection(load(path))
+    expect(error.message).toMatch(/refused/)
+    expect(counts()).toEqual({ n: 0, d: 0 })
+
+    const again = new Database(workspace.path)
+    again.exec('DROP TRIGGER refuse')
+    again.close()
+    expect((await load(path)).written).toBe(2_000)
+    expect(counts()).toEqual({ n: 2_000, d: 2_000 })
   })
 })

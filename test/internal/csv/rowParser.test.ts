@@ -2,10 +2,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   BLANK_LINE,
-  CsvRowParser,
   type CsvEntry,
   type RowParserSettings,
-} from '../../../src/internal/csv/rowParser.js'
+} from '../../../src/internal/csv/parsedRows.js'
+import { CsvRowParser } from '../../../src/internal/csv/rowParser.js'
+import { INVALID_UTF8 } from '../../../src/internal/csv/rowProblems.js'
+import { rowText } from '../../../src/internal/csv/rowText.js'
 
 const settings: RowParserSettings = {
   delimiter: ',',
@@ -122,4 +124,185 @@ describe('CsvRowParser', () => {
     const entries = parse('a\r\n\r\n""\r\r\n', []).map(({ entry }) => entry)
     expect(entries).toEqual([['a'], BLANK_LINE, [''], BLANK_LINE])
   })
+
+  it('parses any text the same however it is cut: rows, problems, lines and comments', () => {
+    const unit = fc.constantFrom('a', 'é', '😀', ',', ';', '"', '\\', '\n', '\r', ' ', '#')
+    const syntax = fc.record({
+      delimiter: fc.constantFrom(',', ';', ',;'),
+      escapeChar: fc.constantFrom('"', '\\'),
+      comments: fc.constantFrom(false as const, '#'),
+      skipEmptyLines: fc.constantFrom(true, false, 'greedy' as const),
+      // Limits passed at a piece boundary cut the row there (see the limit tests below).
+      maxFieldBytes: fc.constant(1 << 20),
+      maxRowBytes: fc.constant(1 << 24),
+    })
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 60 }),
+        syntax,
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (text, options, cuts) => {
+          const whole = parseAll(text, [], options)
+          // Pieces hold whole characters, as the decoders give them (sizes count UTF-8 bytes).
+          const onCharacter = (at: number): number =>
+            /[\uDC00-\uDFFF]/.test(text.charAt(at)) ? at + 1 : at
+          const cut = parseAll(
+            text,
+            cuts.map((at) => onCharacter(at % (text.length + 1))),
+            options,
+          )
+          expect(cut).toEqual(whole)
+        },
+      ),
+      { numRuns: 1_000 },
+    )
+  })
+
+  it('gives back any fields written with quotes, in any delimiter and line ending', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.constantFrom(',', ';', '\t', '||'),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (rows, delimiter, ending, cuts) => {
+          // Quote every field: an unquoted empty first field would make a blank line.
+          const write = (field: string): string => `"${field.replaceAll('"', '""')}"`
+          const text = rows.map((row) => row.map(write).join(delimiter) + ending).join('')
+          const parsed = parse(
+            text,
+            cuts.map((at) => at % (text.length + 1)),
+            { delimiter },
+          )
+          expect(parsed.map(({ entry }) => entry)).toEqual(rows)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('writes a row back as text that parses to the same fields', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 4 }), (row) => {
+        const parsed = parse(`${rowText(row, ',', '"')}\n`, [])
+        expect(parsed.map(({ entry }) => entry)).toEqual([row])
+      }),
+    )
+  })
+
+  it('reports a stray quote once, with the lines the field runs over, in the first row too', () => {
+    for (const ending of ['\n', '\r\n']) {
+      const text = ['a,"b"c', 'd', '"e"', 'f'].join(ending) + ending
+      const parsed = parse(text, [])
+      expect(parsed[0]).toEqual({
+        entry: {
+          reason:
+            'malformed quoted field: a quote inside a quoted field must be doubled; the field runs from line 1 to line 3, 3 lines (a stray quote, perhaps)',
+          line: 1,
+          raw: ['a,"b"c', 'd', '"e"'].join(ending),
+          fields: ['a', ['b"c', 'd', '"e'].join(ending)],
+          details: { endLine: 3, lines: 3 },
+        },
+        line: 1,
+      })
+      expect(parsed[1]).toEqual({ entry: ['f'], line: 4 })
+    }
+  })
+
+  it('reports an unterminated quote at the end once, at the line where it opened', () => {
+    const parsed = parse('a,b\n1,"x\n2,y\n', [])
+    expect(parsed[1]).toEqual({
+      entry: {
+        reason: 'unterminated quoted field (it swallows the rest of the input)',
+        line: 2,
+        raw: '1,"x\n2,y\n',
+        fields: ['1', 'x\n2,y\n'],
+      },
+      line: 2,
+    })
+    expect(parsed).toHaveLength(2)
+  })
+
+  it('reports a field past maxFieldBytes and reads on at the line after the one where it opened', () => {
+    const parsed = parse('a,"0123456789\nb,c\n', [], { maxFieldBytes: 8 })
+    expect(
+      parsed.map(({ entry, line }) => [Array.isArray(entry) ? entry : entry.reason, line]),
+    ).toEqual([
+      [
+        'field larger than maxFieldBytes (8 bytes), perhaps an unterminated quote; reading resumes at line 2',
+        1,
+      ],
+      [['b', 'c'], 2],
+    ])
+  })
+
+  it('reports a row past maxRowBytes and reads the next row', () => {
+    const parsed = parse('a,b,c,d,e,f\n1,2\n', [], { maxRowBytes: 8 })
+    expect(parsed.map(({ entry }) => (Array.isArray(entry) ? entry : entry.reason))).toEqual([
+      'row larger than maxRowBytes (8 bytes)',
+      ['1', '2'],
+    ])
+  })
+
+  it('reports a row holding undecodable bytes, naming the encoding option', () => {
+    const parser = new CsvRowParser(settings)
+    const text = 'a,b\nM\uFFFDller,1\nx,y\n'
+    const parsed = parser.push(text, [text.indexOf('\uFFFD')])
+    expect(parsed.entries[1]).toEqual({
+      reason: INVALID_UTF8,
+      line: 2,
+      raw: 'M\uFFFDller,1',
+      fields: ['M\uFFFDller', '1'],
+    })
+    expect(parsed.entries[2]).toEqual(['x', 'y'])
+    expect(INVALID_UTF8).toMatch(/encoding: 'windows-1252' or 'latin1'/)
+  })
+
+  it('skips comment lines, counting them, and takes an escape character other than the quote', () => {
+    const parser = new CsvRowParser({ ...settings, comments: '#', escapeChar: '\\' })
+    const parsed = parser.push('#one\na,"b\\"c"\n#two\n')
+    expect(parsed.entries).toEqual([['a', 'b"c']])
+    expect(parsed.lines).toEqual([2])
+    parser.end()
+    expect(parser.commentLines).toBe(2)
+  })
+
+  it('resumes at a saved position: its line, delimiter and line break', () => {
+    const first = new CsvRowParser({ ...settings, delimiter: 'auto' })
+    first.push('a;b\r1;2\r')
+    first.end()
+    expect(first.position).toEqual({ line: 3, delimiter: ';', breakChar: '\r' })
+    const next = new CsvRowParser({ ...settings, delimiter: 'auto', resumeAt: first.position })
+    const parsed = next.push('3;"x\ry"\r4;5\r')
+    expect(parsed.entries).toEqual([
+      ['3', 'x\ry'],
+      ['4', '5'],
+    ])
+    expect(parsed.lines).toEqual([3, 5])
+  })
 })
+
+/** Everything a parser gives for `text` cut at `cuts`: entries with lines, and comment lines. */
+function parseAll(
+  text: string,
+  cuts: readonly number[],
+  options: Partial<RowParserSettings>,
+): { entries: Array<{ entry: CsvEntry; line: number }>; comments: number } {
+  const parser = new CsvRowParser({ ...settings, ...options })
+  const entries: Array<{ entry: CsvEntry; line: number }> = []
+  const take = (parsed: { entries: CsvEntry[]; lines: number[] }): void =>
+    parsed.entries.forEach((entry, index) =>
+      entries.push({ entry, line: parsed.lines[index] ?? 0 }),
+    )
+  let from = 0
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    take(parser.push(text.slice(from, cut)))
+    from = Math.max(from, cut)
+  }
+  take(parser.push(text.slice(from)))
+  take(parser.end())
+  return { entries, comments: parser.commentLines }
+}

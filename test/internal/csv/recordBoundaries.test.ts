@@ -1,0 +1,54 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import {
+  RecordBoundaryScanner,
+  type BoundarySyntax,
+} from '../../../src/internal/csv/recordBoundaries.js'
+
+const RFC: BoundarySyntax = { delimiter: ',', quoteChar: '"', escapeChar: '"', comments: false }
+
+/** Every boundary a scan reports, feeding `text` in pieces of `size` bytes. */
+function boundaries(text: string, syntax: BoundarySyntax, size: number): Array<[number, boolean]> {
+  const found: Array<[number, boolean]> = []
+  const scanner = new RecordBoundaryScanner(syntax, (offset, dataLine) => {
+    found.push([offset, dataLine])
+  })
+  const bytes = Buffer.from(text, 'utf8')
+  for (let start = 0; start < bytes.length; start += size)
+    scanner.push(bytes.subarray(start, start + size))
+  return found
+}
+
+describe('RecordBoundaryScanner', () => {
+  it('finds record starts past quoted line breaks, CRLF and lone CR, with empty lines marked', () => {
+    const text = 'a,b\n1,"x\ny"\r\n\n2,z\r3,"q""\n"\n'
+    expect(boundaries(text, RFC, 1 << 16)).toEqual([
+      [4, true],
+      [13, true],
+      [14, false],
+      [18, true],
+      [27, true],
+    ])
+  })
+
+  // Whole chunks take the fast way over plain lines; one byte at a time steps through every byte.
+  test.prop([
+    fc.array(fc.constantFrom('a', 'b', ',', ';', '"', '\n', '\r', '#', ' ', '\\', 'é'), {
+      maxLength: 300,
+    }),
+    fc.constantFrom<BoundarySyntax>(
+      RFC,
+      { delimiter: ';', quoteChar: '"', escapeChar: '\\', comments: '#' },
+      { delimiter: ',', quoteChar: '"', escapeChar: '"', comments: '##' },
+    ),
+    fc.integer({ min: 2, max: 64 }),
+  ])(
+    'reports the same boundaries in any chunking as a byte-by-byte scan',
+    (chars, syntax, size) => {
+      const text = `\uFEFF${chars.join('')}`
+      const reference = boundaries(text, syntax, 1)
+      expect(boundaries(text, syntax, size)).toEqual(reference)
+      expect(boundaries(text, syntax, 1 << 16)).toEqual(reference)
+    },
+  )
+})
