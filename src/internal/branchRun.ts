@@ -11,14 +11,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Failure } from '../core/Failure.js'
-import {
-  RunContext,
-  type Outcome,
-  type PolicyConfig,
-  type RunSettings,
-  type RunStop,
-  type StageStats,
-} from './RunContext.js'
+import type { PolicyConfig } from './run/FailurePolicy.js'
+import { RunContext, type RunSettings } from './run/RunContext.js'
+import type { RunStop } from './run/RunStop.js'
 
 /** The branch a sink called now belongs to. @internal */
 export interface BranchSlot {
@@ -80,24 +75,9 @@ export class BranchRun extends RunContext {
     this.slot.parent.stop(stop)
   }
 
-  override settle(
-    outcome: Outcome,
-    count: number,
-    reason?: string,
-    fromHeld = false,
-    stage: StageStats | undefined = this.activeStage,
-  ): void {
-    super.settle(outcome, count, reason, fromHeld, stage)
-    if (count > 0) this.slot.progressed()
-  }
-
-  override hold(count: number, stage: StageStats | undefined = this.activeStage): void {
-    super.hold(count, stage)
-    this.slot.progressed()
-  }
-
-  override holdUncommitted(count: number): void {
-    super.holdUncommitted(count)
+  /** Records settled, held or uncommitted: the parent may release their budget. */
+  protected override ledgerProgressed(): void {
+    super.ledgerProgressed()
     this.slot.progressed()
   }
 
@@ -108,7 +88,7 @@ export class BranchRun extends RunContext {
 
   /** Records of this branch whose budget is released: settled, in custody or uncommitted. */
   released(): number {
-    return this.read + this.created - this.open
+    return this.ledger.released()
   }
 
   /** The parent's source is about to wait for budget: batching sinks of this branch flush now. */

@@ -17,7 +17,10 @@ import type { Flow } from '../core/Flow.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import type { RunReport } from '../core/RunReport.js'
 import { RunError } from '../core/RunError.js'
-import { RunStop, withRun, type RunContext, type StageStats } from './RunContext.js'
+import type { RunContext } from './run/RunContext.js'
+import { RunStop } from './run/RunStop.js'
+import type { StageHandle } from './run/StageHandle.js'
+import { withRun } from './run/currentRun.js'
 import { inBranch, type BranchRun } from './branchRun.js'
 import { pushSource } from './pushSource.js'
 import { runSink, stopPatience, withinPatience, type SinkImpl } from './runSink.js'
@@ -34,13 +37,13 @@ export function runBranches<A, K extends string>(
   options: RunOptions,
 ): Promise<BranchesReport<K>> {
   return runSink<A>(flow, sinkName, options, (run, stats) =>
-    branchesImpl(run, stats, branches, choose),
+    branchesImpl(run, run.handleOf(stats), branches, choose),
   ) as Promise<BranchesReport<K>>
 }
 
 function branchesImpl<A>(
   run: RunContext,
-  stats: StageStats,
+  stage: StageHandle,
   branches: ReadonlyArray<readonly [string, Branch<A>]>,
   choose: Chooser<A>,
 ): SinkImpl<A> {
@@ -59,8 +62,7 @@ function branchesImpl<A>(
         )
           return
       head += 1
-      stats.out += 1
-      run.settle('written', 1)
+      stage.write()
     }
     if (head > 1024 && head * 2 > entries.length) {
       entries.splice(0, head)
@@ -77,8 +79,7 @@ function branchesImpl<A>(
     write(record) {
       const chosen = choose(record)
       if (chosen.length === 0) {
-        stats.dropped += 1
-        run.settle('dropped', 1, 'unrouted')
+        stage.drop('unrouted')
         return
       }
       // The entry goes in first: a branch may settle the record while it is handed over.

@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 import { Observable } from 'rxjs'
-import { currentRun } from './RunContext.js'
+import { currentRun } from './run/currentRun.js'
 
 const depths = new WeakMap<Observable<unknown>, number>()
 
@@ -46,7 +46,7 @@ export function withDepth<T extends Observable<unknown>>(flow: T, depth: number)
       if (direct || !run.countsEntries) return flow.subscribe(subscriber)
       return flow.subscribe({
         next(value) {
-          run.leftToPlain()
+          run.plainEntries.leftToPlain()
           subscriber.next(value)
         },
         error: (error: unknown) => subscriber.error(error),

@@ -12,7 +12,8 @@ import { Observable, type Observer, type Subscription } from 'rxjs'
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
-import type { RunContext, StageStats } from './RunContext.js'
+import type { RunContext } from './run/RunContext.js'
+import type { StageHandle } from './run/StageHandle.js'
 import { isFlow, subscribing } from './depth.js'
 
 /** Subscribes `observer` to the input of the stage `stage` of `run`. @internal */
@@ -23,8 +24,8 @@ export function subscribeInput<A>(
   observer: Partial<Observer<Either<Failure, A>>>,
 ): Subscription {
   if (isFlow(input)) return subscribing(true, () => input.subscribe(observer))
-  run.countsEntries = true
-  let entry: StageStats | undefined
+  run.plainEntries.active = true
+  let entry: StageHandle | undefined
   const checked = new Observable<Either<Failure, A>>((subscriber) =>
     subscribing(false, () =>
       (input as Flow<A> | Observable<unknown>).subscribe({
@@ -33,17 +34,15 @@ export function subscribeInput<A>(
             subscriber.error(notAnEither(stage, value))
             return
           }
-          if (run.arrivedFromPlain()) {
-            entry ??= run.stage(`rxjs input of ${stage}`, 'source', 0)
-            entry.in += 1
-            if (value._tag === 'Left') entry.failed += 1
-            else entry.out += 1
+          if (run.plainEntries.arrived()) {
+            entry ??= run.openStage(`rxjs input of ${stage}`, 'source', 0)
+            entry.read(value)
           }
           subscriber.next(value as Either<Failure, A>)
         },
         error: (error: unknown) => subscriber.error(error),
         complete() {
-          if (entry !== undefined) run.finishStage(entry)
+          entry?.finish()
           subscriber.complete()
         },
       }),

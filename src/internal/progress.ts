@@ -7,7 +7,7 @@
  */
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
-import type { RunContext } from './RunContext.js'
+import type { RunContext } from './run/RunContext.js'
 
 /** @internal */
 export interface ProgressHandle {

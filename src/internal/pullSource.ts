@@ -9,7 +9,7 @@ import { Observable } from 'rxjs'
 import { isLeft, type Either } from 'fp-ts/lib/Either.js'
 import type { Failure, Location } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
-import { currentRun } from './RunContext.js'
+import { currentRun } from './run/currentRun.js'
 import { withDepth } from './depth.js'
 
 /** A batch of records a source read, with their approximate size in bytes if known. @internal */
@@ -25,6 +25,12 @@ export interface SourceBatch<A> {
   readonly locate?: (index: number) => Location
 }
 
+/** What a source's reader may tell its run besides its records. @internal */
+export interface SourceStage {
+  /** Adds a warning to the report (a failure that counts no record). */
+  warn(failure: Failure): void
+}
+
 /**
  * Opens the source's reader. `signal` aborts when the subscriber goes away: a reader blocked on a
  * read must listen to it, because an async generator's `return()` waits behind a pending `next()`.
@@ -33,6 +39,7 @@ export interface SourceBatch<A> {
  */
 export type OpenReader<A> = (
   signal: AbortSignal,
+  stage: SourceStage,
 ) => AsyncIterator<SourceBatch<A>> | Promise<AsyncIterator<SourceBatch<A>>>
 
 /** How long a source may keep the event loop before it yields (timers, abort signals). */
@@ -41,16 +48,15 @@ const YIELD_EVERY_MS = 8
 /** @internal */
 export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
   const flow = new Observable<Either<Failure, A>>((subscriber) => {
-    const run = currentRun()
-    const stats = run.stage(name, 'source', 0)
+    const stage = currentRun().openStage(name, 'source', 0)
     const controller = new AbortController()
     let reader: AsyncIterator<SourceBatch<A>> | undefined
-    const closed = (): boolean => subscriber.closed || run.stopped !== undefined
+    const closed = (): boolean => subscriber.closed || stage.stopped
 
     const loop = async (): Promise<void> => {
       const opening = performance.now()
-      const opened = await open(controller.signal)
-      stats.busy.addSpan(opening, performance.now())
+      const opened = await open(controller.signal, stage)
+      stage.busy.addSpan(opening, performance.now())
       reader = opened
       // Unsubscribed while opening: the teardown found no reader to return, so return it here.
       if (controller.signal.aborted) {
@@ -62,20 +68,21 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
         if (closed()) return
         const reading = performance.now()
         const step = await opened.next()
-        stats.busy.addSpan(reading, performance.now())
+        stage.busy.addSpan(reading, performance.now())
         if (step.done === true) break
         const { items, bytes, details, locate } = step.value
-        if (details !== undefined) stats.details = { ...details }
+        if (details !== undefined) stage.setDetails({ ...details })
         const bytesEach = bytes === undefined || items.length === 0 ? 0 : bytes / items.length
         for (let index = 0; index < items.length; index++) {
-          if (!run.hasCapacity()) await run.capacity()
+          if (!stage.hasCapacity()) await stage.capacity()
           if (closed()) return
           const item = items[index] as Either<Failure, A>
-          run.noteRead(1, bytesEach)
-          stats.in += 1
-          if (isLeft(item)) stats.failed += 1
-          else stats.out += 1
-          run.emitting(locate === undefined || isLeft(item) ? undefined : item.right, locate, index)
+          stage.read(item, bytesEach)
+          stage.emitting(
+            locate === undefined || isLeft(item) ? undefined : item.right,
+            locate,
+            index,
+          )
           subscriber.next(item)
         }
         const now = performance.now()
@@ -85,7 +92,7 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
         }
       }
       if (closed()) return
-      run.finishStage(stats)
+      stage.finish()
       subscriber.complete()
     }
 
@@ -96,7 +103,7 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
 
     return () => {
       controller.abort()
-      run.finishStage(stats)
+      stage.finish()
       // Not awaited: a reader blocked on a read wakes through the signal above.
       void reader?.return?.()?.catch(() => undefined)
     }

@@ -6,25 +6,42 @@
  * @internal
  * @packageDocumentation
  */
-import { Observable, type Subscriber } from 'rxjs'
+import type { Subscriber } from 'rxjs'
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
-import {
-  failure,
-  describeError,
-  type Failure,
-  type FailureInit,
-  type FailureTag,
-} from '../core/Failure.js'
-import type { Flow, Operator } from '../core/Flow.js'
-import { currentRun, type RunContext, type StageStats } from './RunContext.js'
-import { depthOf, withDepth } from './depth.js'
-import { subscribeInput } from './flowInput.js'
+import { describeError, type Failure, type FailureInit, type FailureTag } from '../core/Failure.js'
+import type { Operator } from '../core/Flow.js'
+import type { RunContext } from './run/RunContext.js'
+import type { StageHandle } from './run/StageHandle.js'
+import { operate } from './operate.js'
+import { OwnTime } from './ownTime.js'
+
+/** The bookkeeping verbs and run views a stage's handlers use as they are (see {@link StageHandle}). @internal */
+export type StageVerbs = Pick<
+  StageHandle,
+  | 'name'
+  | 'create'
+  | 'merge'
+  | 'hold'
+  | 'release'
+  | 'dropHeld'
+  | 'setDetails'
+  | 'hasCapacity'
+  | 'capacity'
+  | 'beginWork'
+  | 'endWork'
+  | 'onStall'
+  | 'highWaterMark'
+  | 'locationOf'
+>
 
 /** What a stage's handlers may do. @internal */
-export interface StageApi<B> {
+export interface StageApi<B> extends StageVerbs {
+  /**
+   * The run, for what is not a record's bookkeeping (a report section).
+   *
+   * @deprecated transitional, for `profile`'s report section; count through the verbs.
+   */
   readonly run: RunContext
-  readonly stats: StageStats
-  readonly name: string
   /** Emits a record downstream (counts `out`). */
   emit(record: B): void
   /** Emits a failure that passed through or arose elsewhere (not counted for this stage). */
@@ -38,7 +55,7 @@ export interface StageApi<B> {
    * (the source's file and line), when known, to what `init.location` says.
    */
   failure(tag: FailureTag, init: Omit<FailureInit, 'stage'>): Failure
-  /** The record is dropped on purpose (counts `dropped` and settles it in the ledger). */
+  /** Open records are dropped on purpose (counts `dropped` and settles them in the ledger). */
   drop(reason: string, count?: number): void
   /** Whether the output has been unsubscribed or the run stopped. */
   isClosed(): boolean
@@ -70,144 +87,153 @@ export function stageOperator<A, B>(
   options: StageOptions = {},
 ): Operator<A, B> {
   const oneToOne = options.oneToOne === true
-  return (input: Flow<A>): Flow<B> => {
-    const output = new Observable<Either<Failure, B>>(
-      (subscriber: Subscriber<Either<Failure, B>>) => {
-        const run = currentRun()
-        const stats = run.stage(name, 'operator', depthOf(input) + 1)
-        // The input record being handled, while a one-to-one stage handles it.
-        let handling: unknown = undefined
-        // Unsubscribed: what was inside the stage is settled (cancelled); the verbs do nothing more.
-        let ended = false
-        // While a sampled call is timed: the time spent downstream, taken out of the stage's own.
-        let timing = false
-        let downstream = 0
-        const send = (value: Either<Failure, B>): void => {
-          if (!timing) {
-            subscriber.next(value)
-            return
-          }
-          const started = performance.now()
+  return operate<A, B>(name, ({ stage, output: subscriber, run, subscribeInput }) => {
+    const output = new StageOutput(subscriber)
+    const api = stageApi(run, stage, output)
+    const handlers = setup(api)
+    const subscription = subscribeInput({
+      next(value) {
+        if (isLeft(value)) {
           subscriber.next(value)
-          downstream += performance.now() - started
+          return
         }
-        const api: StageApi<B> = {
-          run,
-          stats,
-          name,
-          emit(record) {
-            if (ended) return
-            stats.out += 1
-            if (handling !== undefined) run.derived(handling, record)
-            send(right(record))
-          },
-          passFailure(value) {
-            send(left(value))
-          },
-          fail(value) {
-            if (ended) return
-            stats.failed += 1
-            send(left(value))
-          },
-          transformError(record, error) {
-            return api.failure('TransformError', {
-              reason: describeError(error),
-              cause: error,
-              record,
-            })
-          },
-          failure(tag, init) {
-            const origin = run.locationOf(init.record)
-            const location = origin === undefined ? init.location : { ...origin, ...init.location }
-            return failure(tag, {
-              ...init,
-              stage: name,
-              ...(location === undefined ? {} : { location }),
-            })
-          },
-          drop(reason, count = 1) {
-            if (ended) return
-            stats.dropped += count
-            run.settle('dropped', count, reason)
-          },
-          isClosed: () => subscriber.closed || run.stopped !== undefined,
-        }
-        const handlers = setup(api)
-        const subscription = subscribeInput(run, name, input, {
-          next(value) {
-            if (isLeft(value)) {
-              subscriber.next(value)
-              return
-            }
-            stats.in += 1
-            if (oneToOne) handling = value.right
-            const outer = run.activeStage
-            run.activeStage = stats
-            const sampled = !timing && stats.busy.sample()
-            const started = sampled ? performance.now() : 0
-            if (sampled) {
-              timing = true
-              downstream = 0
-            }
-            try {
-              handlers.next(value.right)
-            } catch (error) {
-              api.fail(api.transformError(value.right, error))
-            }
-            if (sampled) {
-              timing = false
-              stats.busy.addSample(performance.now() - started - downstream)
-            }
-            run.activeStage = outer
-            handling = undefined
-          },
-          error(error: unknown) {
-            subscriber.error(error)
-          },
-          complete() {
-            const done = (): void => {
-              run.finishStage(stats)
-              subscriber.complete()
-            }
-            let pending: void | Promise<void>
-            const outer = run.activeStage
-            run.activeStage = stats
-            const started = performance.now()
-            timing = true
-            downstream = 0
-            try {
-              pending = handlers.complete?.()
-            } catch (error) {
-              subscriber.error(named(name, error))
-              return
-            } finally {
-              timing = false
-              stats.busy.add(performance.now() - started - downstream)
-              run.activeStage = outer
-            }
-            if (pending === undefined) done()
-            else {
-              const awaited = performance.now()
-              pending.then(
-                () => {
-                  stats.busy.addSpan(awaited, performance.now())
-                  if (!subscriber.closed) done()
-                },
-                (error: unknown) => subscriber.error(named(name, error)),
-              )
-            }
-          },
+        stage.receive()
+        if (oneToOne) output.handling = value.right
+        const outer = run.activeStage
+        run.activeStage = stage.stats
+        output.time.sampled(stage.busy, () => {
+          try {
+            handlers.next(value.right)
+          } catch (error) {
+            api.fail(api.transformError(value.right, error))
+          }
         })
-        return () => {
-          subscription.unsubscribe()
-          run.finishStage(stats)
-          ended = true
-          handlers.teardown?.()
-        }
+        run.activeStage = outer
+        output.handling = undefined
       },
-    )
-    return withDepth(output, depthOf(input) + 1)
+      error(error: unknown) {
+        subscriber.error(error)
+      },
+      complete() {
+        completeStage(run, stage, output, handlers)
+      },
+    })
+    return () => {
+      subscription.unsubscribe()
+      stage.finish()
+      output.ended = true
+      handlers.teardown?.()
+    }
+  })
+}
+
+/** A stage's output: sends values downstream, timing the stage's own work (see {@link OwnTime}). */
+class StageOutput<B> {
+  /** The input record being handled, while a one-to-one stage handles it. */
+  handling: unknown = undefined
+  /** Unsubscribed: what was inside the stage is settled (cancelled); the verbs do nothing more. */
+  ended = false
+  readonly time = new OwnTime()
+
+  constructor(private readonly subscriber: Subscriber<Either<Failure, B>>) {}
+
+  get closed(): boolean {
+    return this.subscriber.closed
   }
+
+  send(value: Either<Failure, B>): void {
+    this.time.send(this.subscriber, value)
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error)
+  }
+
+  complete(): void {
+    this.subscriber.complete()
+  }
+}
+
+function stageApi<B>(run: RunContext, stage: StageHandle, output: StageOutput<B>): StageApi<B> {
+  const api: StageApi<B> = {
+    run,
+    name: stage.name,
+    highWaterMark: stage.highWaterMark,
+    create: (count) => stage.create(count),
+    merge: (count) => stage.merge(count),
+    hold: (count) => stage.hold(count),
+    release: (count) => stage.release(count),
+    dropHeld: (reason, count) => stage.dropHeld(reason, count),
+    setDetails: (details) => stage.setDetails(details),
+    hasCapacity: () => stage.hasCapacity(),
+    capacity: () => stage.capacity(),
+    beginWork: () => stage.beginWork(),
+    endWork: () => stage.endWork(),
+    onStall: (listener) => stage.onStall(listener),
+    locationOf: (record) => stage.locationOf(record),
+    emit(record) {
+      if (output.ended) return
+      stage.emit()
+      if (output.handling !== undefined) stage.derived(output.handling, record)
+      output.send(right(record))
+    },
+    passFailure(value) {
+      output.send(left(value))
+    },
+    fail(value) {
+      if (output.ended) return
+      stage.fail()
+      output.send(left(value))
+    },
+    transformError(record, error) {
+      return api.failure('TransformError', { reason: describeError(error), cause: error, record })
+    },
+    failure: (tag, init) => stage.failure(tag, init),
+    drop(reason, count = 1) {
+      if (output.ended) return
+      stage.drop(reason, count)
+    },
+    isClosed: () => output.closed || stage.stopped,
+  }
+  return api
+}
+
+/** The input completed: runs the stage's `complete` (awaited), then finishes the stage. */
+function completeStage<A, B>(
+  run: RunContext,
+  stage: StageHandle,
+  output: StageOutput<B>,
+  handlers: StageHandlers<A>,
+): void {
+  const outer = run.activeStage
+  run.activeStage = stage.stats
+  let pending: void | Promise<void>
+  try {
+    const started = output.time.start()
+    try {
+      pending = handlers.complete?.()
+    } finally {
+      stage.busy.add(output.time.stop(started))
+    }
+  } catch (error) {
+    output.error(named(stage.name, error))
+    return
+  } finally {
+    run.activeStage = outer
+  }
+  const done = (): void => {
+    stage.finish()
+    output.complete()
+  }
+  if (pending === undefined) return done()
+  const awaited = performance.now()
+  pending.then(
+    () => {
+      stage.busy.addSpan(awaited, performance.now())
+      if (!output.closed) done()
+    },
+    (error: unknown) => output.error(named(stage.name, error)),
+  )
 }
 
 /** An error raised while a stage finishes, naming the stage (once). */

@@ -365,12 +365,11 @@ export function aggregate<
         if (stage.isClosed()) break
         const made = rowOf(group)
         emitted += 1
-        stage.run.noteCreated(1)
-        stage.stats.created += 1
+        stage.create()
         if ('failure' in made) stage.fail(made.failure)
         else stage.emit(made.row as AggregateRow<A, G, M, N>)
       }
-      stage.stats.details = { groups: emitted }
+      stage.setDetails({ groups: emitted })
     }
 
     const fold = (record: A): void => {
@@ -412,8 +411,7 @@ export function aggregate<
         const stored = detachValue(key)
         groups.set(stored, { head: headOf(stored, record as object), accumulators })
       }
-      stage.stats.merged += 1
-      stage.run.settle('merged', 1)
+      stage.merge()
     }
 
     if (window !== undefined && 'ms' in window)

@@ -152,7 +152,7 @@ function keepFirst<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A,
   return stageOperator<A, A>(name, (stage) => {
     let seen = new Set<KeyValue>()
     const report = (): void => {
-      stage.stats.details = { distinctKeys: seen.size }
+      stage.setDetails({ distinctKeys: seen.size })
     }
     return {
       next(record) {
@@ -184,7 +184,7 @@ function keepLast<A>(
     let kept = new Map<KeyValue, { readonly key: KeyValue; record: A; rank: unknown }>()
     let distinctKeys = 0
     const report = (): void => {
-      stage.stats.details = { distinctKeys }
+      stage.setDetails({ distinctKeys })
     }
     return {
       next(record) {
@@ -196,15 +196,14 @@ function keepLast<A>(
           stage.drop('duplicate')
           return
         }
-        stage.run.hold(1)
+        stage.hold()
         if (entry === undefined) {
           const stored = detachValue(key)
           kept.set(stored, { key: stored, record, rank })
           distinctKeys += 1
           return
         }
-        stage.stats.dropped += 1
-        stage.run.settle('dropped', 1, 'duplicate', true)
+        stage.dropHeld('duplicate')
         kept.delete(key)
         entry.record = record
         entry.rank = rank
@@ -236,9 +235,8 @@ function releaseKept<A>(
 ): void | Promise<void> {
   for (let index = from; index < records.length; index++) {
     if (stage.isClosed()) return
-    if (!stage.run.hasCapacity())
-      return stage.run.capacity().then(() => releaseKept(stage, records, index))
-    stage.run.release(1)
+    if (!stage.hasCapacity()) return stage.capacity().then(() => releaseKept(stage, records, index))
+    stage.release()
     stage.emit(records[index] as A)
   }
 }

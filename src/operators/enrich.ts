@@ -363,8 +363,8 @@ function enrichFromTable<A>(
         : { reason: `no match for ${shown}`, field: on }
     },
     merge,
-    prepare: async (signal, run) => {
-      const lookups = (run.sections['lookups'] ??= []) as Array<Record<string, unknown>>
+    prepare: async (signal, sections) => {
+      const lookups = (sections['lookups'] ??= []) as Array<Record<string, unknown>>
       let loaded: LoadedTable<object>
       try {
         loaded = await loadTable(table, signal)

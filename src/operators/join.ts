@@ -103,9 +103,9 @@ export function join<A, R extends object, H extends JoinHow = 'inner', N extends
     onMissing: options.how === 'left' ? 'keep' : 'drop',
     noMatch: () => ({ reason: 'no match' }),
     merge,
-    prepare: async (signal, run) => {
-      const lookups = (run.sections['lookups'] ??= []) as Array<Record<string, unknown>>
-      const joins = (run.sections['joins'] ??= []) as Array<Record<string, unknown>>
+    prepare: async (signal, sections) => {
+      const lookups = (sections['lookups'] ??= []) as Array<Record<string, unknown>>
+      const joins = (sections['joins'] ??= []) as Array<Record<string, unknown>>
       const counts = { name, missingKey: 0, unmatched: 0 }
       joins.push(counts)
       let loaded: LoadedTable<object>

@@ -61,10 +61,7 @@ export function parallel<A, B>(
   const ordered = options.ordered ?? true
   return stageOperator<A, B>(options.name ?? 'parallel', (api) => {
     const pool = new WorkerPool(specifier, workers)
-    const size = Math.max(
-      1,
-      Math.min(options.batchSize ?? 256, Math.floor(api.run.settings.highWaterMark / 2)),
-    )
+    const size = Math.max(1, Math.min(options.batchSize ?? 256, Math.floor(api.highWaterMark / 2)))
     // Batches in the order they were sent; each is emitted when it (and, ordered, those before) is done.
     const queue: Array<{
       readonly records: A[]
@@ -94,7 +91,7 @@ export function parallel<A, B>(
       batch = []
       queue.push(entry)
       outstanding += 1
-      api.run.beginWork()
+      api.beginWork()
       pool
         .run(entry.records)
         .then(
@@ -107,7 +104,7 @@ export function parallel<A, B>(
           },
         )
         .finally(() => {
-          api.run.endWork()
+          api.endWork()
           outstanding -= 1
           if (ordered) emitReady()
           else {
@@ -121,7 +118,7 @@ export function parallel<A, B>(
           if (outstanding === 0) drained?.()
         })
     }
-    const unlisten = api.run.onStall(flush)
+    const unlisten = api.onStall(flush)
     return {
       next(record) {
         batch.push(record)

@@ -1,10 +1,9 @@
-import { Observable, Subject, Subscription, type OperatorFunction } from 'rxjs'
-import { isLeft, right, type Either } from 'fp-ts/lib/Either.js'
-import { describeError, type Failure } from '../core/Failure.js'
-import type { Flow, Operator } from '../core/Flow.js'
-import { currentRun } from '../internal/RunContext.js'
-import { depthOf, withDepth } from '../internal/depth.js'
-import { subscribeInput } from '../internal/flowInput.js'
+import { Subject, Subscription, type OperatorFunction } from 'rxjs'
+import { isLeft, right } from 'fp-ts/lib/Either.js'
+import { describeError } from '../core/Failure.js'
+import type { Operator } from '../core/Flow.js'
+import { operate } from '../internal/operate.js'
+import { OwnTime } from '../internal/ownTime.js'
 
 /**
  * Options of {@link rx}.
@@ -48,90 +47,60 @@ export function rx<A, B>(
   options: RxOptions = {},
 ): Operator<A, B> {
   const name = options.name ?? 'rx'
-  return (input: Flow<A>): Flow<B> => {
-    const output = new Observable<Either<Failure, B>>((subscriber) => {
-      const run = currentRun()
-      const stats = run.stage(name, 'operator', depthOf(input) + 1)
-      let inside = 0
-      // While a sampled record is timed: the time spent downstream, taken out of the stage's own.
-      let timing = false
-      let downstream = 0
-      // An error of the input passes through the rxjs operator as it is; one the operator raises
-      // itself names the stage.
-      let inputError: { readonly error: unknown } | undefined
-      const records = new Subject<A>()
-      const subscription = new Subscription()
-      subscription.add(
-        records.pipe(operator).subscribe({
-          next(value) {
-            if (inside > 0) {
-              inside -= 1
-              run.release(1, stats)
-            } else {
-              stats.created += 1
-              run.noteCreated(1)
-            }
-            stats.out += 1
-            if (!timing) {
-              subscriber.next(right(value))
-              return
-            }
-            const started = performance.now()
-            subscriber.next(right(value))
-            downstream += performance.now() - started
-          },
-          error: (error: unknown) =>
-            subscriber.error(
-              inputError !== undefined && inputError.error === error
-                ? error
-                : new Error(`${name}: the rxjs operator threw: ${describeError(error)}`, {
-                    cause: error,
-                  }),
-            ),
-          complete() {
-            if (inside > 0) {
-              stats.dropped += inside
-              run.settle('dropped', inside, 'discarded', true, stats)
-              inside = 0
-            }
-            run.finishStage(stats)
-            subscriber.complete()
-          },
-        }),
-      )
-      subscription.add(
-        subscribeInput(run, name, input, {
-          next(value) {
-            if (isLeft(value)) {
-              subscriber.next(value)
-              return
-            }
-            stats.in += 1
-            inside += 1
-            run.hold(1, stats)
-            if (timing || !stats.busy.sample()) {
-              records.next(value.right)
-              return
-            }
-            const started = performance.now()
-            timing = true
-            downstream = 0
-            records.next(value.right)
-            timing = false
-            stats.busy.addSample(performance.now() - started - downstream)
-          },
-          error: (error: unknown) => {
-            inputError = { error }
-            records.error(error)
-          },
-          complete: () => records.complete(),
-        }),
-      )
-      return () => {
-        subscription.unsubscribe()
-        run.finishStage(stats)
-      }
-    })
-    return withDepth(output, depthOf(input) + 1)
-  }
+  return operate<A, B>(name, ({ stage, output, subscribeInput }) => {
+    // Records handed to the rxjs operator and not out of it yet: in the stage's custody.
+    let inside = 0
+    // An error of the input passes through the rxjs operator as it is; one the operator raises
+    // itself names the stage.
+    let inputError: { readonly error: unknown } | undefined
+    const time = new OwnTime()
+    const records = new Subject<A>()
+    const subscription = new Subscription()
+    subscription.add(
+      records.pipe(operator).subscribe({
+        next(value) {
+          if (inside > 0) {
+            inside -= 1
+            stage.release()
+          } else stage.create()
+          stage.emit()
+          time.send(output, right(value))
+        },
+        error: (error: unknown) =>
+          output.error(
+            inputError !== undefined && inputError.error === error
+              ? error
+              : new Error(`${name}: the rxjs operator threw: ${describeError(error)}`, {
+                  cause: error,
+                }),
+          ),
+        complete() {
+          stage.dropHeld('discarded', inside)
+          inside = 0
+          stage.finish()
+          output.complete()
+        },
+      }),
+    )
+    subscription.add(
+      subscribeInput({
+        next(value) {
+          if (isLeft(value)) {
+            output.next(value)
+            return
+          }
+          stage.receive()
+          inside += 1
+          stage.hold()
+          time.sampled(stage.busy, () => records.next(value.right))
+        },
+        error: (error: unknown) => {
+          inputError = { error }
+          records.error(error)
+        },
+        complete: () => records.complete(),
+      }),
+    )
+    return subscription
+  })
 }

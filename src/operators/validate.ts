@@ -71,7 +71,7 @@ export function validate<C extends t.Any>(
         if (result._tag === 'Right') stage.emit(result.right)
         else
           stage.fail(
-            validationFailure(stage.run.locationOf(record), name, record, result.left, idField),
+            validationFailure(stage.locationOf(record), name, record, result.left, idField),
           )
       },
     }),

@@ -5,7 +5,6 @@ import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import { policyOperator } from '../internal/policyOperator.js'
 import { RunError } from '../core/RunError.js'
-import { currentRun, outsideRun, RunStop } from '../internal/RunContext.js'
 import { pushSource } from '../internal/pushSource.js'
 import { jsonSafe } from '../internal/jsonSafe.js'
 
@@ -71,7 +70,7 @@ export function deadLetter(
   sink: (flow: Flow<DeadLetterRecord>) => Promise<RunReport>,
   options: DeadLetterOptions = {},
 ): <A>(input: Flow<A>) => Flow<A> {
-  return policyOperator(() => ({
+  return policyOperator((run) => ({
     kind: 'deadLetter',
     ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
     open() {
@@ -88,23 +87,19 @@ export function deadLetter(
           target = undefined
         }
       })
-      const run = currentRun()
-      const done = outsideRun(() => sink(pushSource('deadLetter', failures)))
+      const done = run.outside(() => sink(pushSource('deadLetter', failures)))
       // A dead-letter sink that fails during the run (its file cannot be opened or written) is an
       // infrastructure fault: the main run stops, rather than go on losing its failures. Its
       // error is reported when the main run finishes; never an unhandled rejection before that.
       done.catch((error: unknown) => {
         if (completed) return
-        run.stop(
-          new RunStop(
-            'failed',
-            new RunError(
-              `deadLetter: the dead-letter sink failed: ${describeError(error)}`,
-              undefined,
-              {
-                cause: error,
-              },
-            ),
+        run.fail(
+          new RunError(
+            `deadLetter: the dead-letter sink failed: ${describeError(error)}`,
+            undefined,
+            {
+              cause: error,
+            },
           ),
         )
       })

@@ -2,8 +2,7 @@ import { right, type Either } from 'fp-ts/lib/Either.js'
 import type { Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import { failure } from '../core/Failure.js'
-import { pullSource, type SourceBatch } from '../internal/pullSource.js'
-import { currentRun } from '../internal/RunContext.js'
+import { pullSource, type SourceBatch, type SourceStage } from '../internal/pullSource.js'
 import { retryPolicyOf, withRetry } from '../internal/retry.js'
 import { testKnobs } from '../internal/testKnobs.js'
 import { Redactor, redactUrl } from '../internal/redact.js'
@@ -151,8 +150,8 @@ export function fromHttp(url: string | URL, options: FromHttpOptions = {}): Flow
   const name = options.name ?? `fromHttp ${redactUrl(first)}`
   const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES)
 
-  return pullSource<unknown>(name, (signal) =>
-    readPages(first, headers, options, signal, name, redactor, maxPages),
+  return pullSource<unknown>(name, (signal, stage) =>
+    readPages(first, headers, options, signal, stage, name, redactor, maxPages),
   )
 }
 
@@ -161,6 +160,7 @@ async function* readPages(
   headers: Readonly<Record<string, string>>,
   options: FromHttpOptions,
   signal: AbortSignal,
+  stage: SourceStage,
   name: string,
   redactor: Redactor,
   maxPages: number,
@@ -191,7 +191,7 @@ async function* readPages(
       const current: URL = next
       const where = `${name} page ${page}`
       if (page > maxPages) {
-        currentRun().keep(
+        stage.warn(
           failure('HttpWarning', {
             stage: name,
             reason: `stopped after maxPages (${maxPages}); more pages were available at ${redactUrl(current)}`,

@@ -302,7 +302,9 @@ describe('the run', () => {
       toArray({ name: 'demo', progress: { stream: output, intervalMs: 1 } }),
     )
     expect(text).toContain('demo completed')
-    expect(text).toMatch(/stage\s+in\s+out\s+dropped\s+failed\s+created\s+merged\s+busy ms\s+wall ms/)
+    expect(text).toMatch(
+      /stage\s+in\s+out\s+dropped\s+failed\s+created\s+merged\s+busy ms\s+wall ms/,
+    )
     expect(text).toMatch(/fromGenerator\s+10\s+10/)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..', 'src')
 
@@ -21,6 +21,22 @@ function importsOf(file: string): string[] {
   )
 }
 
+/**
+ * Temporary allow-list: the sink-side files another change converts to the stage handle after
+ * this one (they still count through `internal/RunContext.ts`, a transitional re-export). Remove
+ * each entry as its file converts; the list must end empty.
+ */
+const NOT_CONVERTED_YET = new Set([
+  'sinks/toWebhook.ts',
+  'sinks/toConsole.ts',
+  'integrations/hubspot/HubSpotStats.ts',
+  'integrations/hubspot/fromHubSpot.ts',
+  'integrations/hubspot/toHubSpot.ts',
+  'integrations/postgres/fromPostgres.ts',
+  'integrations/sqlite/fromSqlite.ts',
+  'integrations/salesforce/internal/SalesforceStats.ts',
+])
+
 describe('the layering', () => {
   it('keeps core and internal machinery free of sources, operators and sinks', () => {
     const offenders: string[] = []
@@ -29,6 +45,25 @@ describe('the layering', () => {
         for (const target of importsOf(file)) {
           if (/\/(sources|operators|sinks|policies|integrations|testing)\//.test(target))
             offenders.push(`${relative(root, file)} imports ${target}`)
+        }
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
+  it('keeps public sources, operators, policies, sinks and integrations out of the run context', () => {
+    // A stage counts through its handle (internal/run/StageHandle.ts, given by the stage
+    // machinery): it never imports the run context, its ledger or the lookup of the current run.
+    const runInternals = /(^|\/)internal\/(RunContext|run\/(?!StageHandle)[A-Za-z]+)\.js$/
+    const offenders: string[] = []
+    for (const folder of ['sources', 'operators', 'policies', 'sinks', 'integrations']) {
+      for (const file of filesUnder(join(root, folder))) {
+        const name = relative(root, file)
+        if (NOT_CONVERTED_YET.has(name)) continue
+        for (const target of importsOf(file)) {
+          const resolved = join(dirname(file), target)
+          if (runInternals.test(relative(root, resolved)))
+            offenders.push(`${name} imports ${target}`)
         }
       }
     }

@@ -1,48 +1,35 @@
 /**
- * The machinery of `enrich`: bounded concurrent lookups, output in input order (or as results
- * arrive), a cache shared by records with the same key, retries and timeouts through the core
- * retry module, and a ledger that adds up — records waiting for their lookup stay open in the
- * run's budget, which is what bounds memory.
- *
- * It does not use `stageOperator`: in order mode failures wait their turn behind earlier records,
- * and the output completes synchronously after the last lookup, so marble tests see the timing
- * as it is.
+ * The machinery of `enrich` (and `join`, `enrich` with a lookup table): bounded concurrent lookups
+ * (a {@link ConcurrencyPool}), output in input order ({@link OrderedSlots}) or as results arrive, a
+ * cache shared by records with the same key ({@link LookupCache}), retries and timeouts through
+ * the core retry module. It stands on {@link operate}, as every operator does: records waiting
+ * for their lookup stay open in the run's budget, which is what bounds memory, and a failure
+ * names the source's file and line of its record.
  *
  * @internal
  * @packageDocumentation
  */
-import { Observable } from 'rxjs'
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js'
-import { failure, describeError, type Failure, type Location } from '../../core/Failure.js'
-import type { EnrichReport } from '../../core/EnrichReport.js'
-import type { Flow, Operator } from '../../core/Flow.js'
-import { currentRun, type RunContext } from '../RunContext.js'
-import { depthOf, withDepth } from '../depth.js'
-import { LruCache } from '../lruCache.js'
-import { RateLimiter, statusFromError, type RetryOptions } from '../retry.js'
+import type { Failure, Location } from '../../core/Failure.js'
+import type { Operator } from '../../core/Flow.js'
+import { ConcurrencyPool } from '../ConcurrencyPool.js'
+import { OrderedSlots, type Slot } from '../OrderedSlots.js'
+import { operate, type Operation } from '../operate.js'
+import { RateLimiter, type RetryOptions } from '../retry.js'
+import type { StageHandle } from '../run/StageHandle.js'
 import { callOnce, callWithRetry, type LookupCall, type LookupOutcome } from './callLookup.js'
+import { EnrichCounters, reportEnrich } from './EnrichCounters.js'
+import { enrichResult, type EnrichMerge } from './enrichResult.js'
+import { LookupCache, type LookupCacheOptions } from './LookupCache.js'
 
 /** @internal */
-export interface EnrichConfig<A, B> {
+export interface EnrichConfig<A, B> extends EnrichMerge<A, B> {
   readonly name: string
   /** Starts the lookup of one record; may return a value, a promise or an Observable. */
   readonly lookup: (record: A, signal: AbortSignal) => unknown
   readonly concurrency: number
   readonly ordered: boolean
-  /** What to do with a record the lookup found nothing for (enrich's `OnMissing`). */
-  readonly onMissing: 'keep' | 'drop' | 'fail'
-  /** Says why a record has no match, for `onMissing: 'fail'` (`no match for AccountId "7"`). */
-  readonly noMatch: (record: A) => { readonly reason: string; readonly field?: string }
-  /** Builds the output record from the input and what the lookup found. */
-  readonly merge: (record: A, found: object) => B
-  readonly cache?: {
-    readonly key: (record: A) => string
-    readonly maxEntries: number
-    readonly ttlMs?: number
-    /** How long a miss is remembered (default `ttlMs`): no match, or a permanent failure. */
-    readonly missTtlMs?: number
-    readonly now?: () => number
-  }
+  readonly cache?: LookupCacheOptions & { readonly key: (record: A) => string }
   /** Retries and timeouts; without it a lookup is called once, synchronously when it can be. */
   readonly retry?: RetryOptions
   /** At most `limit` calls of the lookup in any `windowMs` (through the shared rate limiter). */
@@ -51,438 +38,269 @@ export interface EnrichConfig<A, B> {
   readonly report?: boolean
   /**
    * Work to finish, once per subscription, before the first lookup (loading a table): it resolves
-   * to the lookup this subscription uses instead of `lookup`. A rejection errors the output with
-   * the error `prepareError` makes.
+   * to the lookup this subscription uses instead of `lookup`; `sections` are the run's report
+   * sections. A rejection errors the output with the error `prepareError` makes.
    */
   readonly prepare?: (
     signal: AbortSignal,
-    run: RunContext,
+    sections: Record<string, unknown>,
   ) => Promise<(record: A, signal: AbortSignal) => unknown>
   readonly prepareError?: (cause: unknown) => Error
 }
-
-/** How many emptied places a queue may have at its head before they are cut off. */
-const COMPACT_AFTER = 1024
-
-/** One record (or a failure, in order mode) on its way through. */
-interface Slot<A> {
-  readonly record: A
-  readonly passing?: Failure
-  outcome: LookupOutcome | undefined
-  /** Where the record came from (the source's file and line), for its failures. */
-  location?: Location | undefined
-}
-
-/** The statuses that say a key has nothing to find: a lookup failing with one is a miss. */
-const MISS_STATUSES = new Set([404, 410])
-
-/**
- * Whether a failed lookup is permanent, so its key may be remembered as a miss: it failed with
- * 404 or 410, or with an error the retry policy would not retry.
- */
-function isPermanent(outcome: Extract<LookupOutcome, { ok: false }>): boolean {
-  if (outcome.gaveUp === 'not-retryable') return true
-  const status = statusFromError(outcome.cause ?? outcome.error)
-  return status !== undefined && MISS_STATUSES.has(status)
-}
-
-/** Counts what a lookup stage does, for the report's `enrich` section. */
-class EnrichCounters {
-  calls = 0
-  retries = 0
-  retryAfterWaits = 0
-  failedLookups = 0
-  cacheHits = 0
-  cacheMisses = 0
-  cachedMissHits = 0
-  constructor(readonly name: string) {}
-
-  toReport(): EnrichReport {
-    return {
-      name: this.name,
-      calls: this.calls,
-      retries: this.retries,
-      retryAfterWaits: this.retryAfterWaits,
-      failedLookups: this.failedLookups,
-      cacheHits: this.cacheHits,
-      cacheMisses: this.cacheMisses,
-      cachedMissHits: this.cachedMissHits,
-    }
-  }
-}
-
-/** Adds a stage's counters to the report's `enrich` section (made on first use). */
-function reportIn(run: RunContext, counters: EnrichCounters): void {
-  let list = listsOf.get(run)
-  if (list === undefined) {
-    const made: EnrichCounters[] = []
-    list = made
-    listsOf.set(run, made)
-    Object.defineProperty(run.sections, 'enrich', {
-      enumerable: true,
-      configurable: true,
-      get: (): EnrichReport[] => made.map((each) => each.toReport()),
-    })
-  }
-  list.push(counters)
-}
-const listsOf = new WeakMap<RunContext, EnrichCounters[]>()
 
 /** @internal */
 export function enrichOperator<A, B>(config: EnrichConfig<A, B>): Operator<A, B> {
   // enrich checked it (a whole number of at least 1) when the operator was made.
   const concurrency = config.concurrency
-  return (input: Flow<A>): Flow<B> => {
-    const output = new Observable<Either<Failure, B>>((subscriber) => {
-      const run = currentRun()
-      const stats = run.stage(config.name, 'operator', depthOf(input) + 1)
-      const cache =
-        config.cache === undefined
-          ? undefined
-          : new LruCache<LookupOutcome>({
-              maxEntries: config.cache.maxEntries,
-              ...(config.cache.ttlMs === undefined ? {} : { ttlMs: config.cache.ttlMs }),
-              ...(config.cache.now === undefined ? {} : { now: config.cache.now }),
-            })
-      /** In order mode: every slot from the oldest not yet emitted on. */
-      const queue: Array<Slot<A>> = []
-      let queueHead = 0
-      /** Records waiting for a free lookup (or for `prepare`). */
-      const waiting: Array<Slot<A>> = []
-      let waitingHead = 0
-      /** Records sharing the lookup in flight for their cache key. */
-      const sharing = new Map<string, Array<Slot<A>>>()
-      /** Lookups in flight, with whether each counts as work for the run. */
-      const active = new Set<{
-        call: LookupCall | undefined
-        working: boolean
-        abort: AbortController
-      }>()
-      const counters = new EnrichCounters(config.name)
-      if (config.report === true) reportIn(run, counters)
-      const missTtlMs = config.cache?.missTtlMs ?? config.cache?.ttlMs
-      const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit)
-      const retry: RetryOptions | undefined =
-        config.retry === undefined
-          ? undefined
-          : {
-              ...config.retry,
-              onRetry: (info) => {
-                counters.retries += 1
-                if (info.source === 'retry-after') counters.retryAfterWaits += 1
-                config.retry?.onRetry?.(info)
-              },
-            }
-      let lookupNow = config.lookup
-      let ready = config.prepare === undefined
-      let inputDone = false
-      let closed = false
-      const prepareController = new AbortController()
+  return operate<A, B>(config.name, (operation) => {
+    const stage = new EnrichStage(config, concurrency, operation)
+    return () => stage.teardown()
+  })
+}
 
-      const emitFor = (slot: Slot<A>): void => {
-        if (slot.passing !== undefined) {
-          subscriber.next(left(slot.passing))
-          return
-        }
-        const outcome = slot.outcome as LookupOutcome
-        const record = slot.record
-        const at = slot.location === undefined ? {} : { location: slot.location }
-        if (!outcome.ok) {
-          stats.failed += 1
-          subscriber.next(
-            left(
-              failure('TransformError', {
-                stage: config.name,
-                reason: `lookup failed: ${describeError(outcome.error)}`,
-                cause: outcome.cause ?? outcome.error,
-                record,
-                ...at,
-                details: {
-                  attempts: outcome.attempts,
-                  ...(outcome.cached === true ? { cached: true } : {}),
-                },
-              }),
-            ),
-          )
-          return
-        }
-        const found = outcome.value
-        if (found === undefined || found === null) {
-          if (config.onMissing === 'keep') {
-            stats.out += 1
-            subscriber.next(right(record as unknown as B))
-          } else if (config.onMissing === 'drop') {
-            stats.dropped += 1
-            run.settle('dropped', 1, 'unmatched')
-          } else {
-            const { reason, field } = config.noMatch(record)
-            stats.failed += 1
-            subscriber.next(
-              left(
-                failure('TransformError', {
-                  stage: config.name,
-                  reason,
-                  record,
-                  ...(field === undefined && slot.location === undefined
-                    ? {}
-                    : {
-                        location: { ...slot.location, ...(field === undefined ? {} : { field }) },
-                      }),
-                }),
-              ),
-            )
-          }
-          return
-        }
-        if (typeof found !== 'object') {
-          stats.failed += 1
-          subscriber.next(
-            left(
-              failure('TransformError', {
-                stage: config.name,
-                reason: `the lookup returned ${describeError(found)} (a ${typeof found}); expected an object of fields to merge`,
-                record,
-                ...at,
-              }),
-            ),
-          )
-          return
-        }
-        let merged: B
-        try {
-          merged = config.merge(record, found)
-        } catch (error) {
-          stats.failed += 1
-          subscriber.next(
-            left(
-              failure('TransformError', {
-                stage: config.name,
-                reason: describeError(error),
-                cause: error,
-                record,
-                ...at,
-              }),
-            ),
-          )
-          return
-        }
-        stats.out += 1
-        subscriber.next(right(merged))
-      }
+/** One record on its way through: where it came from, its cache key, its place in the output. */
+interface Item<A> {
+  readonly record: A
+  readonly location: Location | undefined
+  readonly place: Slot<Done<A>> | undefined
+  key?: string
+}
 
-      const flush = (): void => {
-        while (queueHead < queue.length && !closed) {
-          const slot = queue[queueHead] as Slot<A>
-          if (slot.passing === undefined && slot.outcome === undefined) break
-          queue[queueHead] = undefined as unknown as Slot<A>
-          queueHead += 1
-          emitFor(slot)
-        }
-        if (queueHead > COMPACT_AFTER && queueHead * 2 > queue.length) {
-          queue.splice(0, queueHead)
-          queueHead = 0
-        }
-      }
+/** What goes to the output, in order: a record with its lookup's outcome, or a passing failure. */
+type Done<A> =
+  { readonly item: Item<A>; readonly outcome: LookupOutcome } | { readonly passing: Failure }
 
-      const finish = (slot: Slot<A>, outcome: LookupOutcome): void => {
-        slot.outcome = outcome
-        if (config.ordered) flush()
-        else emitFor(slot)
-      }
+/** A lookup in flight, with whether it counts as work for the run. */
+interface Call {
+  call: LookupCall | undefined
+  working: boolean
+  readonly abort: AbortController
+}
 
-      /** Keeps a lookup's outcome for its key: a match for `ttlMs`, a miss for `missTtlMs`. */
-      const remember = (key: string, outcome: LookupOutcome): void => {
-        if (cache === undefined) return
-        if (outcome.ok) {
-          const nothing = outcome.value === undefined || outcome.value === null
-          if (nothing && missTtlMs !== undefined) cache.set(key, outcome, missTtlMs)
-          else cache.set(key, outcome)
-        } else if (isPermanent(outcome)) {
-          // A transient failure (a timeout, a 503) is never remembered: the next record tries again.
-          const { cached: _, ...kept } = outcome
-          if (missTtlMs !== undefined) cache.set(key, kept, missTtlMs)
-          else cache.set(key, kept)
-        }
-      }
+/** One subscription of an enrich stage. */
+class EnrichStage<A, B> {
+  private readonly stage: StageHandle
+  private readonly output: Operation<A, B>['output']
+  private readonly counters: EnrichCounters
+  private readonly cache: LookupCache | undefined
+  private readonly limiter: RateLimiter | undefined
+  private readonly retry: RetryOptions | undefined
+  private readonly slots: OrderedSlots<Done<A>> | undefined
+  private readonly pool: ConcurrencyPool<Item<A>>
+  /** Records sharing the lookup in flight for their cache key. */
+  private readonly sharing = new Map<string, Array<Item<A>>>()
+  private readonly calls = new Set<Call>()
+  private readonly prepareController = new AbortController()
+  private lookup: (record: A, signal: AbortSignal) => unknown
+  private inputDone = false
+  private closed = false
+  private readonly subscription
 
-      const maybeComplete = (): void => {
-        if (closed || !inputDone || !ready || active.size > 0) return
-        if (waitingHead < waiting.length || queueHead < queue.length) return
-        closed = true
-        run.finishStage(stats)
-        subscriber.complete()
-      }
+  constructor(
+    private readonly config: EnrichConfig<A, B>,
+    concurrency: number,
+    { stage, output, subscribeInput }: Operation<A, B>,
+  ) {
+    this.stage = stage
+    this.output = output
+    this.counters = new EnrichCounters(config.name)
+    if (config.report === true) reportEnrich(stage.sections, this.counters)
+    this.cache =
+      config.cache === undefined ? undefined : new LookupCache(config.cache, this.counters)
+    this.limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit)
+    this.retry = this.retryCounted(config.retry)
+    this.slots = config.ordered ? new OrderedSlots((done) => this.emit(done)) : undefined
+    this.lookup = config.lookup
+    this.pool = new ConcurrencyPool(
+      concurrency,
+      (item) => this.start(item),
+      config.prepare !== undefined,
+    )
+    if (config.prepare !== undefined) this.prepare(config.prepare)
+    this.subscription = subscribeInput({
+      next: (value) => this.next(value),
+      error: (error: unknown) => output.error(error),
+      complete: () => {
+        this.inputDone = true
+        this.completeIfDone()
+      },
+    })
+  }
 
-      const launch = (slot: Slot<A>, key: string | undefined): void => {
-        const abort = new AbortController()
-        const entry = { call: undefined as LookupCall | undefined, working: false, abort }
-        active.add(entry)
-        if (key !== undefined) sharing.set(key, [slot])
-        const done = (outcome: LookupOutcome): void => {
-          if (closed) return
-          active.delete(entry)
-          if (entry.working) run.endWork()
-          const slots = key === undefined ? [slot] : (sharing.get(key) ?? [slot])
-          if (!outcome.ok) counters.failedLookups += 1
-          if (key !== undefined) {
-            sharing.delete(key)
-            remember(key, outcome)
-          }
-          for (const each of slots) finish(each, outcome)
-          pump()
-          maybeComplete()
-        }
-        const callLookup = (signal: AbortSignal): unknown => {
-          counters.calls += 1
-          return lookupNow(slot.record, signal)
-        }
-        const lookup =
-          limiter === undefined
-            ? callLookup
-            : (signal: AbortSignal): unknown =>
-                limiter.acquire(signal).then(() => callLookup(signal))
-        const call =
-          retry === undefined
-            ? callOnce(lookup, abort.signal, done)
-            : callWithRetry(lookup, retry, done)
-        entry.call = call
-        // The lookup itself stopped the run (an abort, a fail-fast): teardown ran before the call
-        // could be cancelled, so cancel it now, or it runs on (and its timers with it).
-        if (closed) call.cancel()
-        if (!call.sync && active.has(entry)) {
-          entry.working = true
-          run.beginWork()
-        }
-      }
+  teardown(): void {
+    this.closed = true
+    this.subscription.unsubscribe()
+    this.prepareController.abort()
+    for (const call of this.calls) {
+      call.abort.abort()
+      call.call?.cancel()
+      if (call.working) this.stage.endWork()
+    }
+    this.calls.clear()
+    this.sharing.clear()
+    this.pool.clear()
+    this.slots?.clear()
+  }
 
-      /**
-       * Answers the record from the cache, joins it to the lookup in flight for its key, or starts
-       * its lookup when `mayLaunch` and a lookup is free; returns false when it has to wait.
-       */
-      const start = (slot: Slot<A>, mayLaunch: boolean): boolean => {
-        let key: string | undefined
-        if (cache !== undefined && config.cache !== undefined) {
-          try {
-            key = config.cache.key(slot.record)
-          } catch (error) {
-            finish(slot, { ok: false, error, attempts: 1 })
-            return true
-          }
-          const hit = cache.get(key)
-          if (hit !== undefined) {
-            counters.cacheHits += 1
-            const remembered = hit.value
-            if (!remembered.ok || remembered.value === undefined || remembered.value === null)
-              counters.cachedMissHits += 1
-            finish(slot, remembered.ok ? remembered : { ...remembered, cached: true })
-            return true
-          }
-          const others = sharing.get(key)
-          if (others !== undefined) {
-            counters.cacheHits += 1
-            others.push(slot)
-            return true
-          }
-        }
-        if (!mayLaunch || !ready || active.size >= concurrency) return false
-        if (key !== undefined) counters.cacheMisses += 1
-        launch(slot, key)
+  private next(value: Either<Failure, A>): void {
+    if (this.closed) return
+    if (isLeft(value)) {
+      // In order, a failure waits its turn behind the records before it.
+      if (this.slots !== undefined && this.slots.pending > 0)
+        this.slots.push({ passing: value.left })
+      else this.output.next(value)
+      return
+    }
+    this.stage.receive()
+    // The record is the source's current one only now: remember where it came from.
+    const item: Item<A> = {
+      record: value.right,
+      location: this.stage.locationOf(value.right),
+      place: this.slots?.reserve(),
+    }
+    if (!this.answer(item)) this.pool.submit(item)
+  }
+
+  /** The pool gave `item` a place: answers it from the cache, or calls its lookup. */
+  private start(item: Item<A>): boolean {
+    if (this.closed || this.answer(item)) return false
+    this.call(item)
+    return true
+  }
+
+  /**
+   * Answers the record from the cache, or joins it to the lookup in flight for its key: true
+   * when it needs no call of its own.
+   */
+  private answer(item: Item<A>): boolean {
+    const cache = this.cache
+    if (cache === undefined || this.config.cache === undefined) return false
+    if (item.key === undefined)
+      try {
+        item.key = this.config.cache.key(item.record)
+      } catch (error) {
+        this.finish(item, { ok: false, error, attempts: 1 })
         return true
       }
+    const remembered = cache.get(item.key)
+    if (remembered !== undefined) {
+      this.finish(item, remembered)
+      return true
+    }
+    const others = this.sharing.get(item.key)
+    if (others === undefined) return false
+    this.counters.cacheHits += 1
+    others.push(item)
+    return true
+  }
 
-      /** Starts waiting records while lookups are free. Not re-entered by synchronous lookups. */
-      let pumping = false
-      const pump = (): void => {
-        if (pumping) return
-        pumping = true
-        try {
-          while (waitingHead < waiting.length && !closed) {
-            const slot = waiting[waitingHead] as Slot<A>
-            waiting[waitingHead] = undefined as unknown as Slot<A>
-            waitingHead += 1
-            if (!start(slot, true)) {
-              waitingHead -= 1
-              waiting[waitingHead] = slot
-              break
-            }
-          }
-          if (waitingHead === waiting.length) {
-            waiting.length = 0
-            waitingHead = 0
-          } else if (waitingHead > COMPACT_AFTER && waitingHead * 2 > waiting.length) {
-            // A lookup that never catches up keeps records waiting for the whole run.
-            waiting.splice(0, waitingHead)
-            waitingHead = 0
-          }
-        } finally {
-          pumping = false
-        }
+  private call(item: Item<A>): void {
+    const key = item.key
+    if (key !== undefined) {
+      this.counters.cacheMisses += 1
+      this.sharing.set(key, [item])
+    }
+    const entry: Call = { call: undefined, working: false, abort: new AbortController() }
+    this.calls.add(entry)
+    const done = (outcome: LookupOutcome): void => {
+      if (this.closed) return
+      this.calls.delete(entry)
+      if (entry.working) this.stage.endWork()
+      if (!outcome.ok) this.counters.failedLookups += 1
+      const items = key === undefined ? [item] : (this.sharing.get(key) ?? [item])
+      if (key !== undefined) {
+        this.sharing.delete(key)
+        this.cache?.remember(key, outcome)
       }
-
-      if (config.prepare !== undefined) {
-        run.beginWork()
-        config.prepare(prepareController.signal, run).then(
-          (prepared) => {
-            run.endWork()
-            if (closed) return
-            lookupNow = prepared
-            ready = true
-            pump()
-            maybeComplete()
-          },
-          (error: unknown) => {
-            run.endWork()
-            if (closed) return
-            closed = true
-            subscriber.error(config.prepareError?.(error) ?? error)
-          },
-        )
-      }
-
-      const subscription = input.subscribe({
-        next(value) {
-          if (closed) return
-          if (isLeft(value)) {
-            if (config.ordered && queueHead < queue.length)
-              queue.push({ record: undefined as A, passing: value.left, outcome: undefined })
-            else subscriber.next(value)
-            return
-          }
-          stats.in += 1
-          // The record is the source's current one only now: remember where it came from.
-          const slot: Slot<A> = {
-            record: value.right,
-            outcome: undefined,
-            location: run.locationOf(value.right),
-          }
-          if (config.ordered) queue.push(slot)
-          if (!start(slot, waitingHead === waiting.length)) waiting.push(slot)
-        },
-        error(error: unknown) {
-          subscriber.error(error)
-        },
-        complete() {
-          inputDone = true
-          maybeComplete()
-        },
-      })
-
-      return () => {
-        closed = true
-        subscription.unsubscribe()
-        prepareController.abort()
-        for (const entry of active) {
-          entry.abort.abort()
-          entry.call?.cancel()
-          if (entry.working) run.endWork()
-        }
-        active.clear()
-        sharing.clear()
-        waiting.length = 0
-        queue.length = 0
-        run.finishStage(stats)
-      }
+      for (const each of items) this.finish(each, outcome)
+      this.pool.finished()
+      this.completeIfDone()
+    }
+    const lookup = this.limited((signal) => {
+      this.counters.calls += 1
+      return this.lookup(item.record, signal)
     })
-    return withDepth(output, depthOf(input) + 1)
+    const call =
+      this.retry === undefined
+        ? callOnce(lookup, entry.abort.signal, done)
+        : callWithRetry(lookup, this.retry, done)
+    entry.call = call
+    // The lookup itself stopped the run (an abort, a fail-fast): teardown ran before the call
+    // could be cancelled, so cancel it now, or it runs on (and its timers with it).
+    if (this.closed) call.cancel()
+    if (!call.sync && this.calls.has(entry)) {
+      entry.working = true
+      this.stage.beginWork()
+    }
+  }
+
+  private finish(item: Item<A>, outcome: LookupOutcome): void {
+    if (item.place !== undefined) item.place.fill({ item, outcome })
+    else this.emit({ item, outcome })
+  }
+
+  private emit(done: Done<A>): void {
+    if ('passing' in done) {
+      this.output.next(left(done.passing))
+      return
+    }
+    const { item, outcome } = done
+    const result = enrichResult(this.config, item.record, outcome)
+    if ('emit' in result) {
+      this.stage.emit()
+      this.output.next(right(result.emit))
+    } else if ('drop' in result) this.stage.drop(result.drop)
+    else {
+      this.stage.fail()
+      const init = { ...result.fail, record: item.record }
+      this.output.next(left(this.stage.failure('TransformError', init, item.location)))
+    }
+  }
+
+  private completeIfDone(): void {
+    if (this.closed || !this.inputDone || !this.pool.idle) return
+    if ((this.slots?.pending ?? 0) > 0) return
+    this.closed = true
+    this.stage.finish()
+    this.output.complete()
+  }
+
+  private prepare(prepare: NonNullable<EnrichConfig<A, B>['prepare']>): void {
+    this.stage.beginWork()
+    prepare(this.prepareController.signal, this.stage.sections).then(
+      (prepared) => {
+        this.stage.endWork()
+        if (this.closed) return
+        this.lookup = prepared
+        this.pool.resume()
+        this.completeIfDone()
+      },
+      (error: unknown) => {
+        this.stage.endWork()
+        if (this.closed) return
+        this.closed = true
+        this.output.error(this.config.prepareError?.(error) ?? error)
+      },
+    )
+  }
+
+  /** The lookup through the rate limiter, if any. */
+  private limited(lookup: (signal: AbortSignal) => unknown): (signal: AbortSignal) => unknown {
+    const limiter = this.limiter
+    if (limiter === undefined) return lookup
+    return (signal) => limiter.acquire(signal).then(() => lookup(signal))
+  }
+
+  /** The retry options, counting retries for the report. */
+  private retryCounted(retry: RetryOptions | undefined): RetryOptions | undefined {
+    if (retry === undefined) return undefined
+    return {
+      ...retry,
+      onRetry: (info) => {
+        this.counters.retries += 1
+        if (info.source === 'retry-after') this.counters.retryAfterWaits += 1
+        retry.onRetry?.(info)
+      },
+    }
   }
 }

@@ -8,7 +8,7 @@
 import type { RunReport } from '../../core/RunReport.js'
 import { LOOKUP_TABLE, type LookupTable } from '../../core/LookupTable.js'
 import { describeError } from '../../core/Failure.js'
-import { outsideRun } from '../RunContext.js'
+import { outsideRun } from '../run/currentRun.js'
 import { runSink } from '../runSink.js'
 import { detachString, detachValue, ownField } from '../keys.js'
 
@@ -69,24 +69,22 @@ export async function loadTable<R>(
 ): Promise<LoadedTable<R>> {
   const rows = new Map<string, R>()
   const report = await outsideRun(() =>
-    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => ({
-      write(row) {
-        const key = keyOf(ownField(row, spec.keyField))
-        if (key === undefined) {
-          stats.dropped += 1
-          run.settle('dropped', 1, 'missingKey')
-        } else if (rows.has(key)) {
-          stats.dropped += 1
-          run.settle('dropped', 1, 'duplicate')
-        } else {
-          rows.set(detachString(key), detachRow(row))
-          stats.out += 1
-          run.settle('written', 1)
-        }
-      },
-      end: async () => undefined,
-      abort: async () => undefined,
-    })),
+    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => {
+      const stage = run.handleOf(stats)
+      return {
+        write(row) {
+          const key = keyOf(ownField(row, spec.keyField))
+          if (key === undefined) stage.drop('missingKey')
+          else if (rows.has(key)) stage.drop('duplicate')
+          else {
+            rows.set(detachString(key), detachRow(row))
+            stage.write()
+          }
+        },
+        end: async () => undefined,
+        abort: async () => undefined,
+      }
+    }),
   )
   return { rows, report }
 }

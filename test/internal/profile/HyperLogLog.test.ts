@@ -8,16 +8,13 @@ describe('HyperLogLog', () => {
     expect(Math.abs(sketch.estimate() - 100)).toBeLessThanOrEqual(1)
   })
 
-  it.each([10_000, 200_000, 1_000_000])(
-    'estimates %i distinct values within 2 %',
-    (distinct) => {
-      const sketch = new HyperLogLog()
-      for (let i = 0; i < distinct; i++) sketch.add(`id-${i}`)
-      // repeats change nothing
-      for (let i = 0; i < distinct; i += 7) sketch.add(`id-${i}`)
-      expect(Math.abs(sketch.estimate() - distinct) / distinct).toBeLessThan(0.02)
-    },
-  )
+  it.each([10_000, 200_000, 1_000_000])('estimates %i distinct values within 2 %', (distinct) => {
+    const sketch = new HyperLogLog()
+    for (let i = 0; i < distinct; i++) sketch.add(`id-${i}`)
+    // repeats change nothing
+    for (let i = 0; i < distinct; i += 7) sketch.add(`id-${i}`)
+    expect(Math.abs(sketch.estimate() - distinct) / distinct).toBeLessThan(0.02)
+  })
 
   it('is empty at first', () => {
     expect(new HyperLogLog().estimate()).toBe(0)

@@ -11,16 +11,19 @@ function exactCounts(values: readonly string[]): Map<string, number> {
 describe('SpaceSaving', () => {
   it('counts exactly while the values fit its capacity', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 300 }), (values) => {
-        const sketch = new SpaceSaving(8)
-        for (const value of values) sketch.add(value)
-        const exact = exactCounts(values)
-        expect(sketch.exact).toBe(true)
-        for (const { value, count, error } of sketch.top(5)) {
-          expect(count).toBe(exact.get(value))
-          expect(error).toBe(0)
-        }
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 300 }),
+        (values) => {
+          const sketch = new SpaceSaving(8)
+          for (const value of values) sketch.add(value)
+          const exact = exactCounts(values)
+          expect(sketch.exact).toBe(true)
+          for (const { value, count, error } of sketch.top(5)) {
+            expect(count).toBe(exact.get(value))
+            expect(error).toBe(0)
+          }
+        },
+      ),
     )
   })
 

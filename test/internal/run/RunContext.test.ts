@@ -6,18 +6,18 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bufferCount, filter as rxFilter, take } from 'rxjs'
 import { pipe } from 'fp-ts/lib/function.js'
-import { fromGenerator } from '../../src/sources/fromGenerator.js'
-import { defineSink } from '../../src/sinks/defineSink.js'
-import { toArray } from '../../src/sinks/toArray.js'
-import { map } from '../../src/operators/map.js'
-import { rx } from '../../src/operators/rx.js'
-import { enrich } from '../../src/operators/enrich.js'
-import { dedupe } from '../../src/operators/dedupe.js'
-import { RunError } from '../../src/core/RunError.js'
-import type { RunHooks } from '../../src/core/RunOptions.js'
-import { expectBalanced, rejection } from '../support/ledger.js'
+import { fromGenerator } from '../../../src/sources/fromGenerator.js'
+import { defineSink } from '../../../src/sinks/defineSink.js'
+import { toArray } from '../../../src/sinks/toArray.js'
+import { map } from '../../../src/operators/map.js'
+import { rx } from '../../../src/operators/rx.js'
+import { enrich } from '../../../src/operators/enrich.js'
+import { dedupe } from '../../../src/operators/dedupe.js'
+import { RunError } from '../../../src/core/RunError.js'
+import type { RunHooks } from '../../../src/core/RunOptions.js'
+import { expectBalanced, rejection } from '../../support/ledger.js'
 
-const repo = fileURLToPath(new URL('../..', import.meta.url))
+const repo = fileURLToPath(new URL('../../..', import.meta.url))
 
 /** Runs an ES module script in a child Node process, with TypeScript sources importable. */
 function runScript(script: string): Promise<{ code: number | null; stdout: string }> {
