@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { describeError, failure } from '../core/Failure.js'
-import type { RunContext, StageStats } from './RunContext.js'
-import { stopPatience, withinPatience, type SinkImpl } from './runSink.js'
+import type { StageHandle } from './run/StageHandle.js'
+import { withinPatience, type SinkImpl } from './runSink.js'
 
 /**
  * The callbacks of a custom sink: the fields of the public `SinkDefinition` (documented there, in
@@ -41,24 +41,20 @@ export class BatchWriter<A> implements SinkImpl<A> {
 
   constructor(
     private readonly callbacks: BatchCallbacks<A>,
-    private readonly run: RunContext,
-    private readonly stats: StageStats,
+    private readonly stage: StageHandle,
   ) {
     this.batchSize = Math.max(
       1,
-      Math.min(
-        callbacks.batchSize ?? DEFAULT_BATCH_SIZE,
-        Math.floor(run.settings.highWaterMark / 2),
-      ),
+      Math.min(callbacks.batchSize ?? DEFAULT_BATCH_SIZE, Math.floor(stage.highWaterMark / 2)),
     )
-    this.unlisten = run.onStall(() => this.flush())
+    this.unlisten = stage.onStall(() => this.flush())
   }
 
   /** Opens the destination; without `open`, nothing to wait for: the records flow at once. */
   start(): void | Promise<void> {
     const open = this.callbacks.open
     if (open === undefined) return
-    return this.named('open', () => open(this.run.signal))
+    return this.named('open', () => open(this.stage.signal))
   }
 
   write(record: A): void {
@@ -72,13 +68,13 @@ export class BatchWriter<A> implements SinkImpl<A> {
     await this.close('completed')
   }
 
-  async abort(): Promise<void> {
+  async abort(patienceMs: number): Promise<void> {
     this.buffer = []
     // A write in flight has had its signal aborted; one that ignores it is not waited for long:
     // close is called anyway, and the run settles without it.
     await withinPatience(
       this.writing.catch(() => undefined),
-      stopPatience(this.run) / 2,
+      patienceMs / 2,
     )
     await this.close('stopped')
   }
@@ -87,26 +83,24 @@ export class BatchWriter<A> implements SinkImpl<A> {
     if (this.buffer.length === 0) return
     const batch = this.buffer
     this.buffer = []
-    this.run.beginWork()
+    this.stage.beginWork()
     this.writing = this.writing.then(() => this.writeBatch(batch))
   }
 
   private async writeBatch(batch: A[]): Promise<void> {
-    const { run, stats } = this
+    const stage = this.stage
     try {
-      if (run.stopped === undefined) {
+      if (!stage.stopped) {
         const started = performance.now()
-        await this.callbacks.write(batch, run.signal)
-        stats.busy.addSpan(started, performance.now())
-        stats.out += batch.length
-        run.settle('written', batch.length)
+        await this.callbacks.write(batch, stage.signal)
+        stage.busy.addSpan(started, performance.now())
+        stage.write(batch.length)
       }
     } catch (error) {
       for (const record of batch) {
-        stats.failed += 1
-        run.fail(
+        stage.failHere(
           failure('SinkError', {
-            stage: stats.name,
+            stage: stage.name,
             reason: describeError(error),
             cause: error,
             record,
@@ -114,7 +108,7 @@ export class BatchWriter<A> implements SinkImpl<A> {
         )
       }
     } finally {
-      run.endWork()
+      stage.endWork()
     }
   }
 
@@ -123,7 +117,7 @@ export class BatchWriter<A> implements SinkImpl<A> {
     this.closed = true
     this.unlisten()
     const close = this.callbacks.close
-    if (close !== undefined) await this.named('close', () => close(outcome, this.run.signal))
+    if (close !== undefined) await this.named('close', () => close(outcome, this.stage.signal))
   }
 
   /** Runs a callback; its error is rethrown naming the sink and the callback. */
@@ -131,7 +125,7 @@ export class BatchWriter<A> implements SinkImpl<A> {
     try {
       await callback()
     } catch (error) {
-      throw new Error(`${this.stats.name}: ${what} failed: ${describeError(error)}`, {
+      throw new Error(`${this.stage.name}: ${what} failed: ${describeError(error)}`, {
         cause: error,
       })
     }

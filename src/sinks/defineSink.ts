@@ -60,10 +60,5 @@ export interface SinkDefinition<A> {
 export function defineSink<A>(definition: SinkDefinition<A>): (options?: RunOptions) => Sink<A> {
   return (options = {}) =>
     (flow) =>
-      runSink<A>(
-        flow,
-        definition.name,
-        options,
-        (run, stats) => new BatchWriter(definition, run, stats),
-      )
+      runSink<A>(flow, definition.name, options, (stage) => new BatchWriter(definition, stage))
 }

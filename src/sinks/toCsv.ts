@@ -129,10 +129,9 @@ export function toCsv<A extends object>(
       `${stage}: extraColumns 'append' rewrites the file, which ${options.append === true ? 'append: true' : 'a stream'} cannot do; list the columns instead`,
     )
   return (flow) =>
-    runSink<A>(flow, stage, options, (run, stats) =>
+    runSink<A>(flow, stage, options, (handle) =>
       fileSink<A>(
-        run,
-        stats,
+        handle,
         settings,
         async (output) =>
           new CsvFileFormat<A>({

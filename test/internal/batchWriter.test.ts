@@ -9,7 +9,7 @@ import { expectBalanced } from '../support/ledger.js'
 const sinkOf =
   <A>(callbacks: BatchCallbacks<A>) =>
   (flow: Flow<A>) =>
-    runSink<A>(flow, 'batches', {}, (run, stats) => new BatchWriter(callbacks, run, stats))
+    runSink<A>(flow, 'batches', {}, (stage) => new BatchWriter(callbacks, stage))
 
 describe('BatchWriter', () => {
   it('writes batches of batchSize, in order, then closes as completed', async () => {

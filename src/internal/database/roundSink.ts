@@ -9,9 +9,9 @@
  * @internal
  * @packageDocumentation
  */
-import { describeError, failure, type Location } from '../../core/Failure.js'
+import { describeError, type Location } from '../../core/Failure.js'
 import { RunError } from '../../core/RunError.js'
-import { RunStop, type RunContext, type StageStats } from '../RunContext.js'
+import type { StageHandle } from '../run/StageHandle.js'
 import type { SinkImpl } from '../runSink.js'
 
 /** A row the database refused, by its index in the round. @internal */
@@ -56,12 +56,11 @@ interface Round<A> {
 
 /** Builds the SinkImpl of a database sink over a dialect's writer. @internal */
 export function roundSink<A>(
-  run: RunContext,
-  stats: StageStats,
+  stage: StageHandle,
   settings: RoundSinkSettings,
   writer: RoundWriter<A>,
 ): SinkImpl<A> {
-  return new RoundSink(run, stats, settings, writer)
+  return new RoundSink(stage, settings, writer)
 }
 
 /** One run of a database sink: the round filling, and the one in flight. */
@@ -79,12 +78,11 @@ class RoundSink<A> implements SinkImpl<A> {
   private fatal = false
 
   constructor(
-    private readonly run: RunContext,
-    private readonly stats: StageStats,
+    private readonly stage: StageHandle,
     private readonly settings: RoundSinkSettings,
     private readonly writer: RoundWriter<A>,
   ) {
-    run.block(this.startToken)
+    stage.block(this.startToken)
   }
 
   async start(): Promise<void> {
@@ -93,39 +91,37 @@ class RoundSink<A> implements SinkImpl<A> {
     } finally {
       // After the run has begun handing records to this sink (right after start resolves), so
       // the first records come through write() with their source line.
-      setImmediate(() => this.run.unblock(this.startToken))
+      setImmediate(() => this.stage.unblock(this.startToken))
     }
   }
 
   write(record: A): void {
-    this.run.hold(1)
+    this.stage.hold()
     this.filling.records.push(record)
-    this.filling.locations.push(this.run.locationOf(record))
+    this.filling.locations.push(this.stage.locationOf(record))
     if (this.filling.records.length >= this.settings.batchRows) this.flush()
   }
 
   async end(): Promise<void> {
-    const { run, stats } = this
     for (;;) {
       if (this.inFlight !== undefined) {
         await this.inFlight
         continue
       }
-      if (this.fatal || run.stopped !== undefined) return
+      if (this.fatal || this.stage.stopped) return
       if (this.filling.records.length === 0) break
       this.flush()
     }
     await this.writer.finish()
     if (this.loaded > 0) {
-      stats.out += this.loaded
-      run.settle('written', this.loaded, undefined, true)
+      this.stage.writeHeld(this.loaded)
       this.loaded = 0
     }
   }
 
   async abort(): Promise<void> {
     this.unblock()
-    this.run.unblock(this.startToken)
+    this.stage.unblock(this.startToken)
     this.filling = emptyRound()
     if (this.inFlight !== undefined) await this.inFlight
     await this.writer.abort()
@@ -134,17 +130,17 @@ class RoundSink<A> implements SinkImpl<A> {
   private unblock(): void {
     if (!this.blocked) return
     this.blocked = false
-    this.run.unblock(this.fullToken)
+    this.stage.unblock(this.fullToken)
   }
 
   private flush(): void {
     const { filling, settings } = this
-    if (filling.records.length === 0 || this.run.stopped !== undefined) return
+    if (filling.records.length === 0 || this.stage.stopped) return
     if (this.inFlight !== undefined) {
       // One round in flight, one filling: the sources wait for the round to commit.
       if (filling.records.length >= settings.batchRows && !this.blocked) {
         this.blocked = true
-        this.run.block(this.fullToken)
+        this.stage.block(this.fullToken)
       }
       return
     }
@@ -156,19 +152,19 @@ class RoundSink<A> implements SinkImpl<A> {
   }
 
   private send(round: Round<A>): void {
-    const run = this.run
-    run.beginWork()
+    const stage = this.stage
+    stage.beginWork()
     this.inFlight = this.writer
       .write(round.records)
       .then(
         (bad) => this.settleRound(round, bad),
         (error: unknown) => {
           this.fatal = true
-          run.stop(new RunStop('failed', asRunError(error)))
+          stage.fault(asRunError(error))
         },
       )
       .finally(() => {
-        run.endWork()
+        stage.endWork()
         this.inFlight = undefined
         this.unblock()
         if (this.filling.records.length >= this.settings.batchRows && !this.fatal) this.flush()
@@ -180,38 +176,29 @@ class RoundSink<A> implements SinkImpl<A> {
     const refused = new Set<number>()
     for (const row of bad) {
       // Fail-fast stopped the run at an earlier one: the rest are dropped as `aborted`.
-      if (refused.has(row.index) || this.run.stopped !== undefined) continue
+      if (refused.has(row.index) || this.stage.stopped) continue
       refused.add(row.index)
       this.failRow(round, row)
     }
     const good = round.records.length - bad.length
     if (this.writer.commitsAtFinish) this.loaded += good
-    else {
-      this.stats.out += good
-      this.run.settle('written', good, undefined, true)
-    }
+    else this.stage.writeHeld(good)
   }
 
   private failRow(round: Round<A>, row: BadRow): void {
     const record = round.records[row.index]
     const location = round.locations[row.index]
-    this.stats.failed += 1
-    this.run.fail(
-      failure('SinkError', {
-        stage: this.settings.stage,
-        reason: row.reason,
-        record,
-        details: row.details,
-        ...(location === undefined && row.column === undefined
-          ? {}
-          : {
-              location: {
-                ...location,
-                ...(row.column === undefined ? {} : { field: row.column }),
-              },
-            }),
-      }),
-      true,
+    this.stage.failHeld(
+      this.stage.failure(
+        'SinkError',
+        {
+          reason: row.reason,
+          record,
+          details: row.details,
+          ...(row.column === undefined ? {} : { location: { field: row.column } }),
+        },
+        location,
+      ),
     )
   }
 }

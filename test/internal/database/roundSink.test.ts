@@ -44,9 +44,7 @@ class MemoryWriter implements RoundWriter<number> {
 const sinkOf =
   (writer: MemoryWriter, batchRows = 2) =>
   (flow: Flow<number>) =>
-    runSink<number>(flow, 'db', {}, (run, stats) =>
-      roundSink(run, stats, { stage: 'db', batchRows }, writer),
-    )
+    runSink<number>(flow, 'db', {}, (stage) => roundSink(stage, { stage: 'db', batchRows }, writer))
 
 describe('roundSink', () => {
   it('writes rounds of batchRows in order, then finishes', async () => {
