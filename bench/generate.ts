@@ -256,6 +256,28 @@ function* csvLines(rows: number, seed: number): Generator<string> {
     yield COLUMNS.map((column) => csvCell(row[column])).join(',') + '\n'
 }
 
+/** Deal stages of scenario 7's tenth column, most frequent first. */
+export const STAGES = ['prospect', 'qualified', 'proposal', 'negotiation', 'won', 'lost'] as const
+const STAGE_WEIGHTS = [0.35, 0.25, 0.15, 0.1, 0.08, 0.07]
+
+/**
+ * Scenario 7's ten columns: the nine CRM columns and a deal `stage`, drawn from its own seeded
+ * stream so the nine are the same as in the other files.
+ */
+function* dealLines(rows: number, seed: number): Generator<string> {
+  const next = random(seed ^ 0x5eed)
+  yield [...COLUMNS, 'stage'].join(',') + '\n'
+  for (const row of crmRows(rows, seed)) {
+    let roll = next()
+    let index = 0
+    while (index < STAGE_WEIGHTS.length - 1 && roll >= (STAGE_WEIGHTS[index] as number)) {
+      roll -= STAGE_WEIGHTS[index] as number
+      index++
+    }
+    yield COLUMNS.map((column) => csvCell(row[column])).join(',') + `,${STAGES[index]}\n`
+  }
+}
+
 function* ndjsonLines(rows: number, seed: number): Generator<string> {
   let index = 0
   for (const row of crmRows(rows, seed)) {
@@ -280,17 +302,22 @@ function* ndjsonLines(rows: number, seed: number): Generator<string> {
 export interface DataFiles {
   readonly csv: string
   readonly ndjson: string
+  /** Scenario 7's CSV with ten columns (the nine and `stage`); '' unless asked for. */
+  readonly deals: string
 }
 
 /**
  * Makes (or reuses, when already generated with the same version and seed) the data files for
- * `rows` rows. `ndjson: false` skips the NDJSON file.
+ * `rows` rows. `ndjson: false` skips the NDJSON file; `deals: true` adds scenario 7's ten-column CSV,
+ * `csv: false` skips the nine-column one.
  */
 export async function ensureData(
   rows: number,
   options: {
     readonly seed?: number
     readonly ndjson?: boolean
+    readonly csv?: boolean
+    readonly deals?: boolean
     readonly log?: (line: string) => void
   } = {},
 ): Promise<DataFiles> {
@@ -299,6 +326,7 @@ export async function ensureData(
   const files = {
     csv: join(DATA_DIR, `crm-${rows}.csv`),
     ndjson: join(DATA_DIR, `crm-${rows}.ndjson`),
+    deals: options.deals === true ? join(DATA_DIR, `deals-${rows}.csv`) : '',
   }
   const stamp = JSON.stringify({ version: GENERATOR_VERSION, seed, rows })
   const make = async (path: string, lines: () => Iterable<string>): Promise<void> => {
@@ -311,7 +339,8 @@ export async function ensureData(
       `generated ${path} (${rows.toLocaleString('en-US')} rows) in ${Math.round(performance.now() - started)} ms`,
     )
   }
-  await make(files.csv, () => csvLines(rows, seed))
+  if (options.csv !== false) await make(files.csv, () => csvLines(rows, seed))
+  if (options.deals === true) await make(files.deals, () => dealLines(rows, seed))
   if (options.ndjson !== false) await make(files.ndjson, () => ndjsonLines(rows, seed))
   return files
 }

@@ -121,10 +121,10 @@ function plan(
     },
     {
       id: 7,
-      name: `profile() of all 9 columns: fromCsv → profile → toCsv vs without profile, ${fmtInt(rows)} and ${fmtInt(rows * 5)} rows`,
+      name: `profile() of all 10 columns: fromCsv → profile → toCsv vs without profile, ${fmtInt(rows)} and ${fmtInt(rows * 5)} rows`,
       units: [
-        unit('7-small', 'profileColumns', small.csv, rows, 'csv'),
-        unit('7-large', 'profileColumns', large.csv, rows * 5, 'csv'),
+        unit('7-small', 'profileColumns', small.deals, rows, 'csv'),
+        unit('7-large', 'profileColumns', large.deals, rows * 5, 'csv'),
       ],
     },
     {
@@ -176,6 +176,11 @@ function plan(
       id: 12,
       name: 'CPU-heavy map (SHA-256 ×50 per row): parallel, 2 workers vs the same map inline',
       units: [unit('12', 'parallelHash', small.csv, rows, 'out')],
+    },
+    {
+      id: 16,
+      name: 'scenario 2 with a checkpoint every 10,000 records vs without (target ≥ 0.9)',
+      units: [unit('16', 'cleanDedupeCheckpoint', small.csv, rows, 'csv')],
     },
   ]
   return {
@@ -381,12 +386,17 @@ async function main(): Promise<void> {
     return
   }
   const started = performance.now()
-  const small = await ensureData(options.rows, { log })
-  const wantsLarge =
-    options.only === undefined || options.only.has(5) || options.only.has(7) || options.only.has(15)
-  const large = wantsLarge
-    ? await ensureData(options.rows * 5, { log, ndjson: false })
-    : { csv: '', ndjson: '' }
+  const wants = (id: number): boolean => options.only === undefined || options.only.has(id)
+  const small = await ensureData(options.rows, { log, deals: wants(7) })
+  const large =
+    wants(5) || wants(7) || wants(15)
+      ? await ensureData(options.rows * 5, {
+          log,
+          ndjson: false,
+          csv: wants(5) || wants(15),
+          deals: wants(7),
+        })
+      : { csv: '', ndjson: '', deals: '' }
   const { ceiling, scenarios } = plan(options, small, large)
   const units = [ceiling, ...scenarios.flatMap((s) => s.units)]
   const results = new Map<string, UnitResult>(

@@ -12,9 +12,15 @@
 export type { Flow, Operator, RecordOf } from './core/Flow.js'
 export type { Failure, FailureInit, FailureTag, Location } from './core/Failure.js'
 export { failure } from './core/Failure.js'
-export type { RunReport, RunStatus, RunTimeline, StageReport } from './core/RunReport.js'
+export type {
+  ResumedFrom,
+  RunReport,
+  RunStatus,
+  RunTimeline,
+  StageReport,
+} from './core/RunReport.js'
 export type { ColumnProfile, ProfiledType, ProfileReport } from './core/ColumnProfile.js'
-export type { RunOptions, RunHooks } from './core/RunOptions.js'
+export type { CheckpointOptions, RunOptions, RunHooks } from './core/RunOptions.js'
 export type { HttpReport } from './core/HttpReport.js'
 export type { Bookmark } from './core/Bookmark.js'
 export type { EnrichReport } from './core/EnrichReport.js'

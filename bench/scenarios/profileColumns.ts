@@ -1,4 +1,4 @@
-/** Scenario 7 with PowerFlow: fromCsv → profile() of every column (9) → toCsv. */
+/** Scenario 7 with PowerFlow: fromCsv → profile() of every column (10: the CRM nine and `stage`) → toCsv. */
 import { pipe } from 'fp-ts/lib/function.js'
 import { fromCsv } from '../../src/sources/fromCsv.js'
 import { profile } from '../../src/operators/profile.js'

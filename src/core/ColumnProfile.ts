@@ -10,11 +10,20 @@ export type ProfiledType =
   'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'email' | 'string' | 'object' | 'empty'
 
 /**
- * What `profile()` found in one column. Exact figures: `count`, `missing`, `types`, `min`/`max`,
- * `mean`, `stddev`, `length`. Estimates from bounded-memory sketches: `distinct` (HyperLogLog,
- * standard error 0.8 %, within 2 % about 98 % of the time), `topValues` (Space-Saving: exact while
- * `topValuesExact`, otherwise each count over-states by at most its `error`), `quantiles` and
- * `histogram` (a logarithmic quantile sketch: each value within 1 % of a value of the column).
+ * What `profile()` found in one column.
+ *
+ * Exact, from every value: `count`, `missing`, `min`/`max`, `mean`, `stddev`, `length`. While the
+ * column has at most 320 distinct values (`topK` × 32, at least 256) everything else is exact too:
+ * `distinct`, `topValues` (`topValuesExact`), `types`, `quantiles` within 1 %.
+ *
+ * Beyond that, estimates with these bounds: `distinct` (HyperLogLog over every value's hash,
+ * standard error 0.8 %, within 2 % about 98 % of the time); `topValues` (Misra–Gries: every count
+ * within its `error`); `quantiles` and `histogram` (a logarithmic sketch: each quantile within 1 %
+ * of the value of that rank; every number goes into it). And once such a column has more than
+ * 65,536 values (`sampled` is then set), the top values and the kind of text that does not start
+ * like a number (a digit, sign or point) see a seeded sample of one value in 8: their counts are
+ * scaled by 8, the top values' `error` then includes 3 standard deviations of that sampling, and
+ * those kinds' counts in `types` (and so `typeShare`) are estimates (standard error √(7·count)).
  *
  * @category core
  * @since 0.2.0
@@ -27,7 +36,11 @@ export interface ColumnProfile {
   readonly missing: number
   /** Estimated number of distinct non-missing values (compared by their text). */
   readonly distinct: number
-  /** The most frequent non-missing values (as text), most frequent first. */
+  /**
+   * The most frequent non-missing values (as text), most frequent first. Unsampled, `count`
+   * over-states the true count by at most `error`; sampled, the true count is within `count` ±
+   * `error` (99.7 %).
+   */
   readonly topValues: ReadonlyArray<{
     readonly value: string
     readonly count: number
@@ -35,6 +48,11 @@ export interface ColumnProfile {
   }>
   /** Whether every count in `topValues` is exact. */
   readonly topValuesExact: boolean
+  /**
+   * Set when some figures worked on a sample: after the column's first `after` values, one in
+   * `every` (see above for which figures, and their bounds).
+   */
+  readonly sampled?: { readonly after: number; readonly every: number }
   /** The inferred type. */
   readonly type: ProfiledType
   /** The share (0–1) of non-missing values that fit `type`. */

@@ -86,4 +86,34 @@ export interface RunOptions {
    * and the next run with the same `state` starts from there. See docs/state-and-resume.md.
    */
   readonly state?: RunStateOptions
+  /**
+   * During a long run, periodically save a checkpoint under the `state` key (needed): the
+   * source's position after its last settled record (`fromCsv`, or `fromJson` of NDJSON, reading
+   * a plain file), the file sink's (`toCsv`) temporary file fsynced to a length, and the state
+   * of stateful operators (`dedupe`'s keys) — never a position ahead of what the file holds
+   * durably. Taken at the first batch boundary after `everyRecords` records read
+   * (default 10,000 when neither is given) or `everyMs` milliseconds. A pipeline with a piece that
+   * cannot be checkpointed (several sources, a sink other than a file, an operator whose state
+   * cannot be saved) fails at start with an error naming it. See docs/state-and-resume.md.
+   */
+  readonly checkpoint?: CheckpointOptions
+  /**
+   * Continue from the checkpoint an unfinished run left under the `state` key, if there is one:
+   * the source seeks, the file sink truncates its temporary file to the checkpointed length and
+   * goes on, operators restore their state; the output is byte for byte what an uninterrupted
+   * run writes. Without one, the run starts as usual. Needs `state` and `checkpoint`.
+   */
+  readonly resume?: boolean
+}
+
+/**
+ * How often a run saves a checkpoint (the `checkpoint` run option): after at least `everyRecords`
+ * records read, or `everyMs` milliseconds, whichever comes first, at the next batch boundary.
+ *
+ * @category state
+ * @since 0.2.0
+ */
+export interface CheckpointOptions {
+  readonly everyRecords?: number
+  readonly everyMs?: number
 }

@@ -119,6 +119,22 @@ export interface RunReport {
   readonly profiles?: Readonly<Record<string, ProfileReport>>
   /** Where an incremental source got to (its field and greatest value read), when it says. */
   readonly bookmark?: Bookmark
+  /** Where a run started with `resume: true` took up an unfinished run (its counts include that run's). */
+  readonly resumedFrom?: ResumedFrom
   /** Extra sections contributed by sinks and operators (`http`, `lookups`, `records`, …). */
   readonly [section: string]: unknown
+}
+
+/**
+ * The checkpoint a resumed run continued from: when it was taken, and how many records had been
+ * settled by then (read or created with an outcome, or safely in the output file's durable part).
+ *
+ * @category state
+ * @since 0.2.0
+ */
+export interface ResumedFrom {
+  /** When the checkpoint was taken (ISO 8601). */
+  readonly checkpointAt: string
+  /** Records settled before the checkpoint: the part of the run this run did not redo. */
+  readonly settled: number
 }

@@ -29,6 +29,10 @@ export interface FileOutputOptions {
   readonly fsync?: boolean
   /** Gzip what is written. */
   readonly gzip?: boolean
+  /** Continue this temporary file of a checkpoint, cut back to `bytes` (see checkpoint/). */
+  readonly resume?: { readonly path: string; readonly bytes: number }
+  /** Files beside the target that its litter removal must spare (a checkpoint's journal). */
+  readonly keep?: readonly string[]
 }
 
 /** Bytes the write stream queues before `write` returns false. */
@@ -50,6 +54,9 @@ export class FileOutput implements SinkOutput {
   /** Bytes of whole chunks that reached the file (plain append mode): what a failure keeps. */
   private confirmed = 0
   private readonly errorListeners: Array<(error: Error) => void> = []
+  /** Writes not done yet, and who waits for there to be none (a checkpoint's fsync). */
+  private outstanding = 0
+  private idle: Array<() => void> = []
   /** Temporary files of this target that killed runs left behind, removed when it opened. */
   removedTemporaryFiles: readonly string[] = []
 
@@ -63,6 +70,8 @@ export class FileOutput implements SinkOutput {
     private readonly gzip: Gzip | undefined,
     private readonly options: FileOutputOptions,
     existingBytes: number,
+    /** Bytes already in the file when it was opened (a resumed checkpoint's). */
+    private readonly startBytes = 0,
   ) {
     this.existingBytes = existingBytes
     const onError = (error: Error): void => {
@@ -90,13 +99,18 @@ export class FileOutput implements SinkOutput {
       new Error(`${options.stage}: cannot write ${path}: ${reason}`, { cause })
     const targetStat = await stat(path).catch(() => undefined)
     if (targetStat?.isDirectory() === true) throw cannot('it is a directory')
+    const resume = options.resume
     const writingPath =
       options.append === true
         ? path
-        : join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+        : (resume?.path ??
+          join(
+            directory,
+            `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+          ))
     let handle: FileHandle
     try {
-      handle = await open(writingPath, options.append === true ? 'a' : 'wx')
+      handle = await open(writingPath, options.append === true ? 'a' : resume ? 'r+' : 'wx')
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') throw cannot(`the directory ${directory} does not exist`, error)
@@ -108,17 +122,31 @@ export class FileOutput implements SinkOutput {
       if (code === 'ENOTDIR') throw cannot(`${directory} is not a directory`, error)
       throw cannot(describeError(error), error)
     }
-    const removed = await removeLitter(directory, basename(path))
+    const removed = await removeLitter(directory, basename(path), [
+      writingPath,
+      ...(options.keep ?? []),
+    ])
+    if (resume !== undefined) await handle.truncate(resume.bytes)
     const existingBytes = options.append === true ? (await handle.stat()).size : 0
     // The stream closes the file itself once it finished (after an fsync with `flush`), or when
     // it is destroyed: its 'close' event means the file is fully closed.
     const file = handle.createWriteStream({
       highWaterMark: STREAM_HIGH_WATER,
       flush: options.fsync !== false,
+      ...(resume === undefined ? {} : { start: resume.bytes }),
     })
     const gzip = options.gzip === true ? createGzip() : undefined
     if (gzip !== undefined) gzip.pipe(file)
-    const output = new FileOutput(path, writingPath, handle, file, gzip, options, existingBytes)
+    const output = new FileOutput(
+      path,
+      writingPath,
+      handle,
+      file,
+      gzip,
+      options,
+      existingBytes,
+      resume?.bytes,
+    )
     output.removedTemporaryFiles = removed
     return output
   }
@@ -130,10 +158,30 @@ export class FileOutput implements SinkOutput {
   /** Writes a chunk; `done` is called once it reached the file (or the gzip stream). */
   write(chunk: string, done: (error?: Error | null) => void): boolean {
     if (this.gzip !== undefined) return this.gzip.write(chunk, done)
+    this.outstanding += 1
     return this.file.write(chunk, (error) => {
       if (error === null || error === undefined) this.confirmed += Buffer.byteLength(chunk)
+      if (--this.outstanding === 0) for (const wake of this.idle.splice(0)) wake()
       done(error)
     })
+  }
+
+  /** Resolves once the writes under way are done. */
+  writesDone(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve()
+    return new Promise<void>((wake) => this.idle.push(wake))
+  }
+
+  /**
+   * Waits for the writes under way, then fsyncs the file: its first `bytes` are durable. For a
+   * checkpoint (a plain temporary file); the inode tells the file after its rename.
+   */
+  async sync(): Promise<{ path: string; bytes: number; ino: number }> {
+    await this.writesDone()
+    if (this.error !== undefined) throw this.error
+    await this.handle.sync()
+    const { ino } = await this.handle.stat()
+    return { path: this.writingPath, bytes: this.bytes, ino }
   }
 
   /**
@@ -160,7 +208,7 @@ export class FileOutput implements SinkOutput {
 
   /** Bytes written to the file so far. */
   get bytes(): number {
-    return this.file.bytesWritten
+    return this.startBytes + this.file.bytesWritten
   }
 
   /**
@@ -306,10 +354,16 @@ const TEMPORARY_TAIL = /^(\d{1,10})\.[0-9a-f]{12}\.tmp(?:\.2)?$/
 /**
  * Removes the temporary files of `name` in `directory` whose writing process no longer exists
  * (killed, or stopped by Ctrl-C before it could clean up): their names carry its pid. Files of
- * live processes — this one included — are left alone. Returns the paths removed. Best effort: a
- * file that cannot be removed is left for a later run.
+ * live processes — this one included — are left alone, and so are the paths in `keep`. Returns the
+ * paths removed. Best effort: a file that cannot be removed is left for a later run.
+ *
+ * @internal
  */
-async function removeLitter(directory: string, name: string): Promise<string[]> {
+export async function removeLitter(
+  directory: string,
+  name: string,
+  keep: readonly string[] = [],
+): Promise<string[]> {
   const prefix = `.${name}.`
   const removed: string[] = []
   const entries = await readdir(directory).catch(() => [] as string[])
@@ -320,6 +374,7 @@ async function removeLitter(directory: string, name: string): Promise<string[]> 
     const pid = Number(match[1])
     if (pid === process.pid || isAlive(pid)) continue
     const path = join(directory, entry)
+    if (keep.includes(path)) continue
     try {
       await unlink(path)
       removed.push(path)

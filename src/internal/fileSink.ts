@@ -15,6 +15,9 @@ import type { FileSinkSettings } from './fileSinkTarget.js'
 import { StreamOutput } from './streamOutput.js'
 import type { SinkOutput } from './sinkOutput.js'
 import type { SinkImpl } from './runSink.js'
+import { checkpointsOf } from './checkpoint/Checkpointer.js'
+import { currentRun } from './run/currentRun.js'
+import { FileSinkCheckpoint } from './checkpoint/fileSinkCheckpoint.js'
 
 /** Characters of formatted text per write. */
 const CHUNK_CHARS = 64 * 1024
@@ -58,6 +61,9 @@ export interface FileFormat<A> {
   readonly end: (count: number, existingBytes: number) => string
   /** A streamed rewrite at commit, if the format needs one (CSV columns appended late). */
   readonly rewrite?: () => (() => Transform) | undefined
+  /** The format's state for a checkpoint (JSON), and its restoration when a run resumes. */
+  readonly save?: () => unknown
+  readonly restore?: (saved: unknown) => void
 }
 
 /**
@@ -114,6 +120,8 @@ class FileSink<A> implements SinkImpl<A> {
   private blocked = false
   private committing: Promise<number | undefined> | undefined
   private unlisten: (() => void) | undefined
+  /** With the checkpoint run option: saved at each checkpoint, restored on resume (checkpoint/). */
+  private readonly checkpoint: FileSinkCheckpoint | undefined
 
   constructor(
     private readonly stage: StageHandle,
@@ -122,6 +130,25 @@ class FileSink<A> implements SinkImpl<A> {
   ) {
     this.batchRecords = Math.max(1, Math.floor(stage.highWaterMark / 2))
     stage.block(this.openToken)
+    // Made inside the run (runSink calls it there): the run's checkpoints, if it has any.
+    this.checkpoint = FileSinkCheckpoint.of(checkpointsOf(currentRun()), settings, {
+      flush: () => this.flush(),
+      counters: () => ({
+        received: this.received,
+        accepted: this.accepted,
+        uncommitted: this.uncommitted,
+      }),
+      restoreCounters: (saved) => {
+        ;({
+          received: this.received,
+          accepted: this.accepted,
+          uncommitted: this.uncommitted,
+        } = saved)
+      },
+      output: () => this.output,
+      format: () => this.format,
+      openFile: (extra) => FileOutput.open(settings.path, { ...settings, ...extra }),
+    })
   }
 
   async start(): Promise<void> {
@@ -135,6 +162,7 @@ class FileSink<A> implements SinkImpl<A> {
       })
       this.format = await this.makeFormat(out)
       this.text = this.format.start(out.existingBytes)
+      if (this.checkpoint?.resume(this.format) === true) this.text = ''
       this.unlisten = this.stage.onStall(() => this.flush())
     } finally {
       this.stage.unblock(this.openToken)
@@ -161,6 +189,7 @@ class FileSink<A> implements SinkImpl<A> {
     this.text += (this.format as FileFormat<A>).end(this.accepted, out.existingBytes)
     this.flush()
     this.stopListening()
+    await this.checkpoint?.beforeCommit()
     // An abort that arrives while the file closes keeps the earlier target: the rename is the commit.
     this.committing = out.commit(this.format?.rewrite?.(), () => !this.stage.stopped)
     const bytes = await this.committing
@@ -183,6 +212,9 @@ class FileSink<A> implements SinkImpl<A> {
     }
     const out = this.output ?? (await this.opening?.catch(() => undefined))
     if (out === undefined) return
+    // A checkpoint names the temporary file: it stays for a run with `resume: true`.
+    if (this.checkpoint?.keepOnStop === true && out instanceof FileOutput)
+      return void (await out.finish().catch(() => undefined))
     await out.discard()
     // A stream the run stopped writing to was not ended by a completed run.
     this.section(out.keptBytes, out.writesInPlace && this.settings.stream === undefined)
@@ -191,7 +223,7 @@ class FileSink<A> implements SinkImpl<A> {
   /** The file (a temporary one, or the target in append mode), or the stream. */
   private open(): Promise<SinkOutput> {
     const { stream, stage, path, endStream } = this.settings
-    if (stream === undefined) return FileOutput.open(path, this.settings)
+    if (stream === undefined) return this.checkpoint?.open() ?? FileOutput.open(path, this.settings)
     return Promise.resolve().then(
       () => new StreamOutput(stream, { stage, label: path, end: endStream === true }),
     )

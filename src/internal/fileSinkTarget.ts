@@ -17,6 +17,8 @@ export interface FileSinkSettings extends FileOutputOptions {
   readonly stream?: Writable
   /** End the stream when the run completes. */
   readonly endStream?: boolean
+  /** The format can save its state: the sink can take part in checkpoints. */
+  readonly checkpointable?: boolean
 }
 
 /**

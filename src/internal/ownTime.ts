@@ -13,18 +13,9 @@ export class OwnTime {
   private timing = false
   private spent = 0
 
-  /** Runs the stage's own `work`, timed into `clock` if the clock samples this call. */
-  sampled(clock: BusyClock, work: () => void): void {
-    if (this.timing || !clock.sample()) {
-      work()
-      return
-    }
-    const started = this.start()
-    try {
-      work()
-    } finally {
-      clock.addSample(this.stop(started))
-    }
+  /** Whether to time the call about to be made ({@link start} / {@link stop}, then `addSample`). */
+  samples(clock: BusyClock): boolean {
+    return !this.timing && clock.sample()
   }
 
   /** Starts timing the stage's own work; returns the start for {@link stop}. */

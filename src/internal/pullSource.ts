@@ -23,6 +23,17 @@ export interface SourceBatch<A> {
    * about that record. Called only when such a failure happens.
    */
   readonly locate?: (index: number) => Location
+  /**
+   * Where the source stands after the batch's last item, for the `checkpoint` run option (a
+   * position its reader continues from); absent when it is not on a record boundary.
+   */
+  readonly position?: unknown
+}
+
+/** @internal */
+export interface PullSourceOptions {
+  /** The batches carry a `position`: the source can take part in checkpoints. */
+  readonly positions?: boolean
 }
 
 /** What a source's reader may tell its run besides its records. @internal */
@@ -46,14 +57,27 @@ export type OpenReader<A> = (
 const YIELD_EVERY_MS = 8
 
 /** @internal */
-export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
+export function pullSource<A>(
+  name: string,
+  open: OpenReader<A>,
+  options: PullSourceOptions = {},
+): Flow<A> {
   const flow = new Observable<Either<Failure, A>>((subscriber) => {
     const stage = currentRun().openStage(name, 'source', 0)
+    const checkpoints = stage.checkpoints
+    checkpoints?.registerSource(name, options.positions === true)
     const controller = new AbortController()
     let reader: AsyncIterator<SourceBatch<A>> | undefined
     const closed = (): boolean => subscriber.closed || stage.stopped
 
     const loop = async (): Promise<void> => {
+      // Resumed after the input had been read to its end: only the commit was left to do.
+      if (checkpoints !== undefined && (await checkpoints.sourcesDone())) {
+        if (closed()) return
+        stage.finish()
+        subscriber.complete()
+        return
+      }
       const opening = performance.now()
       const opened = await open(controller.signal, stage)
       stage.busy.addSpan(opening, performance.now())
@@ -85,6 +109,11 @@ export function pullSource<A>(name: string, open: OpenReader<A>): Flow<A> {
           )
           subscriber.next(item)
         }
+        const taking =
+          step.value.position === undefined
+            ? undefined
+            : checkpoints?.afterBatch(step.value.position)
+        if (taking !== undefined) await taking
         const now = performance.now()
         if (now - lastYield > YIELD_EVERY_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve))

@@ -26,6 +26,7 @@ import { startTimeline, type TimelineSampler } from './timeline.js'
 import { reportPage } from './html/page.js'
 import { writeFileAtomically } from './writeFileAtomically.js'
 import { RunState } from './runState.js'
+import { checkpointsOf, startCheckpoints } from './checkpoint/Checkpointer.js'
 
 /** What a sink implements. @internal */
 export interface SinkImpl<A> {
@@ -110,6 +111,7 @@ function newRun(options: RunOptions, stageName: string): RunContext {
     hooks: options.hooks ?? {},
   })
   if (options.state !== undefined) run.state = new RunState(options.state, run.settings.name)
+  startCheckpoints(run, options)
   return run
 }
 
@@ -187,6 +189,9 @@ class SinkRun<A> {
         else this.early.push(COMPLETE)
       },
     })
+    // Checkpoints need every piece to take part: one that cannot fails the run before it starts.
+    const refused = checkpointsOf(run)?.verify(this.stageName)
+    if (refused !== undefined) return run.stop(new RunStop('failed', asRunError(refused)))
     if (run.stopped !== undefined) this.subscription.unsubscribe()
     this.startSink(sink)
   }

@@ -23,6 +23,8 @@ export class RunState {
   private loaded: Promise<Readonly<Record<string, unknown>>> | undefined
   private readonly reached = new Map<string, unknown>()
   private committedDocument: StateDocument | undefined
+  /** Positions read before the committed ones: a checkpoint's, when the run resumes. */
+  private preferred: Promise<Readonly<Record<string, unknown>> | undefined> | undefined
 
   constructor(
     readonly options: RunStateOptions,
@@ -35,7 +37,24 @@ export class RunState {
 
   /** The position `stage` saved in the last committed run, if any. Rejects if the state is unreadable. */
   async positionOf(stage: string): Promise<unknown> {
+    const preferred = await this.preferred
+    if (preferred !== undefined && stage in preferred) return preferred[stage]
     return (await this.load())[stage]
+  }
+
+  /** Sources start from these positions rather than the committed ones (a resumed checkpoint). */
+  preferPositions(positions: Promise<Readonly<Record<string, unknown>> | undefined>): void {
+    this.preferred = positions
+  }
+
+  /** The positions reached so far, as the commit would save them. */
+  reachedNow(): Record<string, unknown> {
+    return this.positionsReached()
+  }
+
+  /** Positions a killed run had reached (its final checkpoint): saved at this run's commit. */
+  restoreReached(positions: Readonly<Record<string, unknown>>): void {
+    for (const [stage, position] of Object.entries(positions)) this.reached.set(stage, position)
   }
 
   /**

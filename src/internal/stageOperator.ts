@@ -32,6 +32,7 @@ export type StageVerbs = Pick<
   | 'onStall'
   | 'highWaterMark'
   | 'locationOf'
+  | 'checkpoints'
 >
 
 /** What a stage's handlers may do. @internal */
@@ -101,13 +102,14 @@ export function stageOperator<A, B>(
         if (oneToOne) output.handling = value.right
         const outer = run.activeStage
         run.activeStage = stage.stats
-        output.time.sampled(stage.busy, () => {
-          try {
-            handlers.next(value.right)
-          } catch (error) {
-            api.fail(api.transformError(value.right, error))
-          }
-        })
+        const sampled = output.time.samples(stage.busy)
+        const started = sampled ? output.time.start() : 0
+        try {
+          handlers.next(value.right)
+        } catch (error) {
+          api.fail(api.transformError(value.right, error))
+        }
+        if (sampled) stage.busy.addSample(output.time.stop(started))
         run.activeStage = outer
         output.handling = undefined
       },
@@ -171,6 +173,7 @@ function stageApi<B>(run: RunContext, stage: StageHandle, output: StageOutput<B>
     endWork: () => stage.endWork(),
     onStall: (listener) => stage.onStall(listener),
     locationOf: (record) => stage.locationOf(record),
+    checkpoints: stage.checkpoints,
     emit(record) {
       if (output.ended) return
       stage.emit()

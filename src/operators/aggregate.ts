@@ -2,6 +2,7 @@ import { asyncScheduler, interval, type SchedulerLike, type Subscription } from 
 import type { Operator } from '../core/Flow.js'
 import { describeError, type Failure } from '../core/Failure.js'
 import { stageOperator } from '../internal/stageOperator.js'
+import { refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import { setOwn } from '../internal/setOwn.js'
 import {
@@ -315,6 +316,7 @@ export function aggregate<
   }
 
   return stageOperator<A, AggregateRow<A, G, M, N>>(name, (stage) => {
+    refuseCheckpoint(stage, 'keeps its groups in memory, which checkpoints do not save yet')
     const keyOf: (record: object) => unknown =
       typeof groupBy === 'function' ? groupBy : ownFieldsKey(groupFields(groupBy))
     const headOf =

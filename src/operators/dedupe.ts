@@ -4,6 +4,7 @@ import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import { compileDateFormat } from '../internal/dateFormat.js'
 import { describeValue } from '../internal/describeValue.js'
 import { DateFromString } from '../codecs/DateFromString.js'
+import { keySetState, refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 
 /**
  * Options of {@link dedupe}: the key, as `keys` (one field or several) or a `key` function; which
@@ -151,6 +152,10 @@ export function dedupe<A>(options: DedupeOptions<A>): Operator<A, A> {
 function keepFirst<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A, A> {
   return stageOperator<A, A>(name, (stage) => {
     let seen = new Set<KeyValue>()
+    // With checkpoints, the keys are saved (and restored on resume).
+    const saved = keySetState(stage, (keys) => {
+      seen = new Set(keys)
+    })
     const report = (): void => {
       stage.setDetails({ distinctKeys: seen.size })
     }
@@ -161,7 +166,9 @@ function keepFirst<A>(name: string, keyOf: (record: A) => KeyValue): Operator<A,
           stage.drop('duplicate')
           return
         }
-        seen.add(detachValue(key))
+        const stored = detachValue(key)
+        seen.add(stored)
+        saved?.added(stored)
         stage.emit(record)
       },
       complete: report,
@@ -181,6 +188,7 @@ function keepLast<A>(
   return stageOperator<A, A>(name, (stage) => {
     // Insertion order is the order of the kept records: a replaced entry is deleted and set anew,
     // under the key it was first stored with (detached; the new record's key may be a slice).
+    refuseCheckpoint(stage, 'keeps records until its input ends (keep last, latestBy)')
     let kept = new Map<KeyValue, { readonly key: KeyValue; record: A; rank: unknown }>()
     let distinctKeys = 0
     const report = (): void => {

@@ -1,6 +1,7 @@
 import type { Operator } from '../core/Flow.js'
 import type { ProfileReport } from '../core/ColumnProfile.js'
 import { stageOperator } from '../internal/stageOperator.js'
+import { refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 import { ColumnProfiler } from '../internal/profile/ColumnProfiler.js'
 import { registerProfile } from '../internal/profile/profileSection.js'
 
@@ -28,10 +29,11 @@ export interface ProfileOptions {
  * Adds `report.profiles[<stage name>]`: per column the count, missing values (absent, `null`,
  * `''`), an estimate of distinct values, the most frequent values, the inferred type and the share
  * of values that fit it, min and max, and for numeric columns mean, standard deviation, quantiles
- * and a histogram (see {@link ColumnProfile} for which figures are exact and which estimated).
+ * and a histogram (see {@link ColumnProfile} for which figures are exact, which estimated and
+ * which, past 65,536 values of a column with many distinct values, come from a 1-in-8 sample).
  *
- * Memory is fixed per column whatever the number of records (about 40 KiB: sketches, not the
- * values). Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's
+ * Memory is fixed per column whatever the number of records (at most about 70 KiB: sketches, not
+ * the values). Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's
  * inferred type is numeric, so it profiles raw CSV rows and validated records alike. Records that
  * are not objects are profiled as one column named `value`. Failures pass through untouched and
  * are not profiled. The profile is in the report however the run ends.
@@ -70,6 +72,7 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
   return stageOperator<A, A>(
     name,
     (stage) => {
+      refuseCheckpoint(stage, 'profiles every record of a run, which a resume would not see')
       const columns = new Map<string, ColumnProfiler>()
       for (const column of chosen ?? []) columns.set(column, new ColumnProfiler(column, settings))
       const fixed = chosen !== undefined ? [...columns.values()] : undefined
@@ -95,6 +98,14 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
         }
         return profiler
       }
+      const seenColumns: string[] = []
+      const seenProfilers: Array<ColumnProfiler | undefined> = []
+      const remember = (position: number, column: string): ColumnProfiler | undefined => {
+        const profiler = profilerOf(column)
+        seenColumns[position] = column
+        seenProfilers[position] = profiler
+        return profiler
+      }
       return {
         next(record) {
           records += 1
@@ -104,9 +115,17 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
               if (fields !== undefined && Object.hasOwn(fields, profiler.column))
                 profiler.add(fields[profiler.column])
           } else if (isObject(record)) {
+            // Records mostly share one key order: the profiler at each position is remembered.
+            let position = 0
+            const plain = isPlain(record as object)
             for (const column in record as object) {
-              if (!Object.hasOwn(record as object, column)) continue
-              profilerOf(column)?.add((record as Record<string, unknown>)[column])
+              if (!plain && !Object.hasOwn(record as object, column)) continue
+              const profiler =
+                seenColumns[position] === column
+                  ? seenProfilers[position]
+                  : remember(position, column)
+              profiler?.add((record as Record<string, unknown>)[column])
+              position += 1
             }
           } else profilerOf('value')?.add(record)
           stage.emit(record)
@@ -121,6 +140,19 @@ function isObject(value: unknown): boolean {
   return (
     typeof value === 'object' && value !== null && !(value instanceof Date) && !Array.isArray(value)
   )
+}
+
+/**
+ * Whether every key `for…in` gives for `record` is its own: its prototype is `Object.prototype`
+ * (with no enumerable keys of its own, checked once per record) or none. Saves an `Object.hasOwn`
+ * per column per record, the profile's largest fixed cost.
+ */
+function isPlain(record: object): boolean {
+  const prototype = Object.getPrototypeOf(record) as unknown
+  if (prototype === null) return true
+  if (prototype !== Object.prototype) return false
+  for (const key in Object.prototype) return key === undefined
+  return true
 }
 
 function positiveInteger(value: number | undefined, fallback: number, option: string): number {

@@ -3,6 +3,7 @@ import { isLeft, right } from 'fp-ts/lib/Either.js'
 import { describeError } from '../core/Failure.js'
 import type { Operator } from '../core/Flow.js'
 import { operate } from '../internal/operate.js'
+import { refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
 import { OwnTime } from '../internal/ownTime.js'
 
 /**
@@ -48,6 +49,7 @@ export function rx<A, B>(
 ): Operator<A, B> {
   const name = options.name ?? 'rx'
   return operate<A, B>(name, ({ stage, output, subscribeInput }) => {
+    refuseCheckpoint(stage, 'wraps an rxjs operator whose state checkpoints cannot see')
     // Records handed to the rxjs operator and not out of it yet: in the stage's custody.
     let inside = 0
     // An error of the input passes through the rxjs operator as it is; one the operator raises
@@ -92,7 +94,10 @@ export function rx<A, B>(
           stage.receive()
           inside += 1
           stage.hold()
-          time.sampled(stage.busy, () => records.next(value.right))
+          const sampled = time.samples(stage.busy)
+          const started = sampled ? time.start() : 0
+          records.next(value.right)
+          if (sampled) stage.busy.addSample(time.stop(started))
         },
         error: (error: unknown) => {
           inputError = { error }

@@ -132,7 +132,7 @@ export function toCsv<A extends object>(
     runSink<A>(flow, stage, options, (handle) =>
       fileSink<A>(
         handle,
-        settings,
+        { ...settings, checkpointable: extraColumns !== 'append' },
         async (output) =>
           new CsvFileFormat<A>({
             columns:

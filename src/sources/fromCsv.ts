@@ -316,7 +316,9 @@ export function fromCsv(
   options: FromCsvOptions = {},
 ): Flow<Record<string, CsvValue> | CsvValue[]> {
   const settings = resolveSettings(input, options)
-  return pullSource<Record<string, CsvValue> | CsvValue[]>(settings.stage, (signal) =>
-    openCsvReader(input, settings, signal),
+  return pullSource<Record<string, CsvValue> | CsvValue[]>(
+    settings.stage,
+    (signal) => openCsvReader(input, settings, signal),
+    { positions: typeof input === 'string' && settings.range === undefined },
   )
 }

@@ -145,5 +145,7 @@ export function fromJson(input: JsonInput, options: FromJsonOptions = {}): Flow<
     bigNumbers: options.bigNumbers ?? 'fail',
     strictEncoding: options.strictEncoding ?? true,
   } as const
-  return pullSource<unknown>(stage, (signal) => openJsonReader(input, settings, signal))
+  return pullSource<unknown>(stage, (signal) => openJsonReader(input, settings, signal), {
+    positions: file !== undefined && format === 'ndjson' && !settings.gzip && range === undefined,
+  })
 }

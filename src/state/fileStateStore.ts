@@ -3,7 +3,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { describeError } from '../core/Failure.js'
 import type { StateStore } from '../core/StateStore.js'
-import { syncDirectory } from '../internal/fileOutput.js'
+import { removeLitter, syncDirectory } from '../internal/fileOutput.js'
 
 /** The file's layout: a version, and the values by key. */
 interface StateFile {
@@ -16,6 +16,9 @@ interface StateFile {
  * `put` or `delete` writes the whole file to a temporary file beside it, fsyncs it, renames it
  * over the file and fsyncs the directory, as the file sinks commit: a crash leaves the old file or
  * the new one, never half of one.
+ *
+ * The first write also removes the temporary files that writers killed mid-write left beside the
+ * file (their names carry a pid that no longer exists).
  *
  * A missing file is an empty store. A file that cannot be read, is not JSON, or is not a state
  * file rejects every call with an error naming the file — it is never taken for a fresh start.
@@ -51,8 +54,12 @@ export function fileStateStore(path: string): StateStore {
     queue = next.catch(() => undefined)
     return next
   }
+  // The temporary files of writers killed mid-write (their pid is gone) are removed once.
+  let cleaned: Promise<unknown> | undefined
   const update = (change: (entries: Record<string, unknown>) => boolean): Promise<void> =>
     serialised(async () => {
+      cleaned ??= removeLitter(dirname(file), basename(file))
+      await cleaned
       const entries = { ...(await readState(file)).entries }
       if (change(entries)) await writeState(file, { version: 1, entries })
     })

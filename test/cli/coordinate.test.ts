@@ -68,6 +68,10 @@ describe('powerflow coordinate', () => {
   it('runs a job over 4 files on 2 powerflow workers: the output equals one process’s', async () => {
     const job = unique('cli')
     const workers = [worker(job, 'w1'), worker(job, 'w2')]
+    // Both loaded and looking for the job (every 100 ms) before it starts: a worker that first
+    // looks after the job is over waits for it forever, as it should.
+    await Promise.all(workers.map((command) => command.printed('ready for job', 60_000)))
+    await new Promise((resolve) => setTimeout(resolve, 1500))
     const coordinator = await powerflowRun([
       'coordinate',
       '--job',
@@ -137,5 +141,17 @@ describe('powerflow coordinate', () => {
     ])
     expect(badJob.code).toBe(2)
     expect(badJob.stderr).toContain('use letters, digits, _ and - only')
+    writeFileSync(at('tasks.json'), '{ "id": "not an array" }')
+    const badTasks = await powerflowRun([
+      'coordinate',
+      '--job',
+      'x',
+      '--output',
+      at('x.csv'),
+      '--tasks',
+      at('tasks.json'),
+    ])
+    expect(badTasks.code).toBe(2)
+    expect(badTasks.stderr).toContain('must hold a JSON array of objects with a string "id"')
   }, 60_000)
 })

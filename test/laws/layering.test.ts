@@ -31,7 +31,9 @@ const NOT_CONVERTED_YET = new Set([
   'integrations/hubspot/fromHubSpot.ts',
   'integrations/hubspot/toHubSpot.ts',
   'integrations/postgres/fromPostgres.ts',
+  'integrations/postgres/toPostgres.ts',
   'integrations/sqlite/fromSqlite.ts',
+  'integrations/sqlite/toSqlite.ts',
   'integrations/salesforce/internal/SalesforceStats.ts',
 ])
 

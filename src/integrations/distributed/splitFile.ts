@@ -121,7 +121,9 @@ async function csvCuts(
       }
       while (cuts.length < targets.length && offset >= (targets[cuts.length] as number))
         cuts.push(offset)
-      return cuts.length < targets.length
+      // The next cut is the first boundary at or after the next target: the lines before it need
+      // no report.
+      return cuts.length < targets.length ? (targets[cuts.length] as number) : false
     },
   )
   return cuts

@@ -103,6 +103,9 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
 
   async start(): Promise<void> {
     const { table, mode, createTable, schema, stage } = this.settings
+    // Read the saved state first: an unreadable one fails the run before anything is loaded, and
+    // the store has had its connection before the sink takes one for the run (a pool of one).
+    await this.settings.state?.run.document()
     const existing = await this.retrying(async () => this.tableColumns(table))
     this.targetExists = existing !== undefined
     if (!this.targetExists && !createTable)
@@ -128,11 +131,7 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
     }
     if (this.columns !== undefined) this.checkKey(this.columns)
     const state = this.settings.state
-    if (state !== undefined) {
-      await createStateTable((await this.connection()).client, state.table)
-      // Read the saved state now: an unreadable one fails the run before anything is loaded.
-      await state.run.document()
-    }
+    if (state !== undefined) await createStateTable((await this.connection()).client, state.table)
   }
 
   async write(records: readonly A[]): Promise<readonly BadRow[]> {

@@ -22,6 +22,15 @@ export interface CsvFileFormatSettings {
   readonly formulaEscape: boolean
 }
 
+/** What a checkpoint keeps of the CSV format. */
+interface CsvFormatState {
+  readonly columns: string[] | undefined
+  readonly segments: ColumnSegment[]
+  readonly writeHeader: boolean
+  readonly headerWritten: boolean
+  readonly fileIsEmpty: boolean
+}
+
 /**
  * The CSV format of one run of `toCsv`. The header goes out with the first row written (after
  * that row was formatted, so a first record that fails writes no header), or at the end for a
@@ -66,6 +75,24 @@ export class CsvFileFormat<A> implements FileFormat<A> {
       throw new RecordProblem('an object row in a file of array rows: give the columns')
     else line = this.objectRow(record as Readonly<Record<string, unknown>>, this.columns, index)
     return this.headerWritten ? line : this.head() + line
+  }
+
+  /** What a checkpoint keeps of the format: the columns and whether the header is out. */
+  save(): CsvFormatState {
+    const { columns, segments, writeHeader, headerWritten, fileIsEmpty } = this
+    return { columns, segments, writeHeader, headerWritten, fileIsEmpty }
+  }
+
+  restore(saved: unknown): void {
+    const state = saved as CsvFormatState
+    this.columns = state.columns === undefined ? undefined : [...state.columns]
+    this.known = new Set(this.columns)
+    this.segments.splice(0, this.segments.length, ...state.segments)
+    ;({
+      writeHeader: this.writeHeader,
+      headerWritten: this.headerWritten,
+      fileIsEmpty: this.fileIsEmpty,
+    } = state)
   }
 
   end(count: number): string {

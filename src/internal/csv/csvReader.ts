@@ -25,6 +25,7 @@ import { CsvRowParser } from './rowParser.js'
 import { rowText } from './rowText.js'
 import { valueTyper, type ValueTypingSettings } from './valueTyping.js'
 import { recordBuilder, uniqueNames, type RecordBuilder } from './recordShape.js'
+import { trackTextPosition } from '../checkpoint/textPosition.js'
 
 /** `fromCsv`'s options, resolved. @internal */
 export interface CsvReaderSettings {
@@ -170,6 +171,23 @@ export async function openCsvReader<A>(
     blankLines: shaper.blankLines,
     commentLines: rows.commentLines,
   })
+  // With checkpoints: where the next record starts after each batch (see checkpoint/).
+  const tracker =
+    typeof input === 'string'
+      ? trackTextPosition(currentRun(), settings.stage, start, settings.encoding)
+      : undefined
+  const positionAfter = (): { position?: CsvFilePosition } => {
+    if (tracker !== undefined && text.compressed)
+      throw new Error(
+        `${settings.stage}: checkpoints cannot seek in gzip data; decompress the file first`,
+      )
+    const boundary = tracker === undefined ? undefined : rows.boundary
+    const offset = tracker?.offset(boundary?.carry, text.startsWithBom)
+    const shape = shaper.savedShape
+    if (boundary === undefined || offset === undefined) return {}
+    if (settings.header && shape.columns === undefined) return {}
+    return { position: { file: { offset, ...shape, ...boundary.position } } }
+  }
   let done = false
   return {
     async next() {
@@ -188,10 +206,11 @@ export async function openCsvReader<A>(
             return { done: false, value: { items, bytes: 0, details: details(), locate } }
           }
           shaper.shape(rows.push(piece.text, piece.invalid), items, origins)
+          tracker?.fed(piece.text, piece.invalid)
           if (items.length > 0)
             return {
               done: false,
-              value: { items, bytes: piece.bytes, details: details(), locate },
+              value: { items, bytes: piece.bytes, details: details(), locate, ...positionAfter() },
             }
         }
         return { done: true, value: undefined }

@@ -49,15 +49,26 @@ function singleByte(what: string, value: string): number {
 }
 
 /**
+ * What `onBoundary` answers: `false` stops the scan; a number says that boundaries before that
+ * offset are not wanted, so the scan may jump over plain lines without reporting them.
+ *
+ * @internal
+ */
+export type BoundaryAnswer = boolean | number | void
+
+/**
  * A resumable scanner: feed it the file's bytes in order; `onBoundary(offset, dataLine)` is called
- * at every offset where a record (or skipped line) starts, after the first byte; `dataLine` says
- * whether the line just ended held data (not empty, not a comment).
+ * at every offset where a record (or skipped line) starts, after the first byte — except, once it
+ * answered a number, at some before that offset; `dataLine` says whether the line just ended held
+ * data (not empty, not a comment).
  *
  * @internal
  */
 export class RecordBoundaryScanner {
   private state = State.LineStart
   private offset = 0
+  /** Boundaries before this offset are not wanted. */
+  private wantedFrom = 0
   private commentMatched = 0
   private lineHasData = false
   private previous = -1
@@ -68,7 +79,7 @@ export class RecordBoundaryScanner {
 
   constructor(
     syntax: BoundarySyntax,
-    private readonly onBoundary: (offset: number, dataLine: boolean) => boolean | void,
+    private readonly onBoundary: (offset: number, dataLine: boolean) => BoundaryAnswer,
   ) {
     this.delimiter = singleByte('the delimiter', syntax.delimiter)
     this.quote = singleByte('the quote character', syntax.quoteChar)
@@ -84,6 +95,13 @@ export class RecordBoundaryScanner {
     let index = 0
     while (index < chunk.length) {
       if (this.state === State.LineStart && this.offset >= 3) {
+        const skipTo = this.plainLinesEnd(chunk, index, next)
+        if (skipTo !== -1) {
+          this.offset += skipTo - index
+          this.previous = LF
+          index = skipTo
+          continue
+        }
         const end = this.plainLineEnd(chunk, index, next)
         if (end !== -1) {
           const dataLine = end - index > 1 && !(end - index === 2 && chunk[index] === CR)
@@ -107,6 +125,28 @@ export class RecordBoundaryScanner {
       this.previous = byte
     }
     return true
+  }
+
+  /**
+   * Faster still, before the first wanted boundary: the end of the last plain line (no quote, no
+   * `\r`) that ends before it, reached without a word; -1 when there is none to jump over.
+   */
+  private plainLinesEnd(
+    chunk: Uint8Array,
+    index: number,
+    next: { quote: number; cr: number },
+  ): number {
+    const wanted = index + (this.wantedFrom - this.offset)
+    // The line break must end before the wanted offset: the boundary there is reported.
+    if (wanted - 2 < index) return -1
+    if (next.quote !== -1 && next.quote < index) next.quote = chunk.indexOf(this.quote, index)
+    if (next.cr !== -1 && next.cr < index) next.cr = chunk.indexOf(CR, index)
+    let last = Math.min(wanted - 2, chunk.length - 1)
+    if (next.quote !== -1) last = Math.min(last, next.quote - 1)
+    if (next.cr !== -1) last = Math.min(last, next.cr - 1)
+    if (last < index) return -1
+    const lf = chunk.lastIndexOf(LF, last)
+    return lf >= index ? lf + 1 : -1
   }
 
   /**
@@ -144,7 +184,9 @@ export class RecordBoundaryScanner {
     const dataLine = this.lineHasData
     this.lineHasData = false
     this.state = State.LineStart
-    return this.onBoundary(at, dataLine) !== false
+    const answer = this.onBoundary(at, dataLine)
+    if (typeof answer === 'number') this.wantedFrom = answer
+    return answer !== false
   }
 
   /** A line break outside quotes: `\n` ends the record here, `\r` waits to see a `\n`. */
@@ -255,7 +297,7 @@ const SCAN_CHUNK_BYTES = 256 * 1024
 export async function scanRecordBoundaries(
   path: string,
   syntax: BoundarySyntax,
-  onBoundary: (offset: number, dataLine: boolean) => boolean | void,
+  onBoundary: (offset: number, dataLine: boolean) => BoundaryAnswer,
 ): Promise<void> {
   const scanner = new RecordBoundaryScanner(syntax, onBoundary)
   const handle = await open(path, 'r')

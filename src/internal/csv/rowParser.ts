@@ -139,6 +139,25 @@ export class CsvRowParser {
     return { line: this.line, delimiter: this.delimiterUsed, breakChar: this.breakChar }
   }
 
+  /**
+   * Between chunks: the text fed but not yet returned as rows (a row in progress), and the position
+   * to parse it again from — a record boundary for a checkpoint. `undefined` while the parser is
+   * where no such boundary is known (guessing the delimiter, skipping, inside a comment, after a
+   * `\r` that a `\n` may follow).
+   */
+  get boundary(): { readonly carry: string; readonly position: RowParserPosition } | undefined {
+    if (this.sample !== undefined || this.skipping || this.inComment || this.pendingCr0)
+      return undefined
+    if (!this.inRow) return { carry: this.held, position: this.position }
+    if (this.breakChar === undefined) return undefined
+    const position = {
+      line: this.rowLine,
+      delimiter: this.delimiterUsed,
+      breakChar: this.breakChar,
+    }
+    return { carry: this.rowRaw, position }
+  }
+
   /** The delimiter in use (guessed or given). */
   get delimiter(): string {
     return this.delimiterUsed

@@ -57,6 +57,11 @@ export interface TextSource {
   readonly compressed: boolean
   /** Bytes of the file read so far from `start` (before inflating); 0 for other inputs. */
   readonly fileBytesRead: number
+  /**
+   * A file read from its start began with a UTF-8 byte order mark (its 3 bytes are in no piece):
+   * readers that work out byte offsets from the text add them (checkpoints).
+   */
+  readonly startsWithBom: boolean
 }
 
 const NONE: InvalidBytes = []
@@ -90,10 +95,11 @@ export async function openTextInput(
     return decodedText(bytes, decoding, options, undefined)
   }
   const start = options.start ?? 0
-  const progress: FileProgress = { read: 0, compressed: false }
+  const progress: FileProgress = { read: 0, compressed: false, bom: false }
   const file = counted(
     await openFileBytes(stage, input, signal, { start, spans: options.spans }),
     progress,
+    start,
   )
   // A saved position is never inside gzip data, and a byte range is of a plain file.
   if (options.gzip === 'never' || start > 0 || options.spans !== undefined)
@@ -109,13 +115,18 @@ export async function openTextInput(
 interface FileProgress {
   read: number
   compressed: boolean
+  /** The bytes read from offset 0 began with a UTF-8 byte order mark. */
+  bom: boolean
 }
 
-function counted(source: ByteSource, progress: FileProgress): ByteSource {
+function counted(source: ByteSource, progress: FileProgress, start: number): ByteSource {
   return {
     async read() {
       const chunk = await source.read()
-      if (chunk !== undefined) progress.read += chunk.length
+      if (chunk === undefined) return chunk
+      if (progress.read === 0 && start === 0 && typeof chunk !== 'string')
+        progress.bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf
+      progress.read += chunk.length
       return chunk
     },
     close: () => source.close(),
@@ -168,6 +179,9 @@ function decodedText(
     get fileBytesRead() {
       return progress?.read ?? 0
     },
+    get startsWithBom() {
+      return progress?.bom ?? false
+    },
   }
 }
 
@@ -189,5 +203,6 @@ function memoryText(text: string, options: TextInputOptions): TextSource {
     },
     compressed: false,
     fileBytesRead: 0,
+    startsWithBom: false,
   }
 }

@@ -90,6 +90,14 @@ export class NdjsonSplitter {
   }
 
   /**
+   * Between chunks: where the unfinished line starts (a record boundary, for a checkpoint), or
+   * `undefined` while the rest of an over-long line is skipped.
+   */
+  get boundary(): NdjsonPosition | undefined {
+    return this.skipping ? undefined : this.position
+  }
+
+  /**
    * Takes the next chunk of text; returns the records of the lines it completes. `invalid`: the
    * offsets in `chunk` of characters standing for bytes that could not be decoded.
    */

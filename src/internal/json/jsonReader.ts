@@ -6,6 +6,7 @@
  * @internal
  * @packageDocumentation
  */
+import { checkpointsOf } from '../checkpoint/Checkpointer.js'
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
@@ -40,6 +41,8 @@ interface Splitter {
   readonly locate?: () => (index: number) => Location
   /** After `end()`, the position an appended file continues at (NDJSON only). */
   readonly position?: () => NdjsonPosition
+  /** Between chunks, where the next record starts, if known (NDJSON only; for checkpoints). */
+  readonly boundary?: () => NdjsonPosition | undefined
 }
 
 /** @internal */
@@ -72,6 +75,12 @@ export async function openJsonReader(
   const splitter = makeSplitter(input, settings, resume)
   const where = inputPlace(input)
   let finished = false
+  // With checkpoints: where the next record starts after each batch, while offsets are exact.
+  let exact = state !== undefined && checkpointsOf(currentRun()) !== undefined
+  const positionAfter = (): { position?: { ndjson: NdjsonPosition } } => {
+    const boundary = exact && !chunks.compressed ? splitter.boundary?.() : undefined
+    return boundary === undefined ? {} : { position: { ndjson: boundary } }
+  }
 
   return {
     async next() {
@@ -80,6 +89,8 @@ export async function openJsonReader(
         let items: Array<Either<Failure, unknown>>
         try {
           items = piece === undefined ? splitter.end() : splitter.write(piece.text, piece.invalid)
+          if (piece !== undefined && (piece.text.includes('\uFFFD') || piece.invalid.length > 0))
+            exact = false
           const position = piece === undefined ? splitter.position?.() : undefined
           // No position is saved inside gzip data.
           if (position !== undefined && !chunks.compressed)
@@ -103,7 +114,12 @@ export async function openJsonReader(
           const locate = splitter.locate?.()
           return {
             done: false,
-            value: locate === undefined ? { items, bytes } : { items, bytes, locate },
+            value: {
+              items,
+              bytes,
+              ...(locate === undefined ? {} : { locate }),
+              ...(piece === undefined ? {} : positionAfter()),
+            },
           }
         }
       }
@@ -154,6 +170,7 @@ function makeSplitter(
       write: (chunk, invalid) => ndjson.write(chunk, invalid),
       end: () => ndjson.end(),
       position: () => ndjson.position,
+      boundary: () => ndjson.boundary,
       done: false,
       locate: () => {
         const lines = ndjson.lines

@@ -1,8 +1,19 @@
 import type { ColumnProfile, ProfiledType } from '../../core/ColumnProfile.js'
-import { HyperLogLog } from './HyperLogLog.js'
+import { detached } from './detached.js'
+import { FrequentValues, type ExactEntry } from './FrequentValues.js'
+import { hashString } from './HyperLogLog.js'
 import { QuantileSketch } from './QuantileSketch.js'
-import { SpaceSaving } from './SpaceSaving.js'
-import { textKind, valueKind, type ValueKind } from './valueKind.js'
+import { textHash } from './textHash.js'
+import {
+  KINDS,
+  NUMBER,
+  numberTextHash,
+  readNumber,
+  scanText,
+  valueKindCode,
+  type NumberSlot,
+  type ValueKind,
+} from './valueKind.js'
 
 /** Settings shared by the columns of one profile. @internal */
 export interface ColumnProfilerSettings {
@@ -11,8 +22,25 @@ export interface ColumnProfilerSettings {
 }
 
 /**
- * Accumulates one column's profile in fixed memory: exact counters and running sums, plus a
- * HyperLogLog, a Space-Saving sketch and a quantile sketch.
+ * Values of a column with more distinct values than the exact table holds are all counted up to
+ * this many; beyond it the costly parts see a deterministic sample of one value in
+ * {@link SAMPLE_EVERY}, each standing for that many. @internal
+ */
+export const SAMPLE_AFTER = 65_536
+/** @internal */
+export const SAMPLE_EVERY = 8
+
+/**
+ * Accumulates one column's profile in fixed memory.
+ *
+ * Exact on every value: presence and emptiness, length, lexical min/max, and every number (min,
+ * max, Welford's mean and variance). While the column has at most `capacity` distinct values
+ * ({@link FrequentValues}' exact phase) a value is read once, when first seen: its entry keeps its
+ * kind and number, and every figure stays exact. Beyond that, every value is hashed for the
+ * distinct estimate, every number goes into the quantile sketch, and text that may be a number or
+ * a date (first character a digit, sign or point) is still read every time; after
+ * {@link SAMPLE_AFTER} values, the rest (the shape of other text, the most frequent values) sees a
+ * seeded 1-in-{@link SAMPLE_EVERY} sample, each sampled value weighing {@link SAMPLE_EVERY}.
  *
  * @internal
  */
@@ -20,28 +48,29 @@ export class ColumnProfiler {
   /** Records in which the column was present (any value). */
   private present = 0
   private empty = 0
-  private readonly kinds: Record<ValueKind, number> = {
-    integer: 0,
-    number: 0,
-    boolean: 0,
-    date: 0,
-    datetime: 0,
-    email: 0,
-    string: 0,
-    object: 0,
-  }
-  private readonly distinct = new HyperLogLog()
-  private hashing = false
-  private readonly frequent: SpaceSaving
+  private filled = 0
+  /** Non-missing values per kind code (weighted once sampling). */
+  private readonly kinds = new Float64Array(KINDS.length)
+  private readonly values: FrequentValues
   private readonly sketch = new QuantileSketch()
-  // Numeric values (numbers, and text that reads as one): Welford's running mean and variance.
+  private readonly number: NumberSlot = { value: 0, digits: 0, shape: -1 }
+  /** xorshift32 state of the sampling choice: the same seed everywhere, so runs repeat. */
+  private random = 0x2545f491
+  private sampling = false
+  // Numeric values (numbers, and text that reads as one): sums shifted by the first one, which
+  // keeps the variance accurate (no cancellation when the values sit far from zero) without a
+  // division per value.
   private numericCount = 0
-  private numericMean = 0
-  private numericM2 = 0
+  private shift = 0
+  private shiftedSum = 0
+  private shiftedSquares = 0
   private numericMin = Infinity
   private numericMax = -Infinity
   private lexicalMin: string | undefined
   private lexicalMax: string | undefined
+  /** Prefixes of the lexical min and max (see addLexical). */
+  private minPrefix = Infinity
+  private maxPrefix = -Infinity
   private lengthMin = Infinity
   private lengthMax = 0
   private lengthSum = 0
@@ -50,77 +79,175 @@ export class ColumnProfiler {
     readonly column: string,
     private readonly settings: ColumnProfilerSettings,
   ) {
-    this.frequent = new SpaceSaving(Math.max(256, settings.topK * 32))
+    this.values = new FrequentValues(Math.max(256, settings.topK * 32), (entries) =>
+      this.fold(entries),
+    )
   }
 
   add(value: unknown): void {
     this.present += 1
-    if (value === null || value === undefined || value === '') {
-      this.empty += 1
-      return
-    }
-    let text: string
-    let kind: ValueKind
     if (typeof value === 'string') {
-      text = value
-      kind = textKind(value)
-    } else {
-      kind = valueKind(value)
-      text = textOf(value)
+      if (value === '') this.empty += 1
+      else this.addText(value)
+    } else if (value === null || value === undefined) this.empty += 1
+    else {
+      // A value that is not text has its kind (and number) by its type, and its text for the rest.
+      const kind = valueKindCode(value)
+      if (kind <= NUMBER) this.number.value = Number(value)
+      const text = textOf(value)
+      if (this.values.entry(text) !== undefined) this.addEach(text, kind)
+      else this.addSketched(text, kind)
     }
-    this.kinds[kind] += 1
-    // While the heavy-hitters sketch is exact it knows every distinct value, so the HyperLogLog
-    // is only fed once that stops (with what it knew): low-cardinality columns never pay for it.
-    if (this.hashing) this.distinct.add(text)
-    else if (this.frequent.wouldDecrease(text)) {
-      this.startHashing()
-      this.distinct.add(text)
+  }
+
+  /**
+   * Text while the column is exact: counted in its entry, and read only the first time it is
+   * seen; its share of every figure is added when the entries are folded in ({@link fold}).
+   */
+  private addText(text: string): void {
+    const entry = this.values.entry(text)
+    if (entry === undefined) this.addSketched(text, -1)
+    else {
+      entry.textCount += 1
+      if (entry.kind < 0) {
+        entry.kind = scanText(text, this.number)
+        entry.number = this.number.value
+      }
     }
-    this.frequent.add(text)
-    const length = text.length
+  }
+
+  /**
+   * Adds the text occurrences counted in the exact entries to every figure, as if added one by
+   * one (sums in another order), and clears them: when the exact phase ends, and for a result.
+   */
+  private fold(entries: ReadonlyArray<readonly [string, ExactEntry]>): void {
+    for (const [text, entry] of entries) {
+      const times = entry.textCount
+      if (times === 0) continue
+      entry.textCount = 0
+      this.filled += times
+      this.addLength(text.length, times)
+      this.addLexical(text)
+      this.kinds[entry.kind] = (this.kinds[entry.kind] as number) + times
+      if (entry.kind <= NUMBER) this.addNumber(entry.number, times)
+    }
+  }
+
+  /** One value whose kind is known, into every exact figure (not the sketches). */
+  private addEach(text: string, kind: number): void {
+    this.filled += 1
+    this.addLength(text.length, 1)
+    this.addLexical(text)
+    this.kinds[kind] = (this.kinds[kind] as number) + 1
+    if (kind <= NUMBER) this.addNumber(this.number.value, 1)
+  }
+
+  private addLength(length: number, times: number): void {
     if (length < this.lengthMin) this.lengthMin = length
     if (length > this.lengthMax) this.lengthMax = length
-    this.lengthSum += length
-    if (this.lexicalMin === undefined || text < this.lexicalMin) this.lexicalMin = text
-    if (this.lexicalMax === undefined || text > this.lexicalMax) this.lexicalMax = text
-    if (kind === 'integer' || kind === 'number') {
-      const number = typeof value === 'number' ? value : Number(text)
-      if (Number.isFinite(number)) this.addNumber(number)
+    this.lengthSum += length * times
+  }
+
+  /**
+   * Sketching phase: every value is hashed and counts in the exact figures; text that starts like
+   * a number is read for its number every time; the shape of any other text, and the most
+   * frequent values, are left to the sample once sampling.
+   */
+  private addSketched(text: string, given: number): void {
+    this.filled += 1
+    this.addLength(text.length, 1)
+    this.addLexical(text)
+    const weight = this.sampleWeight()
+    const slot = this.number
+    let kind = given
+    if (kind < 0) {
+      slot.shape = -1
+      kind = readNumber(text, slot)
+      if (kind < 0) {
+        const hash = hashString(text)
+        this.values.addHash(hash)
+        if (weight === 0) return
+        // Text read on the sample only: its kind counts with the sample's weight.
+        kind = scanText(text, slot)
+        this.kinds[kind] = (this.kinds[kind] as number) + weight
+        this.values.addFrequent(text, hash, weight)
+        return
+      }
+    }
+    this.kinds[kind] = (this.kinds[kind] as number) + 1
+    if (kind <= NUMBER) this.addNumber(slot.value, 1)
+    // Text that read as a number digit by digit is hashed from its digits (see textHash).
+    const hash =
+      given >= 0 ? textHash(text, slot) : slot.shape >= 0 ? numberTextHash(slot) : hashString(text)
+    this.values.addHash(hash)
+    if (weight > 0) this.values.addFrequent(text, hash, weight)
+  }
+
+  /** 1 before sampling starts; then {@link SAMPLE_EVERY} for a sampled value, else 0. */
+  private sampleWeight(): number {
+    if (!this.sampling) {
+      if (this.filled <= SAMPLE_AFTER) return 1
+      this.sampling = true
+    }
+    let x = this.random
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    this.random = x
+    return x >>> 29 === 0 ? SAMPLE_EVERY : 0
+  }
+
+  private addLexical(text: string): void {
+    // The first three code units as one number order texts as their prefixes do: text whose
+    // prefix lies strictly between those of the min and the max is neither.
+    const prefix =
+      text.charCodeAt(0) * 4294967296 + (text.charCodeAt(1) | 0) * 65536 + (text.charCodeAt(2) | 0)
+    if (prefix > this.minPrefix && prefix < this.maxPrefix) return
+    if (this.lexicalMin === undefined || text < this.lexicalMin) {
+      this.lexicalMin = detached(text)
+      this.minPrefix = prefix
+    }
+    if (this.lexicalMax === undefined || text > this.lexicalMax) {
+      this.lexicalMax = detached(text)
+      this.maxPrefix = prefix
     }
   }
 
-  private startHashing(): void {
-    this.hashing = true
-    for (const value of this.frequent.values()) this.distinct.add(value)
-  }
-
-  private addNumber(number: number): void {
-    this.numericCount += 1
-    const delta = number - this.numericMean
-    this.numericMean += delta / this.numericCount
-    this.numericM2 += delta * (number - this.numericMean)
+  /** Every number counts: in the exact figures and in the quantile sketch. */
+  private addNumber(number: number, times: number): void {
+    if (number - number !== 0) return // NaN and ±Infinity
+    if (this.numericCount === 0) this.shift = number
+    this.numericCount += times
+    const shifted = number - this.shift
+    this.shiftedSum += shifted * times
+    this.shiftedSquares += shifted * shifted * times
     if (number < this.numericMin) this.numericMin = number
     if (number > this.numericMax) this.numericMax = number
-    this.sketch.add(number)
+    this.sketch.add(number, times)
   }
 
   /** The profile, given how many records the stage saw in all. */
   result(records: number): ColumnProfile {
+    this.values.foldExact()
     const missing = records - this.present + this.empty
     const filled = this.present - this.empty
-    const { type, fitting } = inferType(this.kinds, filled)
+    const kinds = Object.fromEntries(
+      KINDS.map((kind, code) => [kind, Math.round(this.kinds[code] as number)]),
+    ) as Record<ValueKind, number>
+    const { type, fitting } = inferType(kinds, filled)
     const types = Object.fromEntries(
-      Object.entries(this.kinds).filter(([, count]) => count > 0),
+      Object.entries(kinds).filter(([, count]) => count > 0),
     ) as ColumnProfile['types']
     const base = {
       column: this.column,
       count: records,
       missing,
-      distinct: !this.hashing ? this.frequent.size : Math.min(this.distinct.estimate(), filled),
-      topValues: this.frequent.top(this.settings.topK),
-      topValuesExact: this.frequent.exact,
+      distinct: this.values.distinct(filled),
+      topValues: this.values.top(this.settings.topK),
+      topValuesExact: this.values.topExact,
       type,
-      typeShare: filled === 0 ? 0 : fitting / filled,
+      typeShare: filled === 0 ? 0 : Math.min(1, fitting / filled),
+      ...(this.sampling ? { sampled: { after: SAMPLE_AFTER, every: SAMPLE_EVERY } } : {}),
       types,
     }
     if (filled === 0) return base
@@ -141,8 +268,11 @@ export class ColumnProfiler {
       ...base,
       min: this.numericMin,
       max: this.numericMax,
-      mean: this.numericMean,
-      stddev: Math.sqrt(this.numericM2 / this.numericCount),
+      mean: this.shift + this.shiftedSum / this.numericCount,
+      stddev: Math.sqrt(
+        Math.max(0, this.shiftedSquares - (this.shiftedSum * this.shiftedSum) / this.numericCount) /
+          this.numericCount,
+      ),
       quantiles: {
         p50: this.clamp(this.sketch.quantile(0.5)),
         p95: this.clamp(this.sketch.quantile(0.95)),

@@ -29,53 +29,76 @@ export class HyperLogLog {
     this.addHash(hashString(value))
   }
 
-  /** The estimated number of distinct values added. */
+  /**
+   * The estimated number of distinct values added: Ertl's improved estimator ("New cardinality
+   * estimation algorithms for HyperLogLog sketches", 2017), unbiased over the whole range. The
+   * classic one (linear counting below 2.5·m registers, the raw mean above) is off by 2–3 % just
+   * past the switch, about 41,000 values at the default precision.
+   */
   estimate(): number {
     const m = this.registers.length
-    let sum = 0
-    let zeros = 0
+    const q = 32 - this.bits
+    const histogram = new Float64Array(q + 2)
     for (let i = 0; i < m; i++) {
       const register = this.registers[i] as number
-      sum += 2 ** -register
-      if (register === 0) zeros += 1
+      histogram[register] = (histogram[register] as number) + 1
     }
-    const alpha = 0.7213 / (1 + 1.079 / m)
-    const raw = (alpha * m * m) / sum
-    if (raw <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros))
-    const two32 = 2 ** 32
-    if (raw > two32 / 30) return Math.round(-two32 * Math.log(1 - raw / two32))
-    return Math.round(raw)
+    let z = m * tau(1 - (histogram[q + 1] as number) / m)
+    for (let k = q; k >= 1; k--) z = 0.5 * (z + (histogram[k] as number))
+    z += m * sigma((histogram[0] as number) / m)
+    return Math.round((m * m) / (2 * Math.LN2 * z))
   }
 }
 
+function sigma(x: number): number {
+  if (x === 1) return Infinity
+  let y = 1
+  let z = x
+  let previous: number
+  do {
+    x *= x
+    previous = z
+    z += x * y
+    y += y
+  } while (z !== previous)
+  return z
+}
+
+function tau(x: number): number {
+  if (x === 0 || x === 1) return 0
+  let y = 1
+  let z = 1 - x
+  let previous: number
+  do {
+    x = Math.sqrt(x)
+    previous = z
+    y *= 0.5
+    z -= (1 - x) * (1 - x) * y
+  } while (z !== previous)
+  return z / 3
+}
+
 /**
- * MurmurHash3's 32-bit mix over UTF-16 code units (x86_32 body and finaliser), well spread in
- * every bit, which HyperLogLog needs.
+ * A 32-bit hash of a string for HyperLogLog, over its UTF-16 code units two at a time: each pair
+ * is mixed in by one multiply and a fold of the high half into the low, then MurmurHash3's
+ * finaliser spreads every input bit over every output bit. About half the work of MurmurHash3's
+ * body; each step is a bijection of the state, so strings that differ in one pair never collide.
+ * The tests check the spread of every bit and the estimates' error on sequential keys.
  *
  * @internal
  */
 export function hashString(value: string, seed = 0x9747b28c): number {
-  let h = seed
   const length = value.length
+  let h = seed ^ length
   let i = 0
   for (; i + 1 < length; i += 2) {
-    let k = (value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16)) >>> 0
-    k = Math.imul(k, 0xcc9e2d51)
-    k = (k << 15) | (k >>> 17)
-    k = Math.imul(k, 0x1b873593)
-    h ^= k
-    h = (h << 13) | (h >>> 19)
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0
+    h = Math.imul(h ^ (value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16)), 0x9e3779b1)
+    h ^= h >>> 16
   }
   if (i < length) {
-    let k = value.charCodeAt(i)
-    k = Math.imul(k, 0xcc9e2d51)
-    k = (k << 15) | (k >>> 17)
-    k = Math.imul(k, 0x1b873593)
-    h ^= k
+    h = Math.imul(h ^ value.charCodeAt(i), 0x9e3779b1)
+    h ^= h >>> 16
   }
-  h ^= length
-  h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13
   h = Math.imul(h, 0xc2b2ae35)

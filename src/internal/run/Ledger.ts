@@ -138,6 +138,31 @@ export class Ledger {
   }
 
   /**
+   * Adds the figures of an earlier part of the same run — a checkpoint resumed from, when nothing
+   * was open or in custody — so the report covers the whole run. Nothing becomes open.
+   */
+  addEarlier(earlier: {
+    readonly read: number
+    readonly created: number
+    readonly written: number
+    readonly dropped: number
+    readonly droppedByReason: Readonly<Record<string, number>>
+    readonly merged: number
+    readonly failed: number
+    readonly uncommitted: number
+  }): void {
+    this.readCount += earlier.read
+    this.createdCount += earlier.created
+    this.writtenCount += earlier.written
+    this.droppedCount += earlier.dropped
+    for (const [reason, count] of Object.entries(earlier.droppedByReason))
+      this.byReason[reason] = (this.byReason[reason] ?? 0) + count
+    this.mergedCount += earlier.merged
+    this.failedCount += earlier.failed
+    this.uncommittedCount += earlier.uncommitted
+  }
+
+  /**
    * More outcomes than records read or created means records entered where nothing counted
    * them: they are counted as read now. Returns how many.
    */

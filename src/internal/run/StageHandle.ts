@@ -21,6 +21,7 @@ import {
   type Location,
 } from '../../core/Failure.js'
 import type { BusyClock } from '../busyTime.js'
+import { checkpointsOf, type Checkpointer } from '../checkpoint/Checkpointer.js'
 import type { RunContext } from './RunContext.js'
 import type { StageStats } from './StageStats.js'
 import { RunStop } from './RunStop.js'
@@ -271,5 +272,10 @@ export class StageHandle {
   /** Adds a failure to the report without counting a record (a warning). */
   warn(failure: Failure): void {
     this.run.keep(failure)
+  }
+
+  /** The run's checkpoints (the `checkpoint` run option), if it takes any: see `checkpoint/`. */
+  get checkpoints(): Checkpointer | undefined {
+    return checkpointsOf(this.run)
   }
 }

@@ -47,6 +47,23 @@ export class StageStats {
     return this.in + this.created - this.out - this.dropped - this.merged - this.failed
   }
 
+  /** Adds the figures of an earlier part of the same run (a checkpoint resumed from). */
+  addEarlier(earlier: {
+    readonly in: number
+    readonly out: number
+    readonly dropped: number
+    readonly failed: number
+    readonly created: number
+    readonly merged: number
+  }): void {
+    this.in += earlier.in
+    this.out += earlier.out
+    this.dropped += earlier.dropped
+    this.failed += earlier.failed
+    this.created += earlier.created
+    this.merged += earlier.merged
+  }
+
   /** The run stopped: records still inside this stage were dropped by the stop. */
   dropRemainder(): void {
     const remainder = this.remainder()

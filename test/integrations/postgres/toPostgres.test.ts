@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
+import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fromCsv } from '../../../src/sources/fromCsv.js'
 import { fromGenerator } from '../../../src/sources/fromGenerator.js'
@@ -612,6 +613,29 @@ describe('toPostgres with the run state in the same database', () => {
     const rerun = await load(path, table)
     expect(rerun.written).toBe(5_000)
     expect(await counts(table)).toEqual({ n: 8_000, d: 8_000 })
+  })
+
+  it('shares one pool of a single client between the store and the sink', async () => {
+    const table = await plainDeals()
+    const path = join(directory, 'deals.csv')
+    await writeDealsCsv(
+      path,
+      Array.from({ length: 1_500 }, (_, index) => deal(index + 1)),
+    )
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 })
+    try {
+      const state = {
+        store: postgresStateStore(pool, { table: schema.table('powerflow_state') }),
+        key: 'deals',
+      }
+      const run = () =>
+        pipe(fromCsv(path, { name: 'deals' }), toPostgres(pool, table, { batchRows: 1_000, state }))
+      expect((await run()).written).toBe(1_500)
+      expect((await run()).read).toBe(0)
+      expect(await counts(table)).toEqual({ n: 1_500, d: 1_500 })
+    } finally {
+      await pool.end()
+    }
   })
 
   it('rolls the rows back with a position that cannot be written', async () => {

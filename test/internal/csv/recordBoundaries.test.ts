@@ -51,4 +51,32 @@ describe('RecordBoundaryScanner', () => {
       expect(boundaries(text, syntax, 1 << 16)).toEqual(reference)
     },
   )
+
+  // A consumer that only wants the first boundary at or after each target says so, and the scan
+  // may jump over the lines before: the cuts must be those of the full byte-by-byte scan.
+  test.prop([
+    fc.array(fc.constantFrom('a', ',', '"', '\n', '\n', '\n', '\r', '#', 'b'), { maxLength: 400 }),
+    fc.constantFrom<BoundarySyntax>(RFC, { ...RFC, comments: '#' }),
+    fc.array(fc.integer({ min: 0, max: 420 }), { maxLength: 6 }),
+    fc.integer({ min: 3, max: 80 }),
+  ])(
+    'finds the same first boundary at or after each target when it skips',
+    (chars, syntax, raw, size) => {
+      const text = chars.join('')
+      const targets = [...new Set(raw)].sort((a, b) => a - b)
+      const all = boundaries(text, syntax, 1).map(([offset]) => offset)
+      const expected = targets.map((target) => all.find((offset) => offset >= target))
+      const cuts: Array<number | undefined> = []
+      const scanner = new RecordBoundaryScanner(syntax, (offset) => {
+        while (cuts.length < targets.length && offset >= (targets[cuts.length] as number))
+          cuts.push(offset)
+        return cuts.length < targets.length ? (targets[cuts.length] as number) : false
+      })
+      const bytes = Buffer.from(text, 'utf8')
+      for (let start = 0; start < bytes.length; start += size)
+        if (!scanner.push(bytes.subarray(start, start + size))) break
+      while (cuts.length < targets.length) cuts.push(undefined)
+      expect(cuts).toEqual(expected)
+    },
+  )
 })

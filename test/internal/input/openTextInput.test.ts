@@ -95,6 +95,20 @@ describe('openTextInput', () => {
     expect(textOf(await pieces({ text: '\uFEFFid\n' }, { keepBom: true }))).toBe('\uFEFFid\n')
   })
 
+  it('says whether a file read from its start began with a byte order mark (for byte offsets)', async () => {
+    const startsWithBom = async (input: SourceInput, start?: number): Promise<boolean> => {
+      const source = await openTextInput(input, options(start === undefined ? {} : { start }))
+      while ((await source.next()) !== undefined);
+      await source.close()
+      return source.startsWithBom
+    }
+    const marked = file('\uFEFFid\n1\n')
+    expect(await startsWithBom(marked)).toBe(true)
+    expect(await startsWithBom(marked, 6)).toBe(false)
+    expect(await startsWithBom(file('id\n1\n'))).toBe(false)
+    expect(await startsWithBom({ text: '\uFEFFid\n' })).toBe(false)
+  })
+
   it('inflates gzip found by its first bytes, and refuses a .gz name that holds no gzip', async () => {
     const text = 'a,b\n1,2\n'
     expect(textOf(await pieces(file(gzipSync(text))))).toBe(text)

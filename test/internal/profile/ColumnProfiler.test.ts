@@ -1,16 +1,174 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ColumnProfiler } from '../../../src/internal/profile/ColumnProfiler.js'
+import {
+  ColumnProfiler,
+  SAMPLE_AFTER,
+  SAMPLE_EVERY,
+} from '../../../src/internal/profile/ColumnProfiler.js'
 
-const settings = { topK: 3, histogramBins: 4 }
+const settings = { topK: 10, histogramBins: 20 }
 
-function profileOf(values: readonly unknown[], records = values.length) {
-  const profiler = new ColumnProfiler('amount', settings)
+function profileOf(values: readonly unknown[], capacityHint = settings): ColumnProfiler {
+  const profiler = new ColumnProfiler('c', capacityHint)
+  for (const value of values) profiler.add(value)
+  return profiler
+}
+
+/** Seeded uniform numbers in [0, 1). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
+}
+
+describe('ColumnProfiler', () => {
+  it('gives exact count, missing, min/max, mean and lengths on arbitrary text and numbers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('', null, undefined),
+            fc.string({ maxLength: 6 }),
+            fc.integer({ min: -1000, max: 1000 }).map(String),
+            fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((n) => n.toFixed(2)),
+          ),
+          { maxLength: 400 },
+        ),
+        (values) => {
+          const result = profileOf(values).result(values.length + 3)
+          const filled = values.filter(
+            (v): v is string => v !== '' && v !== null && v !== undefined,
+          )
+          expect(result.count).toBe(values.length + 3)
+          expect(result.missing).toBe(values.length + 3 - filled.length)
+          if (filled.length === 0) return
+          const lengths = filled.map((v) => v.length)
+          expect(result.length?.min).toBe(Math.min(...lengths))
+          expect(result.length?.max).toBe(Math.max(...lengths))
+          expect(result.length?.mean).toBeCloseTo(
+            lengths.reduce((a, b) => a + b, 0) / filled.length,
+            9,
+          )
+          const numbers = filled.filter((v) => /^-?\d+(\.\d+)?$/.test(v)).map(Number)
+          if (result.type === 'integer' || result.type === 'number') {
+            // == so that -0 and 0 (the same number) agree
+            expect(result.min === Math.min(...numbers)).toBe(true)
+            expect(result.max === Math.max(...numbers)).toBe(true)
+            const mean = numbers.reduce((a, b) => a + b, 0) / numbers.length
+            expect(result.mean as number).toBeCloseTo(mean, 6)
+            const variance = numbers.reduce((a, b) => a + (b - mean) ** 2, 0) / numbers.length
+            expect(result.stddev as number).toBeCloseTo(Math.sqrt(variance), 4)
+          } else {
+            const sorted = [...filled].sort()
+            expect(result.min).toBe(sorted[0])
+            expect(result.max).toBe(sorted.at(-1))
+          }
+        },
+      ),
+    )
+  })
+
+  it('keeps the lexical min and max exact past the exact phase, whatever the prefixes', () => {
+    const random = seeded(3)
+    const values = Array.from(
+      { length: 5_000 },
+      () =>
+        `202${Math.floor(random() * 10)}-${String(Math.floor(random() * 1e6)).padStart(6, '0')}`,
+    )
+    const result = profileOf(values).result(values.length)
+    const sorted = [...values].sort()
+    expect(result.min).toBe(sorted[0])
+    expect(result.max).toBe(sorted.at(-1))
+  })
+
+  it('counts every value exactly in a low-cardinality column, however long', () => {
+    const random = seeded(5)
+    const stages = ['won', 'lost', 'open', 'true', '12', '2026-01-02']
+    const values = Array.from({ length: 300_000 }, () => stages[Math.floor(random() * 6)] as string)
+    const result = profileOf(values).result(values.length)
+    const counts = new Map<string, number>()
+    for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
+    expect(result.distinct).toBe(6)
+    expect(result.topValuesExact).toBe(true)
+    expect(result.sampled).toBeUndefined()
+    for (const top of result.topValues) expect(top.count).toBe(counts.get(top.value))
+    expect(result.types).toEqual({
+      string: (counts.get('won') ?? 0) + (counts.get('lost') ?? 0) + (counts.get('open') ?? 0),
+      boolean: counts.get('true'),
+      integer: counts.get('12'),
+      date: counts.get('2026-01-02'),
+    })
+  })
+
+  it('samples only past its first values in a high-cardinality column, within the documented bounds', () => {
+    const random = seeded(9)
+    const rows = 400_000
+    const values: string[] = []
+    const counts = new Map<string, number>()
+    let emails = 0
+    for (let i = 0; i < rows; i++) {
+      // 60 % distinct emails, 20 % one hot value, 20 % distinct plain words
+      const roll = random()
+      const value =
+        roll < 0.6 ? `user${i}@example.com` : roll < 0.8 ? 'hot@example.com' : `word${i}`
+      if (roll < 0.8) emails += 1
+      values.push(value)
+      counts.set(value, (counts.get(value) ?? 0) + 1)
+    }
+    const result = profileOf(values).result(rows)
+    expect(result.sampled).toEqual({ after: SAMPLE_AFTER, every: SAMPLE_EVERY })
+    expect(Math.abs(result.distinct - counts.size) / counts.size).toBeLessThan(0.02)
+    const [top] = result.topValues
+    const truth = counts.get('hot@example.com') as number
+    expect(top?.value).toBe('hot@example.com')
+    expect(Math.abs((top?.count as number) - truth)).toBeLessThanOrEqual(top?.error as number)
+    // The sampled kinds: within 4 standard errors of √(7·count).
+    const email = result.types.email as number
+    expect(Math.abs(email - emails)).toBeLessThan(4 * Math.sqrt(7 * emails))
+    expect(result.type).toBe('email')
+    // Exact whatever the sampling.
+    expect(result.length?.max).toBe(values.reduce((max, v) => Math.max(max, v.length), 0))
+    expect(result.missing).toBe(0)
+  })
+
+  it('reads numbers exactly and counts every one in the quantile sketch, sampled or not', () => {
+    const random = seeded(13)
+    const numbers = Array.from({ length: 200_000 }, () => Math.round(random() * 1e7) / 100)
+    const result = profileOf(numbers.map((n) => n.toFixed(2))).result(numbers.length)
+    expect(result.type).toBe('number')
+    expect(result.min).toBe(numbers.reduce((a, b) => Math.min(a, b)))
+    expect(result.max).toBe(numbers.reduce((a, b) => Math.max(a, b)))
+    expect(result.mean as number).toBeCloseTo(
+      numbers.reduce((a, b) => a + b, 0) / numbers.length,
+      6,
+    )
+    expect(result.histogram?.reduce((sum, bin) => sum + bin.count, 0)).toBe(numbers.length)
+    const sorted = [...numbers].sort((a, b) => a - b)
+    const p50 = sorted[Math.floor(0.5 * (numbers.length - 1))] as number
+    expect(Math.abs((result.quantiles?.p50 as number) - p50) / p50).toBeLessThan(0.0101)
+  })
+
+  it('types values by their own type and their text alike, before and after the exact phase', () => {
+    const values: unknown[] = []
+    for (let i = 0; i < 1_000; i++) values.push(i, String(i), i % 2 === 0, new Date(i * 1e9))
+    const result = profileOf(values).result(values.length)
+    expect(result.types).toEqual({ integer: 2_000, boolean: 1_000, datetime: 1_000 })
+    expect(result.distinct).toBeGreaterThan(1_980) // "0".."999" once, true, false, 1,000 dates
+    expect(result.distinct).toBeLessThan(2_040)
+  })
+})
+
+const modelSettings = { topK: 3, histogramBins: 4 }
+
+function resultOf(values: readonly unknown[], records = values.length) {
+  const profiler = new ColumnProfiler('amount', modelSettings)
   for (const value of values) profiler.add(value)
   return profiler.result(records)
 }
 
-describe('ColumnProfiler', () => {
+describe('ColumnProfiler against an Array model', () => {
   it('profiles an integer column as an Array model does: counts, distinct, min, max, mean, stddev', () => {
     fc.assert(
       fc.property(
@@ -23,7 +181,7 @@ describe('ColumnProfiler', () => {
         ),
         fc.nat(5),
         (values, absent) => {
-          const profile = profileOf(values, values.length + absent)
+          const profile = resultOf(values, values.length + absent)
           const numbers = values.filter((v): v is number => typeof v === 'number')
           expect(profile.column).toBe('amount')
           expect(profile.count).toBe(values.length + absent)
@@ -55,7 +213,7 @@ describe('ColumnProfiler', () => {
   })
 
   it('lists the most frequent values exactly while the column has few distinct values', () => {
-    const profile = profileOf(['b', 'a', 'b', 'c', 'b', 'a', 'd'])
+    const profile = resultOf(['b', 'a', 'b', 'c', 'b', 'a', 'd'])
     expect(profile.topValuesExact).toBe(true)
     expect(profile.topValues).toEqual([
       { value: 'b', count: 3, error: 0 },
@@ -66,7 +224,7 @@ describe('ColumnProfiler', () => {
   })
 
   it('profiles text by its lexical range and lengths, and names the type the most values have', () => {
-    const profile = profileOf(['pear', 'apple', 'fig', '12'])
+    const profile = resultOf(['pear', 'apple', 'fig', '12'])
     expect(profile.type).toBe('string')
     expect(profile.typeShare).toBe(1)
     expect(profile.min).toBe('12')
@@ -76,24 +234,24 @@ describe('ColumnProfiler', () => {
   })
 
   it('says what share of the values fit a type that is not text', () => {
-    const profile = profileOf([1, 2, 3, 'x'])
+    const profile = resultOf([1, 2, 3, 'x'])
     expect(profile.type).toBe('integer')
     expect(profile.typeShare).toBe(3 / 4)
-    const decimals = profileOf([1, 2.5, '3.25'])
+    const decimals = resultOf([1, 2.5, '3.25'])
     expect(decimals.type).toBe('number')
     expect(decimals.max).toBe(3.25)
   })
 
   it('estimates the distinct values of a column with many, within a few percent, never above those filled', () => {
     const values = Array.from({ length: 20_000 }, (_, n) => `id-${n}`)
-    const profile = profileOf(values)
+    const profile = resultOf(values)
     expect(profile.distinct).toBeLessThanOrEqual(20_000)
     expect(Math.abs(profile.distinct - 20_000) / 20_000).toBeLessThan(0.05)
     expect(profile.topValuesExact).toBe(false)
   })
 
   it('reads Dates and objects as their text', () => {
-    const profile = profileOf([new Date(Date.UTC(2026, 0, 2)), { a: 1 }])
+    const profile = resultOf([new Date(Date.UTC(2026, 0, 2)), { a: 1 }])
     expect(profile.topValues.map((top) => top.value).sort()).toEqual([
       '2026-01-02T00:00:00.000Z',
       '{"a":1}',

@@ -16,6 +16,33 @@ describe('HyperLogLog', () => {
     expect(Math.abs(sketch.estimate() - distinct) / distinct).toBeLessThan(0.02)
   })
 
+  it.each([
+    ['sequential numbers', (i: number) => String(100_000 + i)],
+    ['emails', (i: number) => `first.last${i}@example.com`],
+    ['ISO timestamps', (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 61_000).toISOString()],
+    ['amounts', (i: number) => ((i * 7.31) % 100_000).toFixed(2)],
+    ['non-ASCII names', (i: number) => `Zoë Müller ${i}`],
+  ])('estimates %s within 2 % from 5,000 to 500,000 distinct values', (_, key) => {
+    const sketch = new HyperLogLog()
+    const checkpoints = new Set([5_000, 20_000, 41_000, 60_000, 80_000, 150_000, 500_000])
+    for (let i = 1; i <= 500_000; i++) {
+      sketch.addHash(hashString(key(i)))
+      if (checkpoints.has(i)) expect(Math.abs(sketch.estimate() - i) / i).toBeLessThan(0.02)
+    }
+  })
+
+  it('collides no more than chance on keys that differ in two neighbouring pairs', () => {
+    // 1,000,000 sequential ids: a 32-bit hash should collide on about n² / 2³³ ≈ 116 pairs.
+    const seen = new Set<number>()
+    let collisions = 0
+    for (let i = 0; i < 1_000_000; i++) {
+      const hash = hashString(String(1_000_000 + i))
+      if (seen.has(hash)) collisions += 1
+      else seen.add(hash)
+    }
+    expect(collisions).toBeLessThan(300)
+  })
+
   it('is empty at first', () => {
     expect(new HyperLogLog().estimate()).toBe(0)
   })

@@ -33,6 +33,63 @@ describe('QuantileSketch', () => {
     expect(Math.abs(top - 10 ** 199.5) / 10 ** 199.5).toBeLessThan(0.011)
   })
 
+  it('keeps each quantile within 1 % on a large seeded input spread over 12 orders of magnitude, both signs', () => {
+    let seed = 11
+    const random = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0
+      return seed / 2 ** 32
+    }
+    const values = Array.from({ length: 200_000 }, () => {
+      const magnitude = Math.exp((random() - 0.3) * 28) // ~1e-4 to 1e8
+      return random() < 0.2 ? -magnitude : magnitude
+    })
+    const sketch = new QuantileSketch()
+    for (const value of values) sketch.add(value)
+    const sorted = [...values].sort((a, b) => a - b)
+    for (const q of [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1]) {
+      const truth = exactQuantile(sorted, q)
+      const estimate = sketch.quantile(q) as number
+      expect(Math.abs(estimate - truth)).toBeLessThanOrEqual(Math.abs(truth) * 0.0101)
+    }
+  })
+
+  it('counts a weighted value as that many values', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.integer({ min: 1, max: 5 })),
+          {
+            minLength: 1,
+            maxLength: 100,
+          },
+        ),
+        fc.constantFrom(0, 0.5, 0.9, 1),
+        (pairs, q) => {
+          const weighted = new QuantileSketch()
+          const repeated = new QuantileSketch()
+          for (const [value, times] of pairs) {
+            weighted.add(value, times)
+            for (let i = 0; i < times; i++) repeated.add(value)
+          }
+          expect(weighted.count).toBe(repeated.count)
+          expect(weighted.quantile(q)).toBe(repeated.quantile(q))
+          expect(weighted.buckets()).toEqual(repeated.buckets())
+        },
+      ),
+    )
+  })
+
+  it('slides its dense window up and down without losing a count', () => {
+    const sketch = new QuantileSketch(0.01, 128)
+    const values = [1, 1e6, 1e-6, 5, 1e12, 3e-9, 42, 7e15, 2, 1e-12]
+    for (const value of values) sketch.add(value)
+    expect(sketch.buckets().reduce((sum, [, count]) => sum + count, 0)).toBe(values.length)
+    expect(sketch.buckets().length).toBeLessThanOrEqual(128)
+    // The highest values keep their accuracy; merging happens only at the low end.
+    const top = sketch.quantile(1) as number
+    expect(Math.abs(top - 7e15) / 7e15).toBeLessThan(0.0101)
+  })
+
   it('is empty at first and counts zeros', () => {
     const sketch = new QuantileSketch()
     expect(sketch.quantile(0.5)).toBeUndefined()

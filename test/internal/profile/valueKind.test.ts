@@ -1,5 +1,39 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { textKind, valueKind } from '../../../src/internal/profile/valueKind.js'
+import {
+  KINDS,
+  readNumber,
+  scanText,
+  textKind,
+  valueKind,
+} from '../../../src/internal/profile/valueKind.js'
+
+/** The rules as regular expressions: the reference the hand-written scan must agree with. */
+function referenceKind(text: string): string {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+    return /^[+-]?\d+$/.test(text) ? 'integer' : 'number'
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return 'date'
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text))
+    return 'datetime'
+  if (/^(true|false)$/i.test(text)) return 'boolean'
+  if (/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text)) return 'email'
+  return 'string'
+}
+
+const slot = () => ({ value: 0, digits: 0, shape: -1 })
+
+/** Text made of the characters the shapes are about, so every branch is reached. */
+const shapedText = fc
+  .array(
+    fc.constantFrom(
+      ...'0123456789+-.eE@ T:Zaz\u00a0\u2003'.split(''),
+      '2026-03-01',
+      'T10:00',
+      'true',
+    ),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((parts) => parts.join(''))
 
 describe('valueKind', () => {
   it.each([
@@ -30,6 +64,42 @@ describe('valueKind', () => {
     ['Acme, Inc.', 'string'],
   ])('reads %j as %s', (text, kind) => {
     expect(textKind(text)).toBe(kind)
+  })
+
+  it('agrees with the regular-expression rules on arbitrary shaped text', () => {
+    fc.assert(
+      fc.property(shapedText, (text) => {
+        expect(textKind(text)).toBe(referenceKind(text))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('reads numbers as Number does, digit by digit or not', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+          fc.integer().map(String),
+          fc
+            .tuple(
+              fc.constantFrom('', '+', '-'),
+              fc.stringMatching(/^\d{0,18}$/),
+              fc.stringMatching(/^(\.\d{0,18})?$/),
+            )
+            .map((parts) => parts.join('')),
+        ),
+        (text) => {
+          const read = slot()
+          const code = scanText(text, read)
+          if (KINDS[code] === 'integer' || KINDS[code] === 'number')
+            expect(Object.is(read.value, Number(text))).toBe(true)
+          const numeric = slot()
+          expect(readNumber(text, numeric) >= 0).toBe(code <= 1)
+        },
+      ),
+      { numRuns: 3000 },
+    )
   })
 
   it('types values that are not text by their own type', () => {

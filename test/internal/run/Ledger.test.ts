@@ -91,6 +91,26 @@ describe('Ledger', () => {
     expect(ledger.bytesPerRecord).toBeCloseTo(100)
   })
 
+  it('adds the figures of an earlier part of the run (a checkpoint resumed from), opening nothing', () => {
+    const ledger = new Ledger()
+    ledger.addRead(2)
+    ledger.settleOpen('dropped', 1, 'duplicate')
+    ledger.addEarlier({
+      read: 10,
+      created: 1,
+      written: 3,
+      dropped: 2,
+      droppedByReason: { duplicate: 1, invalid: 1 },
+      merged: 1,
+      failed: 1,
+      uncommitted: 4,
+    })
+    expect([ledger.read, ledger.created, ledger.open, ledger.uncommitted]).toEqual([12, 1, 1, 4])
+    expect(ledger.droppedByReason).toEqual({ duplicate: 2, invalid: 1 })
+    expect([ledger.written, ledger.dropped, ledger.merged, ledger.failed]).toEqual([3, 3, 1, 1])
+    balances(ledger)
+  })
+
   it('counts as read the records settled beyond those read (they entered uncounted)', () => {
     const ledger = new Ledger()
     ledger.addRead(1)

@@ -6,6 +6,8 @@ import type { RunReport, StageReport } from '../../../src/core/RunReport.js'
 import { RunContext } from '../../../src/internal/run/RunContext.js'
 import { RunStop } from '../../../src/internal/run/RunStop.js'
 import type { StageHandle } from '../../../src/internal/run/StageHandle.js'
+import { startCheckpoints } from '../../../src/internal/checkpoint/Checkpointer.js'
+import { memoryStateStore } from '../../support/stateRun.js'
 
 const settings = {
   name: 'model',
@@ -62,7 +64,8 @@ type Verb = (typeof VERBS)[number]
 
 interface Step {
   readonly verb: Verb
-  readonly stage: number
+  /** Which of the stages where the verb may apply now it applies to (modulo their number). */
+  readonly pick: number
   readonly reason: (typeof REASONS)[number]
 }
 
@@ -94,9 +97,49 @@ class Model {
     return this.read + this.created - this.written - this.merged - this.failed - dropped
   }
 
-  /** Applies `step` to the model and to the handles, if its precondition holds. */
+  /** Whether `verb` may apply to stage `s` now (the model has a record for it). */
+  can(verb: Verb, s: number): boolean {
+    const stage = this.stages[s] as StageModel
+    const free = stage.inside - stage.held - stage.uncommitted
+    const isOperator = s >= 1 && s <= OPERATORS
+    const isSink = s === SINK
+    switch (verb) {
+      case 'read':
+      case 'readFailure':
+        return s === 0
+      case 'receive':
+        return s > 0 && (this.transit[s] ?? 0) > 0
+      case 'emit':
+      case 'fail':
+      case 'merge':
+        return isOperator && free > 0
+      case 'create':
+        return isOperator
+      case 'drop':
+      case 'hold':
+        return s > 0 && free > 0
+      case 'release':
+      case 'dropHeld':
+        return s > 0 && stage.held > 0
+      case 'write':
+      case 'failHere':
+      case 'uncommitted':
+        return isSink && free > 0
+      case 'writeHeld':
+      case 'failHeld':
+        return isSink && stage.held > 0
+      case 'endFailure':
+        return isSink && this.failuresInTransit > 0
+      case 'commit':
+        return isSink && stage.uncommitted > 0
+    }
+  }
+
+  /** Applies `step` to the model and to the handles, if the verb may apply to some stage now. */
   apply(step: Step, handles: readonly StageHandle[]): void {
-    const s = step.stage
+    const candidates = this.stages.map((_, s) => s).filter((s) => this.can(step.verb, s))
+    if (candidates.length === 0) return
+    const s = candidates[step.pick % candidates.length] as number
     const stage = this.stages[s] as StageModel
     const handle = handles[s] as StageHandle
     const free = stage.inside - stage.held - stage.uncommitted
@@ -256,7 +299,7 @@ function play(steps: readonly Step[], ending: Ending): { model: Model; report: R
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.record({
   verb: fc.constantFrom(...VERBS),
-  stage: fc.integer({ min: 0, max: SINK }),
+  pick: fc.nat(),
   reason: fc.constantFrom(...REASONS),
 })
 
@@ -319,23 +362,28 @@ describe('a stage handle', () => {
   })
 
   it('writes what a sink committed, and drops as aborted what it never did', () => {
+    const step = (verb: Verb): Step => ({ verb, pick: 0, reason: 'duplicate' })
     const { report } = play(
       [
-        { verb: 'read', stage: 0, reason: 'duplicate' },
-        { verb: 'read', stage: 0, reason: 'duplicate' },
-        ...[1, 2, 3].flatMap((stage) => [
-          { verb: 'receive' as const, stage, reason: 'duplicate' as const },
-          { verb: 'receive' as const, stage, reason: 'duplicate' as const },
-          { verb: 'emit' as const, stage, reason: 'duplicate' as const },
-          { verb: 'emit' as const, stage, reason: 'duplicate' as const },
-        ]),
-        { verb: 'uncommitted', stage: SINK, reason: 'duplicate' },
-        { verb: 'uncommitted', stage: SINK, reason: 'duplicate' },
-        { verb: 'commit', stage: SINK, reason: 'duplicate' },
+        ...(['read', 'read'] as const).map(step),
+        // Each stage in turn receives both records and passes them on.
+        ...[1, 2, 3].flatMap(() => (['receive', 'receive', 'emit', 'emit'] as const).map(step)),
+        ...(['uncommitted', 'uncommitted', 'commit'] as const).map(step),
       ],
       'stopped',
     )
     expect(report.written).toBe(1)
     expect(report.droppedByReason).toEqual({ aborted: 1 })
+  })
+
+  it("shows its stage the run's checkpoints, and none when the run takes none", () => {
+    const plain = new RunContext(settings)
+    expect(plain.openStage('dedupe', 'operator', 1).checkpoints).toBeUndefined()
+    const checkpointed = new RunContext(settings)
+    const checkpoints = startCheckpoints(checkpointed, {
+      state: { store: memoryStateStore(), key: 'k' },
+      checkpoint: {},
+    })
+    expect(checkpointed.openStage('dedupe', 'operator', 1).checkpoints).toBe(checkpoints)
   })
 })

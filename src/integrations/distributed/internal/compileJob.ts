@@ -10,7 +10,8 @@
  */
 import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
-import { rm } from 'node:fs/promises'
+import { unlinkSync } from 'node:fs'
+import { readdir, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -68,6 +69,28 @@ function tsxApi(): string | undefined {
   }
 }
 
+/** Whether process `pid` still runs (a process we may not signal runs too). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM'
+  }
+}
+
+/** Removes compiled copies of `source` left by processes that ended without removing them. */
+async function removeStale(source: string): Promise<void> {
+  const prefix = `.${basename(source)}.`
+  const names = await readdir(dirname(source)).catch(() => [] as string[])
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.mjs')) continue
+    const pid = /^(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length, -'.mjs'.length))?.[1]
+    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid)))
+      await rm(join(dirname(source), name), { force: true })
+  }
+}
+
 /**
  * Makes the job module `job` (a URL) loadable by plain worker threads: a JavaScript module as it
  * is; a TypeScript file compiled once (or, without esbuild, loaded through tsx in each thread).
@@ -88,6 +111,7 @@ export async function prepareJob(job: string): Promise<PreparedJob> {
   })
   if (esbuild === undefined) return fallback()
   const source = fileURLToPath(job)
+  await removeStale(source)
   // Beside the module: its package imports (left as they are) resolve from the same folder.
   const compiled = join(
     dirname(source),
@@ -114,9 +138,21 @@ export async function prepareJob(job: string): Promise<PreparedJob> {
       cause: error,
     })
   }
+  // Removed by `remove()`; else when the process exits, or by the next compile after a kill.
+  const onExit = (): void => {
+    try {
+      unlinkSync(compiled)
+    } catch {
+      // Already removed.
+    }
+  }
+  process.once('exit', onExit)
   return {
     url: pathToFileURL(compiled).href,
     compileMs: performance.now() - started,
-    remove: () => rm(compiled, { force: true }),
+    remove: async () => {
+      process.removeListener('exit', onExit)
+      await rm(compiled, { force: true })
+    },
   }
 }

@@ -36,6 +36,19 @@ describe('prepareJob', () => {
     expect(existsSync(compiled)).toBe(false)
   })
 
+  it('removes the compiled copies that killed processes left behind, not those of running ones', async () => {
+    writeFileSync(join(directory, 'left.ts'), 'export const build = 1\n')
+    // A pid above Linux's largest is no running process; pid 1 always runs.
+    const stale = join(directory, '.left.ts.4194399-0123abcd.mjs')
+    const running = join(directory, '.left.ts.1-0123abcd.mjs')
+    writeFileSync(stale, '')
+    writeFileSync(running, '')
+    const prepared = await prepareJob(pathToFileURL(join(directory, 'left.ts')).href)
+    expect(existsSync(stale)).toBe(false)
+    expect(existsSync(running)).toBe(true)
+    await prepared.remove()
+  })
+
   it('falls back to tsx in each thread when the module does not compile', async () => {
     writeFileSync(join(directory, 'broken.ts'), 'export const build = (: number =>\n')
     const prepared = await prepareJob(pathToFileURL(join(directory, 'broken.ts')).href)

@@ -1,0 +1,429 @@
+/**
+ * The checkpoints of one run (the `checkpoint` and `resume` run options). The source calls
+ * {@link Checkpointer.afterBatch} at each batch boundary with its position after that batch; when
+ * a checkpoint is due, the source waits while the run becomes quiet (every record it emitted has
+ * an outcome or sits in the file sink's temporary file), the sink fsyncs its file, the operators'
+ * changes go to the journal, and one `put` saves it all under the `state` key. The position can
+ * therefore never run ahead of what the file holds durably.
+ *
+ * A resumed run reads that checkpoint back before any record moves: the source's position (through
+ * the run's `RunState`), the ledger and stage figures (so the report covers the whole run), the
+ * operators' journal, and the sink's temporary file (see fileSinkCheckpoint).
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto'
+import { unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { describeError } from '../../core/Failure.js'
+import type { RunOptions } from '../../core/RunOptions.js'
+import type { ResumedFrom } from '../../core/RunReport.js'
+import type { RunStateOptions } from '../../core/StateStore.js'
+import type { RunContext } from '../run/RunContext.js'
+import {
+  checkpointIn,
+  settledAt,
+  type SavedCheckpoint,
+  type SavedFileSink,
+  type SavedStage,
+} from './savedCheckpoint.js'
+import { StateJournal, type JournalEntry } from './stateJournal.js'
+
+/** A file sink taking part in checkpoints. @internal */
+export interface SinkParticipant {
+  /** The target's absolute path: the journal goes beside it. */
+  readonly target: string
+  /** Hands the records buffered in memory to the file. */
+  flush(): void
+  /** Resolves once the file's writes under way are done (their records then settle). */
+  writesDone(): Promise<void>
+  /** Waits for the file's writes and fsyncs it: what a resume needs. */
+  durable(): Promise<SavedFileSink>
+}
+
+/** An operator whose state checkpoints save. @internal */
+export interface OperatorParticipant {
+  /** What changed since the last save (JSON), or `undefined` for nothing. */
+  save(): unknown
+  /** Applies the changes saved by the checkpoints resumed from, oldest first. */
+  restore(changes: readonly unknown[]): void
+}
+
+/** What was found under the key when the run started. @internal */
+interface Loaded {
+  /** The document to keep beside the checkpoint: the last completed run's positions. */
+  readonly base: Readonly<Record<string, unknown>>
+  /** The checkpoint this run resumes from. */
+  readonly resumed: SavedCheckpoint | undefined
+}
+
+const DEFAULT_EVERY_RECORDS = 10_000
+
+const checkpointers = new WeakMap<RunContext, Checkpointer>()
+
+/** The checkpoints of `run`, if it takes any. @internal */
+export function checkpointsOf(run: RunContext): Checkpointer | undefined {
+  return checkpointers.get(run)
+}
+
+/**
+ * Sets up the checkpoints of a run from its options (none without `checkpoint` or `resume`).
+ * Problems with the options are reported by {@link Checkpointer.verify}, when the run starts.
+ *
+ * @internal
+ */
+export function startCheckpoints(run: RunContext, options: RunOptions): Checkpointer | undefined {
+  if (options.checkpoint === undefined && options.resume !== true) return undefined
+  const checkpointer = new Checkpointer(run, options)
+  checkpointers.set(run, checkpointer)
+  const positions = checkpointer.resumedPositions()
+  // Awaited by the sources; a run that fails before they open must not leave it unhandled.
+  positions.catch(() => undefined)
+  run.state?.preferPositions(positions)
+  return checkpointer
+}
+
+/** @internal */
+export class Checkpointer {
+  private readonly problems: string[] = []
+  private readonly sources: string[] = []
+  private readonly unable: string[] = []
+  private sinkName: string | undefined
+  private sink: SinkParticipant | undefined
+  private readonly operators = new Map<string, OperatorParticipant>()
+  private journal: StateJournal | undefined
+  private readonly everyRecords: number
+  private readonly everyMs: number | undefined
+  private readAtLast = 0
+  private lastAt = performance.now()
+  private latest: unknown = undefined
+  private readonly state: RunStateOptions | undefined
+  /**
+   * Resolves once the key was read (and, resuming, the checkpoint applied) — which starts only
+   * once {@link verify} found every piece able to take part: a refused run touches nothing.
+   */
+  readonly loaded: Promise<Loaded>
+  private startLoading: (loading: Promise<Loaded>) => void = () => undefined
+  private readonly resume: boolean
+  /** A checkpoint exists for this run (taken, or resumed from): a stopped run keeps its files. */
+  saved = false
+  /** Records in the file sink's temporary file at the checkpoint resumed from. */
+  resumedUncommitted = 0
+
+  constructor(
+    private readonly run: RunContext,
+    options: RunOptions,
+  ) {
+    this.state = options.state
+    const every = options.checkpoint ?? {}
+    this.everyMs = every.everyMs
+    this.everyRecords =
+      every.everyRecords ?? (every.everyMs === undefined ? DEFAULT_EVERY_RECORDS : Infinity)
+    if (options.state === undefined)
+      this.problems.push(
+        'checkpoint and resume need the state option ({ store, key }): the checkpoint is kept there',
+      )
+    if (options.checkpoint === undefined)
+      this.problems.push('resume needs the checkpoint option: a run resumes from its checkpoints')
+    if (!(this.everyRecords > 0) || (this.everyMs !== undefined && !(this.everyMs > 0)))
+      this.problems.push('checkpoint: everyRecords and everyMs must be positive')
+    this.resume = options.resume === true
+    this.loaded = new Promise<Loaded>((resolve) => {
+      this.startLoading = resolve
+    })
+    // Read once, whatever happens: a failed read fails the run when a stage awaits it.
+    this.loaded.catch(() => undefined)
+    run.onStop(() => void this.journal?.close())
+  }
+
+  // ---- who takes part -----------------------------------------------------------------------
+
+  /** A source subscribed; `positions`: it gives a position with each batch. */
+  registerSource(stage: string, positions: boolean): void {
+    if (positions) this.sources.push(stage)
+    else this.unable.push(stage)
+  }
+
+  registerSink(stage: string, participant: SinkParticipant): void {
+    this.sinkName = stage
+    this.sink = participant
+  }
+
+  registerOperator(stage: string, participant: OperatorParticipant): void {
+    this.operators.set(stage, participant)
+  }
+
+  /** A stage that cannot be checkpointed: the run fails at start, naming it and why. */
+  refuse(stage: string, reason: string): void {
+    this.problems.push(`checkpoint: ${stage} ${reason}`)
+  }
+
+  /**
+   * Checks, once the flow is subscribed, that every piece can be checkpointed; returns the error
+   * to fail the run with, naming the pieces that cannot.
+   */
+  verify(sinkStage: string): Error | undefined {
+    const problems = [...this.problems]
+    for (const stage of this.unable)
+      problems.push(
+        `checkpoint: the source ${stage} cannot save a position (fromCsv of a plain UTF-8 file and fromJson of a plain NDJSON file can)`,
+      )
+    const sources = this.sources.length + this.unable.length
+    if (sources > 1)
+      problems.push(`checkpoint: the run has ${sources} sources; checkpoints support one`)
+    if (this.sink === undefined)
+      problems.push(
+        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv to a file, not appending or gzipped, can)`,
+      )
+    if (this.run.policy?.kind === 'deadLetter')
+      problems.push(
+        'checkpoint: the deadLetter policy writes to a second sink, which checkpoints do not cover',
+      )
+    if (problems.length === 0) {
+      this.startLoading(this.load(this.resume))
+      return undefined
+    }
+    this.startLoading(Promise.resolve({ base: {}, resumed: undefined }))
+    return new Error(`${this.run.settings.name}: ${[...new Set(problems)].join('; ')}`)
+  }
+
+  // ---- resuming -----------------------------------------------------------------------------
+
+  private get key(): string {
+    return (this.state as RunStateOptions).key
+  }
+
+  private async load(resume: boolean): Promise<Loaded> {
+    const state = this.state as RunStateOptions
+    let document: unknown
+    try {
+      document = await state.store.get(this.key)
+    } catch (error) {
+      throw new Error(
+        `${this.run.settings.name}: cannot load the state ${JSON.stringify(this.key)}: ${describeError(error)}`,
+        { cause: error },
+      )
+    }
+    const { checkpoint: _, ...base } =
+      typeof document === 'object' && document !== null
+        ? (document as Record<string, unknown>)
+        : { version: 1, positions: {} }
+    const saved = checkpointIn(document, this.key)
+    if (saved === undefined) return { base, resumed: undefined }
+    if (!resume) {
+      await discardFiles(saved)
+      return { base, resumed: undefined }
+    }
+    if (this.sinkName === undefined || !(this.sinkName in saved.sinks))
+      throw new Error(
+        `${this.run.settings.name}: the checkpoint under ${JSON.stringify(this.key)} is of another sink (${Object.keys(saved.sinks).join(', ')}), not ${this.sinkName ?? 'this one'}; was the pipeline changed? Delete the key to start over`,
+      )
+    if (saved.final) await unlink(saved.journal.path).catch(() => undefined)
+    else {
+      const { journal, entries } = await StateJournal.resume(
+        saved.journal.path,
+        saved.journal.bytes,
+      )
+      this.journal = journal
+      this.restoreOperators(entries)
+      const missing = this.sources.filter((stage) => !(stage in saved.sources))
+      if (missing.length > 0)
+        throw new Error(
+          `${this.run.settings.name}: the checkpoint under ${JSON.stringify(this.key)} has no position for the source ${missing.join(', ')}; was the pipeline changed? Delete the key to start over`,
+        )
+    }
+    this.restoreFigures(saved)
+    this.resumedUncommitted = saved.ledger.uncommitted
+    this.saved = true
+    this.run.sections['resumedFrom'] = {
+      checkpointAt: saved.at,
+      settled: settledAt(saved),
+    } satisfies ResumedFrom
+    if (saved.final && saved.statePositions !== undefined)
+      this.run.state?.restoreReached(saved.statePositions)
+    return { base, resumed: saved }
+  }
+
+  /** The source positions a resumed run starts from (undefined when not resuming). */
+  async resumedPositions(): Promise<Readonly<Record<string, unknown>> | undefined> {
+    return (await this.loaded).resumed?.sources
+  }
+
+  /** Whether the sources have nothing left to read: resumed from a final checkpoint. */
+  async sourcesDone(): Promise<boolean> {
+    return (await this.loaded).resumed?.final === true
+  }
+
+  /** The sink's part of the checkpoint resumed from, if any. */
+  async resumedSink(stage: string): Promise<SavedFileSink | undefined> {
+    return (await this.loaded).resumed?.sinks[stage]
+  }
+
+  /** The files a resumed run must keep (the journal), so the sink's litter removal spares them. */
+  async keptFiles(): Promise<string[]> {
+    const resumed = (await this.loaded).resumed
+    return resumed === undefined ? [] : [resumed.journal.path]
+  }
+
+  private restoreOperators(entries: readonly JournalEntry[]): void {
+    const changes = new Map<string, unknown[]>()
+    for (const entry of entries) {
+      if (!this.operators.has(entry.stage))
+        throw new Error(
+          `${this.run.settings.name}: the checkpoint holds the state of a stage ${entry.stage} this pipeline does not have; was it changed? Delete the key to start over`,
+        )
+      const list = changes.get(entry.stage) ?? []
+      list.push(entry.change)
+      changes.set(entry.stage, list)
+    }
+    for (const [stage, list] of changes) this.operators.get(stage)?.restore(list)
+  }
+
+  /** Adds the checkpoint's figures to this run's: its report covers the whole logical run. */
+  private restoreFigures(saved: SavedCheckpoint): void {
+    const run = this.run
+    run.ledger.addEarlier(saved.ledger)
+    for (const stats of run.stages) {
+      const figures = saved.stages[stats.name]
+      if (figures !== undefined) stats.addEarlier(figures)
+    }
+    this.readAtLast = run.read
+  }
+
+  // ---- taking checkpoints -------------------------------------------------------------------
+
+  /**
+   * The source finished a batch and stands at `position`: takes a checkpoint if one is due, and
+   * returns its promise (the source waits for it); `undefined` when none is due.
+   */
+  afterBatch(position: unknown): Promise<void> | undefined {
+    this.latest = position
+    const run = this.run
+    if (
+      run.read - this.readAtLast < this.everyRecords &&
+      (this.everyMs === undefined || performance.now() - this.lastAt < this.everyMs)
+    )
+      return undefined
+    return this.take(false)
+  }
+
+  /**
+   * The input ended and the output is complete: a final checkpoint before the commit, so that a
+   * run killed during the commit is finished by its resume without reading anything again. The
+   * journal is no longer needed after it.
+   */
+  async beforeCommit(): Promise<void> {
+    await this.take(true)
+    await this.journal?.remove()
+  }
+
+  private async take(final: boolean): Promise<void> {
+    const { base } = await this.loaded
+    const sink = this.sink as SinkParticipant
+    await this.quiet(sink)
+    const run = this.run
+    if (run.ledger.held > 0)
+      throw new Error(
+        `${run.settings.name}: checkpoint: ${run.ledger.held} records are in a stage's custody, which checkpoints cannot save`,
+      )
+    const file = await sink.durable()
+    this.journal ??= StateJournal.fresh(journalPathFor(sink.target))
+    const journalBytes = final ? this.journal.bytes : await this.journal.append(this.changes())
+    const checkpoint: SavedCheckpoint = {
+      version: 1,
+      at: new Date().toISOString(),
+      final,
+      ledger: {
+        read: run.read,
+        created: run.created,
+        written: run.written,
+        dropped: run.dropped,
+        droppedByReason: run.ledger.droppedByReason,
+        merged: run.merged,
+        failed: run.failed,
+        uncommitted: run.ledger.uncommitted,
+      },
+      stages: stageFigures(run),
+      sources: Object.fromEntries(this.sources.map((stage) => [stage, this.latest])),
+      sinks: { [this.sinkName as string]: file },
+      journal: { path: this.journal.path, bytes: journalBytes },
+      ...(final && run.state !== undefined ? { statePositions: run.state.reachedNow() } : {}),
+    }
+    const state = this.state as RunStateOptions
+    try {
+      await state.store.put(this.key, { ...base, checkpoint })
+    } catch (error) {
+      throw new Error(
+        `${run.settings.name}: saving the checkpoint under ${JSON.stringify(this.key)} failed: ${describeError(error)}`,
+        { cause: error },
+      )
+    }
+    this.saved = true
+    this.readAtLast = run.read
+    this.lastAt = performance.now()
+  }
+
+  private changes(): JournalEntry[] {
+    const entries: JournalEntry[] = []
+    for (const [stage, operator] of this.operators) {
+      const change = operator.save()
+      if (change !== undefined) entries.push({ stage, change })
+    }
+    return entries
+  }
+
+  /**
+   * Waits until no record is open: each has an outcome, is in the sink's file, or in an
+   * operator's saved state. Records in flight in an asynchronous stage finish first; records that
+   * never settle (a plain rxjs operator holding them) fail the run after `stallTimeoutMs`.
+   */
+  private async quiet(sink: SinkParticipant): Promise<void> {
+    const run = this.run
+    const deadline = performance.now() + Math.max(1_000, run.settings.stallTimeoutMs)
+    for (;;) {
+      sink.flush()
+      // Waits for the disk, not in a busy loop: the records of a write settle when it is done.
+      await sink.writesDone()
+      if (run.ledger.open <= 0) return
+      if (run.stopped !== undefined) throw run.stopped.error
+      if (performance.now() > deadline)
+        throw new Error(
+          `${run.settings.name}: checkpoint: ${run.ledger.open} records did not settle; a plain rxjs operator that holds records (wrap it with rx) cannot be checkpointed`,
+        )
+      // Records still in an asynchronous stage (a lookup, a request): look again shortly.
+      await new Promise<void>((resolve) => setTimeout(resolve, 1))
+    }
+  }
+}
+
+function stageFigures(run: RunContext): Record<string, SavedStage> {
+  const figures: Record<string, SavedStage> = {}
+  for (const stats of run.stages)
+    figures[stats.name] = {
+      in: stats.in,
+      out: stats.out,
+      dropped: stats.dropped,
+      failed: stats.failed,
+      created: stats.created,
+      merged: stats.merged,
+    }
+  return figures
+}
+
+/**
+ * The journal beside the target, named as the file sinks name their temporary files, so a later
+ * run of the same target removes it if the process that wrote it was killed and never resumed.
+ */
+function journalPathFor(target: string): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  )
+}
+
+/** A run that does not resume removes the files of the checkpoint it replaces. */
+async function discardFiles(saved: SavedCheckpoint): Promise<void> {
+  const paths = [saved.journal.path, ...Object.values(saved.sinks).map((sink) => sink.path)]
+  await Promise.all(paths.map((path) => unlink(path).catch(() => undefined)))
+}

@@ -1,0 +1,204 @@
+/**
+ * A file sink's part in checkpoints: at each checkpoint its temporary file is fsynced and its
+ * length, inode, counters and format state (the CSV header written, the columns) are saved; a
+ * resumed run reopens that temporary file, cuts it back to the saved length (what a killed run
+ * wrote after the checkpoint goes) and writes on, so the file ends byte for byte as an
+ * uninterrupted run's. A temporary file already renamed over the target (a run killed between
+ * its rename and its state's save) is recognised by its inode, and only the commit is finished.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { SinkOutput } from '../sinkOutput.js'
+import type { Checkpointer } from './Checkpointer.js'
+import type { SavedFileSink } from './savedCheckpoint.js'
+
+/** The sink's own figures a checkpoint saves. @internal */
+export interface FileSinkCounters {
+  readonly received: number
+  readonly accepted: number
+  /** Records in the temporary file, written when it is committed. */
+  readonly uncommitted: number
+}
+
+/** The file sink's settings a checkpoint reads. @internal */
+export interface CheckpointedFileSettings {
+  readonly stage: string
+  readonly path: string
+  readonly stream?: unknown
+  readonly append?: boolean
+  readonly gzip?: boolean
+  readonly checkpointable?: boolean
+}
+
+/** A file format's state for checkpoints (see `FileFormat`). @internal */
+export interface FormatState {
+  readonly save?: () => unknown
+  readonly restore?: (saved: unknown) => void
+}
+
+/** An output whose durable length a checkpoint can take (`FileOutput`). @internal */
+export interface DurableOutput extends SinkOutput {
+  /** Resolves once the writes under way are done. */
+  writesDone(): Promise<void>
+  sync(): Promise<{ path: string; bytes: number; ino: number }>
+}
+
+/** How to open the sink's temporary file: a new one, or a checkpoint's to continue. @internal */
+export type OpenFile = (extra: {
+  readonly keep: readonly string[]
+  readonly resume?: { readonly path: string; readonly bytes: number }
+}) => Promise<DurableOutput>
+
+/** What the checkpoint reaches inside the file sink. @internal */
+export interface FileSinkAccess {
+  /** Hands the buffered rows to the file. */
+  flush(): void
+  counters(): FileSinkCounters
+  restoreCounters(counters: FileSinkCounters): void
+  output(): SinkOutput | undefined
+  format(): FormatState | undefined
+  readonly openFile: OpenFile
+}
+
+/** @internal */
+export class FileSinkCheckpoint {
+  private resumed: SavedFileSink | undefined
+
+  private constructor(
+    private readonly checkpoints: Checkpointer,
+    private readonly settings: CheckpointedFileSettings,
+    private readonly access: FileSinkAccess,
+  ) {}
+
+  /**
+   * The checkpoint side of a file sink, when its run takes `checkpoints` and the sink can (a file,
+   * not appending, not gzipped, with a format that saves its state); otherwise `undefined`, and
+   * the run refuses at start.
+   */
+  static of(
+    checkpoints: Checkpointer | undefined,
+    settings: CheckpointedFileSettings,
+    access: FileSinkAccess,
+  ): FileSinkCheckpoint | undefined {
+    if (checkpoints === undefined) return undefined
+    if (
+      settings.stream !== undefined ||
+      settings.append === true ||
+      settings.gzip === true ||
+      settings.checkpointable !== true
+    )
+      return undefined
+    const sink = new FileSinkCheckpoint(checkpoints, settings, access)
+    checkpoints.registerSink(settings.stage, {
+      target: resolve(settings.path),
+      flush: () => access.flush(),
+      writesDone: () => {
+        const output = access.output()
+        return output !== undefined && 'writesDone' in output
+          ? (output as DurableOutput).writesDone()
+          : Promise.resolve()
+      },
+      durable: () => sink.durable(),
+    })
+    return sink
+  }
+
+  /** Whether a stopped run keeps its temporary file: a checkpoint names it, for a resume. */
+  get keepOnStop(): boolean {
+    return this.checkpoints.saved
+  }
+
+  /**
+   * Opens the output: the temporary file of the checkpoint resumed from, cut to its saved
+   * length; the target itself when that file was renamed already; else a new temporary file.
+   */
+  async open(): Promise<SinkOutput> {
+    const saved = await this.checkpoints.resumedSink(this.settings.stage)
+    const keep = await this.checkpoints.keptFiles()
+    if (saved === undefined) return this.access.openFile({ keep })
+    this.resumed = saved
+    const present = await stat(saved.path).catch(() => undefined)
+    if (present !== undefined)
+      return this.access.openFile({ keep, resume: { path: saved.path, bytes: saved.bytes } })
+    const target = resolve(this.settings.path)
+    const committed = await stat(target).catch(() => undefined)
+    if (committed?.ino === saved.ino) return new CommittedOutput(target, committed.size, saved)
+    throw new Error(
+      `${this.settings.stage}: cannot resume: the temporary file ${saved.path} of the checkpoint is gone and ${target} is not it; delete the state key to start the run over`,
+    )
+  }
+
+  /** Restores the counters and the format's state of a resumed run; true when it resumed. */
+  resume(format: FormatState): boolean {
+    const saved = this.resumed
+    if (saved === undefined) return false
+    format.restore?.(saved.format)
+    this.access.restoreCounters({
+      received: saved.received,
+      accepted: saved.accepted,
+      uncommitted: this.checkpoints.resumedUncommitted,
+    })
+    return true
+  }
+
+  /** The final checkpoint, just before the commit (see Checkpointer.beforeCommit). */
+  beforeCommit(): Promise<void> {
+    return this.checkpoints.beforeCommit()
+  }
+
+  private async durable(): Promise<SavedFileSink> {
+    const output = this.access.output()
+    if (output === undefined || !('sync' in output))
+      throw new Error(`${this.settings.stage}: checkpoint: the file is not open`)
+    const file = await (output as DurableOutput).sync()
+    const counters = this.access.counters()
+    return {
+      ...file,
+      received: counters.received,
+      accepted: counters.accepted,
+      format: this.access.format()?.save?.(),
+    }
+  }
+}
+
+/**
+ * The output of a run resumed after its temporary file was renamed over the target: nothing is
+ * left to write, and the commit is done.
+ */
+class CommittedOutput implements DurableOutput {
+  readonly existingBytes = 0
+  readonly writesInPlace = false
+  readonly keptBytes = 0
+  readonly removedTemporaryFiles: readonly string[] = []
+
+  constructor(
+    readonly path: string,
+    private readonly size: number,
+    private readonly saved: SavedFileSink,
+  ) {}
+
+  write(_chunk: string, done: (error?: Error | null) => void): boolean {
+    queueMicrotask(() => done(new Error(`${this.path} was committed already`)))
+    return true
+  }
+
+  onDrain(): void {}
+
+  onError(): void {}
+
+  async writesDone(): Promise<void> {}
+
+  /** What the checkpoint said: a later resume finds the target by the same inode. */
+  async sync(): Promise<{ path: string; bytes: number; ino: number }> {
+    return { path: this.saved.path, bytes: this.size, ino: this.saved.ino }
+  }
+
+  async commit(): Promise<number> {
+    return this.size
+  }
+
+  async discard(): Promise<void> {}
+}

@@ -1,0 +1,100 @@
+/**
+ * What a checkpoint keeps under the run's `state` key, beside the positions of the last completed
+ * run: the ledger and each stage's figures at that moment, the source's position, the file sink's
+ * durable prefix and the journal of operator state. Reading it back checks its shape: a document
+ * that is not one is an error naming the key, never a fresh start.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+/** A stage's figures at the checkpoint. @internal */
+export interface SavedStage {
+  readonly in: number
+  readonly out: number
+  readonly dropped: number
+  readonly failed: number
+  readonly created: number
+  readonly merged: number
+}
+
+/** The run's ledger at the checkpoint (nothing was open or in custody then). @internal */
+export interface SavedLedger {
+  readonly read: number
+  readonly created: number
+  readonly written: number
+  readonly dropped: number
+  readonly droppedByReason: Readonly<Record<string, number>>
+  readonly merged: number
+  readonly failed: number
+  /** Records in the file sink's temporary file, durable up to `SavedFileSink.bytes`. */
+  readonly uncommitted: number
+}
+
+/** A file sink's part of a checkpoint. @internal */
+export interface SavedFileSink {
+  /** The temporary file, and how many of its bytes were fsynced at the checkpoint. */
+  readonly path: string
+  readonly bytes: number
+  /** Its inode: after a rename it is the target's, which tells a commit that happened. */
+  readonly ino: number
+  /** The sink's counters (records received and accepted by its format). */
+  readonly received: number
+  readonly accepted: number
+  /** The format's own state (the CSV header written, its columns). */
+  readonly format: unknown
+}
+
+/** @internal */
+export interface SavedCheckpoint {
+  readonly version: 1
+  /** When it was taken (ISO 8601). */
+  readonly at: string
+  /**
+   * Taken after the input ended and the output was complete, just before the commit: a run
+   * resumed from it reads nothing and only commits.
+   */
+  readonly final: boolean
+  readonly ledger: SavedLedger
+  readonly stages: Readonly<Record<string, SavedStage>>
+  /** Each source's position after its last settled record, by stage name. */
+  readonly sources: Readonly<Record<string, unknown>>
+  readonly sinks: Readonly<Record<string, SavedFileSink>>
+  /** The operators' state journal and its durable length. */
+  readonly journal: { readonly path: string; readonly bytes: number }
+  /** In a final checkpoint: the positions the `state` option saves at the commit. */
+  readonly statePositions?: Readonly<Record<string, unknown>>
+}
+
+/** Records settled at the checkpoint: with an outcome, or in the file's durable part. @internal */
+export function settledAt(checkpoint: SavedCheckpoint): number {
+  const { written, dropped, merged, failed, uncommitted } = checkpoint.ledger
+  return written + dropped + merged + failed + uncommitted
+}
+
+/**
+ * The checkpoint in a state document, if it holds one; an error naming `key` if what is there
+ * is not a checkpoint.
+ *
+ * @internal
+ */
+export function checkpointIn(document: unknown, key: string): SavedCheckpoint | undefined {
+  if (typeof document !== 'object' || document === null) return undefined
+  const saved = (document as { checkpoint?: unknown }).checkpoint
+  if (saved === undefined) return undefined
+  const candidate = saved as Partial<SavedCheckpoint> | null
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    candidate.version !== 1 ||
+    typeof candidate.at !== 'string' ||
+    typeof candidate.ledger !== 'object' ||
+    typeof candidate.sources !== 'object' ||
+    typeof candidate.sinks !== 'object' ||
+    typeof candidate.journal?.path !== 'string'
+  )
+    throw new Error(
+      `the state ${JSON.stringify(key)} holds a checkpoint this version cannot read; delete the key to start the run over`,
+    )
+  return candidate as SavedCheckpoint
+}

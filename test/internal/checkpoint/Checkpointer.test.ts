@@ -1,0 +1,317 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile, appendFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as t from 'io-ts'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { StateStore } from '../../../src/core/StateStore.js'
+import type { RunOptions } from '../../../src/core/RunOptions.js'
+import type { RunReport } from '../../../src/core/RunReport.js'
+import { fromCsv } from '../../../src/sources/fromCsv.js'
+import { fromGenerator } from '../../../src/sources/fromGenerator.js'
+import { fromJson } from '../../../src/sources/fromJson.js'
+import { merge } from '../../../src/sources/merge.js'
+import { validate } from '../../../src/operators/validate.js'
+import { dedupe } from '../../../src/operators/dedupe.js'
+import { aggregate } from '../../../src/operators/aggregate.js'
+import { map } from '../../../src/operators/map.js'
+import { toCsv } from '../../../src/sinks/toCsv.js'
+import { toArray } from '../../../src/sinks/toArray.js'
+import { deadLetter } from '../../../src/policies/deadLetter.js'
+import { NumberFromString } from '../../../src/codecs/NumberFromString.js'
+import { memoryStateStore } from '../../support/stateRun.js'
+import type { SavedCheckpoint } from '../../../src/internal/checkpoint/savedCheckpoint.js'
+
+const Row = t.type({ id: t.string, email: t.string, amount: NumberFromString })
+const ROWS = 6_000
+
+let directory: string
+let input: string
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'powerflow-checkpoint-'))
+  input = join(directory, 'input.csv')
+  const lines = ['id,email,amount']
+  for (let index = 0; index < ROWS; index++)
+    lines.push(
+      `R${index},user${index % 4_500}@example.com,${index % 101 === 0 ? 'n/a' : index * 1.5}`,
+    )
+  await writeFile(input, `${lines.join('\n')}\n`)
+})
+
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true })
+})
+
+/** fromCsv → validate → (abort after `stopAfter` records) → dedupe → toCsv. */
+function importRun(output: string, options: RunOptions, stopAfter?: number): Promise<RunReport> {
+  const controller = new AbortController()
+  let seen = 0
+  return pipe(
+    fromCsv(input),
+    validate(Row),
+    map((row) => {
+      if (++seen === stopAfter) controller.abort()
+      return row
+    }),
+    dedupe({ key: 'email' }),
+    toCsv(join(directory, output), { lineEnding: '\n', signal: controller.signal, ...options }),
+  )
+}
+
+const checkpointed = (store: StateStore, extra: RunOptions = {}): RunOptions => ({
+  state: { store, key: 'import' },
+  checkpoint: { everyRecords: 1_000 },
+  ...extra,
+})
+
+const figures = (report: RunReport) => ({
+  read: report.read,
+  written: report.written,
+  dropped: report.dropped,
+  droppedByReason: report.droppedByReason,
+  failed: report.failed,
+  stages: report.stages.map(({ name, in: received, out, dropped, failed }) => ({
+    name: name.replace(/ \S+\.csv$/, ''),
+    received,
+    out,
+    dropped,
+    failed,
+  })),
+})
+
+describe('checkpoint and resume', () => {
+  it('resumes a stopped run to the bytes of an uninterrupted one, its report covering the whole run', async () => {
+    const plain = await importRun('plain.csv', {})
+    const store = memoryStateStore()
+    const stopped = await importRun('out.csv', checkpointed(store), 4_000).catch(
+      (error: { report: RunReport }) => error.report,
+    )
+    expect(stopped.status).toBe('aborted')
+    // The temporary file stays for the resume, named by the checkpoint.
+    const saved = ((await store.get('import')) as { checkpoint: SavedCheckpoint }).checkpoint
+    const temporary = Object.values(saved.sinks)[0]?.path as string
+    expect((await stat(temporary)).size).toBeGreaterThanOrEqual(
+      Object.values(saved.sinks)[0]?.bytes as number,
+    )
+
+    const resumed = await importRun('out.csv', checkpointed(store, { resume: true }))
+    expect(resumed.status).toBe('completed')
+    expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(
+      await readFile(join(directory, 'plain.csv'), 'utf8'),
+    )
+    expect(figures(resumed)).toEqual(figures(plain))
+    expect(resumed.read + resumed.created).toBe(
+      resumed.written + resumed.dropped + resumed.merged + resumed.failed,
+    )
+    expect(resumed.resumedFrom).toEqual({
+      checkpointAt: saved.at,
+      settled: saved.ledger.read,
+    })
+    expect((await readdir(directory)).sort()).toEqual(['input.csv', 'out.csv', 'plain.csv'])
+    // The completed run's state replaced the checkpoint: the next run reads only new rows.
+    expect(await store.get('import')).not.toHaveProperty('checkpoint')
+    await appendFile(input, 'N1,new@example.com,5\n')
+    const next = await importRun('out.csv', checkpointed(store, { resume: true }))
+    expect(next.read).toBe(1)
+    expect(next.resumedFrom).toBeUndefined()
+  })
+
+  it('never saves a position ahead of what the temporary file holds durably', async () => {
+    const inner = memoryStateStore()
+    const seen: Array<{ rowsInFile: number; uncommitted: number; rowsRead: number; read: number }> =
+      []
+    const inputText = await readFile(input, 'utf8')
+    const store: StateStore = {
+      ...inner,
+      async put(key, value) {
+        const checkpoint = (value as { checkpoint?: SavedCheckpoint }).checkpoint
+        if (checkpoint !== undefined) {
+          const sink = Object.values(checkpoint.sinks)[0] as SavedCheckpoint['sinks'][string]
+          const file = await readFile(sink.path)
+          const position = Object.values(checkpoint.sources)[0] as { file: { offset: number } }
+          seen.push({
+            rowsInFile: file.subarray(0, sink.bytes).toString('utf8').split('\n').length - 2,
+            uncommitted: checkpoint.ledger.uncommitted,
+            rowsRead:
+              Buffer.from(inputText).subarray(0, position.file.offset).toString().split('\n')
+                .length - 2,
+            read: checkpoint.ledger.read,
+          })
+        }
+        return inner.put(key, value)
+      },
+    }
+    await importRun('out.csv', checkpointed(store))
+    expect(seen.length).toBeGreaterThan(3)
+    for (const checkpoint of seen) {
+      // Every record the position covers is in the durable prefix (or dropped, or failed)...
+      expect(checkpoint.rowsInFile).toBe(checkpoint.uncommitted)
+      // ...and the position is exactly after the records read.
+      expect(checkpoint.rowsRead).toBe(checkpoint.read)
+    }
+  })
+
+  it('starts over without resume, removing the files of the checkpoint it replaces', async () => {
+    const store = memoryStateStore()
+    await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
+    expect((await readdir(directory)).some((name) => name.endsWith('.tmp'))).toBe(true)
+    const again = await importRun('out.csv', checkpointed(store))
+    expect(again.read).toBe(ROWS)
+    expect(again.resumedFrom).toBeUndefined()
+    expect((await readdir(directory)).sort()).toEqual(['input.csv', 'out.csv'])
+  })
+
+  it('runs as usual when resume finds no checkpoint', async () => {
+    const report = await importRun('out.csv', checkpointed(memoryStateStore(), { resume: true }))
+    expect(report.read).toBe(ROWS)
+    expect(report.resumedFrom).toBeUndefined()
+  })
+
+  it('fails a resume into another sink than the checkpoint of the key, and a refused run touches nothing', async () => {
+    const store = memoryStateStore()
+    await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
+    const before = JSON.stringify(await store.get('import'))
+    await expect(importRun('other.csv', checkpointed(store, { resume: true }))).rejects.toThrow(
+      /the checkpoint under "import" is of another sink \(toCsv out\.csv\), not toCsv other\.csv/,
+    )
+    await expect(
+      pipe(fromCsv(input), toArray(checkpointed(store, { resume: true }))),
+    ).rejects.toThrow(/cannot be checkpointed/)
+    expect(JSON.stringify(await store.get('import'))).toBe(before)
+    expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toHaveLength(2)
+  })
+
+  it('fails a resume whose temporary file is gone, naming it', async () => {
+    const store = memoryStateStore()
+    await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
+    const saved = ((await store.get('import')) as { checkpoint: SavedCheckpoint }).checkpoint
+    await rm(Object.values(saved.sinks)[0]?.path as string)
+    await expect(importRun('out.csv', checkpointed(store, { resume: true }))).rejects.toThrow(
+      /cannot resume: the temporary file .*\.tmp of the checkpoint is gone/,
+    )
+  })
+})
+
+describe('what checkpoints refuse at start', () => {
+  const refused = async (run: Promise<RunReport>, message: RegExp): Promise<void> => {
+    const error = (await run.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    )) as (Error & { report?: RunReport }) | undefined
+    expect(error?.message).toMatch(message)
+    expect(error?.report?.read).toBe(0)
+  }
+  const store = memoryStateStore()
+
+  it('needs the state option', async () => {
+    await refused(
+      pipe(fromCsv(input), toCsv(join(directory, 'out.csv'), { checkpoint: {} })),
+      /checkpoint and resume need the state option/,
+    )
+  })
+
+  it('names an operator whose state it cannot save', async () => {
+    await refused(
+      pipe(
+        fromCsv(input),
+        dedupe({ key: 'email', keep: 'last' }),
+        toCsv(join(directory, 'out.csv'), checkpointed(store)),
+      ),
+      /checkpoint: dedupe keeps records until its input ends/,
+    )
+    await refused(
+      pipe(
+        fromCsv(input),
+        aggregate({ groupBy: ['email'], measures: { id: 'count' } }),
+        toCsv(join(directory, 'out.csv'), checkpointed(store)),
+      ),
+      /checkpoint: aggregate keeps its groups in memory/,
+    )
+  })
+
+  it('names a sink or a source that cannot take part, and several sources', async () => {
+    await refused(
+      pipe(fromCsv(input), toArray(checkpointed(store))),
+      /the sink toArray cannot be checkpointed/,
+    )
+    await refused(
+      pipe(fromCsv(input), toCsv(join(directory, 'out.csv.gz'), checkpointed(store))),
+      /the sink toCsv out\.csv\.gz cannot be checkpointed/,
+    )
+    await refused(
+      pipe(fromGenerator([{ id: 1 }]), toCsv(join(directory, 'out.csv'), checkpointed(store))),
+      /the source fromGenerator cannot save a position/,
+    )
+    await refused(
+      pipe(
+        merge(fromCsv(input, { name: 'a' }), fromCsv(input, { name: 'b' })),
+        toCsv(join(directory, 'out.csv'), checkpointed(store)),
+      ),
+      /the run has 2 sources; checkpoints support one/,
+    )
+  })
+
+  it('refuses the deadLetter policy, whose second sink it does not cover', async () => {
+    await refused(
+      pipe(
+        fromCsv(input),
+        deadLetter(toArray()),
+        toCsv(join(directory, 'out.csv'), checkpointed(store)),
+      ),
+      /the deadLetter policy writes to a second sink/,
+    )
+  })
+})
+
+describe('checkpoints of an NDJSON source', () => {
+  it('resumes a stopped run to the bytes of an uninterrupted one', async () => {
+    const ndjson = join(directory, 'input.ndjson')
+    const lines: string[] = []
+    for (let index = 0; index < ROWS; index++)
+      lines.push(JSON.stringify({ id: `R${index}`, email: `u${index % 4_000}@x.org`, note: 'é🙂' }))
+    await writeFile(ndjson, `${lines.join('\n')}\n`)
+    const run = (output: string, options: RunOptions, stopAfter?: number) => {
+      const controller = new AbortController()
+      let seen = 0
+      return pipe(
+        fromJson(ndjson),
+        map((value) => {
+          if (++seen === stopAfter) controller.abort()
+          return value as { id: string; email: string; note: string }
+        }),
+        dedupe({ key: 'email' }),
+        toCsv(join(directory, output), { signal: controller.signal, ...options }),
+      )
+    }
+    const plain = await run('plain.csv', {})
+    const store = memoryStateStore()
+    await run('out.csv', checkpointed(store), 4_000).catch(() => undefined)
+    const resumed = await run('out.csv', checkpointed(store, { resume: true }))
+    expect(resumed.resumedFrom?.settled).toBeGreaterThan(0)
+    expect(figures(resumed)).toEqual(figures(plain))
+    expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(
+      await readFile(join(directory, 'plain.csv'), 'utf8'),
+    )
+  })
+})
+
+describe('checkpoints of a CSV file with a byte order mark, CRLF and quoted line breaks', () => {
+  it('resumes to the bytes of an uninterrupted run, from any stopping point', async () => {
+    const lines = ['\uFEFFid,email,amount']
+    for (let index = 0; index < ROWS; index++)
+      lines.push(`R${index},"u${index % 5_000}\r\n@x.org",${index}`)
+    await writeFile(input, `${lines.join('\r\n')}\r\n`)
+    const plain = await importRun('plain.csv', {})
+    const expected = await readFile(join(directory, 'plain.csv'), 'utf8')
+    for (const stopAfter of [1_500, 2_900, 5_999]) {
+      const store = memoryStateStore()
+      await importRun('out.csv', checkpointed(store), stopAfter).catch(() => undefined)
+      const resumed = await importRun('out.csv', checkpointed(store, { resume: true }))
+      // The first stop comes before the first checkpoint (a batch is ~2,000 rows): a fresh start.
+      expect(resumed.resumedFrom === undefined).toBe(stopAfter < 2_000)
+      expect(figures(resumed)).toEqual(figures(plain))
+      expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(expected)
+    }
+  })
+})

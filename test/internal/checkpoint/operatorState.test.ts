@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { RunContext } from '../../../src/internal/run/RunContext.js'
+import {
+  checkpointsOf,
+  startCheckpoints,
+  type OperatorParticipant,
+} from '../../../src/internal/checkpoint/Checkpointer.js'
+import { keySetState, refuseCheckpoint } from '../../../src/internal/checkpoint/operatorState.js'
+import type { KeyValue } from '../../../src/internal/keys.js'
+import type { StageHandle } from '../../../src/internal/run/StageHandle.js'
+import { memoryStateStore } from '../../support/stateRun.js'
+
+function newRun(): RunContext {
+  return new RunContext({
+    name: 'test',
+    highWaterMark: 10,
+    highWaterBytes: Number.POSITIVE_INFINITY,
+    failureCap: 10,
+    stallTimeoutMs: 1_000,
+    hooks: {},
+  })
+}
+
+function checkpointedRun(): RunContext {
+  const run = newRun()
+  startCheckpoints(run, { state: { store: memoryStateStore(), key: 'k' }, checkpoint: {} })
+  return run
+}
+
+/** A stage of `run`, as an operator's handle shows it to its checkpoints. */
+function stage(run: RunContext, name: string): StageHandle {
+  return run.openStage(name, 'operator', 1)
+}
+
+/** The participant an operator registered (the checkpoints keep them privately). */
+function participant(run: RunContext, stage: string): OperatorParticipant {
+  const checkpoints = checkpointsOf(run) as unknown as {
+    operators: Map<string, OperatorParticipant>
+  }
+  return checkpoints.operators.get(stage) as OperatorParticipant
+}
+
+describe('keySetState', () => {
+  it('does nothing without checkpoints', () => {
+    expect(keySetState(stage(newRun(), 'dedupe'), () => undefined)).toBeUndefined()
+  })
+
+  it('saves the keys added since the last save, and restores every kind of key as it was', () => {
+    const run = checkpointedRun()
+    let restored: KeyValue[] = []
+    const saving = keySetState(stage(run, 'dedupe'), (keys) => {
+      restored = keys
+    })
+    const keys: KeyValue[] = ['a', 1, -0, Number.NaN, Infinity, true, null, undefined, 12n]
+    for (const key of keys) saving?.added(key)
+    const operator = participant(run, 'dedupe')
+    const first = operator.save()
+    expect(operator.save()).toBeUndefined()
+    saving?.added('later')
+    const second = operator.save()
+    operator.restore(JSON.parse(JSON.stringify([first, second])) as unknown[])
+    expect(restored).toEqual([...keys, 'later'])
+    expect(Object.is(restored[2], -0)).toBe(true)
+  })
+
+  it('cannot save a symbol key, and says so', () => {
+    const run = checkpointedRun()
+    keySetState(stage(run, 'dedupe'), () => undefined)?.added(Symbol('x'))
+    expect(() => participant(run, 'dedupe').save()).toThrow(
+      'dedupe: checkpoint: a key function returned a symbol',
+    )
+  })
+})
+
+describe('refuseCheckpoint', () => {
+  it('makes the run fail at start, naming the stage and why', () => {
+    const run = checkpointedRun()
+    refuseCheckpoint(stage(run, 'aggregate'), 'keeps its groups')
+    expect(checkpointsOf(run)?.verify('toCsv out.csv')?.message).toContain(
+      'checkpoint: aggregate keeps its groups',
+    )
+  })
+
+  it('does nothing in a run without checkpoints', () => {
+    const run = newRun()
+    refuseCheckpoint(stage(run, 'aggregate'), 'keeps its groups')
+    expect(checkpointsOf(run)).toBeUndefined()
+  })
+})

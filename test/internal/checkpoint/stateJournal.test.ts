@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { StateJournal } from '../../../src/internal/checkpoint/stateJournal.js'
+
+let directory: string
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'powerflow-journal-'))
+})
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true })
+})
+
+describe('StateJournal', () => {
+  it('appends entries and reads back those within the saved length, cutting off the rest', async () => {
+    const path = join(directory, 'journal')
+    const journal = StateJournal.fresh(path)
+    expect(await journal.append([])).toBe(0)
+    const first = await journal.append([{ stage: 'dedupe', change: ['a', 1] }])
+    await journal.append([{ stage: 'dedupe', change: ['b'] }])
+    await journal.close()
+    // A killed run wrote half a line after the last checkpoint.
+    await appendFile(path, '{"stage":"ded')
+    const resumed = await StateJournal.resume(path, first)
+    expect(resumed.entries).toEqual([{ stage: 'dedupe', change: ['a', 1] }])
+    expect((await stat(path)).size).toBe(first)
+    expect(await resumed.journal.append([{ stage: 'dedupe', change: ['c'] }])).toBeGreaterThan(
+      first,
+    )
+    await resumed.journal.remove()
+    await expect(stat(path)).rejects.toThrow()
+  })
+
+  it('is created only with the first entries', async () => {
+    const path = join(directory, 'journal')
+    const resumed = await StateJournal.resume(path, 0)
+    expect(resumed.entries).toEqual([])
+    await resumed.journal.append([{ stage: 's', change: 1 }])
+    expect(await readFile(path, 'utf8')).toBe('{"stage":"s","change":1}\n')
+    await resumed.journal.close()
+  })
+
+  it('names the journal when it is missing or shorter than the checkpoint says', async () => {
+    const path = join(directory, 'journal')
+    await expect(StateJournal.resume(path, 10)).rejects.toThrow(
+      `checkpoint: cannot open the state journal ${path}`,
+    )
+    await appendFile(path, 'abc\n')
+    await expect(StateJournal.resume(path, 10)).rejects.toThrow(
+      `the state journal ${path} holds 4 bytes, fewer than the 10 the checkpoint saved`,
+    )
+  })
+})

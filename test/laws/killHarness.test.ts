@@ -1,0 +1,232 @@
+/**
+ * The kill harness: a child process runs a 200,000-row `fromCsv → validate → dedupe → toCsv`
+ * pipeline with checkpoints and `resume: true`; the test SIGKILLs it at seeded moments — after a
+ * random delay, or inside a chosen fsync or rename (the temporary file's, the journal's, the state
+ * file's, the final commit's) — starts it again until it completes, and compares the output with
+ * an uninterrupted run's: byte for byte, with no temporary file left behind.
+ *
+ * The child is bundled once with esbuild (the one tsx uses), so each start costs a Node start, not
+ * a TypeScript compile: the suite's 20+ kills stay within its time budget.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fork } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { pipe } from 'fp-ts/lib/function.js'
+import { fromCsv } from '../../src/sources/fromCsv.js'
+import { validate } from '../../src/operators/validate.js'
+import { dedupe } from '../../src/operators/dedupe.js'
+import { toCsv } from '../../src/sinks/toCsv.js'
+import { Row, type ChildConfig } from '../support/checkpointPipeline.js'
+
+const ROWS = 200_000
+const EVERY_RECORDS = 10_000
+const SEED = 20_261_205
+const repo = join(import.meta.dirname, '..', '..')
+
+/** mulberry32: a small seeded generator, so every kill lands where it did last time. */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let value = state
+    value = Math.imul(value ^ (value >>> 15), value | 1)
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/** Rows with duplicates, bad amounts, quoted commas and line breaks, and multi-byte text. */
+function inputText(rows: number, next: () => number): string {
+  const names = [
+    'Ada',
+    'Grace Hopper',
+    'Zoë, Ltd',
+    'Jürgen "JJ"',
+    'Line\nbreak',
+    '漢字',
+    '🙂 emoji',
+  ]
+  const quote = (value: string): string =>
+    /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+  const lines = ['id,email,name,amount']
+  for (let index = 0; index < rows; index++) {
+    const email = `user${next() < 0.1 ? Math.floor(next() * index) : index}@example.com`
+    const name = names[Math.floor(next() * names.length)] as string
+    const amount = next() < 0.02 ? 'n/a' : (next() * 1000).toFixed(2)
+    lines.push([`R${index}`, email, quote(name), amount].join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+type Outcome =
+  | { readonly kind: 'done'; readonly message: DoneMessage }
+  | { readonly kind: 'killed'; readonly at: string }
+
+interface DoneMessage {
+  readonly report: { readonly read: number; readonly written: number; readonly failed: number }
+}
+
+let directory: string
+let input: string
+let child: string
+let expected: Buffer
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'powerflow-kill-'))
+  input = join(directory, 'input.csv')
+  await writeFile(input, inputText(ROWS, random(SEED)))
+  const cache = join(repo, 'node_modules', '.cache', 'powerflow-kill-harness')
+  await mkdir(cache, { recursive: true })
+  child = join(cache, `child-${process.pid}.mjs`)
+  await build({
+    entryPoints: [join(repo, 'test', 'support', 'checkpointChild.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: child,
+    logLevel: 'silent',
+  })
+  // The uninterrupted run, without checkpoints: what every killed and resumed run must write.
+  const reference = join(directory, 'reference.csv')
+  await pipe(
+    fromCsv(input),
+    validate(Row),
+    dedupe({ key: 'email' }),
+    toCsv(reference, { lineEnding: '\n' }),
+  )
+  expected = await readFile(reference)
+}, 60_000)
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true })
+  await rm(child, { force: true })
+})
+
+/** Starts the child; kills it after `killAfterMs`, or when it stops inside the chosen call. */
+function start(config: ChildConfig, killAfterMs: number | undefined): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const process = fork(child, [JSON.stringify(config)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    })
+    let stderr = ''
+    let done: DoneMessage | undefined
+    let at = 'a timer'
+    process.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => process.kill('SIGKILL'), killAfterMs)
+    process.on(
+      'message',
+      (message: { hang?: string; n?: number; path?: string; done?: boolean }) => {
+        if (message.done === true) done = message as unknown as DoneMessage
+        else if (message.hang !== undefined) {
+          at = `${message.hang} #${message.n} (${message.path})`
+          process.kill('SIGKILL')
+        }
+      },
+    )
+    process.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (signal === 'SIGKILL' && done === undefined) resolve({ kind: 'killed', at })
+      else if (code === 0 && done !== undefined) resolve({ kind: 'done', message: done })
+      else if (signal === 'SIGKILL') resolve({ kind: 'done', message: done as DoneMessage })
+      else reject(new Error(`the child exited with ${code ?? signal}: ${stderr}`))
+    })
+  })
+}
+
+/** The run's entry in the state file, if there is one. */
+async function stateEntry(stateFile: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(stateFile, 'utf8').catch(() => undefined)
+  if (text === undefined) return undefined
+  return (JSON.parse(text) as { entries: Record<string, Record<string, unknown>> }).entries[
+    'import'
+  ]
+}
+
+/** Whether the state file says the run completed (its positions saved, no checkpoint left). */
+async function completed(stateFile: string): Promise<boolean> {
+  const entry = await stateEntry(stateFile)
+  return entry !== undefined && entry['checkpoint'] === undefined && 'committedAt' in entry
+}
+
+/**
+ * About how many checkpoints the next start will take: those left after the one it resumes from.
+ * Each takes four fsyncs (the temporary file, the journal, the state file and its directory) and
+ * one rename (the state file's), so a call chosen below that lands in the run, not after its end.
+ */
+async function checkpointsLeft(stateFile: string): Promise<number> {
+  const checkpoint = (await stateEntry(stateFile))?.['checkpoint'] as
+    { ledger: { read: number } } | undefined
+  return Math.max(1, Math.floor((ROWS - (checkpoint?.ledger.read ?? 0)) / EVERY_RECORDS) - 1)
+}
+
+interface Trial {
+  /** How each start before the last is killed. */
+  readonly kills: ReadonlyArray<{ kind: 'timer' | 'sync' | 'rename' | 'commit' }>
+}
+
+/** Runs one trial to completion; returns where each kill landed. */
+async function trial(index: number, plan: Trial, next: () => number): Promise<string[]> {
+  const folder = join(directory, `trial-${index}`)
+  await mkdir(folder)
+  const config = {
+    input,
+    output: join(folder, 'out.csv'),
+    stateFile: join(folder, 'state.json'),
+    everyRecords: EVERY_RECORDS,
+  }
+  const landed: string[] = []
+  for (const kill of plan.kills) {
+    const left = await checkpointsLeft(config.stateFile)
+    const outcome =
+      kill.kind === 'timer'
+        ? await start(config, Math.round(100 + next() * 900))
+        : kill.kind === 'commit'
+          ? await start({ ...config, hangAt: { kind: 'rename', onto: 'out.csv' } }, undefined)
+          : await start(
+              {
+                ...config,
+                hangAt: {
+                  kind: kill.kind,
+                  n: 1 + Math.floor(next() * (kill.kind === 'sync' ? 4 * left : left)),
+                },
+              },
+              undefined,
+            )
+    if (outcome.kind === 'killed') landed.push(outcome.at)
+    if (outcome.kind === 'done' || (await completed(config.stateFile))) break
+  }
+  if (!(await completed(config.stateFile))) {
+    const last = await start(config, undefined)
+    expect(last.kind).toBe('done')
+  }
+  expect((await readFile(config.output)).equals(expected)).toBe(true)
+  expect((await readdir(folder)).sort()).toEqual(['out.csv', 'state.json'])
+  return landed
+}
+
+describe('the kill harness', () => {
+  it('gives byte for byte the output of an uninterrupted run, however often the run is SIGKILLed', async () => {
+    const next = random(SEED + 1)
+    const plans: Trial[] = [
+      { kills: [{ kind: 'sync' }, { kind: 'timer' }, { kind: 'rename' }, { kind: 'sync' }] },
+      { kills: [{ kind: 'timer' }, { kind: 'sync' }, { kind: 'sync' }, { kind: 'rename' }] },
+      { kills: [{ kind: 'rename' }, { kind: 'timer' }, { kind: 'sync' }, { kind: 'commit' }] },
+      { kills: [{ kind: 'sync' }, { kind: 'sync' }, { kind: 'timer' }, { kind: 'rename' }] },
+      { kills: [{ kind: 'timer' }, { kind: 'rename' }, { kind: 'sync' }, { kind: 'sync' }] },
+      { kills: [{ kind: 'rename' }, { kind: 'sync' }, { kind: 'timer' }, { kind: 'commit' }] },
+    ]
+    const landed: string[] = []
+    for (const [index, plan] of plans.entries()) landed.push(...(await trial(index, plan, next)))
+    expect(landed.length).toBeGreaterThanOrEqual(20)
+    expect(landed.some((at) => at.startsWith('sync'))).toBe(true)
+    expect(landed.some((at) => at.includes('out.csv'))).toBe(true)
+  }, 300_000)
+})

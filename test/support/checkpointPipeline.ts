@@ -1,0 +1,25 @@
+/** What the kill harness and its child share: the child's settings, and the rows' codec. */
+import * as t from 'io-ts'
+import { NumberFromString } from '../../src/codecs/NumberFromString.js'
+
+export interface ChildConfig {
+  readonly input: string
+  readonly output: string
+  readonly stateFile: string
+  readonly everyRecords: number
+  /**
+   * Stop inside the n-th call of this kind (1-based), or the rename onto a path ending in
+   * `onto`, and wait to be killed.
+   */
+  readonly hangAt?:
+    | { readonly kind: 'sync' | 'rename'; readonly n: number }
+    | { readonly kind: 'rename'; readonly onto: string }
+}
+
+/** The rows the pipeline keeps: an amount that is a number. */
+export const Row = t.type({
+  id: t.string,
+  email: t.string,
+  name: t.string,
+  amount: NumberFromString,
+})
