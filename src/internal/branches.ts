@@ -23,7 +23,7 @@ import type { StageHandle } from './run/StageHandle.js'
 import { withRun } from './run/currentRun.js'
 import { inBranch, type BranchRun } from './branchRun.js'
 import { pushSource } from './pushSource.js'
-import { runSink, stopPatience, withinPatience, type SinkImpl } from './runSink.js'
+import { runSinkInRun, stopPatience, withinPatience, type SinkImpl } from './runSink.js'
 
 /** Which branches (indexes into the branch list) a record enters; none: it is unrouted. @internal */
 export type Chooser<A> = (record: A) => readonly number[]
@@ -36,8 +36,8 @@ export function runBranches<A, K extends string>(
   choose: Chooser<A>,
   options: RunOptions,
 ): Promise<BranchesReport<K>> {
-  return runSink<A>(flow, sinkName, options, (run, stats) =>
-    branchesImpl(run, run.handleOf(stats), branches, choose),
+  return runSinkInRun<A>(flow, sinkName, options, (run, stage) =>
+    branchesImpl(run, stage, branches, choose),
   ) as Promise<BranchesReport<K>>
 }
 

@@ -9,13 +9,14 @@
 import type { Transform } from 'node:stream'
 import { describeError, failure } from '../core/Failure.js'
 import { RunError } from '../core/RunError.js'
-import { RunStop, type RunContext, type StageStats } from './RunContext.js'
+import type { StageHandle } from './run/StageHandle.js'
 import { FileOutput } from './fileOutput.js'
 import type { FileSinkSettings } from './fileSinkTarget.js'
 import { StreamOutput } from './streamOutput.js'
 import type { SinkOutput } from './sinkOutput.js'
 import type { SinkImpl } from './runSink.js'
 import { checkpointsOf } from './checkpoint/Checkpointer.js'
+import { currentRun } from './run/currentRun.js'
 import { FileSinkCheckpoint } from './checkpoint/fileSinkCheckpoint.js'
 
 /** Characters of formatted text per write. */
@@ -90,12 +91,11 @@ export class RecordProblem extends Error {
  * @internal
  */
 export function fileSink<A>(
-  run: RunContext,
-  stats: StageStats,
+  stage: StageHandle,
   settings: FileSinkSettings,
   makeFormat: (output: SinkOutput) => FileFormat<A> | Promise<FileFormat<A>>,
 ): SinkImpl<A> {
-  return new FileSink(run, stats, settings, makeFormat)
+  return new FileSink(stage, settings, makeFormat)
 }
 
 /** One run of a file sink. */
@@ -124,14 +124,14 @@ class FileSink<A> implements SinkImpl<A> {
   private readonly checkpoint: FileSinkCheckpoint | undefined
 
   constructor(
-    private readonly run: RunContext,
-    private readonly stats: StageStats,
+    private readonly stage: StageHandle,
     private readonly settings: FileSinkSettings,
     private readonly makeFormat: (output: SinkOutput) => FileFormat<A> | Promise<FileFormat<A>>,
   ) {
-    this.batchRecords = Math.max(1, Math.floor(run.settings.highWaterMark / 2))
-    run.block(this.openToken)
-    this.checkpoint = FileSinkCheckpoint.of(checkpointsOf(run), settings, {
+    this.batchRecords = Math.max(1, Math.floor(stage.highWaterMark / 2))
+    stage.block(this.openToken)
+    // Made inside the run (runSink calls it there): the run's checkpoints, if it has any.
+    this.checkpoint = FileSinkCheckpoint.of(checkpointsOf(currentRun()), settings, {
       flush: () => this.flush(),
       counters: () => ({
         received: this.received,
@@ -158,16 +158,14 @@ class FileSink<A> implements SinkImpl<A> {
       this.output = out
       this.section(0, false)
       out.onError((error) => {
-        this.run.stop(
-          new RunStop('failed', new RunError(error.message, undefined, { cause: error })),
-        )
+        this.stage.fault(new RunError(error.message, undefined, { cause: error }))
       })
       this.format = await this.makeFormat(out)
       this.text = this.format.start(out.existingBytes)
       if (this.checkpoint?.resume(this.format) === true) this.text = ''
-      this.unlisten = this.run.onStall(() => this.flush())
+      this.unlisten = this.stage.onStall(() => this.flush())
     } finally {
-      this.run.unblock(this.openToken)
+      this.stage.unblock(this.openToken)
     }
   }
 
@@ -193,17 +191,14 @@ class FileSink<A> implements SinkImpl<A> {
     this.stopListening()
     await this.checkpoint?.beforeCommit()
     // An abort that arrives while the file closes keeps the earlier target: the rename is the commit.
-    this.committing = out.commit(this.format?.rewrite?.(), () => this.run.stopped === undefined)
+    this.committing = out.commit(this.format?.rewrite?.(), () => !this.stage.stopped)
     const bytes = await this.committing
     if (bytes === undefined) {
       this.section(0, false)
       return
     }
-    if (this.uncommitted > 0) {
-      this.stats.out += this.uncommitted
-      this.run.commit(this.uncommitted)
-      this.uncommitted = 0
-    }
+    this.stage.commit(this.uncommitted)
+    this.uncommitted = 0
     this.section(bytes, true)
   }
 
@@ -235,8 +230,7 @@ class FileSink<A> implements SinkImpl<A> {
   }
 
   private recordFailed(record: A, error: unknown): void {
-    this.stats.failed += 1
-    this.run.fail(
+    this.stage.failHere(
       failure('SinkError', {
         stage: this.settings.stage,
         reason: describeError(error),
@@ -253,51 +247,49 @@ class FileSink<A> implements SinkImpl<A> {
   /** Writes the text gathered so far as one chunk; the sources wait while the output drains. */
   private flush(): void {
     const output = this.output
-    if (output === undefined || this.text === '' || this.run.stopped !== undefined) return
+    if (output === undefined || this.text === '' || this.stage.stopped) return
     const chunk = this.text
     const count = this.pending
     this.text = ''
     this.pending = 0
-    this.run.beginWork()
+    this.stage.beginWork()
     const inPlace = output.writesInPlace
     const ready = output.write(chunk, (error) => {
-      this.run.endWork()
+      this.stage.endWork()
       if (error === null || error === undefined) this.chunkWritten(count, inPlace)
     })
     if (!ready && !this.blocked) {
       this.blocked = true
-      this.run.block(this.drainToken)
+      this.stage.block(this.drainToken)
       output.onDrain(() => {
         this.blocked = false
-        this.run.unblock(this.drainToken)
+        this.stage.unblock(this.drainToken)
       })
     }
   }
 
   /** A chunk of `count` records reached the output. */
   private chunkWritten(count: number, inPlace: boolean): void {
-    if (inPlace) {
-      this.stats.out += count
-      this.run.settle('written', count)
-    } else {
+    if (inPlace) this.stage.write(count)
+    else {
       this.uncommitted += count
-      this.run.holdUncommitted(count)
+      this.stage.uncommitted(count)
     }
   }
 
   private stopListening(): void {
-    this.run.unblock(this.openToken)
+    this.stage.unblock(this.openToken)
     this.unlisten?.()
     this.unlisten = undefined
     if (this.blocked) {
       this.blocked = false
-      this.run.unblock(this.drainToken)
+      this.stage.unblock(this.drainToken)
     }
   }
 
   private section(bytes: number, committed: boolean): void {
     if (this.settings.stream !== undefined) {
-      this.run.sections['stream'] = {
+      this.stage.sections['stream'] = {
         name: this.settings.path,
         bytes,
         ended: committed,
@@ -305,7 +297,7 @@ class FileSink<A> implements SinkImpl<A> {
       return
     }
     const removed = this.output?.removedTemporaryFiles ?? []
-    this.run.sections['file'] = {
+    this.stage.sections['file'] = {
       path: this.output?.path ?? this.settings.path,
       bytes,
       committed,

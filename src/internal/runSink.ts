@@ -8,13 +8,16 @@
  */
 import type { Subscription } from 'rxjs'
 import { isLeft, type Either } from 'fp-ts/lib/Either.js'
-import { failure, describeError, type Failure, type Location } from '../core/Failure.js'
+import { failure, describeError, type Failure } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
 import type { RunReport } from '../core/RunReport.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { RunError } from '../core/RunError.js'
 import { AbortError } from '../core/AbortError.js'
-import { RunContext, RunStop, withRun, type StageStats } from './RunContext.js'
+import { RunContext } from './run/RunContext.js'
+import { RunStop } from './run/RunStop.js'
+import { withRun } from './run/currentRun.js'
+import type { StageHandle } from './run/StageHandle.js'
 import { depthOf } from './depth.js'
 import { joinBranch } from './branchRun.js'
 import { subscribeInput } from './flowInput.js'
@@ -36,8 +39,11 @@ export interface SinkImpl<A> {
   write(record: A): void
   /** The input completed: flush, commit, and settle what is held. */
   end(): Promise<void>
-  /** The run stopped early: discard what is not delivered and release resources. */
-  abort(): Promise<void>
+  /**
+   * The run stopped early: discard what is not delivered and release resources. The run waits
+   * for it at most `patienceMs`.
+   */
+  abort(patienceMs: number): Promise<void>
 }
 
 /** The defaults of a run. @internal */
@@ -58,12 +64,31 @@ export function stopPatience(run: RunContext): number {
   return Math.min(run.settings.stallTimeoutMs, RUN_DEFAULTS.stopPatienceMs)
 }
 
-/** Runs `flow` into the sink that `make` builds. @internal */
+/**
+ * Runs `flow` into the sink that `make` builds from its stage handle, which keeps its books.
+ *
+ * @internal
+ */
 export function runSink<A>(
   flow: Flow<A>,
   sinkName: string,
   options: RunOptions,
-  make: (run: RunContext, stats: StageStats) => SinkImpl<A>,
+  make: (stage: StageHandle) => SinkImpl<A>,
+): Promise<RunReport> {
+  return runSinkInRun(flow, sinkName, options, (_run, stage) => make(stage))
+}
+
+/**
+ * {@link runSink} for machinery that needs the run itself besides the stage's handle: the
+ * branches of `fanOut`, a state store beside a database, sinks that still count through the run.
+ *
+ * @internal
+ */
+export function runSinkInRun<A>(
+  flow: Flow<A>,
+  sinkName: string,
+  options: RunOptions,
+  make: (run: RunContext, stage: StageHandle) => SinkImpl<A>,
 ): Promise<RunReport> {
   const stageName = options.stageName ?? sinkName
   // A sink called as a branch of fanOut/route joins that run instead of starting its own.
@@ -101,7 +126,7 @@ interface Outcome {
  * `start` is done), the end of the input, stops, and the report that settles the promise.
  */
 class SinkRun<A> {
-  private readonly stats: StageStats
+  private readonly stage: StageHandle
   private readonly progress: ProgressHandle
   private readonly timeline: TimelineSampler
   /** How long a stopped run waits for its sink's cleanup. */
@@ -133,7 +158,7 @@ class SinkRun<A> {
       }),
     )
     run.startWatchdog()
-    this.stats = run.stage(stageName, 'sink', depth)
+    this.stage = run.openStage(stageName, 'sink', depth)
     this.progress = startProgress(run, options.progress)
     this.timeline = startTimeline(run)
     this.patience = stopPatience(run)
@@ -143,7 +168,7 @@ class SinkRun<A> {
    * Subscribes to `flow` at once, so a hot source (a Subject) loses nothing, and holds what
    * arrives until the sink's destination is ready.
    */
-  start(flow: Flow<A>, make: (run: RunContext, stats: StageStats) => SinkImpl<A>): void {
+  start(flow: Flow<A>, make: (run: RunContext, stage: StageHandle) => SinkImpl<A>): void {
     const { run, options } = this
     run.onStop((stop) => this.onStop(stop))
     if (options.signal?.aborted === true) {
@@ -151,7 +176,7 @@ class SinkRun<A> {
       return
     }
     options.signal?.addEventListener('abort', this.onAbort, { once: true })
-    const sink = make(run, this.stats)
+    const sink = make(run, this.stage)
     this.sink = sink
     this.subscription = subscribeInput(run, this.stageName, flow, {
       next: (value: Either<Failure, A>) => {
@@ -202,18 +227,18 @@ class SinkRun<A> {
   }
 
   private accept(value: Either<Failure, A>): void {
-    const { run, stats } = this
-    if (run.stopped !== undefined) return
+    const stage = this.stage
+    if (stage.stopped) return
     if (isLeft(value)) {
-      run.fail(value.left)
+      stage.endFailure(value.left)
       return
     }
-    stats.in += 1
-    const sampled = stats.busy.sample()
+    stage.receive()
+    const sampled = stage.busy.sample()
     const started = sampled ? performance.now() : 0
     try {
       this.sink?.write(value.right)
-      if (sampled) stats.busy.addSample(performance.now() - started)
+      if (sampled) stage.busy.addSample(performance.now() - started)
     } catch (error) {
       this.writeFailed(value.right, error)
     }
@@ -221,15 +246,8 @@ class SinkRun<A> {
 
   /** The sink threw for `record`: a SinkError failure, at the record's place in its source. */
   private writeFailed(record: A, error: unknown): void {
-    this.stats.failed += 1
-    this.run.fail(
-      failure('SinkError', {
-        stage: this.stageName,
-        reason: describeError(error),
-        cause: error,
-        record,
-        ...locatedAt(this.run.locationOf(record)),
-      }),
+    this.stage.failHere(
+      this.stage.failure('SinkError', { reason: describeError(error), cause: error, record }),
     )
   }
 
@@ -249,8 +267,8 @@ class SinkRun<A> {
   /** The sink's `end` is done: every record has its outcome. */
   private async ended(started: number): Promise<void> {
     const run = this.run
-    this.stats.busy.addSpan(started, performance.now())
-    run.finishStage(this.stats)
+    this.stage.busy.addSpan(started, performance.now())
+    this.stage.finish()
     const stop = run.stopped
     // An abort that arrived while the sink was finishing, too late to keep anything from its
     // destination (every record has its outcome: the file was committed), changed nothing: the
@@ -289,7 +307,10 @@ class SinkRun<A> {
    * run's AbortSignal) does not hold the run: after `patience` the run settles without it, saying so.
    */
   private abortSink(): Promise<void> {
-    this.aborted ??= withinPatience(this.sink?.abort() ?? Promise.resolve(), this.patience).then(
+    this.aborted ??= withinPatience(
+      this.sink?.abort(this.patience) ?? Promise.resolve(),
+      this.patience,
+    ).then(
       (inTime) => {
         if (!inTime)
           this.run.keep(
@@ -413,10 +434,6 @@ export function withinPatience(work: Promise<void>, ms: number): Promise<boolean
     timer = setTimeout(() => resolve(false), Math.min(ms, 2_147_483_647))
   })
   return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer))
-}
-
-function locatedAt(location: Location | undefined): { location?: Location } {
-  return location === undefined ? {} : { location }
 }
 
 function asRunError(error: unknown): Error {

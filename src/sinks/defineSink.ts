@@ -1,7 +1,7 @@
 import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
-import { failure, describeError } from '../core/Failure.js'
-import { runSink, stopPatience, withinPatience } from '../internal/runSink.js'
+import { runSink } from '../internal/runSink.js'
+import { BatchWriter } from '../internal/batchWriter.js'
 
 /**
  * What a custom sink implements.
@@ -60,89 +60,5 @@ export interface SinkDefinition<A> {
 export function defineSink<A>(definition: SinkDefinition<A>): (options?: RunOptions) => Sink<A> {
   return (options = {}) =>
     (flow) =>
-      runSink<A>(flow, definition.name, options, (run, stats) => {
-        const named = (what: string, error: unknown): Error =>
-          new Error(`${stats.name}: ${what} failed: ${describeError(error)}`, { cause: error })
-        const batchSize = Math.max(
-          1,
-          Math.min(definition.batchSize ?? 100, Math.floor(run.settings.highWaterMark / 2)),
-        )
-        let buffer: A[] = []
-        let writing: Promise<void> = Promise.resolve()
-        let closed = false
-        const flush = (): void => {
-          if (buffer.length === 0) return
-          const batch = buffer
-          buffer = []
-          run.beginWork()
-          writing = writing.then(async () => {
-            try {
-              if (run.stopped === undefined) {
-                const started = performance.now()
-                await definition.write(batch, run.signal)
-                stats.busy.addSpan(started, performance.now())
-                stats.out += batch.length
-                run.settle('written', batch.length)
-              }
-            } catch (error) {
-              for (const record of batch) {
-                stats.failed += 1
-                run.fail(
-                  failure('SinkError', {
-                    stage: stats.name,
-                    reason: describeError(error),
-                    cause: error,
-                    record,
-                  }),
-                )
-              }
-            } finally {
-              run.endWork()
-            }
-          })
-        }
-        const unlisten = run.onStall(flush)
-        const close = async (outcome: 'completed' | 'stopped'): Promise<void> => {
-          if (closed) return
-          closed = true
-          unlisten()
-          try {
-            await definition.close?.(outcome, run.signal)
-          } catch (error) {
-            throw named('close', error)
-          }
-        }
-        return {
-          ...(definition.open === undefined
-            ? {}
-            : {
-                start: async (): Promise<void> => {
-                  try {
-                    await definition.open?.(run.signal)
-                  } catch (error) {
-                    throw named('open', error)
-                  }
-                },
-              }),
-          write(record) {
-            buffer.push(record)
-            if (buffer.length >= batchSize) flush()
-          },
-          async end() {
-            flush()
-            await writing
-            await close('completed')
-          },
-          async abort() {
-            buffer = []
-            // A write in flight has had its signal aborted; one that ignores it is not waited for
-            // long: close is called anyway, and the run settles without it.
-            await withinPatience(
-              writing.catch(() => undefined),
-              stopPatience(run) / 2,
-            )
-            await close('stopped')
-          },
-        }
-      })
+      runSink<A>(flow, definition.name, options, (stage) => new BatchWriter(definition, stage))
 }

@@ -39,13 +39,12 @@ export type ArrayReport<A> = RunReport & { readonly records: A[] }
 export function toArray<A>(options: ToArrayOptions = {}): Sink<A, ArrayReport<A>> {
   return (flow) => {
     const records: A[] = []
-    return runSink<A>(flow, 'toArray', options, (run, stats) => {
-      run.sections['records'] = records
+    return runSink<A>(flow, 'toArray', options, (stage) => {
+      stage.sections['records'] = records
       return {
         write(record) {
           records.push(record)
-          stats.out += 1
-          run.settle('written', 1)
+          stage.write()
         },
         end: async () => undefined,
         abort: async () => undefined,

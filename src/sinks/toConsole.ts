@@ -2,7 +2,6 @@ import { inspect } from 'node:util'
 import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
-import { RunStop } from '../internal/RunContext.js'
 import { RunError } from '../core/RunError.js'
 import { describeError } from '../core/Failure.js'
 
@@ -40,20 +39,17 @@ export interface ToConsoleOptions extends RunOptions {
 export function toConsole<A>(options: ToConsoleOptions = {}): Sink<A> {
   const limit = options.limit ?? 10
   return (flow) =>
-    runSink<A>(flow, 'toConsole', options, (run, stats) => {
+    runSink<A>(flow, 'toConsole', options, (stage) => {
       const stream = options.stream ?? process.stdout
       const colors = options.json !== true && (stream as { isTTY?: boolean }).isTTY === true
       let count = 0
       // A stream that fails (EPIPE when the output is piped into `head`) fails the run saying so,
       // rather than crash the process with an unhandled 'error' event.
       const onError = (error: Error): void => {
-        run.stop(
-          new RunStop(
-            'failed',
-            new RunError(`toConsole: cannot write: ${describeError(error)}`, undefined, {
-              cause: error,
-            }),
-          ),
+        stage.fault(
+          new RunError(`toConsole: cannot write: ${describeError(error)}`, undefined, {
+            cause: error,
+          }),
         )
       }
       stream.on('error', onError)
@@ -68,8 +64,7 @@ export function toConsole<A>(options: ToConsoleOptions = {}): Sink<A> {
             stream.write(
               `${options.json === true ? JSON.stringify(record) : inspect(record, { colors, depth: 4, breakLength: 120 })}\n`,
             )
-          stats.out += 1
-          run.settle('written', 1)
+          stage.write()
         },
         async end() {
           const last = count > limit ? `… and ${count - limit} more records\n` : ''

@@ -3,16 +3,10 @@ import type { Sink } from '../core/Sink.js'
 import type { RunOptions } from '../core/RunOptions.js'
 import { runSink } from '../internal/runSink.js'
 import type { Writable } from 'node:stream'
-import { fileSink, RecordProblem, type FileFormat } from '../internal/fileSink.js'
+import { fileSink } from '../internal/fileSink.js'
 import { sinkTarget } from '../internal/fileSinkTarget.js'
-import {
-  cellFormatter,
-  checkDelimiter,
-  parseFirstRow,
-  widenRows,
-  type ColumnSegment,
-  type CsvLineEnding,
-} from '../internal/csv/csvFormat.js'
+import { checkDelimiter, parseFirstRow } from '../internal/csv/csvFormat.js'
+import { CsvFileFormat } from '../internal/csv/csvFileFormat.js'
 
 /**
  * Options of {@link toCsv}, besides the run's options.
@@ -135,22 +129,24 @@ export function toCsv<A extends object>(
       `${stage}: extraColumns 'append' rewrites the file, which ${options.append === true ? 'append: true' : 'a stream'} cannot do; list the columns instead`,
     )
   return (flow) =>
-    runSink<A>(flow, stage, options, (run, stats) =>
+    runSink<A>(flow, stage, options, (handle) =>
       fileSink<A>(
-        run,
-        stats,
+        handle,
         { ...settings, checkpointable: extraColumns !== 'append' },
         async (output) =>
-          csvFormat<A>(
-            options.columns ??
+          new CsvFileFormat<A>({
+            columns:
+              options.columns ??
               (options.append === true && output.existingBytes > 0 && settings.gzip !== true
                 ? await headerOf(output.path, stage, delimiter)
                 : undefined),
-            options,
             delimiter,
             lineEnding,
             extraColumns,
-          ),
+            header: options.header !== false,
+            bom: options.bom === true,
+            formulaEscape: options.formulaEscape === true,
+          }),
       ),
     )
 }
@@ -171,136 +167,3 @@ async function headerOf(path: string, stage: string, delimiter: string): Promise
 }
 
 const HEADER_LIMIT = 1024 * 1024
-
-/** What a checkpoint keeps of the CSV format: the columns and whether the header is out. */
-interface CsvFormatState {
-  readonly columns: string[] | undefined
-  readonly segments: ColumnSegment[]
-  readonly writeHeader: boolean
-  readonly headerWritten: boolean
-  readonly fileIsEmpty: boolean
-}
-
-function csvFormat<A>(
-  initialColumns: readonly string[] | undefined,
-  options: ToCsvOptions,
-  delimiter: string,
-  lineEnding: CsvLineEnding,
-  extraColumns: 'error' | 'ignore' | 'append',
-): FileFormat<A> {
-  const cell = cellFormatter(delimiter, options.formulaEscape === true)
-  const bom = options.bom === true ? '\uFEFF' : ''
-  let columns: string[] | undefined = initialColumns === undefined ? undefined : [...initialColumns]
-  let known = new Set(columns)
-  const segments: ColumnSegment[] =
-    columns === undefined ? [] : [{ fromRow: 0, columns: columns.length }]
-  let writeHeader = options.header !== false
-  let headerWritten = false
-  let fileIsEmpty = true
-
-  /** A row of one empty cell would be an empty line, which readers skip: quote it. */
-  const row = (cells: string): string => (cells === '' ? `""${lineEnding}` : cells + lineEnding)
-  const headerRow = (names: readonly string[]): string => row(names.map(cell).join(delimiter))
-
-  /** The BOM and header, before the first row (or at the end, for a file of no records). */
-  const head = (): string => {
-    if (headerWritten) return ''
-    headerWritten = true
-    let text = fileIsEmpty ? bom : ''
-    if (writeHeader && columns !== undefined && fileIsEmpty) text += headerRow(columns)
-    return text
-  }
-
-  const objectRow = (record: Readonly<Record<string, unknown>>, index: number): string => {
-    const names = columns as string[]
-    // Fast path: the record's keys are the columns, in order (records parsed from a CSV are).
-    let line = ''
-    let count = 0
-    for (const key in record) {
-      if (key !== names[count]) {
-        count = -1
-        break
-      }
-      line += (count === 0 ? '' : delimiter) + cell(record[key])
-      count += 1
-    }
-    if (count === names.length) return row(line)
-    const extra = Object.keys(record).filter((key) => !known.has(key))
-    if (extra.length > 0 && extraColumns === 'error')
-      throw new RecordProblem(
-        `keys not in the columns: ${extra.join(', ')} (columns: ${names.join(', ')}; see extraColumns)`,
-        { extraKeys: extra },
-      )
-    if (extra.length > 0 && extraColumns === 'append') {
-      names.push(...extra)
-      for (const key of extra) known.add(key)
-      segments.push({ fromRow: index, columns: names.length })
-    }
-    return row(names.map((name) => cell(valueOf(record, name))).join(delimiter))
-  }
-
-  return {
-    start(existingBytes) {
-      fileIsEmpty = existingBytes === 0
-      return ''
-    },
-    record(record, index) {
-      if (typeof record !== 'object' || record === null)
-        throw new RecordProblem(
-          `a CSV row needs an object or an array, not ${record === null ? 'null' : typeof record}`,
-        )
-      if (!headerWritten && columns === undefined) {
-        if (Array.isArray(record)) writeHeader = false
-        else {
-          columns = Object.keys(record)
-          known = new Set(columns)
-          segments.push({ fromRow: 0, columns: columns.length })
-        }
-      }
-      let line: string
-      if (Array.isArray(record)) line = row(record.map(cell).join(delimiter))
-      else if (columns === undefined)
-        throw new RecordProblem('an object row in a file of array rows: give the columns')
-      else line = objectRow(record as Readonly<Record<string, unknown>>, index)
-      // The header goes out with the first row written, after that row was formatted.
-      return headerWritten ? line : head() + line
-    },
-    end(count) {
-      return count === 0 && columns !== undefined ? head() : ''
-    },
-    save: () => ({ columns, segments, writeHeader, headerWritten, fileIsEmpty }),
-    restore(saved) {
-      const state = saved as CsvFormatState
-      columns = state.columns === undefined ? undefined : [...state.columns]
-      known = new Set(columns)
-      segments.splice(0, segments.length, ...state.segments)
-      ;({ writeHeader, headerWritten, fileIsEmpty } = state)
-    },
-    rewrite() {
-      const first = segments[0]
-      if (first === undefined || columns === undefined || first.columns === columns.length)
-        return undefined
-      const final = columns
-      return () =>
-        widenRows({
-          skipBom: bom !== '',
-          skipHeader: writeHeader,
-          prefix: bom + (writeHeader ? headerRow(final) : ''),
-          lineEnding,
-          delimiter,
-          segments,
-          columns: final.length,
-        })
-    },
-  }
-}
-
-/**
- * A record's value for a column: never one it inherits from Object.prototype (`constructor`,
- * `toString`), which would write a function's source for a missing key; other inherited values
- * (getters of a class) are read as usual.
- */
-function valueOf(record: Readonly<Record<string, unknown>>, name: string): unknown {
-  if (Object.hasOwn(record, name) || !(name in Object.prototype)) return record[name]
-  return undefined
-}

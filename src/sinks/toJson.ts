@@ -104,8 +104,8 @@ export function toJson<A>(target: string | Writable, options: ToJsonOptions = {}
   if (format === 'array' && options.append === true)
     throw new TypeError(`${stage}: append: true needs format 'ndjson'; a JSON array cannot grow`)
   return (flow) =>
-    runSink<A>(flow, stage, options, (run, stats) =>
-      fileSink<A>(run, stats, settings, () =>
+    runSink<A>(flow, stage, options, (handle) =>
+      fileSink<A>(handle, settings, () =>
         format === 'ndjson' ? ndjsonFormat<A>() : arrayFormat<A>(indent),
       ),
     )

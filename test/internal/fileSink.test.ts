@@ -29,8 +29,8 @@ const lines: FileFormat<number> = {
 }
 
 const sinkTo = (path: string) => (flow: Flow<number>) =>
-  runSink<number>(flow, 'lines', {}, (run, stats) =>
-    fileSink(run, stats, fileSinkSettings('lines', path, {}), () => lines),
+  runSink<number>(flow, 'lines', {}, (stage) =>
+    fileSink(stage, fileSinkSettings('lines', path, {}), () => lines),
   )
 
 describe('fileSink', () => {

@@ -3,7 +3,7 @@ import type { RunOptions } from '../../core/RunOptions.js'
 import { RunError } from '../../core/RunError.js'
 import { failure } from '../../core/Failure.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
-import { runSink } from '../../internal/runSink.js'
+import { runSinkInRun } from '../../internal/runSink.js'
 import { RunStop, type RunContext, type StageStats } from '../../internal/RunContext.js'
 import { errorBody, HubSpotCallError, type HubSpotConnection } from './HubSpotConnection.js'
 import { HubSpotStats } from './HubSpotStats.js'
@@ -137,7 +137,7 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
   const stageName = `toHubSpot ${objectType} ${operation}`
 
   return (flow) =>
-    runSink<A>(flow, stageName, options, (run, stats) => {
+    runSinkInRun<A>(flow, stageName, options, (run, { stats }) => {
       const hubspotStats = HubSpotStats.of(run)
       const controller = new AbortController()
       let current: Batch<A> = { records: [], inputs: [] }

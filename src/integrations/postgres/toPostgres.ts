@@ -1,7 +1,7 @@
 import type * as t from 'io-ts'
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
-import { runSink } from '../../internal/runSink.js'
+import { runSinkInRun } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
@@ -134,7 +134,7 @@ export function toPostgres<A extends object>(
   const settings = checkSinkOptions(stage, options, DEFAULT_BATCH_ROWS)
   const redactor = redactorOf(connection)
   return (flow) =>
-    runSink<A>(flow, stage, options, (run, stats) => {
+    runSinkInRun<A>(flow, stage, options, (run, handle) => {
       const writer = new PostgresWriter<A>({
         stage,
         connection,
@@ -149,7 +149,7 @@ export function toPostgres<A extends object>(
         ...stateBeside(run, connection),
       })
       writer.stats.attach(run.sections)
-      return roundSink<A>(run, stats, { stage, batchRows: settings.batchRows }, writer)
+      return roundSink<A>(handle, { stage, batchRows: settings.batchRows }, writer)
     })
 }
 

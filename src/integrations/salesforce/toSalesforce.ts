@@ -1,7 +1,7 @@
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
-import { runSink } from '../../internal/runSink.js'
+import { runSinkInRun } from '../../internal/runSink.js'
 import type { SalesforceConnection } from './SalesforceConnection.js'
 import { SalesforceApi } from './internal/SalesforceApi.js'
 import { runStats } from './internal/SalesforceStats.js'
@@ -98,7 +98,7 @@ export function toSalesforce<A extends object>(
   const spec = checkOptions(stage, object, options)
   const mode = options.mode ?? 'rest'
   return (flow) =>
-    runSink<A>(flow, stage, options, (run, stats) => {
+    runSinkInRun<A>(flow, stage, options, (run, { stats }) => {
       const controller = new AbortController()
       const api = new SalesforceApi(
         connection,

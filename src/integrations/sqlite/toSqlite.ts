@@ -1,7 +1,7 @@
 import type * as t from 'io-ts'
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
-import { runSink } from '../../internal/runSink.js'
+import { runSinkInRun } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
@@ -94,7 +94,7 @@ export function toSqlite<A extends object>(
   const stage = `toSqlite ${table}`
   const settings = checkSinkOptions(stage, options, 10_000)
   return (flow) =>
-    runSink<A>(flow, stage, options, (run, stats) => {
+    runSinkInRun<A>(flow, stage, options, (run, handle) => {
       const writer = new SqliteWriter<A>({
         stage,
         database,
@@ -108,7 +108,7 @@ export function toSqlite<A extends object>(
         ...stateBeside(run, database),
       })
       writer.stats.attach(run.sections)
-      return roundSink<A>(run, stats, { stage, batchRows: settings.batchRows }, writer)
+      return roundSink<A>(handle, { stage, batchRows: settings.batchRows }, writer)
     })
 }
 

@@ -9,9 +9,9 @@
  * @internal
  * @packageDocumentation
  */
-import { describeError, failure, type Location } from '../../core/Failure.js'
+import { describeError, type Location } from '../../core/Failure.js'
 import { RunError } from '../../core/RunError.js'
-import { RunStop, type RunContext, type StageStats } from '../RunContext.js'
+import type { StageHandle } from '../run/StageHandle.js'
 import type { SinkImpl } from '../runSink.js'
 
 /** A row the database refused, by its index in the round. @internal */
@@ -56,139 +56,150 @@ interface Round<A> {
 
 /** Builds the SinkImpl of a database sink over a dialect's writer. @internal */
 export function roundSink<A>(
-  run: RunContext,
-  stats: StageStats,
+  stage: StageHandle,
   settings: RoundSinkSettings,
   writer: RoundWriter<A>,
 ): SinkImpl<A> {
-  const token = {}
-  // Sources wait until the target is ready: records that arrive meanwhile lose their source line.
-  const starting = {}
-  run.block(starting)
-  let filling: Round<A> = emptyRound()
-  let inFlight: Promise<void> | undefined
-  let blocked = false
-  let loaded = 0 // replace: rows in the new table, written at the swap
-  let fatal = false
+  return new RoundSink(stage, settings, writer)
+}
 
-  const unblock = (): void => {
-    if (!blocked) return
-    blocked = false
-    run.unblock(token)
+/** One run of a database sink: the round filling, and the one in flight. */
+class RoundSink<A> implements SinkImpl<A> {
+  /** Blocks the sources while a round is in flight and the next one is full. */
+  private readonly fullToken = {}
+  /** Blocks the sources until the target is ready: records arriving meanwhile lose their line. */
+  private readonly startToken = {}
+  private filling: Round<A> = emptyRound()
+  private inFlight: Promise<void> | undefined
+  private blocked = false
+  /** Replace mode: rows in the new table, written at the swap. */
+  private loaded = 0
+  /** A round failed for good: the run stops, nothing more is sent. */
+  private fatal = false
+
+  constructor(
+    private readonly stage: StageHandle,
+    private readonly settings: RoundSinkSettings,
+    private readonly writer: RoundWriter<A>,
+  ) {
+    stage.block(this.startToken)
   }
 
-  const settleRound = (round: Round<A>, bad: readonly BadRow[]): void => {
-    const refused = new Set<number>()
-    for (const row of bad) {
-      // Fail-fast stopped the run at an earlier one: the rest are dropped as `aborted`.
-      if (refused.has(row.index) || run.stopped !== undefined) continue
-      refused.add(row.index)
-      const record = round.records[row.index]
-      const location = round.locations[row.index]
-      stats.failed += 1
-      run.fail(
-        failure('SinkError', {
-          stage: settings.stage,
-          reason: row.reason,
-          record,
-          details: row.details,
-          ...(location === undefined && row.column === undefined
-            ? {}
-            : {
-                location: {
-                  ...location,
-                  ...(row.column === undefined ? {} : { field: row.column }),
-                },
-              }),
-        }),
-        true,
-      )
-    }
-    const good = round.records.length - bad.length
-    if (writer.commitsAtFinish) loaded += good
-    else {
-      stats.out += good
-      run.settle('written', good, undefined, true)
+  async start(): Promise<void> {
+    try {
+      await this.writer.start()
+    } finally {
+      // After the run has begun handing records to this sink (right after start resolves), so
+      // the first records come through write() with their source line.
+      setImmediate(() => this.stage.unblock(this.startToken))
     }
   }
 
-  const send = (round: Round<A>): void => {
-    run.beginWork()
-    inFlight = writer
-      .write(round.records)
-      .then(
-        (bad) => settleRound(round, bad),
-        (error: unknown) => {
-          fatal = true
-          run.stop(new RunStop('failed', asRunError(error)))
-        },
-      )
-      .finally(() => {
-        run.endWork()
-        inFlight = undefined
-        unblock()
-        if (filling.records.length >= settings.batchRows && !fatal) flush()
-      })
+  write(record: A): void {
+    this.stage.hold()
+    this.filling.records.push(record)
+    this.filling.locations.push(this.stage.locationOf(record))
+    if (this.filling.records.length >= this.settings.batchRows) this.flush()
   }
 
-  const flush = (): void => {
-    if (filling.records.length === 0 || run.stopped !== undefined) return
-    if (inFlight !== undefined) {
+  async end(): Promise<void> {
+    for (;;) {
+      if (this.inFlight !== undefined) {
+        await this.inFlight
+        continue
+      }
+      if (this.fatal || this.stage.stopped) return
+      if (this.filling.records.length === 0) break
+      this.flush()
+    }
+    await this.writer.finish()
+    if (this.loaded > 0) {
+      this.stage.writeHeld(this.loaded)
+      this.loaded = 0
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.unblock()
+    this.stage.unblock(this.startToken)
+    this.filling = emptyRound()
+    if (this.inFlight !== undefined) await this.inFlight
+    await this.writer.abort()
+  }
+
+  private unblock(): void {
+    if (!this.blocked) return
+    this.blocked = false
+    this.stage.unblock(this.fullToken)
+  }
+
+  private flush(): void {
+    const { filling, settings } = this
+    if (filling.records.length === 0 || this.stage.stopped) return
+    if (this.inFlight !== undefined) {
       // One round in flight, one filling: the sources wait for the round to commit.
-      if (filling.records.length >= settings.batchRows && !blocked) {
-        blocked = true
-        run.block(token)
+      if (filling.records.length >= settings.batchRows && !this.blocked) {
+        this.blocked = true
+        this.stage.block(this.fullToken)
       }
       return
     }
     // A round is never larger than batchRows: records that came in while one was in flight wait.
-    const round: Round<A> = {
+    this.send({
       records: filling.records.splice(0, settings.batchRows),
       locations: filling.locations.splice(0, settings.batchRows),
-    }
-    send(round)
+    })
   }
 
-  return {
-    async start() {
-      try {
-        await writer.start()
-      } finally {
-        // After the run has begun handing records to this sink (right after start resolves), so
-        // the first records come through write() with their source line.
-        setImmediate(() => run.unblock(starting))
-      }
-    },
-    write(record) {
-      run.hold(1)
-      filling.records.push(record)
-      filling.locations.push(run.locationOf(record))
-      if (filling.records.length >= settings.batchRows) flush()
-    },
-    async end() {
-      for (;;) {
-        if (inFlight !== undefined) {
-          await inFlight
-          continue
-        }
-        if (fatal || run.stopped !== undefined) return
-        if (filling.records.length === 0) break
-        flush()
-      }
-      await writer.finish()
-      if (loaded > 0) {
-        stats.out += loaded
-        run.settle('written', loaded, undefined, true)
-        loaded = 0
-      }
-    },
-    async abort() {
-      unblock()
-      run.unblock(starting)
-      filling = emptyRound()
-      if (inFlight !== undefined) await inFlight
-      await writer.abort()
-    },
+  private send(round: Round<A>): void {
+    const stage = this.stage
+    stage.beginWork()
+    this.inFlight = this.writer
+      .write(round.records)
+      .then(
+        (bad) => this.settleRound(round, bad),
+        (error: unknown) => {
+          this.fatal = true
+          stage.fault(asRunError(error))
+        },
+      )
+      .finally(() => {
+        stage.endWork()
+        this.inFlight = undefined
+        this.unblock()
+        if (this.filling.records.length >= this.settings.batchRows && !this.fatal) this.flush()
+      })
+  }
+
+  /** A round was written: its bad rows fail, the others are written (or loaded, for replace). */
+  private settleRound(round: Round<A>, bad: readonly BadRow[]): void {
+    const refused = new Set<number>()
+    for (const row of bad) {
+      // Fail-fast stopped the run at an earlier one: the rest are dropped as `aborted`.
+      if (refused.has(row.index) || this.stage.stopped) continue
+      refused.add(row.index)
+      this.failRow(round, row)
+    }
+    const good = round.records.length - bad.length
+    if (this.writer.commitsAtFinish) this.loaded += good
+    else this.stage.writeHeld(good)
+  }
+
+  private failRow(round: Round<A>, row: BadRow): void {
+    const record = round.records[row.index]
+    const location = round.locations[row.index]
+    this.stage.failHeld(
+      this.stage.failure(
+        'SinkError',
+        {
+          reason: row.reason,
+          record,
+          details: row.details,
+          ...(row.column === undefined ? {} : { location: { field: row.column } }),
+        },
+        location,
+      ),
+    )
   }
 }
 

@@ -69,8 +69,7 @@ export async function loadTable<R>(
 ): Promise<LoadedTable<R>> {
   const rows = new Map<string, R>()
   const report = await outsideRun(() =>
-    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (run, stats) => {
-      const stage = run.handleOf(stats)
+    runSink<R>(spec.flow, 'lookupTable', { name: spec.name, signal }, (stage) => {
       return {
         write(row) {
           const key = keyOf(ownField(row, spec.keyField))

@@ -24,6 +24,7 @@ import type { BusyClock } from '../busyTime.js'
 import { checkpointsOf, type Checkpointer } from '../checkpoint/Checkpointer.js'
 import type { RunContext } from './RunContext.js'
 import type { StageStats } from './StageStats.js'
+import { RunStop } from './RunStop.js'
 
 /** @internal */
 export class StageHandle {
@@ -199,6 +200,26 @@ export class StageHandle {
 
   endWork(): void {
     this.run.endWork()
+  }
+
+  /**
+   * Holds the sources back until `unblock(token)`, whatever the budget: the stage cannot take
+   * records now (its file is opening, its output must drain, a round is full).
+   */
+  block(token: object): void {
+    this.run.block(token)
+  }
+
+  unblock(token: object): void {
+    this.run.unblock(token)
+  }
+
+  /**
+   * An infrastructure fault (a file that cannot be written, a destination that never answers):
+   * the run stops and rejects with `error`, which names the place.
+   */
+  fault(error: Error): void {
+    this.run.stop(new RunStop('failed', error))
   }
 
   /** `listener` is called whenever a source is about to wait for budget. Returns the unsubscribe. */

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { failure } from '../../core/Failure.js'
 import { RunError } from '../../core/RunError.js'
 import type { HttpReport } from '../../core/HttpReport.js'
-import { RunStop, type RunContext, type StageStats } from '../RunContext.js'
+import type { StageHandle } from '../run/StageHandle.js'
 import { RetryExhaustedError, withRetry } from '../retry.js'
 import {
   HttpClient,
@@ -39,11 +39,10 @@ export class WebhookDelivery<A> {
 
   constructor(
     private readonly settings: WebhookSettings<A>,
-    private readonly run: RunContext,
-    private readonly stats: StageStats,
+    private readonly stage: StageHandle,
   ) {
     const http = this.http
-    Object.defineProperty(run.sections, 'http', {
+    Object.defineProperty(stage.sections, 'http', {
       enumerable: true,
       configurable: true,
       get: (): HttpReport => http.toReport(),
@@ -80,8 +79,7 @@ export class WebhookDelivery<A> {
       this.undelivered(batch, key, error, attempts)
       return
     }
-    this.stats.out += batch.records.length
-    this.run.settle('written', batch.records.length)
+    this.stage.write(batch.records.length)
   }
 
   /** Closes the connections once the requests in flight are done. */
@@ -168,12 +166,9 @@ export class WebhookDelivery<A> {
    * missing file does; records not yet sent are dropped as `aborted`.
    */
   private neverAnswered(reason: string): void {
-    this.run.stop(
-      new RunStop(
-        'failed',
-        new RunError(
-          `${this.settings.stageName}: the destination never answered (no response to any request of this run): ${reason}`,
-        ),
+    this.stage.fault(
+      new RunError(
+        `${this.settings.stageName}: the destination never answered (no response to any request of this run): ${reason}`,
       ),
     )
   }
@@ -189,9 +184,8 @@ export class WebhookDelivery<A> {
     const what = count === 1 ? 'a record' : `a batch of ${count} records`
     for (const record of batch.records) {
       // Fail-fast stopped the run at the first one: the rest are dropped as `aborted`.
-      if (this.run.stopped !== undefined) return
-      this.stats.failed += 1
-      this.run.fail(
+      if (this.stage.stopped) return
+      this.stage.failHere(
         failure(tag, {
           stage: this.settings.stageName,
           reason: `could not deliver ${what}: ${reason}`,

@@ -9,7 +9,7 @@
 import type { Flow } from '../../core/Flow.js'
 import type { RunReport } from '../../core/RunReport.js'
 import type { RunOptions } from '../../core/RunOptions.js'
-import type { RunContext, StageStats } from '../RunContext.js'
+import type { StageHandle } from '../run/StageHandle.js'
 import { runSink, type SinkImpl } from '../runSink.js'
 import { BatchQueue } from '../BatchQueue.js'
 import { emptyBatch, type Batch } from './batch.js'
@@ -45,7 +45,7 @@ export function webhookSink<I, A>(
       flow,
       settings.stageName,
       options,
-      (run, stats) => new WebhookWriter(settings, input, run, stats),
+      (stage) => new WebhookWriter(settings, input, stage),
     )
 }
 
@@ -61,21 +61,17 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
   constructor(
     private readonly settings: WebhookSettings<A>,
     private readonly input: WebhookInput<I, A>,
-    run: RunContext,
-    stats: StageStats,
+    stage: StageHandle,
   ) {
-    this.delivery = new WebhookDelivery(settings, run, stats)
-    this.batchSize = Math.max(
-      1,
-      Math.min(settings.batchSize, Math.floor(run.settings.highWaterMark / 2)),
-    )
+    this.delivery = new WebhookDelivery(settings, stage)
+    this.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(stage.highWaterMark / 2)))
     this.batches = new BatchQueue<Batch<A>>(
       settings.concurrency,
       this.delivery.signal,
-      run,
+      stage,
       (batch) => this.delivery.deliver(batch),
     )
-    this.stopFlushingOnStall = run.onStall(() => this.flush())
+    this.stopFlushingOnStall = stage.onStall(() => this.flush())
   }
 
   write(item: I): void {

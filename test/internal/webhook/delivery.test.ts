@@ -28,8 +28,8 @@ function deliverEach(origin: string, options: { retries?: number } = {}) {
     'test',
   )
   return pipe(fromGenerator([1, 2]), (flow) =>
-    runSink<number>(flow, settings.stageName, {}, (run, stats) => {
-      const delivery = new WebhookDelivery(settings, run, stats)
+    runSink<number>(flow, settings.stageName, {}, (stage) => {
+      const delivery = new WebhookDelivery(settings, stage)
       const sending: Array<Promise<void>> = []
       return {
         write: (record) => void sending.push(delivery.deliver(batchOf([record], `key-${record}`))),
