@@ -153,6 +153,9 @@ describe('coordinate and work over NATS JetStream', () => {
       task.id === 'task-0003' ? { ...task, path: join(folder, 'missing.csv') } : task,
     )
     const workers = [startWorker(job, 'p1', 0), startWorker(job, 'p2', 0)]
+    // Both workers must be waiting for the job before it starts: a worker that comes up only
+    // after the job ended (slow start on a busy machine) would wait for its tasks for ever.
+    await Promise.all(workers.map((worker) => worker.waitFor('ready')))
     const output = join(directory, 'poison.csv')
     const report = await coordinate({ nats: NATS, job, tasks, output, maxDeliver: 2 })
     expect(report.status).toBe('failed')
@@ -173,7 +176,5 @@ describe('coordinate and work over NATS JetStream', () => {
         expect(existsSync(task.part)).toBe(true)
       }
     await Promise.all(workers.map((worker) => worker.exited))
-    // Two workers start as child processes and the poison task is delivered twice: on a loaded
-    // machine that alone can take most of a minute.
-  }, 120_000)
+  }, 60_000)
 })
