@@ -144,7 +144,7 @@ const report = await pipe(fromGenerator([1, 2, 3]), filter((n) => n > 1), map((n
 if (report.records.join() !== '4,6') throw new Error('wrong records: ' + report.records.join())
 if (typeof fromCsv !== 'function' || typeof toCsv !== 'function') throw new Error('files missing')
 let blocked = false
-try { await import('powerflow-etl/internal/RunContext.js') } catch { blocked = true }
+try { await import('powerflow-etl/internal/run/RunContext.js') } catch { blocked = true }
 if (!blocked) throw new Error('internals are importable')
 const sf = await import('powerflow-etl/salesforce')
 if (typeof sf.fromSalesforce !== 'function' || typeof sf.salesforce !== 'function') throw new Error('salesforce subpath missing')

@@ -40,6 +40,8 @@ export interface PullSourceOptions {
 export interface SourceStage {
   /** Adds a warning to the report (a failure that counts no record). */
   warn(failure: Failure): void
+  /** The run's report sections, where a source shows its own (`bookmark`, say). */
+  readonly sections: Record<string, unknown>
 }
 
 /**

@@ -80,7 +80,7 @@ export function runSink<A>(
 
 /**
  * {@link runSink} for machinery that needs the run itself besides the stage's handle: the
- * branches of `fanOut`, a state store beside a database, sinks that still count through the run.
+ * branches of `fanOut` and `route`, which join the run of the sink they feed.
  *
  * @internal
  */

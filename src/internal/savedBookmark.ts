@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { Bookmark } from '../core/Bookmark.js'
-import { currentRun } from './RunContext.js'
+import { currentRun } from './run/currentRun.js'
 
 /** A bookmark as the state keeps it: JSON, with a Date marked so it comes back a Date. */
 function asSaved(bookmark: Bookmark | undefined): unknown {

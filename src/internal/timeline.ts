@@ -1,5 +1,5 @@
 import type { RunTimeline } from '../core/RunReport.js'
-import type { RunContext } from './RunContext.js'
+import type { RunContext } from './run/RunContext.js'
 
 /** At most this many samples are kept; past it, every other one goes and the interval doubles. */
 export const TIMELINE_MAX_SAMPLES = 240

@@ -2,7 +2,7 @@ import { Observable, type Subscriber } from 'rxjs'
 import { right, type Either } from 'fp-ts/lib/Either.js'
 import { describeError, type Failure, type Location } from '../core/Failure.js'
 import type { Flow } from '../core/Flow.js'
-import type { RunReport } from '../core/RunReport.js'
+import type { Sink } from '../core/Sink.js'
 import { policyOperator } from '../internal/policyOperator.js'
 import { RunError } from '../core/RunError.js'
 import { pushSource } from '../internal/pushSource.js'
@@ -67,7 +67,7 @@ export interface DeadLetterOptions {
  * @since 0.1.0
  */
 export function deadLetter(
-  sink: (flow: Flow<DeadLetterRecord>) => Promise<RunReport>,
+  sink: Sink<DeadLetterRecord>,
   options: DeadLetterOptions = {},
 ): <A>(input: Flow<A>) => Flow<A> {
   return policyOperator((run) => ({

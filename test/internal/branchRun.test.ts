@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { failure } from '../../src/core/Failure.js'
 import { RunError } from '../../src/core/RunError.js'
-import { RunContext, RunStop } from '../../src/internal/RunContext.js'
+import { RunContext } from '../../src/internal/run/RunContext.js'
+import { RunStop } from '../../src/internal/run/RunStop.js'
 import {
   inBranch,
   joinBranch,

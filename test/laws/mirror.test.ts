@@ -63,7 +63,6 @@ const withoutMirror: ReadonlyArray<
   ['integrations/sqlite/SqliteWriter.ts', 'untested'],
   ['integrations/sqlite/index.ts', 'barrel'],
   ['integrations/sqlite/open.ts', 'untested'],
-  ['internal/RunContext.ts', 'types'],
   ['internal/csv/csvReader.ts', 'untested'],
   ['internal/csv/delimiterGuess.ts', 'untested'],
   ['internal/csv/parsedRows.ts', 'untested'],

@@ -1,5 +1,6 @@
 import type { StateStore } from '../../src/core/StateStore.js'
-import { RunContext, withRun } from '../../src/internal/RunContext.js'
+import { RunContext } from '../../src/internal/run/RunContext.js'
+import { withRun } from '../../src/internal/run/currentRun.js'
 import { RunState } from '../../src/internal/runState.js'
 
 /** A store in memory, with the StateStore contract (values are copied as JSON). */

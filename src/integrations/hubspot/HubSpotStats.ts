@@ -5,7 +5,6 @@
  * @internal
  * @packageDocumentation
  */
-import type { RunContext } from '../../internal/RunContext.js'
 import type { RateLimiter } from '../../internal/retry.js'
 import type { HubSpotReport } from './HubSpotReport.js'
 
@@ -23,13 +22,16 @@ export class HubSpotStats {
   readonly statusCodes: Record<string, number> = {}
   private readonly limiters: { requests?: RateLimiter; searches?: RateLimiter } = {}
 
-  /** The stats of `run`, attached to its report the first time. */
-  static of(run: RunContext): HubSpotStats {
-    const existing = STATS.get(run)
+  /**
+   * The stats of the run whose report sections are `sections` (a stage handle's), attached to
+   * them as `hubspot` the first time.
+   */
+  static of(sections: Record<string, unknown>): HubSpotStats {
+    const existing = STATS.get(sections)
     if (existing !== undefined) return existing
     const stats = new HubSpotStats()
-    STATS.set(run, stats)
-    Object.defineProperty(run.sections, 'hubspot', {
+    STATS.set(sections, stats)
+    Object.defineProperty(sections, 'hubspot', {
       enumerable: true,
       configurable: true,
       get: (): HubSpotReport => stats.toReport(),
@@ -72,4 +74,5 @@ export class HubSpotStats {
   }
 }
 
-const STATS = new WeakMap<RunContext, HubSpotStats>()
+/** By the run's report sections: one object per run, shared by its stages. */
+const STATS = new WeakMap<Record<string, unknown>, HubSpotStats>()

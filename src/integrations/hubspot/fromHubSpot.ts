@@ -1,9 +1,8 @@
 import { right } from 'fp-ts/lib/Either.js'
 import type { Flow } from '../../core/Flow.js'
 import type { Bookmark } from '../../core/Bookmark.js'
-import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
+import { pullSource, type SourceBatch, type SourceStage } from '../../internal/pullSource.js'
 import { rememberBookmark, savedBookmark } from '../../internal/savedBookmark.js'
-import { currentRun } from '../../internal/RunContext.js'
 import type { HubSpotConnection } from './HubSpotConnection.js'
 import { HubSpotStats } from './HubSpotStats.js'
 import type { HubSpotRecord } from './HubSpotRecord.js'
@@ -119,8 +118,8 @@ export function fromHubSpot(
   const name = options.name ?? `fromHubSpot ${objectType}`
   const field = since?.field ?? modifiedDateOf(objectType)
 
-  return pullSource<HubSpotRecord>(name, (signal) =>
-    readRecords(connection, objectType, options, {
+  return pullSource<HubSpotRecord>(name, (signal, stage) =>
+    readRecords(connection, objectType, options, stage, {
       signal,
       name,
       limit,
@@ -144,10 +143,10 @@ async function* readRecords(
   connection: HubSpotConnection,
   objectType: string,
   options: FromHubSpotOptions,
+  stage: SourceStage,
   settings: ReadSettings,
 ): AsyncGenerator<SourceBatch<HubSpotRecord>> {
-  const run = currentRun()
-  const stats = HubSpotStats.of(run)
+  const stats = HubSpotStats.of(stage.sections)
   const { field, name, signal } = settings
   // With the `state` run option, the last committed run's bookmark replaces since's date.
   const saved = settings.since === undefined ? undefined : await savedBookmark(name, field)
@@ -160,7 +159,7 @@ async function* readRecords(
   const setBookmark = (): void => {
     if (greatest === undefined) return
     const bookmark: Bookmark = { field, value: new Date(greatest).toISOString() }
-    run.sections['bookmark'] = bookmark
+    stage.sections['bookmark'] = bookmark
     rememberBookmark(name, bookmark)
   }
   setBookmark()

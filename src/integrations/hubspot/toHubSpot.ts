@@ -3,8 +3,8 @@ import type { RunOptions } from '../../core/RunOptions.js'
 import { RunError } from '../../core/RunError.js'
 import { failure } from '../../core/Failure.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
-import { runSinkInRun } from '../../internal/runSink.js'
-import { RunStop, type RunContext, type StageStats } from '../../internal/RunContext.js'
+import { runSink } from '../../internal/runSink.js'
+import type { StageHandle } from '../../internal/run/StageHandle.js'
 import { errorBody, HubSpotCallError, type HubSpotConnection } from './HubSpotConnection.js'
 import { HubSpotStats } from './HubSpotStats.js'
 import { RECORD_FIELDS } from './flatRecord.js'
@@ -137,23 +137,22 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
   const stageName = `toHubSpot ${objectType} ${operation}`
 
   return (flow) =>
-    runSinkInRun<A>(flow, stageName, options, (run, { stats }) => {
-      const hubspotStats = HubSpotStats.of(run)
+    runSink<A>(flow, stageName, options, (stage) => {
+      const hubspotStats = HubSpotStats.of(stage.sections)
       const controller = new AbortController()
       let current: Batch<A> = { records: [], inputs: [] }
-      const size = Math.max(1, Math.min(batchSize, Math.floor(run.settings.highWaterMark / 2)))
+      const size = Math.max(1, Math.min(batchSize, Math.floor(stage.highWaterMark / 2)))
       const writer = new BatchWriter<A>(
         connection,
         objectType,
         operation,
         stageName,
-        run,
-        stats,
+        stage,
         hubspotStats,
         controller.signal,
       )
 
-      const batches = new BatchQueue<Batch<A>>(concurrency, controller.signal, run, (batch) =>
+      const batches = new BatchQueue<Batch<A>>(concurrency, controller.signal, stage, (batch) =>
         writer.deliver(batch),
       )
       const flush = (): void => {
@@ -162,7 +161,7 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
         current = { records: [], inputs: [] }
         batches.push(full)
       }
-      const stopFlushingOnStall = run.onStall(flush)
+      const stopFlushingOnStall = stage.onStall(flush)
 
       return {
         write(record) {
@@ -193,8 +192,7 @@ class BatchWriter<A> {
     private readonly objectType: string,
     private readonly operation: HubSpotOperation,
     private readonly stageName: string,
-    private readonly run: RunContext,
-    private readonly stats: StageStats,
+    private readonly stage: StageHandle,
     private readonly hubspotStats: HubSpotStats,
     private readonly signal: AbortSignal,
   ) {}
@@ -208,7 +206,7 @@ class BatchWriter<A> {
     try {
       answer = await this.send(inputs, batch.records.length)
     } catch (error) {
-      if (this.signal.aborted || this.run.stopped !== undefined) return
+      if (this.signal.aborted || this.stage.stopped) return
       if (error instanceof HubSpotCallError && REFUSED.has(error.status ?? 0)) {
         if (batch.records.length > 1) {
           this.hubspotStats.batchSplits += 1
@@ -229,13 +227,10 @@ class BatchWriter<A> {
         )
         return
       }
-      this.run.stop(
-        new RunStop(
-          'failed',
-          new RunError(error instanceof Error ? error.message : String(error), undefined, {
-            cause: error,
-          }),
-        ),
+      this.stage.fault(
+        new RunError(error instanceof Error ? error.message : String(error), undefined, {
+          cause: error,
+        }),
       )
       return
     }
@@ -313,10 +308,7 @@ class BatchWriter<A> {
         this.fail(record, inputs[index] as BatchInput, first?.category, first?.message, {})
       } else count += 1
     })
-    if (count > 0) {
-      this.stats.out += count
-      this.run.settle('written', count)
-    }
+    if (count > 0) this.stage.write(count)
   }
 
   private fail(
@@ -326,9 +318,8 @@ class BatchWriter<A> {
     message: string | undefined,
     details: Record<string, unknown>,
   ): void {
-    if (this.run.stopped !== undefined) return
-    this.stats.failed += 1
-    this.run.fail(
+    if (this.stage.stopped) return
+    this.stage.failHere(
       failure('SinkError', {
         stage: this.stageName,
         reason: `HubSpot refused the record${category === undefined ? '' : ` (${category})`}: ${this.connection.redactor.text(message ?? 'no reason given')}`,

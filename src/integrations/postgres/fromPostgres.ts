@@ -2,8 +2,7 @@ import { right } from 'fp-ts/lib/Either.js'
 import Cursor from 'pg-cursor'
 import type { Flow } from '../../core/Flow.js'
 import { describeError } from '../../core/Failure.js'
-import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
-import { currentRun } from '../../internal/RunContext.js'
+import { pullSource, type SourceBatch, type SourceStage } from '../../internal/pullSource.js'
 import { retryPolicyOf, withRetry } from '../../internal/retry.js'
 import {
   BookmarkKeeper,
@@ -121,8 +120,8 @@ export function fromPostgres(
   }
   const types = typeParsers(options)
 
-  return pullSource<Record<string, unknown>>(name, async (signal) =>
-    readRows(connection, await queryOf(), options, batchRows, types, signal, name, (error) =>
+  return pullSource<Record<string, unknown>>(name, async (signal, stage) =>
+    readRows(connection, await queryOf(), options, batchRows, types, signal, stage, name, (error) =>
       redactor.error(error),
     ),
   )
@@ -135,6 +134,7 @@ async function* readRows(
   batchRows: number,
   types: ReturnType<typeof typeParsers>,
   signal: AbortSignal,
+  stage: SourceStage,
   name: string,
   redact: (error: unknown) => Error,
 ): AsyncGenerator<SourceBatch<Record<string, unknown>>> {
@@ -152,9 +152,7 @@ async function* readRows(
     throw fail('cannot connect', error)
   }
   const bookmark =
-    query.since === undefined
-      ? undefined
-      : new BookmarkKeeper(currentRun().sections, query.since, name)
+    query.since === undefined ? undefined : new BookmarkKeeper(stage.sections, query.since, name)
   const cursor = open.client.query(new Cursor(query.sql, query.params, { types }))
   // A read blocked on the server ends when the run goes away: the connection is cut.
   const onAbort = (): void => void open.release(true)

@@ -1,13 +1,13 @@
 import type * as t from 'io-ts'
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
-import { runSinkInRun } from '../../internal/runSink.js'
+import { runSink } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
 import { redactorOf, splitName } from './connect.js'
 import { stateBindingOf } from '../../internal/database/stateBinding.js'
-import type { RunContext } from '../../internal/RunContext.js'
+import type { RunState } from '../../internal/runState.js'
 import { PostgresWriter, type PostgresWriterSettings } from './PostgresWriter.js'
 import type { PostgresConnection } from './PostgresConnection.js'
 
@@ -134,7 +134,7 @@ export function toPostgres<A extends object>(
   const settings = checkSinkOptions(stage, options, DEFAULT_BATCH_ROWS)
   const redactor = redactorOf(connection)
   return (flow) =>
-    runSinkInRun<A>(flow, stage, options, (run, handle) => {
+    runSink<A>(flow, stage, options, (handle) => {
       const writer = new PostgresWriter<A>({
         stage,
         connection,
@@ -146,19 +146,18 @@ export function toPostgres<A extends object>(
         schemaEvolution: settings.schemaEvolution,
         retry: retryPolicyOf(options),
         redactor,
-        ...stateBeside(run, connection),
+        ...stateBeside(handle.state, connection),
       })
-      writer.stats.attach(run.sections)
+      writer.stats.attach(handle.sections)
       return roundSink<A>(handle, { stage, batchRows: settings.batchRows }, writer)
     })
 }
 
 /** The run's state, when its store is a Postgres one in the sink's database. */
 function stateBeside(
-  run: RunContext,
+  state: RunState | undefined,
   connection: PostgresConnection,
 ): { state?: NonNullable<PostgresWriterSettings['state']> } {
-  const state = run.state
   const binding = stateBindingOf(state?.options.store, 'postgres')
   if (state === undefined || binding === undefined || !binding.sameDatabase(connection)) return {}
   return { state: { table: binding.table, run: state } }

@@ -1,7 +1,7 @@
 import { right } from 'fp-ts/lib/Either.js'
 import type { Flow } from '../../core/Flow.js'
 import { failure } from '../../core/Failure.js'
-import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
+import { pullSource, type SourceBatch, type SourceStage } from '../../internal/pullSource.js'
 import type { SalesforceConnection } from './SalesforceConnection.js'
 import { BookmarkTracker } from './internal/BookmarkTracker.js'
 import { rememberBookmark, savedBookmark } from '../../internal/savedBookmark.js'
@@ -9,7 +9,7 @@ import { bulkPages } from './internal/bulkQuery.js'
 import type { RecordsPage } from './internal/records.js'
 import { restPages } from './internal/restQuery.js'
 import { SalesforceApi, SalesforceApiError } from './internal/SalesforceApi.js'
-import { reportBookmark, runStats, warn } from './internal/SalesforceStats.js'
+import { reportBookmark, runStats } from './internal/SalesforceStats.js'
 import { buildQuery, type BuiltQuery } from './internal/soql.js'
 
 /**
@@ -157,13 +157,13 @@ export function fromSalesforce<A extends SalesforceRecord = SalesforceRecord>(
     throw new TypeError(
       `${name}: this query cannot run as a Bulk API 2.0 job (subquery, GROUP BY, OFFSET, TYPEOF or an aggregate); use mode 'rest'`,
     )
-  return pullSource<A>(name, async (signal) => {
+  return pullSource<A>(name, async (signal, stage) => {
     // With the `state` run option, the last committed run's bookmark replaces since's value
     // (lookbackMs still applies).
     const saved =
       options.since === undefined ? undefined : await savedBookmark(name, options.since.field)
     if (saved === undefined || options.since === undefined)
-      return read<A>(connection, built, mode, options, signal, name)
+      return read<A>(connection, built, mode, options, signal, stage, name)
     const since = { ...options.since, value: saved }
     return read<A>(
       connection,
@@ -171,6 +171,7 @@ export function fromSalesforce<A extends SalesforceRecord = SalesforceRecord>(
       mode,
       { ...options, since },
       signal,
+      stage,
       name,
     )
   })
@@ -182,12 +183,13 @@ async function* read<A>(
   mode: 'rest' | 'bulk' | 'auto',
   options: FromSalesforceOptions,
   signal: AbortSignal,
+  stage: SourceStage,
   name: string,
 ): AsyncGenerator<SourceBatch<A>> {
-  const stats = runStats()
+  const stats = runStats(stage.sections)
   const tracker = options.since === undefined ? undefined : new BookmarkTracker(options.since)
   if (tracker !== undefined) {
-    reportBookmark(() => tracker.current())
+    reportBookmark(stage.sections, () => tracker.current())
     rememberBookmark(name, () => tracker.current())
   }
   const api = new SalesforceApi(connection, options, stats, signal)
@@ -210,7 +212,7 @@ async function* read<A>(
     if (!(error instanceof SalesforceApiError && error.isQuotaExceeded)) throw error
     stats.stoppedEarly = error.message
     const bookmark = tracker?.current()
-    warn(
+    stage.warn(
       failure('SalesforceWarning', {
         stage: name,
         reason: `stopped early after ${records} records: ${error.message}${bookmark === undefined ? '' : `. The next run can start from ${bookmark.field} ${String(bookmark.value)} (report.bookmark)`}`,

@@ -1,7 +1,7 @@
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
-import { runSinkInRun } from '../../internal/runSink.js'
+import { runSink } from '../../internal/runSink.js'
 import type { SalesforceConnection } from './SalesforceConnection.js'
 import { SalesforceApi } from './internal/SalesforceApi.js'
 import { runStats } from './internal/SalesforceStats.js'
@@ -98,35 +98,33 @@ export function toSalesforce<A extends object>(
   const spec = checkOptions(stage, object, options)
   const mode = options.mode ?? 'rest'
   return (flow) =>
-    runSinkInRun<A>(flow, stage, options, (run, { stats }) => {
+    runSink<A>(flow, stage, options, (handle) => {
       const controller = new AbortController()
       const api = new SalesforceApi(
         connection,
         options,
-        runStats(),
+        runStats(handle.sections),
         controller.signal,
         options.concurrency ?? 2,
       )
+      // Bulk jobs take their records into custody, so a job can be larger than the budget.
       const fromHeld = mode === 'bulk'
       const outcomes: Outcomes = {
         written(count) {
-          if (count <= 0 || run.stopped !== undefined) return
-          stats.out += count
-          run.settle('written', count, undefined, fromHeld)
+          if (count <= 0 || handle.stopped) return
+          if (fromHeld) handle.writeHeld(count)
+          else handle.write(count)
         },
         failed(failure) {
-          if (run.stopped !== undefined) return
-          stats.failed += 1
-          run.fail(failure, fromHeld)
+          if (handle.stopped) return
+          if (fromHeld) handle.failHeld(failure)
+          else handle.failHere(failure)
         },
       }
       const batchSize =
         mode === 'bulk'
           ? (options.bulkBatchSize ?? 10_000)
-          : Math.max(
-              1,
-              Math.min(options.batchSize ?? 200, Math.floor(run.settings.highWaterMark / 2)),
-            )
+          : Math.max(1, Math.min(options.batchSize ?? 200, Math.floor(handle.highWaterMark / 2)))
       const concurrency = mode === 'bulk' ? 1 : (options.concurrency ?? 2)
       let current: unknown[] = []
       let position = 1
@@ -151,7 +149,7 @@ export function toSalesforce<A extends object>(
       const batches = new BatchQueue<{ records: unknown[]; first: number }>(
         concurrency,
         controller.signal,
-        run,
+        handle,
         (batch) => send(batch.records, batch.first).catch(() => undefined),
       )
       const flush = (): void => {
@@ -162,10 +160,10 @@ export function toSalesforce<A extends object>(
       }
       // Collections batches hold the run's budget: send a partial one when the source waits.
       // Bulk jobs take their records into custody instead, so they can be larger than the budget.
-      const stopFlushingOnStall = mode === 'bulk' ? () => undefined : run.onStall(flush)
+      const stopFlushingOnStall = mode === 'bulk' ? () => undefined : handle.onStall(flush)
       return {
         write(record) {
-          if (fromHeld) run.hold(1)
+          if (fromHeld) handle.hold()
           current.push(record)
           position += 1
           if (current.length >= batchSize) flush()

@@ -1,8 +1,7 @@
 import { right } from 'fp-ts/lib/Either.js'
 import type { Flow } from '../../core/Flow.js'
 import { describeError } from '../../core/Failure.js'
-import { pullSource, type SourceBatch } from '../../internal/pullSource.js'
-import { currentRun } from '../../internal/RunContext.js'
+import { pullSource, type SourceBatch, type SourceStage } from '../../internal/pullSource.js'
 import {
   BookmarkKeeper,
   incrementalQuery,
@@ -94,8 +93,8 @@ export function fromSqlite(
     const since = await resumedSince(name, options.since)
     return { ...incrementalQuery(sql, params, since, dialect), since }
   }
-  return pullSource<Record<string, unknown>>(name, async () =>
-    readRows(database, await queryOf(), options, batchRows, name),
+  return pullSource<Record<string, unknown>>(name, async (_signal, stage) =>
+    readRows(database, await queryOf(), options, batchRows, stage, name),
   )
 }
 
@@ -104,6 +103,7 @@ async function* readRows(
   query: IncrementalRead,
   options: FromSqliteOptions,
   batchRows: number,
+  stage: SourceStage,
   name: string,
 ): AsyncGenerator<SourceBatch<Record<string, unknown>>> {
   let opened: ReturnType<typeof openDatabase>
@@ -132,9 +132,7 @@ async function* readRows(
     throw new Error(`${name}: the query failed: ${describeError(error)}`, { cause: error })
   }
   const bookmark =
-    query.since === undefined
-      ? undefined
-      : new BookmarkKeeper(currentRun().sections, query.since, name)
+    query.since === undefined ? undefined : new BookmarkKeeper(stage.sections, query.since, name)
   let fetched = 0
   let batches = 0
   try {

@@ -1,13 +1,13 @@
 import type * as t from 'io-ts'
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
-import { runSinkInRun } from '../../internal/runSink.js'
+import { runSink } from '../../internal/runSink.js'
 import { retryPolicyOf } from '../../internal/retry.js'
 import { roundSink } from '../../internal/database/roundSink.js'
 import { checkSinkOptions } from '../../internal/database/sinkOptions.js'
 import { SqliteWriter, type SqliteWriterSettings } from './SqliteWriter.js'
 import { stateBindingOf } from '../../internal/database/stateBinding.js'
-import type { RunContext } from '../../internal/RunContext.js'
+import type { RunState } from '../../internal/runState.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
 
 /**
@@ -94,7 +94,7 @@ export function toSqlite<A extends object>(
   const stage = `toSqlite ${table}`
   const settings = checkSinkOptions(stage, options, 10_000)
   return (flow) =>
-    runSinkInRun<A>(flow, stage, options, (run, handle) => {
+    runSink<A>(flow, stage, options, (handle) => {
       const writer = new SqliteWriter<A>({
         stage,
         database,
@@ -105,19 +105,18 @@ export function toSqlite<A extends object>(
         ...(options.schema === undefined ? {} : { schema: options.schema }),
         schemaEvolution: settings.schemaEvolution,
         retry: retryPolicyOf(options),
-        ...stateBeside(run, database),
+        ...stateBeside(handle.state, database),
       })
-      writer.stats.attach(run.sections)
+      writer.stats.attach(handle.sections)
       return roundSink<A>(handle, { stage, batchRows: settings.batchRows }, writer)
     })
 }
 
 /** The run's state, when its store is a SQLite one in the sink's database. */
 function stateBeside(
-  run: RunContext,
+  state: RunState | undefined,
   database: SqliteDatabase,
 ): { state?: NonNullable<SqliteWriterSettings['state']> } {
-  const state = run.state
   const binding = stateBindingOf(state?.options.store, 'sqlite')
   if (state === undefined || binding === undefined || !binding.sameDatabase(database)) return {}
   return { state: { table: binding.table, run: state } }

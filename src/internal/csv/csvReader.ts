@@ -8,7 +8,7 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js'
 import { failure, type Failure, type Location } from '../../core/Failure.js'
 import type { SourceBatch } from '../pullSource.js'
-import { currentRun } from '../RunContext.js'
+import { currentRun } from '../run/currentRun.js'
 import type { ByteSpan } from '../input/ByteSource.js'
 import { openTextInput, type TextSource } from '../input/openTextInput.js'
 import type { SourceInput } from '../input/SourceInput.js'

@@ -6,7 +6,7 @@
  * @internal
  * @packageDocumentation
  */
-import { currentRun } from '../RunContext.js'
+import { currentRun } from '../run/currentRun.js'
 
 /** @internal */
 export interface PagePosition {

@@ -1,5 +1,5 @@
 import type { ProfileReport } from '../../core/ColumnProfile.js'
-import type { RunContext } from '../RunContext.js'
+import type { RunContext } from '../run/RunContext.js'
 
 const registries = new WeakMap<RunContext, Map<string, () => ProfileReport>>()
 

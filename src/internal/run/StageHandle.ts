@@ -23,6 +23,7 @@ import {
 import type { BusyClock } from '../busyTime.js'
 import { checkpointsOf, type Checkpointer } from '../checkpoint/Checkpointer.js'
 import type { RunContext } from './RunContext.js'
+import type { RunState } from '../runState.js'
 import type { StageStats } from './StageStats.js'
 import { RunStop } from './RunStop.js'
 
@@ -267,6 +268,15 @@ export class StageHandle {
   /** The run's report sections: a stage adds its own there (computed when the report is made). */
   get sections(): Record<string, unknown> {
     return this.run.sections
+  }
+
+  /**
+   * The run's `state` (the run option): the positions its sources saved last time, and where a
+   * sink that commits them with its rows (a database sink beside its state store) finds them.
+   * `undefined` for a run without state.
+   */
+  get state(): RunState | undefined {
+    return this.run.state
   }
 
   /** Adds a failure to the report without counting a record (a warning). */

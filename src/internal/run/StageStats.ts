@@ -10,8 +10,8 @@ import type { StageReport } from '../../core/RunReport.js'
 import { BusyClock } from '../busyTime.js'
 
 /**
- * The counters are writable only for the sink files not converted to the stage handle yet
- * (transitional: `stats.out += n` there); every other stage counts through its handle.
+ * A stage's figures. Only the run's machinery in this folder writes them: every stage counts
+ * through its handle (`StageHandle`), which keeps them and the run's ledger together.
  *
  * @internal
  */

@@ -7,7 +7,7 @@ import { RunContext } from '../../../src/internal/run/RunContext.js'
 import { RunStop } from '../../../src/internal/run/RunStop.js'
 import type { StageHandle } from '../../../src/internal/run/StageHandle.js'
 import { startCheckpoints } from '../../../src/internal/checkpoint/Checkpointer.js'
-import { memoryStateStore } from '../../support/stateRun.js'
+import { memoryStateStore, runWithState } from '../../support/stateRun.js'
 
 const settings = {
   name: 'model',
@@ -385,5 +385,19 @@ describe('a stage handle', () => {
       checkpoint: {},
     })
     expect(checkpointed.openStage('dedupe', 'operator', 1).checkpoints).toBe(checkpoints)
+  })
+
+  it("shows its stage the run's state, and none when the run has none", () => {
+    expect(new RunContext(settings).openStage('toPostgres', 'sink', 1).state).toBeUndefined()
+    const { run, state } = runWithState(memoryStateStore())
+    expect(run.openStage('toPostgres', 'sink', 1).state).toBe(state)
+  })
+
+  it("shows every stage of a run the same report sections, the run's own", () => {
+    const run = new RunContext(settings)
+    const source = run.openStage('source', 'source', 0)
+    source.sections['bookmark'] = { field: 'id', value: 3 }
+    expect(run.openStage('sink', 'sink', 1).sections).toBe(source.sections)
+    expect(run.report('completed')['bookmark']).toEqual({ field: 'id', value: 3 })
   })
 })

@@ -1,13 +1,11 @@
 /**
  * The figures of a run's Salesforce stages, shown as `report.salesforce`, and the bookmark of its
- * incremental source as `report.bookmark`. Every run-context access of the integration is here.
+ * incremental source as `report.bookmark`, both among the run's report sections (a stage handle's).
  *
  * @internal
  * @packageDocumentation
  */
 import type { Bookmark } from '../../../core/Bookmark.js'
-import type { Failure } from '../../../core/Failure.js'
-import { currentRun, type RunContext } from '../../../internal/RunContext.js'
 import type { SalesforceReport } from '../SalesforceReport.js'
 
 const LIMIT_INFO = /api-usage=(\d+)\/(\d+)/
@@ -37,17 +35,22 @@ export class SalesforceStats {
   }
 }
 
-const byRun = new WeakMap<RunContext, SalesforceStats>()
+/** By the run's report sections: one object per run, shared by its stages. */
+const byRun = new WeakMap<Record<string, unknown>, SalesforceStats>()
 
-/** The current run's Salesforce figures, attached to its report on first use. @internal */
-export function runStats(): SalesforceStats {
-  const run = currentRun()
-  let stats = byRun.get(run)
+/**
+ * The Salesforce figures of the run whose report sections are `sections`, attached to them as
+ * `salesforce` on first use.
+ *
+ * @internal
+ */
+export function runStats(sections: Record<string, unknown>): SalesforceStats {
+  let stats = byRun.get(sections)
   if (stats === undefined) {
     const created = new SalesforceStats()
     stats = created
-    byRun.set(run, created)
-    Object.defineProperty(run.sections, 'salesforce', {
+    byRun.set(sections, created)
+    Object.defineProperty(sections, 'salesforce', {
       enumerable: true,
       configurable: true,
       get: (): SalesforceReport => created.toReport(),
@@ -56,16 +59,14 @@ export function runStats(): SalesforceStats {
   return stats
 }
 
-/** Shows `current()` as the current run's `report.bookmark`. @internal */
-export function reportBookmark(current: () => Bookmark | undefined): void {
-  Object.defineProperty(currentRun().sections, 'bookmark', {
+/** Shows `current()` as the run's `report.bookmark`, among its report `sections`. @internal */
+export function reportBookmark(
+  sections: Record<string, unknown>,
+  current: () => Bookmark | undefined,
+): void {
+  Object.defineProperty(sections, 'bookmark', {
     enumerable: true,
     configurable: true,
     get: current,
   })
-}
-
-/** Adds a warning to the current run's report without counting a record. @internal */
-export function warn(failure: Failure): void {
-  currentRun().keep(failure)
 }
