@@ -4,6 +4,7 @@ import type { Bookmark } from '../../core/Bookmark.js'
 import { pullSource, type SourceBatch, type SourceStage } from '../../internal/pullSource.js'
 import { rememberBookmark, savedBookmark } from '../../internal/savedBookmark.js'
 import type { HubSpotConnection } from './HubSpotConnection.js'
+import { apiOf } from './internal/HubSpotApi.js'
 import { HubSpotStats } from './HubSpotStats.js'
 import type { HubSpotRecord } from './HubSpotRecord.js'
 import { epochOf, flatRecord, type HubSpotObject } from './flatRecord.js'
@@ -175,7 +176,7 @@ async function* readRecords(
           cap: options.searchCap ?? 10_000,
           onNewWindow: () => (stats.searchWindows += 1),
           search: (request) =>
-            connection.call<SearchPage>(
+            apiOf(connection).call<SearchPage>(
               `${name}: search from ${describeFilter(request)}`,
               'search',
               stats,
@@ -220,7 +221,7 @@ async function* listPages(
 ): AsyncGenerator<readonly HubSpotObject[]> {
   let after: string | undefined
   for (let page = 1; ; page++) {
-    const answer = await connection.call(
+    const answer = await apiOf(connection).call(
       `${settings.name} page ${page}`,
       'general',
       stats,
@@ -260,7 +261,7 @@ async function readAssociations(
     linked.set(String(object.id), empty)
   }
   for (const toType of types) {
-    const answer = await connection.call(
+    const answer = await apiOf(connection).call(
       `${settings.name}: associations to ${toType}`,
       'general',
       stats,

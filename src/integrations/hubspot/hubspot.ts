@@ -3,7 +3,8 @@ import { parseEnv } from 'node:util'
 import { Client } from '@hubspot/api-client'
 import { Redactor } from '../../internal/redact.js'
 import { RateLimiter, RETRY_DEFAULTS } from '../../internal/retry.js'
-import { HubSpotConnection } from './HubSpotConnection.js'
+import type { HubSpotConnection } from './HubSpotConnection.js'
+import { connectionWith, HubSpotApi } from './internal/HubSpotApi.js'
 
 /**
  * A rate limit: at most `limit` calls in any rolling window of `windowMs` milliseconds.
@@ -108,21 +109,21 @@ export function hubspot(options: HubSpotOptions = {}): HubSpotConnection {
   )
   // Neither numberOfApiCallRetries nor limiterOptions: PowerFlow retries and limits.
   const client = options.client ?? new Client({ accessToken: token as string, basePath })
-  return new HubSpotConnection(
+  return connectionWith(
     client,
-    {
-      basePath,
-      retries: options.retries ?? 5,
-      minDelayMs: options.minDelayMs ?? 250,
-      maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs,
-      timeoutMs: options.timeoutMs ?? 60_000,
-    },
-    {
-      requests: limiterOf('rateLimit', options.rateLimit, DEFAULT_RATE_LIMIT),
-      searches: limiterOf('searchRateLimit', options.searchRateLimit, DEFAULT_SEARCH_RATE_LIMIT),
-    },
-    new Redactor([token]),
+    new HubSpotApi(
+      {
+        basePath,
+        retries: options.retries ?? 5,
+        minDelayMs: options.minDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+        maxRetryAfterMs: options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs,
+        timeoutMs: options.timeoutMs ?? 60_000,
+      },
+      limiterOf('rateLimit', options.rateLimit, DEFAULT_RATE_LIMIT),
+      limiterOf('searchRateLimit', options.searchRateLimit, DEFAULT_SEARCH_RATE_LIMIT),
+      new Redactor([token]),
+    ),
   )
 }
 

@@ -5,7 +5,8 @@ import { failure } from '../../core/Failure.js'
 import { BatchQueue } from '../../internal/BatchQueue.js'
 import { runSink } from '../../internal/runSink.js'
 import type { StageHandle } from '../../internal/run/StageHandle.js'
-import { errorBody, HubSpotCallError, type HubSpotConnection } from './HubSpotConnection.js'
+import type { HubSpotConnection } from './HubSpotConnection.js'
+import { apiOf, errorBody, HubSpotCallError, type HubSpotApi } from './internal/HubSpotApi.js'
 import { HubSpotStats } from './HubSpotStats.js'
 import { RECORD_FIELDS } from './flatRecord.js'
 
@@ -187,6 +188,8 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
 
 /** Sends batches and settles their records; splits the batches HubSpot refuses whole. */
 class BatchWriter<A> {
+  private readonly api: HubSpotApi
+
   constructor(
     private readonly connection: HubSpotConnection,
     private readonly objectType: string,
@@ -195,7 +198,9 @@ class BatchWriter<A> {
     private readonly stage: StageHandle,
     private readonly hubspotStats: HubSpotStats,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.api = apiOf(connection)
+  }
 
   async deliver(batch: Batch<A>): Promise<void> {
     // Each input's trace id is its place in this batch, so HubSpot's answer maps back to it.
@@ -243,7 +248,7 @@ class BatchWriter<A> {
     type Body<K extends keyof typeof api> = Parameters<(typeof api)[K]>[1]
     const call = <T>(
       request: () => Promise<{ httpStatusCode: number; headers: Record<string, string>; data: T }>,
-    ) => this.connection.call(what, 'general', this.hubspotStats, this.signal, request)
+    ) => this.api.call(what, 'general', this.hubspotStats, this.signal, request)
     switch (this.operation) {
       case 'create':
         return call(() =>
@@ -322,7 +327,7 @@ class BatchWriter<A> {
     this.stage.failHere(
       failure('SinkError', {
         stage: this.stageName,
-        reason: `HubSpot refused the record${category === undefined ? '' : ` (${category})`}: ${this.connection.redactor.text(message ?? 'no reason given')}`,
+        reason: `HubSpot refused the record${category === undefined ? '' : ` (${category})`}: ${this.api.redactor.text(message ?? 'no reason given')}`,
         record,
         ...(input.id === undefined ? {} : { location: { recordId: input.id } }),
         details: { ...(category === undefined ? {} : { category }), ...details },

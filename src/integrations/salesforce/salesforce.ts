@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce'
-import { SalesforceConnection } from './SalesforceConnection.js'
+import type { SalesforceConnection } from './SalesforceConnection.js'
+import { connectionWith } from './internal/SalesforceLogin.js'
 import type { SalesforceSettings } from './internal/settings.js'
 
 /**
@@ -80,7 +81,7 @@ export interface SalesforceOptions {
  */
 export function salesforce(options: SalesforceOptions | Connection = {}): SalesforceConnection {
   if (isJsforceConnection(options))
-    return new SalesforceConnection({
+    return connectionWith({
       settings: {},
       environment: {},
       envFile: undefined,
@@ -89,7 +90,7 @@ export function salesforce(options: SalesforceOptions | Connection = {}): Salesf
       maxRequestsPerSecond: undefined,
     })
   const { connection, envFile, env, version, maxRequestsPerSecond, ...credentials } = options
-  return new SalesforceConnection({
+  return connectionWith({
     settings: credentials satisfies SalesforceSettings,
     environment: env ?? process.env,
     envFile,

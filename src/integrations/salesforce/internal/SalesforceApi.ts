@@ -22,7 +22,8 @@ import {
   type RetryPolicy,
 } from '../../../internal/retry.js'
 import { testKnobs } from '../../../internal/testKnobs.js'
-import type { SalesforceConnection, SalesforceSession } from '../SalesforceConnection.js'
+import type { SalesforceConnection } from '../SalesforceConnection.js'
+import { loginOf, type SalesforceSession } from './SalesforceLogin.js'
 import type { SalesforceStats } from './SalesforceStats.js'
 
 /** Retry and timing options every Salesforce stage accepts. @internal */
@@ -62,7 +63,7 @@ class ConnectionRedactor extends Redactor {
   }
 
   override text(text: string): string {
-    return new Redactor(this.connection.secrets()).text(text)
+    return new Redactor(loginOf(this.connection).secrets()).text(text)
   }
 }
 
@@ -97,7 +98,7 @@ export class SalesforceApi {
       throw this.quotaExceeded
     let session: SalesforceSession
     try {
-      session = await this.connection.session()
+      session = await loginOf(this.connection).session()
     } catch (error) {
       throw new Error(this.redactor.text(error instanceof Error ? error.message : String(error)))
     }
@@ -108,7 +109,7 @@ export class SalesforceApi {
       try {
         return await withRetry(
           async (attempt, signal) => {
-            await this.connection.limiter?.acquire(signal)
+            await loginOf(this.connection).limiter?.acquire(signal)
             this.stats.requests += 1
             if (attempt > 1) this.stats.retries += 1
             const url = new URL(path, current.instanceUrl)
@@ -146,7 +147,7 @@ export class SalesforceApi {
           if (!refreshed) {
             refreshed = true
             try {
-              session = await this.connection.refresh(current, sentAt)
+              session = await loginOf(this.connection).refresh(current, sentAt)
             } catch (refreshError) {
               throw new SalesforceApiError(
                 `${where}: the session expired (401 INVALID_SESSION_ID) and could not be renewed: ${this.redactor.text(refreshError instanceof Error ? refreshError.message : String(refreshError))}`,
