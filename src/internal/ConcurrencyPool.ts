@@ -5,8 +5,8 @@
  * start paused (until something is ready: a lookup table loaded) and never re-enters `start`
  * from inside `start`: work that finishes synchronously frees its place for the loop running.
  *
- * Used by `enrich`'s lookups and by the batching sinks (`toWebhook`, `toHubSpot`, `toSalesforce`),
- * whose batches are promises: {@link ConcurrencyPool.ofPromises} builds a pool for those.
+ * Used by `enrich`'s lookups and by the batching sinks (`toWebhook`, `toHubSpot`, `toSalesforce`,
+ * `defineSink`), whose batches are promises: {@link ConcurrencyPool.ofPromises} builds a pool for those.
  *
  * @internal
  * @packageDocumentation
