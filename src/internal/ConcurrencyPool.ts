@@ -5,7 +5,8 @@
  * start paused (until something is ready: a lookup table loaded) and never re-enters `start`
  * from inside `start`: work that finishes synchronously frees its place for the loop running.
  *
- * Used by `enrich`'s lookups; made to serve any stage or sink that runs bounded concurrent work.
+ * Used by `enrich`'s lookups and by the batching sinks (`toWebhook`, `toHubSpot`, `toSalesforce`,
+ * `defineSink`), whose batches are promises: {@link ConcurrencyPool.ofPromises} builds a pool for those.
  *
  * @internal
  * @packageDocumentation
@@ -14,12 +15,48 @@
 /** How many started items the queue may have at its head before they are cut off. */
 const COMPACT_AFTER = 1024
 
+/** What the run is told about each unit of promised work in progress. @internal */
+export interface WorkTracker {
+  beginWork(): void
+  endWork(): void
+}
+
 /** @internal */
 export class ConcurrencyPool<T> {
   private queue: Array<T | undefined> = []
   private head = 0
   private running = 0
   private starting = false
+  private idleWaiters: Array<() => void> = []
+
+  /**
+   * A pool whose work is a promise: `run` starts an item's work and returns its promise (the
+   * place is held until it settles; a rejection only frees the place, so `run` should report its
+   * own failures), or `undefined` when there is nothing to do (the sink was aborted, say). Each
+   * item counts as `work` (the run's work in progress) from just before `run` until its promise
+   * settles (or at once, when `run` had nothing to do).
+   */
+  static ofPromises<T>(
+    limit: number,
+    run: (item: T) => Promise<unknown> | undefined,
+    work?: WorkTracker,
+  ): ConcurrencyPool<T> {
+    const pool: ConcurrencyPool<T> = new ConcurrencyPool<T>(limit, (item) => {
+      work?.beginWork()
+      const running = run(item)
+      if (running === undefined) {
+        work?.endWork()
+        return false
+      }
+      const settled = (): void => {
+        work?.endWork()
+        pool.finished()
+      }
+      running.then(settled, settled)
+      return true
+    })
+    return pool
+  }
 
   /**
    * `start` begins the work of one item and returns true if it took a place (then `finished()`
@@ -76,6 +113,23 @@ export class ConcurrencyPool<T> {
   clear(): void {
     this.queue = []
     this.head = 0
+    this.wakeIfIdle()
+  }
+
+  /**
+   * Resolves once nothing runs or waits (at once if so now), work started meanwhile included;
+   * a paused pool is not idle until resumed and drained.
+   */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private wakeIfIdle(): void {
+    if (!this.idle || this.idleWaiters.length === 0) return
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const wake of waiters) wake()
   }
 
   private pump(): void {
@@ -100,5 +154,6 @@ export class ConcurrencyPool<T> {
     } finally {
       this.starting = false
     }
+    this.wakeIfIdle()
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The sink behind `defineSink`: records gathered into batches, each written by the user's
- * callback one at a time in order, with the callbacks' errors named after the sink.
+ * callback one at a time in order (a {@link ConcurrencyPool} of one place), with the callbacks'
+ * errors named after the sink.
  *
  * @internal
  * @packageDocumentation
  */
 import { describeError, failure } from '../core/Failure.js'
+import { ConcurrencyPool } from './ConcurrencyPool.js'
 import type { StageHandle } from './run/StageHandle.js'
 import { withinPatience, type SinkImpl } from './runSink.js'
 
@@ -34,8 +36,13 @@ export const DEFAULT_BATCH_SIZE = 100
 export class BatchWriter<A> implements SinkImpl<A> {
   private readonly batchSize: number
   private buffer: A[] = []
-  /** The chain of batch writes: each starts once the one before settled. */
-  private writing: Promise<void> = Promise.resolve()
+  /**
+   * The batch writes, one at a time: each starts once the one before settled, a microtask after
+   * its flush (never inside the `write` or stall that flushed it).
+   */
+  private readonly writing = ConcurrencyPool.ofPromises<A[]>(1, (batch) =>
+    Promise.resolve().then(() => this.writeBatch(batch)),
+  )
   private closed = false
   private readonly unlisten: () => void
 
@@ -64,7 +71,7 @@ export class BatchWriter<A> implements SinkImpl<A> {
 
   async end(): Promise<void> {
     this.flush()
-    await this.writing
+    await this.writing.whenIdle()
     await this.close('completed')
   }
 
@@ -72,10 +79,7 @@ export class BatchWriter<A> implements SinkImpl<A> {
     this.buffer = []
     // A write in flight has had its signal aborted; one that ignores it is not waited for long:
     // close is called anyway, and the run settles without it.
-    await withinPatience(
-      this.writing.catch(() => undefined),
-      patienceMs / 2,
-    )
+    await withinPatience(this.writing.whenIdle(), patienceMs / 2)
     await this.close('stopped')
   }
 
@@ -83,8 +87,9 @@ export class BatchWriter<A> implements SinkImpl<A> {
     if (this.buffer.length === 0) return
     const batch = this.buffer
     this.buffer = []
+    // A batch waiting for its turn is work in progress already, as the one being written is.
     this.stage.beginWork()
-    this.writing = this.writing.then(() => this.writeBatch(batch))
+    this.writing.submit(batch)
   }
 
   private async writeBatch(batch: A[]): Promise<void> {

@@ -2,7 +2,7 @@ import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import { RunError } from '../../core/RunError.js'
 import { failure } from '../../core/Failure.js'
-import { BatchQueue } from '../../internal/BatchQueue.js'
+import { ConcurrencyPool } from '../../internal/ConcurrencyPool.js'
 import { runSink } from '../../internal/runSink.js'
 import type { StageHandle } from '../../internal/run/StageHandle.js'
 import type { HubSpotConnection } from './HubSpotConnection.js'
@@ -153,14 +153,16 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
         controller.signal,
       )
 
-      const batches = new BatchQueue<Batch<A>>(concurrency, controller.signal, stage, (batch) =>
-        writer.deliver(batch),
+      const batches = ConcurrencyPool.ofPromises<Batch<A>>(
+        concurrency,
+        (batch) => (controller.signal.aborted ? undefined : writer.deliver(batch)),
+        stage,
       )
       const flush = (): void => {
         if (current.records.length === 0) return
         const full = current
         current = { records: [], inputs: [] }
-        batches.push(full)
+        batches.submit(full)
       }
       const stopFlushingOnStall = stage.onStall(flush)
 
@@ -173,14 +175,14 @@ export function toHubSpot<A extends Readonly<Record<string, unknown>>>(
         },
         async end() {
           flush()
-          await batches.drain()
+          await batches.whenIdle()
           stopFlushingOnStall()
         },
         async abort() {
           stopFlushingOnStall()
           batches.clear()
           controller.abort()
-          await batches.drain()
+          await batches.whenIdle()
         },
       }
     })

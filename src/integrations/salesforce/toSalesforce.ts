@@ -1,6 +1,6 @@
 import type { Sink } from '../../core/Sink.js'
 import type { RunOptions } from '../../core/RunOptions.js'
-import { BatchQueue } from '../../internal/BatchQueue.js'
+import { ConcurrencyPool } from '../../internal/ConcurrencyPool.js'
 import { runSink } from '../../internal/runSink.js'
 import type { SalesforceConnection } from './SalesforceConnection.js'
 import { SalesforceApi } from './internal/SalesforceApi.js'
@@ -146,17 +146,19 @@ export function toSalesforce<A extends object>(
             )
           : writeCollection(api, spec, records, outcomes, first)
 
-      const batches = new BatchQueue<{ records: unknown[]; first: number }>(
+      const batches = ConcurrencyPool.ofPromises<{ records: unknown[]; first: number }>(
         concurrency,
-        controller.signal,
+        (batch) =>
+          controller.signal.aborted
+            ? undefined
+            : send(batch.records, batch.first).catch(() => undefined),
         handle,
-        (batch) => send(batch.records, batch.first).catch(() => undefined),
       )
       const flush = (): void => {
         if (current.length === 0) return
         const full = { records: current, first: position - current.length }
         current = []
-        batches.push(full)
+        batches.submit(full)
       }
       // Collections batches hold the run's budget: send a partial one when the source waits.
       // Bulk jobs take their records into custody instead, so they can be larger than the budget.
@@ -170,7 +172,7 @@ export function toSalesforce<A extends object>(
         },
         async end() {
           flush()
-          await batches.drain()
+          await batches.whenIdle()
           stopFlushingOnStall()
           await api.close()
         },
@@ -178,7 +180,7 @@ export function toSalesforce<A extends object>(
           stopFlushingOnStall()
           batches.clear()
           controller.abort()
-          await batches.drain()
+          await batches.whenIdle()
           await api.close()
         },
       }

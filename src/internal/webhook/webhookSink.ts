@@ -11,7 +11,7 @@ import type { RunReport } from '../../core/RunReport.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import type { StageHandle } from '../run/StageHandle.js'
 import { runSink, type SinkImpl } from '../runSink.js'
-import { BatchQueue } from '../BatchQueue.js'
+import { ConcurrencyPool } from '../ConcurrencyPool.js'
 import { emptyBatch, type Batch } from './batch.js'
 import { WebhookDelivery } from './delivery.js'
 import { webhookSettings, type WebhookOptionValues, type WebhookSettings } from './options.js'
@@ -49,10 +49,10 @@ export function webhookSink<I, A>(
     )
 }
 
-/** One run of a webhook sink: the batch being filled, and the queue of full ones. */
+/** One run of a webhook sink: the batch being filled, and the pool sending full ones. */
 class WebhookWriter<I, A> implements SinkImpl<I> {
   private readonly delivery: WebhookDelivery<A>
-  private readonly batches: BatchQueue<Batch<A>>
+  private readonly batches: ConcurrencyPool<Batch<A>>
   /** Records per request: the configured size, capped at half the run's high-water mark. */
   private readonly batchSize: number
   private current: Batch<A> = emptyBatch(undefined)
@@ -65,11 +65,10 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
   ) {
     this.delivery = new WebhookDelivery(settings, stage)
     this.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(stage.highWaterMark / 2)))
-    this.batches = new BatchQueue<Batch<A>>(
+    this.batches = ConcurrencyPool.ofPromises<Batch<A>>(
       settings.concurrency,
-      this.delivery.signal,
+      (batch) => (this.delivery.signal.aborted ? undefined : this.delivery.deliver(batch)),
       stage,
-      (batch) => this.delivery.deliver(batch),
     )
     this.stopFlushingOnStall = stage.onStall(() => this.flush())
   }
@@ -97,7 +96,7 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
 
   async end(): Promise<void> {
     this.flush()
-    await this.batches.drain()
+    await this.batches.whenIdle()
     this.stopFlushingOnStall()
     await this.delivery.close()
   }
@@ -106,7 +105,7 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
     this.stopFlushingOnStall()
     this.batches.clear()
     this.delivery.cancel()
-    await this.batches.drain()
+    await this.batches.whenIdle()
     await this.delivery.destroy()
   }
 
@@ -114,6 +113,6 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
     if (this.current.records.length === 0) return
     const full = this.current
     this.current = emptyBatch(undefined)
-    this.batches.push(full)
+    this.batches.submit(full)
   }
 }
