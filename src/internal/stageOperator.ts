@@ -100,8 +100,6 @@ export function stageOperator<A, B>(
         }
         stage.receive()
         if (oneToOne) output.handling = value.right
-        const outer = run.activeStage
-        run.activeStage = stage.stats
         const sampled = output.time.samples(stage.busy)
         const started = sampled ? output.time.start() : 0
         try {
@@ -110,14 +108,13 @@ export function stageOperator<A, B>(
           api.fail(api.transformError(value.right, error))
         }
         if (sampled) stage.busy.addSample(output.time.stop(started))
-        run.activeStage = outer
         output.handling = undefined
       },
       error(error: unknown) {
         subscriber.error(error)
       },
       complete() {
-        completeStage(run, stage, output, handlers)
+        completeStage(stage, output, handlers)
       },
     })
     return () => {
@@ -203,13 +200,10 @@ function stageApi<B>(run: RunContext, stage: StageHandle, output: StageOutput<B>
 
 /** The input completed: runs the stage's `complete` (awaited), then finishes the stage. */
 function completeStage<A, B>(
-  run: RunContext,
   stage: StageHandle,
   output: StageOutput<B>,
   handlers: StageHandlers<A>,
 ): void {
-  const outer = run.activeStage
-  run.activeStage = stage.stats
   let pending: void | Promise<void>
   try {
     const started = output.time.start()
@@ -221,8 +215,6 @@ function completeStage<A, B>(
   } catch (error) {
     output.error(named(stage.name, error))
     return
-  } finally {
-    run.activeStage = outer
   }
   const done = (): void => {
     stage.finish()

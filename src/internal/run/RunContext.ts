@@ -15,7 +15,7 @@ import { Budget } from './Budget.js'
 import { buildReport, closeBooks } from './buildReport.js'
 import { FailurePolicy, freezeFailure, type PolicyConfig } from './FailurePolicy.js'
 import { HookRunner } from './HookRunner.js'
-import { Ledger, type Outcome } from './Ledger.js'
+import { Ledger } from './Ledger.js'
 import { PlainEntries } from './PlainEntries.js'
 import { RecordLocations } from './RecordLocations.js'
 import type { RunStop } from './RunStop.js'
@@ -51,12 +51,6 @@ export class RunContext {
   readonly signal: AbortSignal = this.stopController.signal
   private readonly stopListeners: Array<(stop: RunStop) => void> = []
   readonly sections: Record<string, unknown> = {}
-  /**
-   * The stage whose handler runs now (set by the stage machinery): what it takes into or out of
-   * custody through the run (not its handle) is its own, so that records it still holds when it
-   * is cancelled are found. Transitional, for the sinks that do not use a handle yet.
-   */
-  activeStage: StageStats | undefined = undefined
   /** The `state` run option: sources read their saved positions here and say what they reach. */
   state: RunState | undefined = undefined
 
@@ -323,7 +317,6 @@ export class RunContext {
    * each stage counts the records still inside it as dropped, so every stage's figures add up.
    */
   report(status: RunStatus): RunReport {
-    this.activeStage = undefined
     for (const stats of this.stageList) {
       if (status !== 'completed') stats.dropRemainder()
       // Every stage gets its postStage once: a stage still going when the run stopped, here.
@@ -340,83 +333,5 @@ export class RunContext {
       startedAt: this.startedAt,
       sections: this.sections,
     })
-  }
-
-  // ---- transitional: the sink files count through these until they use a StageHandle --------
-
-  /**
-   * Registers a stage and returns its figures, for the sinks that count by hand.
-   *
-   * @deprecated transitional; use {@link openStage}.
-   */
-  stage(name: string, kind: StageReport['kind'], depth: number): StageStats {
-    return this.openStage(name, kind, depth).stats
-  }
-
-  /**
-   * The handle of a stage registered with {@link stage}, for a sink given only its figures.
-   *
-   * @deprecated transitional, until `runSink` hands its sinks a handle.
-   */
-  handleOf(stats: StageStats): StageHandle {
-    return new StageHandle(this, stats)
-  }
-
-  /** @deprecated transitional; a stage's handle reads records (`read`). */
-  noteRead(count: number, bytes = 0): void {
-    this.ledger.addRead(count, bytes)
-  }
-
-  /** @deprecated transitional; a stage's handle creates records (`create`). */
-  noteCreated(count: number): void {
-    this.ledger.addCreated(count)
-  }
-
-  /** @deprecated transitional; use the handle's `hold`. */
-  hold(count: number, stage: StageStats | undefined = this.activeStage): void {
-    this.ledger.hold(count)
-    if (stage !== undefined) stage.held += count
-  }
-
-  /** @deprecated transitional; use the handle's `release`. */
-  release(count: number, stage: StageStats | undefined = this.activeStage): void {
-    if (stage !== undefined) stage.held -= count
-    this.ledger.release(count)
-  }
-
-  /** @deprecated transitional; use the handle's `uncommitted`. */
-  holdUncommitted(count: number): void {
-    this.ledger.toUncommitted(count)
-  }
-
-  /** @deprecated transitional; use the handle's `commit`. */
-  commit(count: number): void {
-    this.ledger.commit(count)
-  }
-
-  /**
-   * @deprecated transitional; use the handle's verbs (`write`, `drop`, `merge`, `writeHeld`,
-   * `dropHeld`, …), which name what `fromHeld` said.
-   */
-  settle(
-    outcome: Outcome,
-    count: number,
-    reason?: string,
-    fromHeld = false,
-    stage: StageStats | undefined = this.activeStage,
-  ): void {
-    if (count <= 0) return
-    if (!fromHeld) {
-      this.ledger.settleOpen(outcome, count, reason)
-      return
-    }
-    if (stage !== undefined) stage.held -= count
-    this.ledger.settleHeld(outcome, count, reason)
-  }
-
-  /** @deprecated transitional; use the handle's `failHere` / `failHeld`. */
-  fail(failure: Failure, fromHeld = false): void {
-    if (fromHeld) this.failHeld(failure, this.activeStage)
-    else this.failOpen(failure)
   }
 }
