@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { StateStore } from '../../core/StateStore.js'
 import { describeError } from '../../core/Failure.js'
+import { parseStoredValue } from '../../internal/state/parseStoredValue.js'
 import { STATE_BINDING, type StateBinding } from '../../internal/database/stateBinding.js'
 import { Connection, databaseOf, quoteName, redactorOf, splitName } from './connect.js'
 import type { PostgresConnection } from './PostgresConnection.js'
@@ -96,13 +97,7 @@ export function postgresStateStore(
         )
         const row = result.rows[0]
         if (row === undefined) return undefined
-        try {
-          return JSON.parse(row.value) as unknown
-        } catch (error) {
-          throw new Error(`the value is corrupt (not JSON: ${describeError(error)})`, {
-            cause: error,
-          })
-        }
+        return parseStoredValue(row.value)
       }),
     put: async (key, value) => {
       const text = JSON.stringify(value)

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { describeError } from '../../core/Failure.js'
+import { parseStoredValue } from '../../internal/state/parseStoredValue.js'
 import type { StateStore } from '../../core/StateStore.js'
 import { resolve } from 'node:path'
 import { STATE_BINDING, type StateBinding } from '../../internal/database/stateBinding.js'
@@ -87,13 +88,7 @@ export function sqliteStateStore(
         const row = db.prepare(`SELECT value FROM ${table} WHERE key = ?`).get(key) as
           { value: string } | undefined
         if (row === undefined) return undefined
-        try {
-          return JSON.parse(row.value) as unknown
-        } catch (error) {
-          throw new Error(`the value is corrupt (not JSON: ${describeError(error)})`, {
-            cause: error,
-          })
-        }
+        return parseStoredValue(row.value)
       }),
     put: (key, value) => {
       const text = JSON.stringify(value)

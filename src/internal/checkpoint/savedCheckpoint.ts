@@ -7,29 +7,17 @@
  * @internal
  * @packageDocumentation
  */
+import type { LedgerFigures } from '../run/Ledger.js'
+import type { StageFigures } from '../run/StageStats.js'
 
 /** A stage's figures at the checkpoint. @internal */
-export interface SavedStage {
-  readonly in: number
-  readonly out: number
-  readonly dropped: number
-  readonly failed: number
-  readonly created: number
-  readonly merged: number
-}
+export type SavedStage = StageFigures
 
-/** The run's ledger at the checkpoint (nothing was open or in custody then). @internal */
-export interface SavedLedger {
-  readonly read: number
-  readonly created: number
-  readonly written: number
-  readonly dropped: number
-  readonly droppedByReason: Readonly<Record<string, number>>
-  readonly merged: number
-  readonly failed: number
-  /** Records in the file sink's temporary file, durable up to `SavedFileSink.bytes`. */
-  readonly uncommitted: number
-}
+/**
+ * The run's ledger at the checkpoint (nothing was open or in custody then); `uncommitted` are the
+ * records in the file sink's temporary file, durable up to `SavedFileSink.bytes`. @internal
+ */
+export type SavedLedger = LedgerFigures
 
 /** A file sink's part of a checkpoint. @internal */
 export interface SavedFileSink {

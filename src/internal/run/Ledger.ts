@@ -14,6 +14,19 @@
 /** The outcomes a record can have. @internal */
 export type Outcome = 'written' | 'dropped' | 'merged' | 'failed'
 
+/** The ledger's figures at a moment when nothing was open or in custody (a checkpoint). @internal */
+export interface LedgerFigures {
+  readonly read: number
+  readonly created: number
+  readonly written: number
+  readonly dropped: number
+  readonly droppedByReason: Readonly<Record<string, number>>
+  readonly merged: number
+  readonly failed: number
+  /** Records written where only a commit makes them visible (a file sink's temporary file). */
+  readonly uncommitted: number
+}
+
 /** @internal */
 export class Ledger {
   private readCount = 0
@@ -141,16 +154,7 @@ export class Ledger {
    * Adds the figures of an earlier part of the same run — a checkpoint resumed from, when nothing
    * was open or in custody — so the report covers the whole run. Nothing becomes open.
    */
-  addEarlier(earlier: {
-    readonly read: number
-    readonly created: number
-    readonly written: number
-    readonly dropped: number
-    readonly droppedByReason: Readonly<Record<string, number>>
-    readonly merged: number
-    readonly failed: number
-    readonly uncommitted: number
-  }): void {
+  addEarlier(earlier: LedgerFigures): void {
     this.readCount += earlier.read
     this.createdCount += earlier.created
     this.writtenCount += earlier.written

@@ -9,6 +9,16 @@
 import type { StageReport } from '../../core/RunReport.js'
 import { BusyClock } from '../busyTime.js'
 
+/** A stage's figures, as a checkpoint saves them. @internal */
+export interface StageFigures {
+  readonly in: number
+  readonly out: number
+  readonly dropped: number
+  readonly failed: number
+  readonly created: number
+  readonly merged: number
+}
+
 /**
  * A stage's figures. Only the run's machinery in this folder writes them: every stage counts
  * through its handle (`StageHandle`), which keeps them and the run's ledger together.
@@ -48,14 +58,7 @@ export class StageStats {
   }
 
   /** Adds the figures of an earlier part of the same run (a checkpoint resumed from). */
-  addEarlier(earlier: {
-    readonly in: number
-    readonly out: number
-    readonly dropped: number
-    readonly failed: number
-    readonly created: number
-    readonly merged: number
-  }): void {
+  addEarlier(earlier: StageFigures): void {
     this.in += earlier.in
     this.out += earlier.out
     this.dropped += earlier.dropped
