@@ -152,9 +152,10 @@ describe('coordinate and work over NATS JetStream', () => {
     const tasks: CsvJobTask[] = files.map((task) =>
       task.id === 'task-0003' ? { ...task, path: join(folder, 'missing.csv') } : task,
     )
-    const workers = [startWorker(job, 'p1', 0), startWorker(job, 'p2', 0)]
-    // Both workers must be waiting for the job before it starts: a worker that comes up only
-    // after the job ended (slow start on a busy machine) would wait for its tasks for ever.
+    // A worker that first finds the job after it is over waits for it (as documented), so both
+    // must be looking before the job starts, and the job must last long enough for a worker that
+    // is slow to connect on a busy machine: each task takes 300 ms.
+    const workers = [startWorker(job, 'p1', 300), startWorker(job, 'p2', 300)]
     await Promise.all(workers.map((worker) => worker.waitFor('ready')))
     const output = join(directory, 'poison.csv')
     const report = await coordinate({ nats: NATS, job, tasks, output, maxDeliver: 2 })
