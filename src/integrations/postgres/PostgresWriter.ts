@@ -14,10 +14,9 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import type * as t from 'io-ts'
 import { tableColumns } from '../../internal/database/tableColumns.js'
 import { describeError } from '../../core/Failure.js'
-import { RetryExhaustedError, withRetry, type RetryPolicy } from '../../internal/retry.js'
+import { RetryExhaustedError, withRetry } from '../../internal/retry.js'
 import type { Redactor } from '../../internal/redact.js'
 import { DatabaseStats } from '../../internal/database/DatabaseStats.js'
 import {
@@ -27,30 +26,21 @@ import {
   type ColumnPlan,
 } from '../../internal/database/columnKinds.js'
 import type { BadRow, RoundWriter } from '../../internal/database/roundSink.js'
+import type { DatabaseWriterSettings } from '../../internal/database/sinkOptions.js'
 import { Connection, isConnectionLost, isTransient, quoteName, splitName } from './connect.js'
 import { copyChunks, copyLineOf } from './copyText.js'
 import type { RunState, StateDocument } from '../../internal/runState.js'
 import { createStateTable, putStateSql } from './postgresStateStore.js'
 import type { PostgresConnection } from './PostgresConnection.js'
 
-/** @internal */
-export interface PostgresWriterSettings {
-  readonly stage: string
+/**
+ * With `state`, for append and upsert the whole run is one transaction, for replace the swap's.
+ *
+ * @internal
+ */
+export interface PostgresWriterSettings extends DatabaseWriterSettings {
   readonly connection: PostgresConnection
-  readonly table: string
-  readonly mode: 'append' | 'upsert' | 'replace'
-  readonly key: readonly string[]
-  readonly createTable: boolean
-  readonly schema?: t.Mixed
-  readonly schemaEvolution: 'fail' | 'add-columns'
-  readonly retry: RetryPolicy
   readonly redactor: Redactor
-  /**
-   * The run's state, when its store lives in the target's database: written (in `table`, quoted)
-   * in the transaction that commits the rows — for append and upsert the whole run is then one
-   * transaction, for replace the swap's.
-   */
-  readonly state?: { readonly table: string; readonly run: RunState }
 }
 
 const SQL_TYPE: Readonly<Record<ColumnKind, string>> = {

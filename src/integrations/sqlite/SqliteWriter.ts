@@ -8,10 +8,9 @@
  * @packageDocumentation
  */
 import type { Database, Statement } from 'better-sqlite3'
-import type * as t from 'io-ts'
 import { tableColumns } from '../../internal/database/tableColumns.js'
 import { describeError } from '../../core/Failure.js'
-import { RetryExhaustedError, withRetry, type RetryPolicy } from '../../internal/retry.js'
+import { RetryExhaustedError, withRetry } from '../../internal/retry.js'
 import { DatabaseStats } from '../../internal/database/DatabaseStats.js'
 import {
   columnsOfCodec,
@@ -20,27 +19,18 @@ import {
   type ColumnPlan,
 } from '../../internal/database/columnKinds.js'
 import type { BadRow, RoundWriter } from '../../internal/database/roundSink.js'
+import type { DatabaseWriterSettings } from '../../internal/database/sinkOptions.js'
 import { openDatabase, quoteIdentifier, sqliteValue } from './open.js'
 import type { SqliteDatabase } from './SqliteDatabase.js'
-import type { RunState } from '../../internal/runState.js'
 import { putStateSql, stateTableSql } from './sqliteStateStore.js'
 
-/** @internal */
-export interface SqliteWriterSettings {
-  readonly stage: string
+/**
+ * With `state`, the whole run is the one transaction that commits the rows and the state.
+ *
+ * @internal
+ */
+export interface SqliteWriterSettings extends DatabaseWriterSettings {
   readonly database: SqliteDatabase
-  readonly table: string
-  readonly mode: 'append' | 'upsert' | 'replace'
-  readonly key: readonly string[]
-  readonly createTable: boolean
-  readonly schema?: t.Mixed
-  readonly schemaEvolution: 'fail' | 'add-columns'
-  readonly retry: RetryPolicy
-  /**
-   * The run's state, when its store is a table of this database: written (in `table`, quoted) in
-   * the transaction that commits the rows, and the whole run is that one transaction.
-   */
-  readonly state?: { readonly table: string; readonly run: RunState }
 }
 
 const SQL_TYPE: Readonly<Record<ColumnKind, string>> = {

@@ -5,6 +5,9 @@
  * @internal
  * @packageDocumentation
  */
+import type * as t from 'io-ts'
+import type { RetryPolicy } from '../retry.js'
+import type { RunState } from '../runState.js'
 
 /** @internal */
 export interface DatabaseSinkOptions {
@@ -53,4 +56,21 @@ export function checkSinkOptions(
   if (options.retries !== undefined && !(options.retries >= 0))
     throw new TypeError(`${stage}: retries must be a number of at least 0 (got ${options.retries})`)
   return { mode, key, batchRows, schemaEvolution }
+}
+
+/** What a database sink's writer is given, whatever the engine. @internal */
+export interface DatabaseWriterSettings {
+  readonly stage: string
+  readonly table: string
+  readonly mode: 'append' | 'upsert' | 'replace'
+  readonly key: readonly string[]
+  readonly createTable: boolean
+  readonly schema?: t.Mixed
+  readonly schemaEvolution: 'fail' | 'add-columns'
+  readonly retry: RetryPolicy
+  /**
+   * The run's state, when its store lives in the target's database: written (in `table`, quoted)
+   * in the transaction that commits the rows (see each writer for what that transaction covers).
+   */
+  readonly state?: { readonly table: string; readonly run: RunState }
 }
