@@ -31,8 +31,8 @@ import { RunStop } from './RunStop.js'
 export class StageHandle {
   constructor(
     private readonly run: RunContext,
-    /** The stage's figures (read-only outside this class: count through the verbs). */
-    readonly stats: StageStats,
+    /** The stage's figures: changed only through the verbs, so they and the ledger agree. */
+    private readonly stats: StageStats,
   ) {}
 
   get name(): string {
