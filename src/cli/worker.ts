@@ -29,6 +29,8 @@ Options:
       --heartbeat <time>     how often a running task tells NATS it is alive (default: a third
                              of the job's ack wait)
       --poll <time>          wait between looks for the job and between empty pulls (default 1s)
+      --wait-for-job <time>  give up when the job has not appeared by then (exit 1; default:
+                             wait for ever — a job already over looks like one not started yet)
       --retry-delay <time>   delay before a failed task is offered again (default 1s)
       --env-file <path>      load environment variables from a .env file (its values are never printed)
   -q, --quiet                no lines of its own (ready, and the summary at the end)
@@ -45,6 +47,7 @@ const OPTIONS = {
   name: { type: 'string' },
   heartbeat: { type: 'string' },
   poll: { type: 'string' },
+  'wait-for-job': { type: 'string' },
   'retry-delay': { type: 'string' },
   'env-file': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -80,6 +83,7 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
   const job = jobName('worker', values.job)
   const heartbeatMs = parseDuration('heartbeat', values.heartbeat, -1)
   const pollMs = parseDuration('poll', values.poll, 1_000)
+  const waitForJobMs = parseDuration('wait-for-job', values['wait-for-job'], -1)
   const retryDelayMs = parseDuration('retry-delay', values['retry-delay'], 1_000)
   redactOutput(outputRedaction(loadEnvFile(values['env-file']), {}))
   const loaded = await importUserModule(file, 'job')
@@ -105,6 +109,7 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
     name,
     ...(heartbeatMs < 0 ? {} : { heartbeatMs }),
     pollMs,
+    ...(waitForJobMs < 0 ? {} : { waitForJobMs }),
     retryDelayMs,
     signal: controller.signal,
   })

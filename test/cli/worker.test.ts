@@ -67,6 +67,24 @@ describe('powerflow worker', () => {
     expect(command.stdout()).toContain('0 tasks completed')
   }, 60_000)
 
+  it('gives up with exit code 1 when the job has not appeared within --wait-for-job', async () => {
+    const job = unique('cli-absent')
+    const result = await powerflowRun([
+      'worker',
+      at('job.ts'),
+      '--job',
+      job,
+      '--nats',
+      NATS,
+      '--poll',
+      '50ms',
+      '--wait-for-job',
+      '300ms',
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`job "${job}" did not appear within 300 ms`)
+  }, 60_000)
+
   it('refuses a job file without build, and a missing --job', async () => {
     const nobuild = await powerflowRun(['worker', at('nobuild.ts'), '--job', 'x', '--nats', NATS])
     expect(nobuild.code).toBe(2)

@@ -40,7 +40,6 @@ const withoutMirror: ReadonlyArray<
   ['integrations/distributed/internal/partFiles.ts', 'untested'],
   ['integrations/distributed/internal/taskThread.ts', 'worker'],
   ['integrations/distributed/internal/threadPool.ts', 'untested'],
-  ['integrations/distributed/work.ts', 'untested'],
   ['integrations/hubspot/HubSpotRecord.ts', 'types'],
   ['integrations/hubspot/HubSpotReport.ts', 'types'],
   ['integrations/hubspot/HubSpotStats.ts', 'untested'],

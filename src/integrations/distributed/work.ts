@@ -30,8 +30,14 @@ export interface WorkOptions<T extends Task> {
   readonly name?: string
   /** How often a running task tells NATS it is alive (default: a third of the job's ack wait). */
   readonly heartbeatMs?: number
-  /** How long to wait for the job to exist, and between empty pulls (default 1 s). */
+  /** How long to wait between looks for the job, and between empty pulls (default 1 s). */
   readonly pollMs?: number
+  /**
+   * How long to wait for a job that does not exist yet (default: for ever, as a worker may start
+   * long before its coordinator). A worker cannot tell a job not yet started from one already
+   * over (its coordinator deleted its streams): after this wait it rejects, naming the job.
+   */
+  readonly waitForJobMs?: number
   /** Delay before a failed task is offered again (default 1 s). */
   readonly retryDelayMs?: number
   /** Stops the worker after its current task (which is not acked, so it is redelivered). */
@@ -122,6 +128,13 @@ async function deadLetter(
   }
 }
 
+function jobNotFound(job: string, waitedMs: number | undefined): Error {
+  return new Error(
+    `work: job "${job}" did not appear within ${waitedMs} ms (waitForJobMs): ` +
+      'its coordinator has not started, or the job is already over',
+  )
+}
+
 /**
  * A worker of a job run by {@link coordinate}: pulls one task at a time from the job's durable
  * consumer, runs its pipeline (`build`, the same code a single process runs), and acks the task
@@ -133,7 +146,9 @@ async function deadLetter(
  * A task whose run rejects or does not complete is offered again after `retryDelayMs`; on its
  * `maxDeliver`th delivery its failure goes to the dead-letter subject `powerflow.<job>.dead` and
  * the message is terminated (a delivery after the `maxDeliver`th, when the worker of the last run
- * died, is dead-lettered without running). A worker may start before its coordinator: it waits for the job.
+ * died, is dead-lettered without running). A worker may start before its coordinator: it waits for
+ * the job, for ever by default, or `waitForJobMs` and then rejects naming the job (a job already
+ * over looks the same as one not started yet).
  * It resolves when the job is over (its coordinator deleted the job's streams) or on `signal`;
  * rejects when NATS cannot be reached.
  *
@@ -171,6 +186,7 @@ export async function work<T extends Task>(options: WorkOptions<T>): Promise<Wor
     const client = nats.jetstream.jetstream(connection)
     let consumer: Consumer | undefined
     let started = false
+    const giveUpAt = performance.now() + (options.waitForJobMs ?? Infinity)
     while (!signal.aborted) {
       if (consumer === undefined) {
         try {
@@ -179,7 +195,8 @@ export async function work<T extends Task>(options: WorkOptions<T>): Promise<Wor
         } catch {
           // Not created yet (or deleted: the job is over).
           if (started) break
-          await sleep(pollMs, signal)
+          if (performance.now() >= giveUpAt) throw jobNotFound(options.job, options.waitForJobMs)
+          await sleep(Math.min(pollMs, Math.max(0, giveUpAt - performance.now())), signal)
           continue
         }
       }
