@@ -29,7 +29,12 @@ export function withCondition(soql: string, condition: string, stage: string): s
   if (from < 0) throw new TypeError(`${stage}: the SOQL query has no FROM`)
   const clauses = words.slice(from + 1)
   const refused = clauses.find((word) => /^(LIMIT|OFFSET|GROUP|HAVING)$/i.test(word.text))
-  if (refused !== undefined || /\b(COUNT|SUM|AVG|MIN|MAX|COUNT_DISTINCT)\s*\(/i.test(soql))
+  const aggregate = words.some(
+    (word) =>
+      /^(COUNT|SUM|AVG|MIN|MAX|COUNT_DISTINCT)$/i.test(word.text) &&
+      /^\s*\(/.test(soql.slice(word.at + word.text.length)),
+  )
+  if (refused !== undefined || aggregate)
     throw new TypeError(
       `${stage}: a range cannot be read with ${refused === undefined ? 'an aggregate' : refused.text.toUpperCase()}: each task would apply it to its own part of the records`,
     )

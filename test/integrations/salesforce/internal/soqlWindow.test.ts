@@ -48,5 +48,8 @@ describe('withCondition', () => {
     ])
       expect(() => withCondition(soql, WINDOW, 'stage')).toThrow(/^stage: a range cannot be read/)
     expect(() => withCondition('SELECT Id', WINDOW, 'stage')).toThrow('has no FROM')
+    expect(withCondition("SELECT Id FROM Case WHERE Subject = 'count(x)'", WINDOW, 's')).toBe(
+      `SELECT Id FROM Case WHERE (Subject = 'count(x)') AND ${WINDOW}`,
+    )
   })
 })
