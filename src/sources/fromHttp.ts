@@ -25,6 +25,9 @@ import {
  *   sent back as a query parameter; stops when it is missing, null or empty.
  * - `{ by: 'page', pageParam: 'page', firstPage?: 1 }`: a page number in the query; stops on an
  *   empty page.
+ * - `{ by: 'offset', offsetParam: 'offset', pageSize: 100, limitParam?: 'limit' }`: the number of
+ *   records before the page in the query (0, 100, 200, …), with the page size as `limitParam` if
+ *   named; stops on an empty page.
  *
  * @category sources
  * @since 0.1.0
@@ -34,6 +37,12 @@ export type FromHttpPagination =
   | { readonly by: 'linkHeader' }
   | { readonly by: 'cursor'; readonly cursorPath: string; readonly cursorParam: string }
   | { readonly by: 'page'; readonly pageParam: string; readonly firstPage?: number }
+  | {
+      readonly by: 'offset'
+      readonly offsetParam: string
+      readonly pageSize: number
+      readonly limitParam?: string
+    }
 
 /**
  * Options of {@link fromHttp}.
@@ -60,6 +69,14 @@ export interface FromHttpOptions {
   readonly recordsPath?: string
   /** How to find the next page (default: a single request). */
   readonly pagination?: FromHttpPagination
+  /**
+   * Read only the pages from `from` up to (not including) `to`, counted from 0 for the first page:
+   * one task of a job split with `splitPages` from `powerflow-etl/distributed`. Needs `page` or
+   * `offset` pagination — a cursor or a next link names a page only once the one before is read,
+   * so such a listing cannot be split. Stops early on an empty page; the `state` run option does
+   * not apply: a task reads exactly its pages.
+   */
+  readonly pages?: { readonly from: number; readonly to: number }
   /** Stop after this many pages (default 1,000), saying so in the report. */
   readonly maxPages?: number
   /** Time limit of each request attempt (default 30 s). A timeout is retried. */
@@ -149,6 +166,7 @@ export function fromHttp(url: string | URL, options: FromHttpOptions = {}): Flow
   )
   const name = options.name ?? `fromHttp ${redactUrl(first)}`
   const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES)
+  checkPagination(name, options)
 
   return pullSource<unknown>(name, (signal, stage) =>
     readPages(first, headers, options, signal, stage, name, redactor, maxPages),
@@ -175,12 +193,12 @@ async function* readPages(
   // them may be a credential meant for this origin only.
   const foreignHeaders = { accept: 'application/json' }
   const pagination = options.pagination
-  let next: URL | undefined = new URL(first)
-  if (pagination?.by === 'page')
-    next.searchParams.set(pagination.pageParam, String(pagination.firstPage ?? 1))
+  const taskPages = options.pages
+  let next: URL | undefined = startPage(first, pagination, taskPages?.from ?? 0)
   // With the `state` run option: start at the page the last committed run ended on. That page is
-  // read again (its records may be duplicates), so records added to it are not missed.
-  const positionParam = positionParamOf(pagination)
+  // read again (its records may be duplicates), so records added to it are not missed. A task's
+  // pages are its own: no position is kept.
+  const positionParam = taskPages === undefined ? positionParamOf(pagination) : undefined
   const saved = positionParam === undefined ? undefined : await savedPage(name, positionParam)
   if (positionParam !== undefined && saved !== undefined)
     next.searchParams.set(positionParam, saved)
@@ -190,6 +208,7 @@ async function* readPages(
     for (let page = 1; next !== undefined; page++) {
       const current: URL = next
       const where = `${name} page ${page}`
+      if (taskPages !== undefined && page > taskPages.to - taskPages.from) return
       if (page > maxPages) {
         stage.warn(
           failure('HttpWarning', {
@@ -289,7 +308,53 @@ function nextPage(
       following.searchParams.set(pagination.pageParam, String(page + 1))
       return following
     }
+    case 'offset': {
+      if (count === 0) return undefined
+      const following = new URL(current)
+      const offset = Number(current.searchParams.get(pagination.offsetParam))
+      following.searchParams.set(pagination.offsetParam, String(offset + pagination.pageSize))
+      return following
+    }
   }
+}
+
+/** The URL of the page `index` (0: the first) of a numbered or offset listing; else `first`. */
+function startPage(first: URL, pagination: FromHttpPagination | undefined, index: number): URL {
+  const url = new URL(first)
+  if (pagination?.by === 'page')
+    url.searchParams.set(pagination.pageParam, String((pagination.firstPage ?? 1) + index))
+  if (pagination?.by === 'offset') {
+    url.searchParams.set(pagination.offsetParam, String(index * pagination.pageSize))
+    if (pagination.limitParam !== undefined)
+      url.searchParams.set(pagination.limitParam, String(pagination.pageSize))
+  }
+  return url
+}
+
+function checkPagination(name: string, options: FromHttpOptions): void {
+  const pagination = options.pagination
+  if (
+    pagination?.by === 'offset' &&
+    !(Number.isInteger(pagination.pageSize) && pagination.pageSize >= 1)
+  )
+    throw new TypeError(
+      `${name}: pagination.pageSize must be a whole number of at least 1 (got ${String(pagination.pageSize)})`,
+    )
+  const pages = options.pages
+  if (pages === undefined) return
+  if (pagination?.by !== 'page' && pagination?.by !== 'offset')
+    throw new TypeError(
+      `${name}: pages needs page or offset pagination; a cursor or a next link names each page only once the one before is read`,
+    )
+  if (!(
+    Number.isInteger(pages.from) &&
+    Number.isInteger(pages.to) &&
+    pages.from >= 0 &&
+    pages.to > pages.from
+  ))
+    throw new TypeError(
+      `${name}: pages must be whole numbers with 0 <= from < to (got ${String(pages.from)}-${String(pages.to)})`,
+    )
 }
 
 /** The `rel="next"` target of a `Link` header (RFC 8288), if any. */

@@ -123,6 +123,70 @@ describe('fromHttp', () => {
     expect(server.requests.map((r) => query(r.url, 'page'))).toEqual(['1', '2', '3', '4'])
   })
 
+  it('reads pages by offset, sending the page size as the limit, until an empty page', async () => {
+    const rows = Array.from({ length: 25 }, (_, index) => index)
+    const server = await serve((request) => {
+      const offset = Number(query(request.url, 'skip'))
+      return json({ items: rows.slice(offset, offset + Number(query(request.url, 'take'))) })
+    })
+    const report = await pipe(
+      fromHttp(`${server.origin}/rows?sort=id`, {
+        recordsPath: 'items',
+        pagination: { by: 'offset', offsetParam: 'skip', limitParam: 'take', pageSize: 10 },
+      }),
+      toArray(),
+    )
+    expect(report.records).toEqual(rows)
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/rows?sort=id&skip=0&take=10',
+      '/rows?sort=id&skip=10&take=10',
+      '/rows?sort=id&skip=20&take=10',
+      '/rows?sort=id&skip=30&take=10',
+    ])
+  })
+
+  it('reads only the pages of a task, counted from 0, whatever the first page number', async () => {
+    const server = await serve((request) => {
+      const page = Number(query(request.url, 'p'))
+      return json(page <= 7 ? [page * 10, page * 10 + 1] : [])
+    })
+    const pagination = { by: 'page', pageParam: 'p', firstPage: 0 } as const
+    const read = (pages: { from: number; to: number }) =>
+      pipe(fromHttp(server.origin, { pagination, pages }), toArray())
+    const parts = [await read({ from: 0, to: 3 }), await read({ from: 3, to: 6 })]
+    expect(parts.map((part) => part.records)).toEqual([
+      [0, 1, 10, 11, 20, 21],
+      [30, 31, 40, 41, 50, 51],
+    ])
+    expect(server.requests.map((r) => query(r.url, 'p'))).toEqual(['0', '1', '2', '3', '4', '5'])
+    // A task past the end stops at the first empty page.
+    server.requests.length = 0
+    expect((await read({ from: 7, to: 20 })).records).toEqual([70, 71])
+    expect(server.requests.map((r) => query(r.url, 'p'))).toEqual(['7', '8'])
+    for (const part of parts) expectBalanced(part)
+  })
+
+  it('refuses pages without numbered or offset pages, and bad page ranges', () => {
+    const url = 'http://127.0.0.1:9/x'
+    expect(() =>
+      fromHttp(url, {
+        pagination: { by: 'cursor', cursorPath: 'next', cursorParam: 'c' },
+        pages: { from: 0, to: 2 },
+      }),
+    ).toThrow('pages needs page or offset pagination')
+    expect(() => fromHttp(url, { pages: { from: 0, to: 2 } })).toThrow('pages needs page or offset')
+    const pagination = { by: 'page', pageParam: 'page' } as const
+    for (const pages of [
+      { from: 2, to: 2 },
+      { from: -1, to: 2 },
+      { from: 0.5, to: 2 },
+    ])
+      expect(() => fromHttp(url, { pagination, pages })).toThrow('pages must be whole numbers')
+    expect(() =>
+      fromHttp(url, { pagination: { by: 'offset', offsetParam: 'o', pageSize: 0 } }),
+    ).toThrow('pagination.pageSize must be a whole number')
+  })
+
   it('retries a 503 and goes on', async () => {
     const server = await serve(
       sequence({ kind: 'respond', status: 503 }, { kind: 'reset' }, json([{ ok: true }])),
@@ -398,6 +462,30 @@ describe('fromHttp with the state run option', () => {
     rows.push(4, 5, 6)
     // Page 2 held 3 and now holds 3 and 4: read again, 3 is a duplicate and 4 is not missed.
     expect((await read()).records).toEqual([3, 4, 5, 6])
+  })
+
+  it("neither starts a task's pages at the saved page nor saves one", async () => {
+    const server = await serve((request) => {
+      const page = Number(query(request.url, 'page'))
+      return json(page <= 4 ? [page] : [])
+    })
+    const store = memoryStore()
+    await store.put('tasks', {
+      version: 1,
+      positions: { rows: { http: { param: 'page', value: '3' } } },
+    })
+    const report = await pipe(
+      fromHttp(`${server.origin}/rows`, {
+        name: 'rows',
+        pagination: { by: 'page', pageParam: 'page' },
+        pages: { from: 0, to: 2 },
+      }),
+      toArray({ state: { store, key: 'tasks' } }),
+    )
+    expect(report.records).toEqual([1, 2])
+    expect(await store.get('tasks')).toMatchObject({
+      positions: { rows: { http: { param: 'page', value: '3' } } },
+    })
   })
 })
 

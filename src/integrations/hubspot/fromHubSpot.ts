@@ -37,6 +37,19 @@ export interface FromHubSpotOptions {
    */
   readonly since?: HubSpotSince
   /**
+   * Read only the objects whose date property `field` is at least `from` and before `to` (ISO 8601
+   * or `Date`), through the search API, in ascending order of it: one task of a job split by time
+   * with `splitTimeRange` from `powerflow-etl/distributed`, so that an object at a boundary is read
+   * by one task only, past the 10,000-result cap as with `since`. Not with `since`, `overlapMs` or
+   * `limit` (each task would apply them to its own part); no bookmark is reported and the `state`
+   * run option does not apply: a task reads exactly its window.
+   */
+  readonly range?: {
+    readonly field: string
+    readonly from: string | Date
+    readonly to: string | Date
+  }
+  /**
    * How far before `since` to start (default 60 s): objects reach the search index a little after
    * they change, so the last run may not have seen some from just before its bookmark.
    */
@@ -73,6 +86,10 @@ const SEARCH_PAGE = 200
  * `{ field, value }` with the greatest date read (or `since` itself when nothing was new): pass it
  * as the next run's `since`. A listing reports the greatest `updatedAt` the same way.
  *
+ * With `range`, it reads one window `[from, to)` of a date property the same way (a search bounded
+ * above by `LT to`): one task of a job split by `splitTimeRange` from `powerflow-etl/distributed`,
+ * each object read by exactly one task.
+ *
  * Calls are limited and retried as {@link hubspot} describes; a call that still fails (an expired
  * token, HubSpot failing after the retries) fails the run with a message naming the object type
  * and page. The `hubspot` section of the report counts the calls. Unsubscribing stops the reading.
@@ -94,9 +111,23 @@ const SEARCH_PAGE = 200
  * console.log(report.bookmark) // { field: 'lastmodifieddate', value: '…' }: the next run's since
  * ```
  *
+ * @example
+ * ```ts
+ * // @snippet compile-only: a job module (see runTasks); its tasks come from splitTimeRange
+ * import { pipe, toJson } from 'powerflow-etl'
+ * import type { TaskBuild, TimeRangeTask } from 'powerflow-etl/distributed'
+ * import { hubspot, fromHubSpot } from 'powerflow-etl/hubspot'
+ *
+ * export const build: TaskBuild<TimeRangeTask> = (task, context) =>
+ *   pipe(
+ *     fromHubSpot(hubspot(), 'contacts', { properties: ['email'], range: task }),
+ *     toJson(context.output, { format: 'ndjson', signal: context.signal }),
+ *   )
+ * ```
+ *
  * @param connection - made by {@link hubspot}
  * @param objectType - `contacts`, `companies`, `deals`, `tickets`, or a custom object type
- * @param options - properties, incremental start, limit, associations
+ * @param options - properties, incremental start or a task's window, limit, associations
  * @returns a flow of flat records
  * @category integrations
  * @since 0.2.0
@@ -113,11 +144,12 @@ export function fromHubSpot(
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   if (!(limit >= 0)) throw new RangeError(`fromHubSpot ${objectType}: limit must be at least 0`)
   const since = options.since === undefined ? undefined : parseSince(objectType, options.since)
-  const searching = since !== undefined
+  const window = options.range === undefined ? undefined : parseRange(objectType, options)
+  const searching = since !== undefined || window !== undefined
   const maxPage = searching ? SEARCH_PAGE : LIST_PAGE
   const pageSize = Math.min(maxPage, Math.max(1, Math.floor(options.pageSize ?? maxPage)))
   const name = options.name ?? `fromHubSpot ${objectType}`
-  const field = since?.field ?? modifiedDateOf(objectType)
+  const field = options.range?.field ?? since?.field ?? modifiedDateOf(objectType)
 
   return pullSource<HubSpotRecord>(name, (signal, stage) =>
     readRecords(connection, objectType, options, stage, {
@@ -127,6 +159,7 @@ export function fromHubSpot(
       pageSize,
       field,
       since,
+      window,
     }),
   )
 }
@@ -138,6 +171,7 @@ interface ReadSettings {
   readonly pageSize: number
   readonly field: string
   readonly since: { readonly field: string; readonly ms: number } | undefined
+  readonly window: { readonly fromMs: number; readonly toMs: number } | undefined
 }
 
 async function* readRecords(
@@ -158,19 +192,28 @@ async function* readRecords(
   // The bookmark moves as pages are taken: a run that stops early reports how far it got.
   let greatest = since?.ms
   const setBookmark = (): void => {
-    if (greatest === undefined) return
+    if (greatest === undefined || settings.window !== undefined) return
     const bookmark: Bookmark = { field, value: new Date(greatest).toISOString() }
     stage.sections['bookmark'] = bookmark
     rememberBookmark(name, bookmark)
   }
   setBookmark()
   if (settings.limit <= 0) return
+  const window =
+    settings.window ??
+    (since === undefined
+      ? undefined
+      : {
+          fromMs: Math.max(0, since.ms - Math.max(0, options.overlapMs ?? DEFAULT_OVERLAP_MS)),
+          toMs: undefined,
+        })
   const pages =
-    since === undefined
+    window === undefined
       ? listPages(connection, objectType, options, settings, stats)
       : searchWindows({
           field,
-          fromMs: Math.max(0, since.ms - Math.max(0, options.overlapMs ?? DEFAULT_OVERLAP_MS)),
+          fromMs: window.fromMs,
+          ...(window.toMs === undefined ? {} : { toMs: window.toMs }),
           properties: withField(options.properties, field),
           pageSize: settings.pageSize,
           cap: options.searchCap ?? 10_000,
@@ -201,7 +244,7 @@ async function* readRecords(
       yield { items: records.map((record) => right(record)) }
       for (const object of taken) {
         const value =
-          since === undefined ? epochOf(object.updatedAt) : epochOf(object.properties[field])
+          window === undefined ? epochOf(object.updatedAt) : epochOf(object.properties[field])
         if (value !== undefined && (greatest === undefined || value > greatest)) greatest = value
       }
       setBookmark()
@@ -290,6 +333,27 @@ function parseSince(objectType: string, since: HubSpotSince): { field: string; m
       `fromHubSpot ${objectType}: since must be an ISO 8601 date or a Date (got ${String(value)})`,
     )
   return { field: field ?? modifiedDateOf(objectType), ms }
+}
+
+function parseRange(
+  objectType: string,
+  options: FromHubSpotOptions,
+): { fromMs: number; toMs: number } {
+  const range = options.range as NonNullable<FromHubSpotOptions['range']>
+  const name = `fromHubSpot ${objectType}`
+  if (options.since !== undefined || options.overlapMs !== undefined || options.limit !== undefined)
+    throw new TypeError(
+      `${name}: range reads one task's window; since, overlapMs and limit are not for it`,
+    )
+  if (typeof range.field !== 'string' || range.field === '')
+    throw new TypeError(`${name}: range.field must name a date property`)
+  const fromMs = epochOf(range.from)
+  const toMs = epochOf(range.to)
+  if (fromMs === undefined || toMs === undefined)
+    throw new RangeError(
+      `${name}: range.from and range.to must be ISO 8601 dates or Dates (got ${String(range.from)}, ${String(range.to)})`,
+    )
+  return { fromMs, toMs }
 }
 
 /** The modified-date property of an object type, as HubSpot names it. */

@@ -15,7 +15,7 @@ export interface SearchRequest {
   readonly filterGroups: ReadonlyArray<{
     readonly filters: ReadonlyArray<{
       readonly propertyName: string
-      readonly operator: 'EQ' | 'GT' | 'GTE'
+      readonly operator: 'EQ' | 'GT' | 'GTE' | 'LT'
       readonly value: string
     }>
   }>
@@ -37,6 +37,8 @@ export interface SearchWindowsOptions {
   readonly field: string
   /** Read the records whose field is at least this (epoch ms). */
   readonly fromMs: number
+  /** And before this (epoch ms), if given: the end of a task's window, not included. */
+  readonly toMs?: number
   readonly properties: readonly string[]
   /** Results per page (at most 200). */
   readonly pageSize: number
@@ -49,8 +51,8 @@ export interface SearchWindowsOptions {
 }
 
 /**
- * The pages of every record whose `field` is at least `fromMs`, in ascending order of `field`,
- * each record once. A page is requested only when the previous one has been taken.
+ * The pages of every record whose `field` is at least `fromMs` (and before `toMs`, if given), in
+ * ascending order of `field`, each record once. A page is requested only when the previous one has been taken.
  *
  * @internal
  */
@@ -72,6 +74,9 @@ export async function* searchWindows(
           {
             filters: [
               { propertyName: field, operator: inclusive ? 'GTE' : 'GT', value: String(lower) },
+              ...(options.toMs === undefined
+                ? []
+                : [{ propertyName: field, operator: 'LT' as const, value: String(options.toMs) }]),
             ],
           },
         ],

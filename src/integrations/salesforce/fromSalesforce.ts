@@ -63,6 +63,21 @@ export interface FromSalesforceOptions {
    */
   readonly since?: { readonly field: string; readonly value?: string | number | Date }
   /**
+   * Reads only the records whose `field` is at least `from` and before `to` (ISO 8601 date-times,
+   * or dates for a date field): one task of a job split by time with `splitTimeRange` from
+   * `powerflow-etl/distributed`, so that a record at a boundary is read by one task only. In the
+   * `{ object, fields, where }` form the condition joins `where` and the records come in the
+   * order of the field, then `Id`; in SOQL it joins the query's own `WHERE` and its `ORDER BY`
+   * is kept. Not with `since`, `lookbackMs`, `limit`, `LIMIT`, `OFFSET`, `GROUP BY` or an
+   * aggregate (each task would apply them to its own part), and the `state` run option does not
+   * apply: a task reads exactly its window.
+   */
+  readonly range?: {
+    readonly field: string
+    readonly from: string | Date
+    readonly to: string | Date
+  }
+  /**
    * How far before `since.value` to start (default 0): records can commit late with an earlier
    * timestamp. The records in the overlap are read again — expect duplicates at the boundary.
    */
@@ -113,6 +128,9 @@ const DEFAULTS = {
  * with Salesforce's error code and message. Unsubscribing cancels the request in flight and
  * deletes a Bulk job.
  *
+ * With `range`, it reads one window of a job split by time (`splitTimeRange` in
+ * `powerflow-etl/distributed`): workers read the windows at once, each record exactly once.
+ *
  * @example
  * ```ts
  * // @snippet compile-only: needs a Salesforce org (the tests run the same against a local one)
@@ -131,9 +149,25 @@ const DEFAULTS = {
  * console.log(report.written, report.bookmark, report.salesforce?.apiUsage)
  * ```
  *
+ * @example
+ * ```ts
+ * // @snippet compile-only: a job module (see runTasks); its tasks come from splitTimeRange
+ * import { pipe, toJson } from 'powerflow-etl'
+ * import type { TaskBuild, TimeRangeTask } from 'powerflow-etl/distributed'
+ * import { salesforce, fromSalesforce } from 'powerflow-etl/salesforce'
+ *
+ * export const build: TaskBuild<TimeRangeTask> = (task, context) =>
+ *   pipe(
+ *     fromSalesforce(salesforce(), 'SELECT Id, Name FROM Account WHERE IsDeleted = false', {
+ *       range: task, // adds AND CreatedDate >= task.from AND CreatedDate < task.to
+ *     }),
+ *     toJson(context.output, { format: 'ndjson', signal: context.signal }),
+ *   )
+ * ```
+ *
  * @param connection - the org, from {@link salesforce}
  * @param query - SOQL, or `{ object, fields, where, limit }`
- * @param options - mode, incremental start, page sizes and retries
+ * @param options - mode, incremental start or a task's window, page sizes and retries
  * @returns a flow of the records
  * @category integrations
  * @since 0.2.0
@@ -152,7 +186,12 @@ export function fromSalesforce<A extends SalesforceRecord = SalesforceRecord>(
   if (!(Number.isFinite(lookbackMs) && lookbackMs >= 0))
     throw new TypeError(`${name}: lookbackMs must be a number of at least 0`)
   checkNumbers(name, options)
-  const built = buildQuery(query, options.since, lookbackMs, name)
+  const range = options.range
+  if (range !== undefined && (options.since !== undefined || options.lookbackMs !== undefined))
+    throw new TypeError(
+      `${name}: range reads one task's window; since and lookbackMs are for incremental runs, not with it`,
+    )
+  const built = buildQuery(query, options.since, lookbackMs, name, range)
   if (mode === 'bulk' && !built.bulkable)
     throw new TypeError(
       `${name}: this query cannot run as a Bulk API 2.0 job (subquery, GROUP BY, OFFSET, TYPEOF or an aggregate); use mode 'rest'`,

@@ -1,6 +1,6 @@
 /**
  * `fromHttp`'s position for the `state` run option: the query parameter that names a page (the
- * cursor of `cursor` pagination, the number of `page` pagination) and its value on the page to
+ * cursor of `cursor` pagination, the number of `page` pagination, the offset of `offset` pagination) and its value on the page to
  * start at. Only that value is kept — never a URL, which may carry a credential.
  *
  * @internal
@@ -17,10 +17,17 @@ export interface PagePosition {
 /** The parameter that names a page, for the paginations whose position can be kept. @internal */
 export function positionParamOf(
   pagination:
-    { readonly by: string; readonly cursorParam?: string; readonly pageParam?: string } | undefined,
+    | {
+        readonly by: string
+        readonly cursorParam?: string
+        readonly pageParam?: string
+        readonly offsetParam?: string
+      }
+    | undefined,
 ): string | undefined {
   if (pagination?.by === 'cursor') return pagination.cursorParam
   if (pagination?.by === 'page') return pagination.pageParam
+  if (pagination?.by === 'offset') return pagination.offsetParam
   return undefined
 }
 

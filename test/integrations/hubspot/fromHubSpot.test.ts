@@ -292,6 +292,61 @@ describe('fromHubSpot', () => {
     expect(() =>
       fromHubSpot(connection, 'contacts', {} as unknown as { properties: string[] }),
     ).toThrow(/properties must list/)
+    const range = { field: 'createdate', from: '2026-01-01', to: '2026-02-01' }
+    for (const extra of [{ since: '2026-01-01' }, { overlapMs: 0 }, { limit: 5 }])
+      expect(() =>
+        fromHubSpot(connection, 'contacts', { properties: [], range, ...extra }),
+      ).toThrow("range reads one task's window; since, overlapMs and limit are not for it")
+    expect(() =>
+      fromHubSpot(connection, 'contacts', { properties: [], range: { ...range, to: 'later' } }),
+    ).toThrow(/range.from and range.to must be ISO 8601 dates/)
+  })
+
+  it('reads a task window [from, to) of a date property: an object exactly at a boundary is in the later window only', async () => {
+    const target = await server({ searchCap: 20 })
+    const at = (offset: number) => new Date(BASE + offset).toISOString()
+    // 30 contacts exactly at the boundary (more than one search holds), and some either side.
+    target.seed('contacts', [
+      ...contacts(10, () => BASE - 1).map((seed) => ({ ...seed, createdAt: at(-1) })),
+      ...contacts(25, (index) => BASE + index * 1000).map((seed, index) => ({
+        ...seed,
+        createdAt: at(index * 1000),
+      })),
+      ...contacts(30, () => BASE).map((seed) => ({ ...seed, createdAt: at(3_600_000) })),
+      ...contacts(5, () => BASE).map((seed) => ({ ...seed, createdAt: at(7_200_000) })),
+    ])
+    const windows = [
+      { field: 'createdate', from: at(0), to: at(3_600_000) },
+      { field: 'createdate', from: new Date(BASE + 3_600_000), to: new Date(BASE + 7_200_000) },
+    ]
+    const parts: HubSpotRecord[][] = []
+    for (const range of windows) {
+      const report = await pipe(
+        fromHubSpot(connectHubSpot(target), 'contacts', {
+          properties: ['email'],
+          range,
+          pageSize: 10,
+          searchCap: 20,
+        }),
+        toArray<HubSpotRecord>(),
+      )
+      expect(report.status).toBe('completed')
+      expect(report.bookmark).toBeUndefined()
+      expectReportEquation(report)
+      parts.push(report.records)
+    }
+    expect(parts.map((part) => part.length)).toEqual([25, 30])
+    const ids = parts.flat().map((record) => record.id)
+    expect(new Set(ids).size).toBe(55)
+    expect(parts[1]?.every((record) => record['createdate'] === at(3_600_000))).toBe(true)
+    const searches = target.requests.filter((request) => request.kind === 'search')
+    expect(
+      searches.every(
+        (request) =>
+          JSON.stringify(request.body).includes('"operator":"LT"') ||
+          JSON.stringify(request.body).includes('"hs_object_id"'),
+      ),
+    ).toBe(true)
   })
 })
 

@@ -24,7 +24,9 @@ function searchOver(objects: readonly HubSpotObject[], cap: number, requests: Se
           ? own === given
           : filter.operator === 'GT'
             ? own > given
-            : own >= given
+            : filter.operator === 'LT'
+              ? own < given
+              : own >= given
       }),
     )
     const sort = request.sorts[0]?.propertyName ?? 'hs_object_id'
@@ -58,6 +60,7 @@ async function readAll(
   fromMs: number,
   pageSize: number,
   cap: number,
+  toMs?: number,
 ): Promise<{ read: HubSpotObject[]; requests: SearchRequest[]; windows: number }> {
   const requests: SearchRequest[] = []
   let windows = 0
@@ -65,6 +68,7 @@ async function readAll(
   for await (const page of searchWindows({
     field: FIELD,
     fromMs,
+    ...(toMs === undefined ? {} : { toMs }),
     properties: [FIELD],
     pageSize,
     cap,
@@ -118,6 +122,32 @@ describe('searchWindows', () => {
     expect(boundary.length).toBeGreaterThan(0)
     expect(boundary.every((request) => request.sorts[0]?.propertyName === 'hs_object_id')).toBe(
       true,
+    )
+  })
+
+  it('reads each object of [fromMs, toMs) windows once: an object at a bound is in the later window', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 200 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 15 }),
+        async (times, cuts, pageSize) => {
+          const bounds = [0, ...cuts.sort((a, b) => a - b), 13]
+          const objects = objectsAt(times)
+          const read: HubSpotObject[] = []
+          for (let index = 1; index < bounds.length; index++) {
+            const [from, to] = [bounds[index - 1] as number, bounds[index] as number]
+            const part = await readAll(objects, from, pageSize, pageSize + 10, to)
+            const values = part.read.map((object) => Number(object.properties[FIELD]))
+            expect(values.every((value) => value >= from && value < to)).toBe(true)
+            read.push(...part.read)
+          }
+          expect(read.map((object) => object.id).sort()).toEqual(
+            objects.map((object) => object.id).sort(),
+          )
+        },
+      ),
+      { numRuns: 200 },
     )
   })
 

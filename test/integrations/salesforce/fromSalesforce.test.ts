@@ -480,4 +480,59 @@ describe('fromSalesforce with the state run option', () => {
       await rm(directory, { recursive: true, force: true })
     }
   })
+
+  it('reads a task window [from, to) in REST and bulk: a record exactly at a boundary is in the later window only', async () => {
+    const server = await start()
+    const at = (iso: string) => iso.replace('Z', '+0000')
+    server.insert('Account', [
+      { Name: 'before', CreatedDate: at('2025-12-31T23:59:59.999Z'), Industry: 'Retail' },
+      { Name: 'first', CreatedDate: at('2026-01-01T00:00:00.000Z'), Industry: 'Retail' },
+      { Name: 'inside', CreatedDate: at('2026-01-01T05:00:00.000Z'), Industry: 'Retail' },
+      { Name: 'other', CreatedDate: at('2026-01-01T05:00:00.000Z'), Industry: 'Energy' },
+      { Name: 'boundary', CreatedDate: at('2026-01-01T12:00:00.000Z'), Industry: 'Retail' },
+      { Name: 'last', CreatedDate: at('2026-01-01T23:59:59.999Z'), Industry: 'Retail' },
+      { Name: 'after', CreatedDate: at('2026-01-02T00:00:00.000Z'), Industry: 'Retail' },
+    ])
+    const org = salesforce({ instanceUrl: server.url, accessToken: server.accessToken })
+    const query = { object: 'Account', fields: ['Name'], where: "Industry = 'Retail'" }
+    const windows = [
+      { field: 'CreatedDate', from: '2026-01-01T00:00:00Z', to: '2026-01-01T12:00:00Z' },
+      { field: 'CreatedDate', from: '2026-01-01T12:00:00Z', to: '2026-01-02T00:00:00Z' },
+    ]
+    for (const mode of ['rest', 'bulk'] as const) {
+      const names: string[][] = []
+      for (const range of windows) {
+        const report = await pipe(
+          fromSalesforce(org, query, { range, mode, ...fast }),
+          toArray<Record<string, unknown>>(),
+        )
+        expect(report.status).toBe('completed')
+        expect(report.bookmark).toBeUndefined()
+        expectBalanced(report)
+        names.push(report.records.map((record) => String(record['Name'])))
+      }
+      expect(names.map((part) => [...part].sort())).toEqual([
+        ['first', 'inside'],
+        ['boundary', 'last'],
+      ])
+    }
+  })
+
+  it('refuses a range with since, lookbackMs, limit or LIMIT, whose parts would not add up', () => {
+    const org = salesforce({ instanceUrl: 'https://example.my.salesforce.com', accessToken: 't' })
+    const range = { field: 'CreatedDate', from: '2026-01-01', to: '2026-02-01' }
+    const query = { object: 'Account', fields: ['Id'] }
+    expect(() => fromSalesforce(org, query, { range, since: { field: 'CreatedDate' } })).toThrow(
+      'since and lookbackMs are for incremental runs',
+    )
+    expect(() => fromSalesforce(org, query, { range, lookbackMs: 5 })).toThrow(
+      'since and lookbackMs are for incremental runs',
+    )
+    expect(() => fromSalesforce(org, { ...query, limit: 10 }, { range })).toThrow(
+      'a range cannot be read with limit',
+    )
+    expect(() => fromSalesforce(org, 'SELECT Id FROM Account LIMIT 10', { range })).toThrow(
+      'a range cannot be read with LIMIT',
+    )
+  })
 })

@@ -1,10 +1,11 @@
 /**
- * SOQL built from the `{ object, fields, where, limit }` form and an incremental `since`, and the
- * literals it needs.
+ * SOQL built from the `{ object, fields, where, limit }` form and an incremental `since` or a task's
+ * time window, and the literals it needs.
  *
  * @internal
  * @packageDocumentation
  */
+import { withCondition } from './soqlWindow.js'
 
 /** The structured form of a query, as the Python original takes it. @internal */
 export interface QueryParts {
@@ -20,6 +21,13 @@ export interface Since {
   readonly value?: string | number | Date
 }
 
+/** A task's window: records whose `field` is at least `from` and before `to`. @internal */
+export interface TimeWindow {
+  readonly field: string
+  readonly from: string | Date
+  readonly to: string | Date
+}
+
 const NAME = /^[A-Za-z][\w.]*$/
 
 /** The two SOQL texts of a query: ordered for REST, unordered for Bulk (which chunks by Id). @internal */
@@ -30,12 +38,16 @@ export interface BuiltQuery {
   readonly bulkable: boolean
 }
 
-/** Builds the query's SOQL, with the incremental condition and ordering when `since` is given. @internal */
+/**
+ * Builds the query's SOQL, with the incremental condition and ordering when `since` is given, or
+ * the condition of a task's `window` (and, in the structured form, the same ordering). @internal
+ */
 export function buildQuery(
   query: string | QueryParts,
   since: Since | undefined,
   lookbackMs: number,
   stage: string,
+  window?: TimeWindow,
 ): BuiltQuery {
   if (typeof query === 'string') {
     if (since !== undefined)
@@ -43,16 +55,23 @@ export function buildQuery(
         `${stage}: since needs the { object, fields, where } form of the query, so the condition and ordering can be added`,
       )
     if (query.trim() === '') throw new TypeError(`${stage}: the SOQL query is empty`)
-    return { rest: query, bulk: query, bulkable: isBulkable(query) }
+    const soql =
+      window === undefined ? query : withCondition(query, windowCondition(window, stage), stage)
+    return { rest: soql, bulk: soql, bulkable: isBulkable(soql) }
   }
   checkName(stage, 'object', query.object)
   if (query.fields.length === 0) throw new TypeError(`${stage}: fields is empty`)
   for (const field of query.fields) checkName(stage, 'field', field)
   if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit > 0))
     throw new TypeError(`${stage}: limit must be a positive integer (got ${String(query.limit)})`)
+  if (window !== undefined && query.limit !== undefined)
+    throw new TypeError(
+      `${stage}: a range cannot be read with limit: each task would apply it to its own part of the records`,
+    )
   const fields = [...query.fields]
   const conditions: string[] = []
   if (query.where !== undefined && query.where.trim() !== '') conditions.push(`(${query.where})`)
+  if (window !== undefined) conditions.push(windowCondition(window, stage))
   if (since !== undefined) {
     checkName(stage, 'since.field', since.field)
     for (const needed of [since.field, 'Id'])
@@ -61,7 +80,8 @@ export function buildQuery(
       conditions.push(`${since.field} >= ${literal(since.value, lookbackMs, stage)}`)
   }
   const base = `SELECT ${fields.join(', ')} FROM ${query.object}${conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`}`
-  const order = since === undefined ? '' : ` ORDER BY ${since.field} ASC, Id ASC`
+  const ordered = since?.field ?? window?.field
+  const order = ordered === undefined ? '' : ` ORDER BY ${ordered} ASC, Id ASC`
   const limit = query.limit === undefined ? '' : ` LIMIT ${query.limit}`
   return {
     rest: `${base}${order}${limit}`,
@@ -71,13 +91,32 @@ export function buildQuery(
   }
 }
 
+/** `field >= from AND field < to`: a record at a boundary belongs to one window only. */
+function windowCondition(window: TimeWindow, stage: string): string {
+  checkName(stage, 'range.field', window.field)
+  for (const [name, value] of [
+    ['from', window.from],
+    ['to', window.to],
+  ] as const)
+    if (!(typeof value === 'string' || value instanceof Date))
+      throw new TypeError(`${stage}: range.${name} must be an ISO 8601 date-time or date`)
+  const from = literal(window.from, 0, stage, 'range.from')
+  const to = literal(window.to, 0, stage, 'range.to')
+  return `${window.field} >= ${from} AND ${window.field} < ${to}`
+}
+
 /**
- * A SOQL literal for an incremental start: a date-time (`2026-01-31T09:00:00.000Z`, less the
- * look-back), a date (`2026-01-31`) or a number.
+ * A SOQL literal for an incremental start or a window's bound: a date-time
+ * (`2026-01-31T09:00:00.000Z`, less the look-back), a date (`2026-01-31`) or a number.
  */
-function literal(value: string | number | Date, lookbackMs: number, stage: string): string {
+function literal(
+  value: string | number | Date,
+  lookbackMs: number,
+  stage: string,
+  what = 'since.value',
+): string {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${stage}: since.value is not a finite number`)
+    if (!Number.isFinite(value)) throw new TypeError(`${stage}: ${what} is not a finite number`)
     return String(value)
   }
   const text = value instanceof Date ? value.toISOString() : value
@@ -89,7 +128,7 @@ function literal(value: string | number | Date, lookbackMs: number, stage: strin
   const time = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
   if (!Number.isFinite(time))
     throw new TypeError(
-      `${stage}: since.value ${JSON.stringify(text)} is not a date-time, date or number`,
+      `${stage}: ${what} ${JSON.stringify(text)} is not a date-time, date or number`,
     )
   return new Date(time - lookbackMs).toISOString()
 }

@@ -44,6 +44,65 @@ describe('buildQuery', () => {
   })
 })
 
+describe('buildQuery with a window', () => {
+  const window = {
+    field: 'CreatedDate',
+    from: '2026-01-01T00:00:00Z',
+    to: new Date('2026-02-01T00:00:00Z'),
+  }
+
+  it('adds field >= from AND field < to to the structured form, ordered by the field then Id', () => {
+    const built = buildQuery(
+      { object: 'Account', fields: ['Name'], where: "Industry = 'Retail'" },
+      undefined,
+      0,
+      's',
+      window,
+    )
+    expect(built.rest).toBe(
+      "SELECT Name FROM Account WHERE (Industry = 'Retail') AND CreatedDate >= 2026-01-01T00:00:00.000Z AND CreatedDate < 2026-02-01T00:00:00.000Z ORDER BY CreatedDate ASC, Id ASC",
+    )
+    expect(built.bulk).toBe(
+      "SELECT Name FROM Account WHERE (Industry = 'Retail') AND CreatedDate >= 2026-01-01T00:00:00.000Z AND CreatedDate < 2026-02-01T00:00:00.000Z",
+    )
+  })
+
+  it('keeps dates as dates, for a date field', () => {
+    const built = buildQuery({ object: 'Opportunity', fields: ['Id'] }, undefined, 0, 's', {
+      field: 'CloseDate',
+      from: '2026-01-01',
+      to: '2026-01-17',
+    })
+    expect(built.rest).toContain('WHERE CloseDate >= 2026-01-01 AND CloseDate < 2026-01-17 ORDER')
+  })
+
+  it('joins the WHERE of SOQL text, keeping its ORDER BY', () => {
+    const built = buildQuery(
+      'SELECT Id FROM Account WHERE IsDeleted = false ORDER BY Name',
+      undefined,
+      0,
+      's',
+      window,
+    )
+    expect(built.rest).toBe(
+      'SELECT Id FROM Account WHERE (IsDeleted = false) AND CreatedDate >= 2026-01-01T00:00:00.000Z AND CreatedDate < 2026-02-01T00:00:00.000Z ORDER BY Name',
+    )
+    expect(built.bulkable).toBe(true)
+  })
+
+  it('refuses a limit, a bad field and a bound that is no date', () => {
+    expect(() =>
+      buildQuery({ object: 'A', fields: ['Id'], limit: 5 }, undefined, 0, 's', window),
+    ).toThrow('s: a range cannot be read with limit')
+    expect(() =>
+      buildQuery({ object: 'A', fields: ['Id'] }, undefined, 0, 's', { ...window, field: 'x; y' }),
+    ).toThrow('range.field "x; y" is not a Salesforce API name')
+    expect(() =>
+      buildQuery({ object: 'A', fields: ['Id'] }, undefined, 0, 's', { ...window, to: 'soon' }),
+    ).toThrow('range.to "soon" is not a date-time')
+  })
+})
+
 describe('comparable', () => {
   it('orders Salesforce date-times, ISO date-times and numbers', () => {
     expect(comparable('2026-01-31T09:00:00.000+0000')).toBe(Date.parse('2026-01-31T09:00:00.000Z'))
