@@ -1,8 +1,10 @@
 /**
  * `powerflow-etl/distributed`: the same pipeline on many threads or machines. Split the input into
- * small task descriptors (`splitFiles`, `splitFile`), then run every task with the same pipeline:
- * on the worker threads of one machine (`runTasks`), with per-task part files joined in task order
- * into the output a single run would write, and one merged report.
+ * small task descriptors (`splitFiles`, `splitFile` for files; `splitTimeRange` for Salesforce and
+ * HubSpot windows; `splitPages` for paged HTTP APIs), then run every task with the same pipeline:
+ * on the worker threads of one machine (`runTasks`), or on workers anywhere that reach NATS
+ * JetStream (`coordinate` and `work`), with per-task part files joined in task order into the
+ * output a single run would write, and one merged report.
  *
  * @packageDocumentation
  * @module powerflow-etl/distributed
