@@ -165,6 +165,14 @@ describe('checkpoint and resume', () => {
     expect((await readdir(directory)).sort()).toEqual(['input.csv', 'out.csv'])
   })
 
+  it('gives the run an id in the state only when its sink asks for one (a webhook, not a file)', async () => {
+    const store = memoryStateStore()
+    await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
+    const document = (await store.get('import')) as Record<string, unknown>
+    expect(document['checkpoint']).toBeDefined()
+    expect(document['run']).toBeUndefined()
+  })
+
   it('runs as usual when resume finds no checkpoint', async () => {
     const report = await importRun('out.csv', checkpointed(memoryStateStore(), { resume: true }))
     expect(report.read).toBe(ROWS)
