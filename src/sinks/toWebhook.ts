@@ -26,7 +26,8 @@ export interface ToWebhookOptions<A = unknown> extends RunOptions {
   /**
    * Records per request (default 1). With 1, each request's body is the record itself; above 1,
    * a JSON array of records. Capped at half the run's high-water mark, and a partial batch is sent
-   * whenever the source waits for budget and at the end.
+   * whenever the source waits for budget and at the end (with `checkpoint`, only at the end: batches
+   * are then cut by their records alone, so a resume cuts them where the killed run did).
    */
   readonly batchSize?: number
   /** The largest body of a batch in bytes (default 1 MiB); a single larger record goes alone. */
@@ -95,6 +96,15 @@ export interface ToWebhookOptions<A = unknown> extends RunOptions {
  * keep their batch's key in `details.idempotencyKey`; {@link replayToWebhook} sends them again
  * under it. A response body is read up to `maxResponseBytes` (1 MiB); a longer one fails its batch
  * and its connection is closed.
+ *
+ * With the `checkpoint` and `state` run options, a killed run is picked up by the next start with
+ * `resume: true`, and delivery is at-least-once, effectively-once for a receiver that honours
+ * idempotency keys: each batch's key is `<run id>-<n>` (the logical run's id, saved in the state
+ * before the first request, and the batch's number), batches are cut by their records alone
+ * (`batchSize`, `batchBytes`, a change of `idempotencyKey`, the end), so a batch sent again after a
+ * resume is the same body under the same key. A checkpoint saves the source's position only once
+ * every request in flight was answered; the batch being filled is saved with it, and sent by the
+ * resumed run. See the guide's "State and resume" for what this assumes.
  *
  * Records count against the run's budget until their batch is delivered or failed, so a slow
  * endpoint slows the source instead of filling memory. On abort or fail-fast, requests in flight

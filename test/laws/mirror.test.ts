@@ -103,6 +103,7 @@ const testsOfNoModule: ReadonlyArray<readonly [string, 'law' | 'package' | 'misp
   ['laws/locations.test.ts', 'law'],
   ['laws/marbles.test.ts', 'law'],
   ['laws/mirror.test.ts', 'law'],
+  ['laws/webhookKillHarness.test.ts', 'law'],
   ['package.test.ts', 'package'],
   ['roundtrip.test.ts', 'law'],
   ['testing/peerDependencies.test.ts', 'package'],

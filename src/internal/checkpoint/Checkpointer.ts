@@ -2,18 +2,20 @@
  * The checkpoints of one run (the `checkpoint` and `resume` run options). The source calls
  * {@link Checkpointer.afterBatch} at each batch boundary with its position after that batch; when
  * a checkpoint is due, the source waits while the run becomes quiet (every record it emitted has
- * an outcome or sits in the file sink's temporary file), the sink fsyncs its file, the operators'
+ * an outcome, sits in the file sink's temporary file, or in the batch a webhook sink is filling),
+ * the sink fsyncs its file (a webhook sink: its requests in flight were answered), the operators'
  * changes go to the journal, and one `put` saves it all under the `state` key. The position can
- * therefore never run ahead of what the file holds durably.
+ * therefore never run ahead of what the sink holds durably.
  *
  * A resumed run reads that checkpoint back before any record moves: the source's position (through
  * the run's `RunState`), the ledger and stage figures (so the report covers the whole run), the
- * operators' journal, and the sink's temporary file (see fileSinkCheckpoint).
+ * operators' journal, and the sink's part (the temporary file, see fileSinkCheckpoint; a webhook's
+ * batch numbering and batch being filled, see webhook/webhookCheckpoint).
  *
  * @internal
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { describeError } from '../../core/Failure.js'
@@ -23,23 +25,29 @@ import type { RunStateOptions } from '../../core/StateStore.js'
 import type { RunContext } from '../run/RunContext.js'
 import {
   checkpointIn,
+  isSavedFileSink,
   settledAt,
   type SavedCheckpoint,
-  type SavedFileSink,
+  type SavedSink,
   type SavedStage,
 } from './savedCheckpoint.js'
 import { StateJournal, type JournalEntry } from './stateJournal.js'
 
-/** A file sink taking part in checkpoints. @internal */
+/** A sink taking part in checkpoints: a file sink, or a webhook sink. @internal */
 export interface SinkParticipant {
-  /** The target's absolute path: the journal goes beside it. */
+  /** An absolute path the journal goes beside: a file sink's target. */
   readonly target: string
-  /** Hands the records buffered in memory to the file. */
+  /**
+   * The sink names what it sends after the logical run (a webhook's idempotency keys): the run
+   * gets an id, saved before any record moves and the same across every resume.
+   */
+  readonly needsRunId?: boolean
+  /** Hands the records buffered in memory to the file (a webhook: saves its batch being filled). */
   flush(): void
-  /** Resolves once the file's writes under way are done (their records then settle). */
+  /** Resolves once the writes (requests) under way are done: their records then settle. */
   writesDone(): Promise<void>
-  /** Waits for the file's writes and fsyncs it: what a resume needs. */
-  durable(): Promise<SavedFileSink>
+  /** Makes what the sink holds durable (fsyncs its file) and returns what a resume needs. */
+  durable(): Promise<SavedSink>
 }
 
 /** An operator whose state checkpoints save. @internal */
@@ -56,6 +64,8 @@ interface Loaded {
   readonly base: Readonly<Record<string, unknown>>
   /** The checkpoint this run resumes from. */
   readonly resumed: SavedCheckpoint | undefined
+  /** The logical run's id, when the sink asked for one (`SinkParticipant.needsRunId`). */
+  readonly runId?: string
 }
 
 const DEFAULT_EVERY_RECORDS = 10_000
@@ -174,7 +184,7 @@ export class Checkpointer {
       problems.push(`checkpoint: the run has ${sources} sources; checkpoints support one`)
     if (this.sink === undefined)
       problems.push(
-        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv to a file, not appending or gzipped, can)`,
+        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv to a file, not appending or gzipped, and toWebhook can)`,
       )
     if (this.run.policy?.kind === 'deadLetter')
       problems.push(
@@ -210,11 +220,13 @@ export class Checkpointer {
         ? (document as Record<string, unknown>)
         : { version: 1, positions: {} }
     const saved = checkpointIn(document, this.key)
-    if (saved === undefined) return { base, resumed: undefined }
-    if (!resume) {
-      await discardFiles(saved)
-      return { base, resumed: undefined }
-    }
+    if (saved !== undefined && !resume) await discardFiles(saved)
+    const resumed = saved !== undefined && resume ? await this.resumeFrom(saved) : undefined
+    return { ...(await this.identify(base, resume)), resumed }
+  }
+
+  /** Applies the checkpoint `saved` to this run: the journal, the figures, the report section. */
+  private async resumeFrom(saved: SavedCheckpoint): Promise<SavedCheckpoint> {
     if (this.sinkName === undefined || !(this.sinkName in saved.sinks))
       throw new Error(
         `${this.run.settings.name}: the checkpoint under ${JSON.stringify(this.key)} is of another sink (${Object.keys(saved.sinks).join(', ')}), not ${this.sinkName ?? 'this one'}; was the pipeline changed? Delete the key to start over`,
@@ -242,7 +254,25 @@ export class Checkpointer {
     } satisfies ResumedFrom
     if (saved.final && saved.statePositions !== undefined)
       this.run.state?.restoreReached(saved.statePositions)
-    return { base, resumed: saved }
+    return saved
+  }
+
+  /**
+   * The logical run's id, for a sink that asks for one: resuming, the id the state keeps (the same
+   * for every resume of the run, checkpoint or not yet); otherwise a new one, saved before any
+   * record moves, so a run killed before its first checkpoint resumes under it too. The state's
+   * commit at the end of the run replaces it: the next run gets its own.
+   */
+  private async identify(
+    base: Readonly<Record<string, unknown>>,
+    resume: boolean,
+  ): Promise<{ base: Readonly<Record<string, unknown>>; runId?: string }> {
+    if (this.sink?.needsRunId !== true) return { base }
+    const kept = (base['run'] as { id?: unknown } | undefined)?.id
+    if (resume && typeof kept === 'string') return { base, runId: kept }
+    const opened = { ...base, run: { id: randomUUID(), startedAt: new Date().toISOString() } }
+    await this.put(opened)
+    return { base: opened, runId: opened.run.id }
   }
 
   /** The source positions a resumed run starts from (undefined when not resuming). */
@@ -256,8 +286,13 @@ export class Checkpointer {
   }
 
   /** The sink's part of the checkpoint resumed from, if any. */
-  async resumedSink(stage: string): Promise<SavedFileSink | undefined> {
+  async resumedSink(stage: string): Promise<SavedSink | undefined> {
     return (await this.loaded).resumed?.sinks[stage]
+  }
+
+  /** The logical run's id, the same across its resumes (for a sink with `needsRunId`). */
+  async runId(): Promise<string | undefined> {
+    return (await this.loaded).runId
   }
 
   /** The files a resumed run must keep (the journal), so the sink's litter removal spares them. */
@@ -350,18 +385,23 @@ export class Checkpointer {
       journal: { path: this.journal.path, bytes: journalBytes },
       ...(final && run.state !== undefined ? { statePositions: run.state.reachedNow() } : {}),
     }
-    const state = this.state as RunStateOptions
-    try {
-      await state.store.put(this.key, { ...base, checkpoint })
-    } catch (error) {
-      throw new Error(
-        `${run.settings.name}: saving the checkpoint under ${JSON.stringify(this.key)} failed: ${describeError(error)}`,
-        { cause: error },
-      )
-    }
+    await this.put({ ...base, checkpoint })
     this.saved = true
     this.readAtLast = run.read
     this.lastAt = performance.now()
+  }
+
+  /** One atomic write of the state document; an error naming the key if it fails. */
+  private async put(document: Readonly<Record<string, unknown>>): Promise<void> {
+    const state = this.state as RunStateOptions
+    try {
+      await state.store.put(this.key, document)
+    } catch (error) {
+      throw new Error(
+        `${this.run.settings.name}: saving the checkpoint under ${JSON.stringify(this.key)} failed: ${describeError(error)}`,
+        { cause: error },
+      )
+    }
   }
 
   private changes(): JournalEntry[] {
@@ -424,6 +464,7 @@ function journalPathFor(target: string): string {
 
 /** A run that does not resume removes the files of the checkpoint it replaces. */
 async function discardFiles(saved: SavedCheckpoint): Promise<void> {
-  const paths = [saved.journal.path, ...Object.values(saved.sinks).map((sink) => sink.path)]
+  const files = Object.values(saved.sinks).filter(isSavedFileSink)
+  const paths = [saved.journal.path, ...files.map((sink) => sink.path)]
   await Promise.all(paths.map((path) => unlink(path).catch(() => undefined)))
 }

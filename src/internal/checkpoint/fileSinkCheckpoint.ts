@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { SinkOutput } from '../sinkOutput.js'
 import type { Checkpointer } from './Checkpointer.js'
-import type { SavedFileSink } from './savedCheckpoint.js'
+import { isSavedFileSink, type SavedFileSink } from './savedCheckpoint.js'
 
 /** The sink's own figures a checkpoint saves. @internal */
 export interface FileSinkCounters {
@@ -119,6 +119,8 @@ export class FileSinkCheckpoint {
     const saved = await this.checkpoints.resumedSink(this.settings.stage)
     const keep = await this.checkpoints.keptFiles()
     if (saved === undefined) return this.access.openFile({ keep })
+    if (!isSavedFileSink(saved))
+      throw new Error(`${this.settings.stage}: the checkpoint holds no file of this sink`)
     this.resumed = saved
     const present = await stat(saved.path).catch(() => undefined)
     if (present !== undefined)

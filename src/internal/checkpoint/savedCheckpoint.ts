@@ -1,8 +1,9 @@
 /**
  * What a checkpoint keeps under the run's `state` key, beside the positions of the last completed
- * run: the ledger and each stage's figures at that moment, the source's position, the file sink's
- * durable prefix and the journal of operator state. Reading it back checks its shape: a document
- * that is not one is an error naming the key, never a fresh start.
+ * run: the ledger and each stage's figures at that moment, the source's position, the sink's part
+ * (a file sink's durable prefix, a webhook sink's batch numbering) and the journal of operator
+ * state. Reading it back checks its shape: a document that is not one is an error naming the key,
+ * never a fresh start.
  *
  * @internal
  * @packageDocumentation
@@ -33,6 +34,28 @@ export interface SavedFileSink {
   readonly format: unknown
 }
 
+/**
+ * A webhook sink's part of a checkpoint: how many batches it cut (the next batch's number, part
+ * of its idempotency key) and the batch it was filling, not sent yet — saved here instead, so a
+ * resume cuts its batches where an uninterrupted run does (see `webhook/webhookCheckpoint.ts`).
+ */
+export interface SavedWebhookSink {
+  readonly kind: 'webhook'
+  readonly batches: number
+  /** The JSON texts of the records of the batch being filled. */
+  readonly pending: readonly string[]
+  /** The idempotency key the input gave them (the `idempotencyKey` option), if any. */
+  readonly pendingKey?: string
+}
+
+/** A sink's part of a checkpoint. @internal */
+export type SavedSink = SavedFileSink | SavedWebhookSink
+
+/** Whether `saved` is a file sink's part. @internal */
+export function isSavedFileSink(saved: SavedSink): saved is SavedFileSink {
+  return !('kind' in saved)
+}
+
 /** @internal */
 export interface SavedCheckpoint {
   readonly version: 1
@@ -47,14 +70,17 @@ export interface SavedCheckpoint {
   readonly stages: Readonly<Record<string, SavedStage>>
   /** Each source's position after its last settled record, by stage name. */
   readonly sources: Readonly<Record<string, unknown>>
-  readonly sinks: Readonly<Record<string, SavedFileSink>>
+  readonly sinks: Readonly<Record<string, SavedSink>>
   /** The operators' state journal and its durable length. */
   readonly journal: { readonly path: string; readonly bytes: number }
   /** In a final checkpoint: the positions the `state` option saves at the commit. */
   readonly statePositions?: Readonly<Record<string, unknown>>
 }
 
-/** Records settled at the checkpoint: with an outcome, or in the file's durable part. @internal */
+/**
+ * Records settled at the checkpoint: with an outcome, or saved by the sink (in the file's durable
+ * part, in a webhook's batch being filled). @internal
+ */
 export function settledAt(checkpoint: SavedCheckpoint): number {
   const { written, dropped, merged, failed, uncommitted } = checkpoint.ledger
   return written + dropped + merged + failed + uncommitted

@@ -143,6 +143,16 @@ export class Ledger {
     this.settled()
   }
 
+  /**
+   * Uncommitted records are open again: they were kept where a checkpoint saved them (a webhook's
+   * batch being filled) and now go on to their destination.
+   */
+  reopen(count: number): void {
+    if (count <= 0) return
+    this.uncommittedCount -= count
+    this.addOpen(count)
+  }
+
   /** The destination was committed: `count` uncommitted records are written. */
   commit(count: number): void {
     if (count <= 0) return

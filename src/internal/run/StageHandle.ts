@@ -155,6 +155,11 @@ export class StageHandle {
     this.run.ledger.toUncommitted(count)
   }
 
+  /** Uncommitted records go on to their destination: open again (see `Ledger.reopen`). */
+  reopen(count: number): void {
+    this.run.ledger.reopen(count)
+  }
+
   /** The destination was committed: `count` uncommitted records are written. */
   commit(count: number): void {
     if (count <= 0) return

@@ -16,11 +16,18 @@ export interface Batch<A> {
   readonly parts: string[]
   /** The size of the body as a JSON array so far, in bytes. */
   bytes: number
+  /**
+   * The key it is sent under when the input gave none: with checkpoints, `<run id>-<n>`, the same
+   * across resumes (see webhookCheckpoint); otherwise absent, and each batch gets a fresh one.
+   */
+  idempotencyKey?: string
+  /** Its first records a checkpoint saved (uncommitted in the ledger) while it was being filled. */
+  parked: number
 }
 
 /** A batch of no records yet (its `bytes` count the brackets of the array). @internal */
 export function emptyBatch<A>(key: string | undefined): Batch<A> {
-  return { key, records: [], parts: [], bytes: 2 }
+  return { key, records: [], parts: [], bytes: 2, parked: 0 }
 }
 
 /**

@@ -62,7 +62,7 @@ export class WebhookDelivery<A> {
 
   /** Sends `batch` (with its retries) and settles its records; never rejects. */
   async deliver(batch: Batch<A>): Promise<void> {
-    const key = batch.key ?? randomUUID()
+    const key = batch.key ?? batch.idempotencyKey ?? randomUUID()
     this.http.batches += 1
     let body: string
     try {

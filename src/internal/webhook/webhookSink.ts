@@ -14,6 +14,7 @@ import { runSink, type SinkImpl } from '../runSink.js'
 import { ConcurrencyPool } from '../ConcurrencyPool.js'
 import { emptyBatch, type Batch } from './batch.js'
 import { WebhookDelivery } from './delivery.js'
+import { WebhookCheckpoint } from './webhookCheckpoint.js'
 import { webhookSettings, type WebhookOptionValues, type WebhookSettings } from './options.js'
 
 /**
@@ -57,11 +58,13 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
   private readonly batchSize: number
   private current: Batch<A> = emptyBatch(undefined)
   private readonly stopFlushingOnStall: () => void
+  /** With the checkpoint run option: batch numbering and keys that a resume keeps. */
+  private readonly checkpoint: WebhookCheckpoint<A> | undefined
 
   constructor(
     private readonly settings: WebhookSettings<A>,
     private readonly input: WebhookInput<I, A>,
-    stage: StageHandle,
+    private readonly stage: StageHandle,
   ) {
     this.delivery = new WebhookDelivery(settings, stage)
     this.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(stage.highWaterMark / 2)))
@@ -70,7 +73,20 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
       (batch) => (this.delivery.signal.aborted ? undefined : this.delivery.deliver(batch)),
       stage,
     )
-    this.stopFlushingOnStall = stage.onStall(() => this.flush())
+    this.checkpoint = WebhookCheckpoint.of(stage, {
+      current: () => this.current,
+      whenIdle: () => this.batches.whenIdle(),
+    })
+    // A flush when the source waits cuts a batch by time: checkpoints need batches cut by their
+    // records alone (see webhookCheckpoint). Batches of at most half the budget never block it.
+    this.stopFlushingOnStall =
+      this.checkpoint === undefined ? stage.onStall(() => this.flush()) : () => undefined
+  }
+
+  /** Resuming from a checkpoint: goes on filling the batch it saved. */
+  async start(): Promise<void> {
+    const pending = await this.checkpoint?.open()
+    if (pending !== undefined) this.current = pending
   }
 
   write(item: I): void {
@@ -98,6 +114,7 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
     this.flush()
     await this.batches.whenIdle()
     this.stopFlushingOnStall()
+    if (!this.stage.stopped) await this.checkpoint?.beforeCommit()
     await this.delivery.close()
   }
 
@@ -113,6 +130,7 @@ class WebhookWriter<I, A> implements SinkImpl<I> {
     if (this.current.records.length === 0) return
     const full = this.current
     this.current = emptyBatch(undefined)
+    this.checkpoint?.cut(full)
     this.batches.submit(full)
   }
 }

@@ -20,7 +20,10 @@ import { toArray } from '../../../src/sinks/toArray.js'
 import { deadLetter } from '../../../src/policies/deadLetter.js'
 import { NumberFromString } from '../../../src/codecs/NumberFromString.js'
 import { memoryStateStore } from '../../support/stateRun.js'
-import type { SavedCheckpoint } from '../../../src/internal/checkpoint/savedCheckpoint.js'
+import type {
+  SavedCheckpoint,
+  SavedFileSink,
+} from '../../../src/internal/checkpoint/savedCheckpoint.js'
 
 const Row = t.type({ id: t.string, email: t.string, amount: NumberFromString })
 const ROWS = 6_000
@@ -90,9 +93,9 @@ describe('checkpoint and resume', () => {
     expect(stopped.status).toBe('aborted')
     // The temporary file stays for the resume, named by the checkpoint.
     const saved = ((await store.get('import')) as { checkpoint: SavedCheckpoint }).checkpoint
-    const temporary = Object.values(saved.sinks)[0]?.path as string
+    const temporary = (Object.values(saved.sinks)[0] as SavedFileSink | undefined)?.path as string
     expect((await stat(temporary)).size).toBeGreaterThanOrEqual(
-      Object.values(saved.sinks)[0]?.bytes as number,
+      (Object.values(saved.sinks)[0] as SavedFileSink | undefined)?.bytes as number,
     )
 
     const resumed = await importRun('out.csv', checkpointed(store, { resume: true }))
@@ -127,7 +130,7 @@ describe('checkpoint and resume', () => {
       async put(key, value) {
         const checkpoint = (value as { checkpoint?: SavedCheckpoint }).checkpoint
         if (checkpoint !== undefined) {
-          const sink = Object.values(checkpoint.sinks)[0] as SavedCheckpoint['sinks'][string]
+          const sink = Object.values(checkpoint.sinks)[0] as SavedFileSink
           const file = await readFile(sink.path)
           const position = Object.values(checkpoint.sources)[0] as { file: { offset: number } }
           seen.push({
@@ -162,6 +165,14 @@ describe('checkpoint and resume', () => {
     expect((await readdir(directory)).sort()).toEqual(['input.csv', 'out.csv'])
   })
 
+  it('gives the run an id in the state only when its sink asks for one (a webhook, not a file)', async () => {
+    const store = memoryStateStore()
+    await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
+    const document = (await store.get('import')) as Record<string, unknown>
+    expect(document['checkpoint']).toBeDefined()
+    expect(document['run']).toBeUndefined()
+  })
+
   it('runs as usual when resume finds no checkpoint', async () => {
     const report = await importRun('out.csv', checkpointed(memoryStateStore(), { resume: true }))
     expect(report.read).toBe(ROWS)
@@ -186,7 +197,7 @@ describe('checkpoint and resume', () => {
     const store = memoryStateStore()
     await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
     const saved = ((await store.get('import')) as { checkpoint: SavedCheckpoint }).checkpoint
-    await rm(Object.values(saved.sinks)[0]?.path as string)
+    await rm((Object.values(saved.sinks)[0] as SavedFileSink | undefined)?.path as string)
     await expect(importRun('out.csv', checkpointed(store, { resume: true }))).rejects.toThrow(
       /cannot resume: the temporary file .*\.tmp of the checkpoint is gone/,
     )

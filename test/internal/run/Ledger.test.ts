@@ -67,6 +67,19 @@ describe('Ledger', () => {
     balances(ledger)
   })
 
+  it('opens uncommitted records again when they go on to their destination', () => {
+    const ledger = new Ledger()
+    ledger.addRead(3)
+    ledger.toUncommitted(3)
+    ledger.reopen(2)
+    ledger.reopen(0)
+    expect([ledger.open, ledger.uncommitted, ledger.maxInFlight]).toEqual([2, 1, 3])
+    ledger.settleOpen('written', 2)
+    ledger.commit(1)
+    expect(ledger.written).toBe(3)
+    balances(ledger)
+  })
+
   it('tells its listener whenever records leave the budget, not when they enter it', () => {
     let told = 0
     const ledger = new Ledger(() => (told += 1))

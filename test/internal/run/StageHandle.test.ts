@@ -58,6 +58,7 @@ const VERBS = [
   'failHeld',
   'endFailure',
   'uncommitted',
+  'reopen',
   'commit',
 ] as const
 type Verb = (typeof VERBS)[number]
@@ -131,6 +132,7 @@ class Model {
       case 'endFailure':
         return isSink && this.failuresInTransit > 0
       case 'commit':
+      case 'reopen':
         return isSink && stage.uncommitted > 0
     }
   }
@@ -252,6 +254,11 @@ class Model {
         if (!isSink || free === 0) return
         handle.uncommitted(1)
         stage.uncommitted += 1
+        return
+      case 'reopen':
+        if (!isSink || stage.uncommitted === 0) return
+        handle.reopen(1)
+        stage.uncommitted -= 1
         return
       case 'commit':
         if (!isSink || stage.uncommitted === 0) return

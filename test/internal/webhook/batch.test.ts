@@ -14,8 +14,8 @@ function batchOf<A>(records: A[]): Batch<A> {
 }
 
 describe('emptyBatch', () => {
-  it('has no records, its key, and the two bytes of the brackets', () => {
-    expect(emptyBatch('k')).toEqual({ key: 'k', records: [], parts: [], bytes: 2 })
+  it('has no records, its key, the two bytes of the brackets, and none saved by a checkpoint', () => {
+    expect(emptyBatch('k')).toEqual({ key: 'k', records: [], parts: [], bytes: 2, parked: 0 })
   })
 })
 
