@@ -46,7 +46,6 @@ const withoutMirror: ReadonlyArray<
   ['integrations/postgres/PostgresConnection.ts', 'types'],
   ['integrations/postgres/PostgresWriter.ts', 'untested'],
   ['integrations/postgres/connect.ts', 'untested'],
-  ['integrations/postgres/copyText.ts', 'untested'],
   ['integrations/postgres/index.ts', 'barrel'],
   ['integrations/postgres/typeParsers.ts', 'untested'],
   ['integrations/salesforce/SalesforceReport.ts', 'types'],

@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { tableColumns } from '../../internal/database/tableColumns.js'
+import { keyParts, roundFields } from '../../internal/database/roundFields.js'
 import { describeError } from '../../core/Failure.js'
 import { RetryExhaustedError, withRetry } from '../../internal/retry.js'
 import type { Redactor } from '../../internal/redact.js'
@@ -136,13 +137,9 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
     const bad: BadRow[] = []
     if (this.columns === undefined) await this.create(columnsOfRecords(rows, this.settings.key))
     const columns = this.columns as Map<string, boolean>
-    const unknown = new Map<number, string[]>()
-    rows.forEach((row, index) => {
-      const extra = fieldsNotIn(row, columns)
-      if (extra !== undefined) unknown.set(index, extra)
-    })
-    if (unknown.size > 0 && this.settings.schemaEvolution === 'add-columns')
-      await this.addColumns(rows, unknown)
+    const evolve = this.settings.schemaEvolution === 'add-columns'
+    const { unknown, names } = roundFields(rows, columns, evolve)
+    if (unknown.size > 0 && evolve) await this.addColumns(rows, unknown)
     else
       for (const [index, extra] of unknown)
         bad.push({
@@ -153,17 +150,19 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
         })
     const good: number[] = []
     for (let index = 0; index < rows.length; index++)
-      if (!unknown.has(index) || this.settings.schemaEvolution === 'add-columns') good.push(index)
+      if (evolve || !unknown.has(index)) good.push(index)
     if (good.length === 0) return bad
-    const used = this.roundColumns(rows, good)
-    const queue = this.partsOf(rows, good)
+    for (const name of this.settings.key) names.add(name)
+    // The round's columns in table order: those some row has, and the key.
+    const used = [...columns.keys()].filter((name) => names.has(name))
+    const queue = this.settings.mode === 'upsert' ? keyParts(rows, good, this.settings.key) : [good]
     while (queue.length > 0) {
       const part = queue.shift() as number[]
       try {
-        await this.transaction(
-          part.map((index) => rows[index] as Row),
-          used,
-        )
+        // The whole round, as it usually is, goes as it came.
+        const partRows =
+          part.length === rows.length ? rows : part.map((index) => rows[index] as Row)
+        await this.transaction(partRows, used)
       } catch (error) {
         const cause = rowProblemOf(error)
         if (cause === undefined) throw this.fatal(error, rows.length)
@@ -251,7 +250,10 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
     this.stats.created = { table, columns }
   }
 
-  private async addColumns(rows: readonly Row[], unknown: Map<number, string[]>): Promise<void> {
+  private async addColumns(
+    rows: readonly Row[],
+    unknown: ReadonlyMap<number, readonly string[]>,
+  ): Promise<void> {
     const names = new Set([...unknown.values()].flat())
     const sample = [...unknown.keys()].map((index) => {
       const row = rows[index] as Row
@@ -267,39 +269,6 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
       this.columns?.set(column.name, false)
       this.stats.columnsAdded.push({ name: column.name, type, nullable: true })
     }
-  }
-
-  /** The round's columns in table order: those some row has, and the key. */
-  private roundColumns(rows: readonly Row[], indexes: readonly number[]): string[] {
-    const seen = new Set<string>(this.settings.key)
-    for (const index of indexes) for (const name in rows[index]) seen.add(name)
-    return [...(this.columns as Map<string, boolean>).keys()].filter((name) => seen.has(name))
-  }
-
-  /**
-   * The round in parts to load in order: for upsert, a key seen again starts a new part, so each
-   * transaction sees a key once and a later record of a key updates the earlier one.
-   */
-  private partsOf(rows: readonly Row[], indexes: readonly number[]): number[][] {
-    if (this.settings.mode !== 'upsert') return [[...indexes]]
-    const key = this.settings.key
-    const single = key.length === 1 ? (key[0] as string) : undefined
-    const parts: number[][] = [[]]
-    let seen = new Set<string>()
-    for (const index of indexes) {
-      const row = rows[index] as Row
-      const id =
-        single === undefined
-          ? JSON.stringify(key.map((name) => row[name] ?? null))
-          : keyText(row[single])
-      if (seen.has(id)) {
-        parts.push([])
-        seen = new Set()
-      }
-      seen.add(id)
-      ;(parts.at(-1) as number[]).push(index)
-    }
-    return parts
   }
 
   // ---- transactions ------------------------------------------------------------------------
@@ -593,25 +562,6 @@ export class PostgresWriter<A extends object> implements RoundWriter<A> {
       cause: this.settings.redactor.error(last),
     })
   }
-}
-
-/** The fields of `row` that are not columns, or undefined (without allocating) when all are. */
-function fieldsNotIn(row: Row, columns: ReadonlyMap<string, unknown>): string[] | undefined {
-  let extra: string[] | undefined
-  for (const name in row)
-    if (Object.hasOwn(row, name) && !columns.has(name)) (extra ??= []).push(name)
-  return extra
-}
-
-/**
- * A single-column key value as text for telling keys apart, as `JSON.stringify` would (a string
- * and a Date of the same instant alike) without escaping each string.
- */
-function keyText(value: unknown): string {
-  if (typeof value === 'string') return `"${value}"`
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return String(value)
-  return JSON.stringify(value ?? null)
 }
 
 /** The database's refusal of a row (data or constraint), if that is what the error is. */
