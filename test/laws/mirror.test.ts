@@ -66,7 +66,6 @@ const withoutMirror: ReadonlyArray<
   ['internal/csv/csvReader.ts', 'untested'],
   ['internal/csv/delimiterGuess.ts', 'untested'],
   ['internal/csv/parsedRows.ts', 'untested'],
-  ['internal/csv/recordShape.ts', 'untested'],
   ['internal/csv/valueTyping.ts', 'untested'],
   ['internal/database/stateBinding.ts', 'untested'],
   ['internal/enrich/EnrichCounters.ts', 'untested'],
