@@ -37,7 +37,6 @@ const withoutMirror: ReadonlyArray<
   ['integrations/distributed/internal/mergeReports.ts', 'untested'],
   ['integrations/distributed/internal/natsClient.ts', 'untested'],
   ['integrations/distributed/internal/natsJob.ts', 'misplaced'],
-  ['integrations/distributed/internal/partFiles.ts', 'untested'],
   ['integrations/distributed/internal/taskThread.ts', 'worker'],
   ['integrations/distributed/internal/threadPool.ts', 'untested'],
   ['integrations/distributed/work.ts', 'untested'],
