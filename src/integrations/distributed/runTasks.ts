@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { basename, resolve } from 'node:path'
 import type { RunReport } from '../../core/RunReport.js'
 import { mergeReports } from './internal/mergeReports.js'
-import { joinParts, partPath, partsFolder } from './internal/partFiles.js'
+import { PartJoiner, partPath, partsFolder } from './internal/partFiles.js'
 import { ThreadPool, type TaskThread } from './internal/threadPool.js'
 import type { JobReport, TaskOutcome } from './JobReport.js'
 import { startTaskThreads, type TaskThreads } from './startTaskThreads.js'
@@ -54,8 +54,9 @@ function checkIds(tasks: readonly Task[], name: string): void {
  * first, see {@link startTaskThreads}) and runs the tasks it is given, one at a time, each writing
  * its own part file (`context.output`). Pass {@link TaskThreads} started beforehand instead to
  * run several jobs on the same threads; the report's `startup` tells the time spent compiling
- * the module and starting the threads, apart from the tasks. Once every task has settled, the parts are joined in task order (a CSV
- * header row kept once) into `output`, atomically: the output equals a single-process run's.
+ * the module and starting the threads, apart from the tasks. The parts are joined in task order
+ * (a CSV header row kept once) as they complete, into a temporary file that becomes `output` once
+ * every task has settled, atomically: the output equals a single-process run's.
  *
  * Resolves to one {@link JobReport}: the sum of the task reports, per task and per thread. A task
  * whose pipeline rejects or reports `failed`, or whose thread dies, fails the job: its status is
@@ -110,26 +111,30 @@ export async function runTasks<T extends Task>(
   const own = given === undefined && tasks.length > 0 && options.signal?.aborted !== true
   let threads: ThreadPool | undefined = given
   let outcomes: TaskOutcome[]
+  // The parts are joined in order while later tasks still run.
+  const joiner = new PartJoiner(
+    tasks.map((task) => partPath(output, task.id)),
+    output,
+    { csvHeader: options.csvHeader ?? /\.csv$/i.test(output), delimiter: options.delimiter ?? ',' },
+  )
   try {
     await mkdir(partsFolder(output), { recursive: true })
     if (own) threads = await startOwn(job as string | URL, tasks, options)
-    outcomes = await runOnThreads(tasks, threads, output, options.signal)
+    outcomes = await runOnThreads(tasks, threads, output, options.signal, (index) =>
+      joiner.completed(index),
+    )
+  } catch (error) {
+    await joiner.discard()
+    throw error
   } finally {
     release?.()
     if (own) await threads?.close()
   }
   const settled = outcomes.every((outcome) => outcome.status === 'completed')
   if (settled) {
-    await joinParts(
-      tasks.map((task) => partPath(output, task.id)),
-      output,
-      {
-        csvHeader: options.csvHeader ?? /\.csv$/i.test(output),
-        delimiter: options.delimiter ?? ',',
-      },
-    )
+    await joiner.commit()
     await rm(partsFolder(output), { recursive: true, force: true })
-  }
+  } else await joiner.discard()
   const report = mergeReports({
     name,
     outcomes,
@@ -166,6 +171,7 @@ async function runOnThreads(
   pool: ThreadPool | undefined,
   output: string,
   signal: AbortSignal | undefined,
+  onCompleted: (index: number) => void,
 ): Promise<TaskOutcome[]> {
   const outcomes: Array<TaskOutcome | undefined> = tasks.map(() => undefined)
   if (pool !== undefined && signal?.aborted !== true) {
@@ -178,7 +184,9 @@ async function runOnThreads(
         pool.threads.map(async (thread) => {
           while (next < tasks.length && signal?.aborted !== true) {
             const index = next++
-            outcomes[index] = await runOne(thread, tasks[index] as Task, output, signal)
+            const outcome = await runOne(thread, tasks[index] as Task, output, signal)
+            outcomes[index] = outcome
+            if (outcome.status === 'completed') onCompleted(index)
           }
         }),
       )

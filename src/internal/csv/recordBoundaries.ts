@@ -102,7 +102,8 @@ export class RecordBoundaryScanner {
           index = skipTo
           continue
         }
-        const end = this.plainLineEnd(chunk, index, next)
+        let end = this.plainLineEnd(chunk, index, next)
+        if (end === -1) end = this.quotedLineEnd(chunk, index, next)
         if (end !== -1) {
           const dataLine = end - index > 1 && !(end - index === 2 && chunk[index] === CR)
           this.offset += end - index
@@ -168,6 +169,70 @@ export class RecordBoundaryScanner {
     // A `\r` right before the `\n` is one line break with it.
     if (next.cr !== -1 && next.cr < lf - 1) return -1
     return lf + 1
+  }
+
+  /**
+   * The fast way over a line holding quotes (scanned without a step per byte): from the line's
+   * start, the end of its record — past quoted fields, line breaks inside them included — when
+   * the record ends in this chunk with `\n` or `\r\n`; -1 when the line needs steps (a lone
+   * `\r`, a separate escape character, a comment prefix, or the chunk ends first).
+   */
+  private quotedLineEnd(
+    chunk: Uint8Array,
+    index: number,
+    next: { quote: number; cr: number },
+  ): number {
+    if (this.escape !== this.quote) return -1
+    if (this.comment !== undefined && chunk[index] === this.comment[0]) return -1
+    if (next.quote !== -1 && next.quote < index) next.quote = chunk.indexOf(this.quote, index)
+    if (next.quote === -1) return -1
+    if (next.cr !== -1 && next.cr < index) next.cr = chunk.indexOf(CR, index)
+    if (next.cr !== -1 && next.cr < next.quote) return -1
+    // Before the line's first quote there is no line break (else it were a plain line).
+    let position = next.quote
+    let fieldStart = position === index || chunk[position - 1] === this.delimiter
+    for (;;) {
+      // At a quote, outside quoted fields: it opens one only at the start of a field.
+      if (fieldStart) {
+        position = this.closingQuoteEnd(chunk, position + 1)
+        if (position === -1) return -1
+      } else position++
+      // Unquoted bytes up to the next quote or line break: only a `\r` among them needs steps.
+      const lf = chunk.indexOf(LF, position)
+      if (lf === -1) return -1
+      const quote = chunk.indexOf(this.quote, position)
+      const stretchEnd = quote === -1 || quote > lf ? lf : quote
+      if (next.cr !== -1 && next.cr < position) next.cr = chunk.indexOf(CR, position)
+      if (next.cr !== -1 && next.cr < stretchEnd)
+        return next.cr === lf - 1 && stretchEnd === lf ? lf + 1 : -1
+      if (stretchEnd === lf) return lf + 1
+      position = quote
+      fieldStart = chunk[quote - 1] === this.delimiter
+    }
+  }
+
+  /**
+   * From inside a quoted field, the offset just past its closing quote and the spaces after it
+   * (a delimiter or a line break comes next); -1 when the chunk ends first.
+   */
+  private closingQuoteEnd(chunk: Uint8Array, from: number): number {
+    let position = from
+    for (;;) {
+      const found = chunk.indexOf(this.quote, position)
+      if (found === -1 || found + 1 >= chunk.length) return -1
+      let after = found + 1
+      // A doubled quote is data.
+      if (chunk[after] === this.quote) {
+        position = after + 1
+        continue
+      }
+      while (after < chunk.length && chunk[after] === SPACE) after++
+      if (after >= chunk.length) return -1
+      const byte = chunk[after] as number
+      if (byte === this.delimiter || byte === LF || byte === CR) return after
+      // Not a closing quote after all: the field goes on, quoted, from that byte.
+      position = after
+    }
   }
 
   private bomSeen = 0

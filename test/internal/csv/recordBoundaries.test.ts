@@ -52,6 +52,41 @@ describe('RecordBoundaryScanner', () => {
     },
   )
 
+  // Lines holding quoted fields take their own fast way (no step per byte): records built from
+  // fields that are plain, quoted (with delimiters, doubled quotes, line breaks, spaces after the
+  // closing quote), or hold a stray quote, must give the byte-by-byte scan's boundaries.
+  test.prop([
+    fc.array(
+      fc.tuple(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('', 'a', 'Wei', "O'Brien", 'x"y', '1.5'),
+            fc
+              .array(fc.constantFrom('a', ',', '""', '\n', '\r\n', '\r', ' ', 'é'), {
+                maxLength: 6,
+              })
+              .map((parts) => `"${parts.join('')}"`),
+            fc.constantFrom('"a" ', '"a"  ', '"a" b', '"a"b', '"', '"a'),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        fc.constantFrom('\n', '\n', '\r\n', '\r', ''),
+      ),
+      { maxLength: 30 },
+    ),
+    fc.constantFrom<BoundarySyntax>(RFC, { ...RFC, delimiter: ';' }, { ...RFC, comments: '#' }),
+    fc.integer({ min: 8, max: 200 }),
+  ])(
+    'reports the byte-by-byte boundaries over records with quoted fields',
+    (records, syntax, size) => {
+      const delimiter = syntax.delimiter
+      const text = records.map(([fields, end]) => fields.join(delimiter) + end).join('')
+      const reference = boundaries(text, syntax, 1)
+      expect(boundaries(text, syntax, size)).toEqual(reference)
+      expect(boundaries(text, syntax, 1 << 16)).toEqual(reference)
+    },
+  )
+
   // A consumer that only wants the first boundary at or after each target says so, and the scan
   // may jump over the lines before: the cuts must be those of the full byte-by-byte scan.
   test.prop([

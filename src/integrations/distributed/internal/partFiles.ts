@@ -1,11 +1,12 @@
 /**
- * Part files of a job: one per task, joined in task order into the output once every task has
- * settled, through a temporary file renamed into place so the output appears whole or not at all.
+ * Part files of a job: one per task, joined in task order into the output (as they complete, in
+ * order), through a temporary file renamed into place once every task has settled, so the output
+ * appears whole or not at all.
  *
  * @internal
  * @packageDocumentation
  */
-import { open, rename, rm, stat } from 'node:fs/promises'
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { headerRowEnd } from '../../../internal/csv/recordBoundaries.js'
 
@@ -36,47 +37,113 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-/** Writes the parts one after the other into `output`, then removes them. @internal */
+/**
+ * Joins part files in order into `output` while their tasks still run: each part is appended as
+ * soon as it and every part before it are complete, into a temporary file beside `output` that
+ * `commit` flushes and renames into place (the output appears whole or not at all), and `discard`
+ * removes. So only the last part is left to copy once the last task ends. The parts themselves
+ * are left where they are.
+ *
+ * @internal
+ */
+export class PartJoiner {
+  private readonly complete: boolean[]
+  private readonly temporary: string
+  private appended = 0
+  private headerKept = false
+  private target: Promise<FileHandle> | undefined
+  private work: Promise<void> = Promise.resolve()
+  private failure: { readonly error: unknown } | undefined
+
+  constructor(
+    private readonly parts: readonly string[],
+    private readonly output: string,
+    private readonly settings: JoinSettings,
+  ) {
+    this.complete = parts.map(() => false)
+    this.temporary = join(dirname(output), `.${basename(output)}.${process.pid}.joining`)
+  }
+
+  /** Part `index` is complete: it is appended once every part before it is. */
+  completed(index: number): void {
+    this.complete[index] = true
+    this.work = this.work.then(() => this.appendReady())
+  }
+
+  /** Appends the parts not yet appended, flushes the file and renames it to the output. */
+  async commit(): Promise<void> {
+    for (let index = 0; index < this.parts.length; index++)
+      if (this.complete[index] !== true) this.completed(index)
+    await this.work
+    try {
+      if (this.failure !== undefined) throw this.failure.error
+      const target = await this.open()
+      await target.sync()
+      await target.close()
+    } catch (error) {
+      await this.discard()
+      throw error
+    }
+    await rename(this.temporary, this.output)
+  }
+
+  /** Stops appending and removes the temporary file. */
+  async discard(): Promise<void> {
+    this.failure ??= { error: new Error('discarded') }
+    await this.work
+    await this.target?.then((handle) => handle.close()).catch(() => undefined)
+    await rm(this.temporary, { force: true })
+  }
+
+  private open(): Promise<FileHandle> {
+    this.target ??= open(this.temporary, 'w')
+    return this.target
+  }
+
+  private async appendReady(): Promise<void> {
+    if (this.failure !== undefined) return
+    try {
+      while (this.appended < this.parts.length && this.complete[this.appended] === true) {
+        await this.append(this.parts[this.appended] as string, await this.open())
+        this.appended++
+      }
+    } catch (error) {
+      this.failure = { error }
+    }
+  }
+
+  private async append(part: string, target: FileHandle): Promise<void> {
+    const size = await sizeOf(part)
+    if (size === 0) return
+    let position = 0
+    if (this.settings.csvHeader && this.headerKept)
+      position = await headerRowEnd(part, {
+        delimiter: this.settings.delimiter,
+        quoteChar: '"',
+        escapeChar: '"',
+        comments: false,
+      })
+    this.headerKept = true
+    const source = await open(part, 'r')
+    try {
+      const buffer = Buffer.allocUnsafe(Math.min(COPY_BYTES, size - position))
+      while (position < size) {
+        const { bytesRead } = await source.read(buffer, 0, buffer.length, position)
+        if (bytesRead === 0) break
+        await target.write(buffer, 0, bytesRead)
+        position += bytesRead
+      }
+    } finally {
+      await source.close()
+    }
+  }
+}
+
+/** Writes the parts one after the other into `output`. @internal */
 export async function joinParts(
   parts: readonly string[],
   output: string,
   settings: JoinSettings,
 ): Promise<void> {
-  const temporary = join(dirname(output), `.${basename(output)}.${process.pid}.joining`)
-  const target = await open(temporary, 'w')
-  try {
-    let headerKept = false
-    const buffer = Buffer.allocUnsafe(COPY_BYTES)
-    for (const part of parts) {
-      const size = await sizeOf(part)
-      if (size === 0) continue
-      let position = 0
-      if (settings.csvHeader && headerKept)
-        position = await headerRowEnd(part, {
-          delimiter: settings.delimiter,
-          quoteChar: '"',
-          escapeChar: '"',
-          comments: false,
-        })
-      headerKept = true
-      const source = await open(part, 'r')
-      try {
-        while (position < size) {
-          const { bytesRead } = await source.read(buffer, 0, COPY_BYTES, position)
-          if (bytesRead === 0) break
-          await target.write(buffer, 0, bytesRead)
-          position += bytesRead
-        }
-      } finally {
-        await source.close()
-      }
-    }
-    await target.sync()
-  } catch (error) {
-    await target.close()
-    await rm(temporary, { force: true })
-    throw error
-  }
-  await target.close()
-  await rename(temporary, output)
+  await new PartJoiner(parts, output, settings).commit()
 }
