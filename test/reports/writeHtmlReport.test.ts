@@ -15,6 +15,8 @@ import { renderHtmlReport, writeHtmlReport } from '../../src/reports/writeHtmlRe
 import { toJson } from '../../src/sinks/toJson.js'
 import { failFast } from '../../src/policies/failFast.js'
 import { fromCsv } from '../../src/sources/fromCsv.js'
+import { fromGenerator } from '../../src/sources/fromGenerator.js'
+import { toArray } from '../../src/sinks/toArray.js'
 import { launchBrowser, visit } from '../support/browser.js'
 
 let directory: string
@@ -83,6 +85,47 @@ describe('writeHtmlReport', () => {
     const screenshot = join(directory, 'run.png')
     await page.screenshot({ path: screenshot, fullPage: true })
     expect((await stat(screenshot)).size).toBeGreaterThan(10_000)
+    await page.close()
+  }, 60_000)
+
+  it('labels, in the browser, a column whose figures come partly from a sample, with its bounds', async () => {
+    // 70,000 records: past 65,536 values the many-valued columns are sampled, `stage` is not.
+    const sampledRun = await pipe(
+      fromGenerator(
+        Array.from({ length: 70_000 }, (_, n) => ({
+          id: `D${n}`,
+          account: `account-${n % 3_000}`,
+          stage: n % 3 === 0 ? 'won' : 'open',
+        })),
+      ),
+      profile({ name: 'big' }),
+      toArray(),
+    )
+    const columns = sampledRun.profiles?.['big']?.columns
+    expect(columns?.['account']?.sampled).toEqual({ after: 65_536, every: 8 })
+    expect(columns?.['stage']?.sampled).toBeUndefined()
+    const path = join(directory, 'sampled.html')
+    await writeHtmlReport(sampledRun, path)
+    const { page, consoleErrors, requests } = await visit(browser, pathToFileURL(path).href)
+    expect(consoleErrors).toEqual([])
+    expect(requests).toEqual([])
+
+    const account = page.locator('[data-column="account"]')
+    const label = account.locator('[data-sampled]')
+    expect(await label.isVisible()).toBe(true)
+    expect(await label.textContent()).toBe('sampled 1 in 8')
+    expect(await account.locator('[data-note="sampled"]').textContent()).toContain(
+      'After its first 65,536 values',
+    )
+    // each top value's bar says how far its count may be from the true one
+    const top = columns?.['account']?.topValues[0]
+    expect(await account.locator('svg.chart g.bar').first().textContent()).toContain(
+      `± ${top?.error.toLocaleString('en-US')}`,
+    )
+    // a column counted in full has no label and says its counts are exact
+    const stage = page.locator('[data-column="stage"]')
+    expect(await stage.locator('[data-sampled]').count()).toBe(0)
+    expect(await stage.locator('[data-field="top-values"]').textContent()).toContain('exact counts')
     await page.close()
   }, 60_000)
 

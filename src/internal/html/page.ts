@@ -1,7 +1,8 @@
-import type { ColumnProfile, ProfileReport } from '../../core/ColumnProfile.js'
+import type { ProfileReport } from '../../core/ColumnProfile.js'
 import type { Failure } from '../../core/Failure.js'
 import type { RunReport, RunTimeline, StageReport } from '../../core/RunReport.js'
-import { barChart, histogramChart, lineChart, type Series } from './charts.js'
+import { barChart, lineChart, type Series } from './charts.js'
+import { columnCard } from './columnCard.js'
 import { escapeHtml, formatDuration, formatNumber } from './escape.js'
 import { flowDiagram, type FlowRow } from './flowDiagram.js'
 import { STYLES } from './styles.js'
@@ -228,47 +229,4 @@ function profiles(all: Readonly<Record<string, ProfileReport>> | undefined): str
     return `<h3>${escapeHtml(stage)} <span class="aside">${formatNumber(found.records)} records</span></h3>${omitted}<div class="columns">${columns}</div>`
   })
   return parts.length === 0 ? '' : section('profiles', 'Profiles', parts.join(''))
-}
-
-function columnCard(column: ColumnProfile): string {
-  const figures: Array<[string, string]> = [
-    ['type', `${column.type} (${formatNumber(column.typeShare * 100, 1)} % fit)`],
-    ['missing', `${formatNumber(column.missing)} of ${formatNumber(column.count)}`],
-    ['distinct ≈', formatNumber(column.distinct)],
-  ]
-  if (column.min !== undefined) figures.push(['min', show(column.min)])
-  if (column.max !== undefined) figures.push(['max', show(column.max)])
-  if (column.mean !== undefined) figures.push(['mean', formatNumber(column.mean)])
-  if (column.stddev !== undefined) figures.push(['std dev', formatNumber(column.stddev)])
-  if (column.quantiles !== undefined)
-    figures.push([
-      'p50 / p95 / p99',
-      `${formatNumber(column.quantiles.p50)} / ${formatNumber(column.quantiles.p95)} / ${formatNumber(column.quantiles.p99)}`,
-    ])
-  if (column.length !== undefined)
-    figures.push([
-      'length',
-      `${column.length.min}–${column.length.max} (mean ${formatNumber(column.length.mean, 1)})`,
-    ])
-  const table = figures
-    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
-    .join('')
-  const chart =
-    column.histogram !== undefined && column.histogram.length > 0
-      ? histogramChart(column.histogram, { title: `Histogram of ${column.column}` })
-      : column.topValues.length > 0
-        ? barChart(
-            column.topValues.map((top) => ({ label: top.value, value: top.count })),
-            { title: `Most frequent values of ${column.column}`, colour: '#2f6fdf' },
-          )
-        : '<p class="aside">No values.</p>'
-  return `<div class="column" data-column="${escapeHtml(column.column)}"><h4>${escapeHtml(column.column)}</h4><table class="figures">${table}</table><div class="scroll">${chart}</div></div>`
-}
-
-function show(value: number | string): string {
-  return typeof value === 'number'
-    ? formatNumber(value)
-    : value.length > 40
-      ? `${value.slice(0, 39)}…`
-      : value
 }

@@ -34,10 +34,13 @@ svg.flow .edge line { stroke: #555; stroke-width: 1.5; } svg.flow .row-label { f
 .columns { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 14px; }
 .column { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; break-inside: avoid; }
 .column table.figures th { color: var(--muted); font-weight: normal; width: 120px; }
+.badge { font: 600 11px/1.6 system-ui, sans-serif; padding: 1px 8px; border-radius: 10px; margin-left: 6px; vertical-align: middle; }
+.badge.sampled { background: #fdf1d8; color: #7a5200; border: 1px solid #e9c46a; }
+.column .note { margin: 0 0 6px; font-size: 12px; color: #7a5200; }
 footer { color: var(--muted); font-size: 12px; padding: 24px; }
 @media print {
   body { font-size: 11px; } header, main, footer { max-width: none; padding: 0 8px; }
   section { break-inside: avoid-page; } .scroll { overflow: visible; }
-  .status { color: #000; border: 1px solid #000; background: none; }
+  .status, .badge { color: #000; border: 1px solid #000; background: none; }
 }
 `

@@ -9,19 +9,43 @@
 export class HyperLogLog {
   private readonly registers: Uint8Array
   private readonly bits: number
+  /** The smallest register, and how many registers hold it. */
+  private floor = 0
+  private atFloor: number
 
   constructor(precision = 14) {
     this.bits = precision
     this.registers = new Uint8Array(1 << precision)
+    this.atFloor = this.registers.length
   }
 
   /** Adds a value by its 32-bit hash. */
   addHash(hash: number): void {
-    const index = hash >>> (32 - this.bits)
-    // The rank is the position of the first 1 in the remaining bits (all zero: their count + 1).
+    // The rank is the position of the first 1 in the bits past the index (all zero: their count + 1).
     const rest = (hash << this.bits) >>> 0
     const rank = rest === 0 ? 32 - this.bits + 1 : Math.clz32(rest) + 1
-    if (rank > (this.registers[index] as number)) this.registers[index] = rank
+    // No register is below the floor, so a rank at or below it changes nothing: past a few values
+    // per register most ranks are, and the (cache-missing) register is not read at all.
+    if (rank <= this.floor) return
+    const index = hash >>> (32 - this.bits)
+    const register = this.registers[index] as number
+    if (rank <= register) return
+    this.registers[index] = rank
+    if (register === this.floor && --this.atFloor === 0) this.raiseFloor()
+  }
+
+  /** Every register at the floor has risen: finds the new floor (rare, one pass). */
+  private raiseFloor(): void {
+    let floor = 255
+    let count = 0
+    for (const register of this.registers) {
+      if (register < floor) {
+        floor = register
+        count = 1
+      } else if (register === floor) count++
+    }
+    this.floor = floor
+    this.atFloor = count
   }
 
   /** Adds a string. */

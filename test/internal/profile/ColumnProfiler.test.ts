@@ -88,6 +88,23 @@ describe('ColumnProfiler', () => {
     expect(result.max).toBe(sorted.at(-1))
   })
 
+  it.each([
+    ['rising codes', (i: number) => `D${100_000 + i}`],
+    ['falling codes', (i: number) => `D${999_999 - i}`],
+    [
+      'texts that share or are prefixes',
+      (i: number) =>
+        `ab${'\u0000'.repeat(i % 3)}${i % 7 === 0 ? '' : String.fromCharCode(i % 300)}`,
+    ],
+    ['non-ASCII text', (i: number) => `Zoë${String.fromCharCode(0x3000 + (i % 500))}${i}`],
+  ])('keeps the lexical min and max of %s exact', (_, value) => {
+    const values = Array.from({ length: 3_000 }, (_, i) => value(i))
+    const result = profileOf(values).result(values.length)
+    const sorted = [...values].sort()
+    expect(result.min).toBe(sorted[0])
+    expect(result.max).toBe(sorted.at(-1))
+  })
+
   it('counts every value exactly in a low-cardinality column, however long', () => {
     const random = seeded(5)
     const stages = ['won', 'lost', 'open', 'true', '12', '2026-01-02']

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { HyperLogLog, hashString } from '../../../src/internal/profile/HyperLogLog.js'
 
 describe('HyperLogLog', () => {
@@ -41,6 +42,35 @@ describe('HyperLogLog', () => {
       else seen.add(hash)
     }
     expect(collisions).toBeLessThan(300)
+  })
+
+  it('skips ranks at or below its lowest register without changing any estimate', () => {
+    // Reference: each register's highest rank, added once per register (nothing to skip there).
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 8 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 3_000 }),
+        (precision, hashes) => {
+          const streamed = new HyperLogLog(precision)
+          const highest = new Map<number, number>()
+          for (const hash of hashes) {
+            streamed.addHash(hash)
+            const index = hash >>> (32 - precision)
+            const rest = (hash << precision) >>> 0
+            const rank = rest === 0 ? 32 - precision + 1 : Math.clz32(rest) + 1
+            highest.set(index, Math.max(highest.get(index) ?? 0, rank))
+          }
+          const reference = new HyperLogLog(precision)
+          for (const [index, rank] of highest) {
+            const restBits = 32 - precision
+            const rest = rank > restBits ? 0 : 2 ** (restBits - rank)
+            reference.addHash(((index << restBits) >>> 0) + rest)
+          }
+          expect(streamed.estimate()).toBe(reference.estimate())
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 
   it('is empty at first', () => {
