@@ -62,17 +62,19 @@ export function lineChart(
   options: { title: string; xLabel: string; yLabel: string },
 ): string {
   const width = 680
-  const height = 260
   const left = 70
   const right = 20
-  const top = 16
-  const bottom = 46
+  const top = 28
+  const plotHeight = 198
+  // The legend wraps: as many entries a row as fit, each 160 px wide.
+  const legendColumns = Math.max(1, Math.floor((width - left) / 160))
+  const legendRows = Math.ceil(series.length / legendColumns)
+  const height = top + plotHeight + 32 + legendRows * 18
   const xs = series.flatMap((s) => s.points.map(([x]) => x))
   const ys = series.flatMap((s) => s.points.map(([, y]) => y))
   const xMax = Math.max(1e-9, ...xs)
   const yMax = Math.max(1, ...ys)
   const plotWidth = width - left - right
-  const plotHeight = height - top - bottom
   const sx = (x: number): number => left + (x / xMax) * plotWidth
   const sy = (y: number): number => top + plotHeight - (y / yMax) * plotHeight
   const ticks = [0, 0.25, 0.5, 0.75, 1]
@@ -90,18 +92,22 @@ export function lineChart(
       return `<polyline class="series" fill="none" stroke="${colour(index)}" stroke-width="2" points="${points}"><title>${escapeHtml(s.name)}</title></polyline>`
     })
     .join('')
+  const legendTop = top + plotHeight + 40
   const legend = series
-    .map(
-      (s, index) =>
-        `<g transform="translate(${left + index * 150},${height - 12})"><rect width="10" height="10" y="-9" fill="${colour(index)}"></rect>` +
-        `<text x="14">${escapeHtml(truncate(s.name, 18))}</text></g>`,
-    )
+    .map((s, index) => {
+      const x = left + (index % legendColumns) * 160
+      const y = legendTop + Math.floor(index / legendColumns) * 18
+      return (
+        `<g transform="translate(${x},${y})"><rect width="10" height="10" y="-9" fill="${colour(index)}"></rect>` +
+        `<text x="14">${escapeHtml(truncate(s.name, 22))}</text><title>${escapeHtml(s.name)}</title></g>`
+      )
+    })
     .join('')
   const axes =
     `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}" class="axis"></line>` +
     `<line x1="${left}" x2="${width - right}" y1="${top + plotHeight}" y2="${top + plotHeight}" class="axis"></line>` +
     `<text x="${width - right}" y="${top + plotHeight + 16}" text-anchor="end">${escapeHtml(options.xLabel)} (max ${formatNumber(xMax, 1)})</text>` +
-    `<text x="12" y="${top + 4}" class="ylabel">${escapeHtml(options.yLabel)}</text>`
+    `<text x="${left - 6}" y="${top - 14}" text-anchor="end" class="ylabel">${escapeHtml(options.yLabel)}</text>`
   return svg(width, height, options.title, ticks + axes + lines + legend)
 }
 

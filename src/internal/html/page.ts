@@ -138,7 +138,11 @@ function time(report: RunReport): string {
   return parts.length === 0 ? '' : section('time', 'Time', parts.join(''))
 }
 
-/** Records per second between consecutive samples, per stage. */
+/**
+ * Records per second between consecutive samples, per stage, drawn as steps: the average rate
+ * holds from one sample to the next (a short run has only a few samples, which a line between
+ * interval ends would misplace).
+ */
 function throughput(timeline: RunTimeline): Series[] {
   const names = [...new Set(timeline.samples.flatMap((sample) => Object.keys(sample.stages)))]
   return names.map((name) => {
@@ -150,7 +154,8 @@ function throughput(timeline: RunTimeline): Series[] {
       const seconds = (after.atMs - before.atMs) / 1000
       if (seconds <= 0) continue
       const passed = (after.stages[name] ?? 0) - (before.stages[name] ?? 0)
-      points.push([after.atMs / 1000, Math.max(0, passed / seconds)])
+      const rate = Math.max(0, passed / seconds)
+      points.push([before.atMs / 1000, rate], [after.atMs / 1000, rate])
     }
     return { name, points }
   })

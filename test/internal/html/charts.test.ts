@@ -81,6 +81,25 @@ describe('lineChart', () => {
     expect(svg).toContain(`stroke="${colour(1)}"`)
   })
 
+  it('wraps its legend into rows inside the chart, however many series, each entry named', () => {
+    const series = Array.from({ length: 9 }, (_, index) => ({
+      name: `stage number ${index}`,
+      points: [[0, index] as const, [1, index * 2] as const],
+    }))
+    const svg = lineChart(series, { title: 't', xLabel: 'x', yLabel: 'y' })
+    const [, width, height] = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)?.map(Number) ?? []
+    const entries = [...svg.matchAll(/<g transform="translate\((\d+),(\d+)\)">/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ])
+    expect(entries).toHaveLength(9)
+    for (const [x, y] of entries) {
+      expect(x! + 160).toBeLessThanOrEqual(width! + 20)
+      expect(y).toBeLessThanOrEqual(height!)
+    }
+    for (let index = 0; index < 9; index++) expect(svg).toContain(`>stage number ${index}</text>`)
+  })
+
   it('draws an empty chart without dividing by zero', () => {
     const svg = lineChart([], { title: 't', xLabel: 'x', yLabel: 'y' })
     expect(unbalancedTags(svg)).toEqual([])
