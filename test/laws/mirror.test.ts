@@ -69,7 +69,6 @@ const withoutMirror: ReadonlyArray<
   ['internal/input/ByteSource.ts', 'untested'],
   ['internal/input/invalidUtf8.ts', 'untested'],
   ['internal/json/JsonSyntaxError.ts', 'untested'],
-  ['internal/json/NdjsonSplitter.ts', 'untested'],
   ['internal/json/bigNumbers.ts', 'untested'],
   ['internal/json/findJsonError.ts', 'untested'],
   ['internal/json/jsonReader.ts', 'untested'],
