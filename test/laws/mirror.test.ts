@@ -70,7 +70,6 @@ const withoutMirror: ReadonlyArray<
   ['internal/input/invalidUtf8.ts', 'untested'],
   ['internal/json/JsonSyntaxError.ts', 'untested'],
   ['internal/json/bigNumbers.ts', 'untested'],
-  ['internal/json/findJsonError.ts', 'untested'],
   ['internal/json/jsonReader.ts', 'untested'],
   ['internal/run/RunStop.ts', 'untested'],
   ['internal/run/StageStats.ts', 'untested'],
