@@ -68,7 +68,6 @@ const withoutMirror: ReadonlyArray<
   ['internal/enrich/table.ts', 'untested'],
   ['internal/input/ByteSource.ts', 'untested'],
   ['internal/input/invalidUtf8.ts', 'untested'],
-  ['internal/json/jsonReader.ts', 'untested'],
   ['internal/run/RunStop.ts', 'untested'],
   ['internal/run/StageStats.ts', 'untested'],
   ['internal/run/timerDelay.ts', 'untested'],
