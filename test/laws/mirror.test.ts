@@ -66,8 +66,6 @@ const withoutMirror: ReadonlyArray<
   ['internal/enrich/EnrichCounters.ts', 'untested'],
   ['internal/enrich/callLookup.ts', 'untested'],
   ['internal/enrich/table.ts', 'untested'],
-  ['internal/input/ByteSource.ts', 'untested'],
-  ['internal/input/invalidUtf8.ts', 'untested'],
   ['internal/run/RunStop.ts', 'untested'],
   ['internal/run/StageStats.ts', 'untested'],
   ['internal/run/timerDelay.ts', 'untested'],
