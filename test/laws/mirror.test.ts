@@ -63,7 +63,6 @@ const withoutMirror: ReadonlyArray<
   ['integrations/sqlite/index.ts', 'barrel'],
   ['integrations/sqlite/open.ts', 'untested'],
   ['internal/database/stateBinding.ts', 'untested'],
-  ['internal/stageOperator.ts', 'untested'],
   ['pipelines/JobHandle.ts', 'types'],
   ['pipelines/RunHistoryEntry.ts', 'types'],
   ['testing/index.ts', 'barrel'],
