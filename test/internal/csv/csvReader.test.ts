@@ -112,7 +112,7 @@ describe('openCsvReader', () => {
     const whole = outcomes(await batches({ text }))
     expect(whole).toHaveLength(6)
     const bytes = Buffer.from(text)
-    fc.assert(
+    await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 10 }),
         async (cuts) => {
