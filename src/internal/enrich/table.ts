@@ -24,14 +24,16 @@ export function isTableSpec(value: unknown): value is LookupTable<unknown> {
 }
 
 /**
- * The key of a row or a record as a string, or `undefined` when it has none (missing, `null`, or
- * the empty string). Numbers and strings that read the same are the same key: `42` and `'42'`.
+ * The key of a row or a record as a string, or `undefined` when it has none (missing, `null`,
+ * the empty string, an invalid Date). Numbers and strings that read the same are the same key: `42` and `'42'`.
  *
  * @internal
  */
 export function keyOf(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined
-  if (typeof value === 'object') return value instanceof Date ? value.toISOString() : undefined
+  // An invalid Date has no ISO text (toISOString throws): no key, like a missing one.
+  if (typeof value === 'object')
+    return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : undefined
   // A function is never a key from data (an inherited method, most likely).
   if (typeof value === 'function') return undefined
   return String(value)

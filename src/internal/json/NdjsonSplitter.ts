@@ -84,7 +84,7 @@ export class NdjsonSplitter {
     }
   }
 
-  /** After `end()`: the next line's number and the bytes read, where an appended file continues. */
+  /** After `end()`: the line it ended on and the bytes read, where an appended file continues. */
   get position(): NdjsonPosition {
     return { line: this.line, offset: this.consumedBytes }
   }
@@ -202,6 +202,9 @@ export class NdjsonSplitter {
     const end = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length
     const item = end > 0 ? this.parse(text, 0, end, this.consumedBytes) : undefined
     this.lines = [this.line]
+    // The last line was read (a record, a failure or blank): an appended file continues after it
+    // (on the same line number, as the line goes on), so the line is not read twice.
+    this.consumedBytes += this.options.byteLength(text)
     return item === undefined ? [] : [item]
   }
 

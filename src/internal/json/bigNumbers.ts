@@ -136,8 +136,17 @@ export function findBigNumbers(text: string): BigNumber[] {
   return found
 }
 
-/** Marks a kept bigint in the rewritten text: no JSON text holds a raw U+0000 in a string. */
-const BIGINT_MARK = '\u0000bigint:'
+/**
+ * Marks a kept bigint in the rewritten text: a run of U+0000 longer than any in the text's
+ * strings, then `bigint:`. JSON writes U+0000 in a string only as the escape `\u0000`, so a
+ * string of the data never starts with the mark (usually one U+0000: most texts hold no escape).
+ */
+function bigintMark(text: string): string {
+  let longest = 0
+  if (text.includes('\\u0000'))
+    for (const run of text.matchAll(/(?:\\u0000)+/g)) longest = Math.max(longest, run[0].length / 6)
+  return '\u0000'.repeat(longest + 1) + 'bigint:'
+}
 
 /**
  * Parses the valid JSON `text` keeping the numbers in `numbers` as strings, or (`bigint`) their
@@ -150,20 +159,20 @@ export function parseKeeping(
   numbers: readonly BigNumber[],
   policy: 'string' | 'bigint',
 ): unknown {
+  const mark = policy === 'bigint' ? bigintMark(text) : ''
+  // The mark as written in the rewritten JSON text.
+  const written = mark.replaceAll('\u0000', '\\u0000')
   let rewritten = ''
   let from = 0
   for (const number of numbers) {
-    const kept =
-      policy === 'bigint' && number.integer ? `\\u0000bigint:${number.text}` : number.text
+    const kept = policy === 'bigint' && number.integer ? `${written}${number.text}` : number.text
     rewritten += `${text.slice(from, number.start)}"${kept}"`
     from = number.end
   }
   rewritten += text.slice(from)
   if (policy === 'string') return JSON.parse(rewritten)
   return JSON.parse(rewritten, (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(BIGINT_MARK)
-      ? BigInt(value.slice(BIGINT_MARK.length))
-      : value,
+    typeof value === 'string' && value.startsWith(mark) ? BigInt(value.slice(mark.length)) : value,
   )
 }
 

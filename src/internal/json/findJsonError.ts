@@ -100,6 +100,10 @@ export function findJsonError(text: string, from = 0, to = text.length): JsonPro
     return undefined
   }
 
+  // A literal must end by `to`: the text after the range is no part of it.
+  const isLiteral = (literal: string): boolean =>
+    index + literal.length <= to && text.startsWith(literal, index)
+
   const readKey = (): JsonProblem | undefined => {
     skipSpace()
     if (index >= to || text.charCodeAt(index) !== 34)
@@ -138,9 +142,9 @@ export function findJsonError(text: string, from = 0, to = text.length): JsonPro
       }
     } else if (code === 34) error = readString()
     else if (code === 45 || (code >= 48 && code <= 57)) error = readNumber()
-    else if (text.startsWith('true', index)) index += 4
-    else if (text.startsWith('false', index)) index += 5
-    else if (text.startsWith('null', index)) index += 4
+    else if (isLiteral('true')) index += 4
+    else if (isLiteral('false')) index += 5
+    else if (isLiteral('null')) index += 4
     else return problem('a value')
     if (error !== undefined) return error
 
