@@ -61,7 +61,8 @@ function detachRow<R>(row: R): R {
  * `read`). The first row of each key wins; later rows with the same key are dropped (reason
  * `duplicate`) and rows without a key too (reason `missingKey`), so the table's report adds up.
  * Resolves with the rows and the report; rejects (with the report as `error.report`) when the
- * table cannot be read, and with the signal's reason when `signal` aborts.
+ * table cannot be read, and with an `AbortError` naming the table and the signal's reason
+ * (`<table>: run aborted: <reason>`, the report as `error.report`) when `signal` aborts.
  *
  * @internal
  */
