@@ -20,12 +20,15 @@ import { describeError } from '../../core/Failure.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import type { ResumedFrom } from '../../core/RunReport.js'
 import type { RunStateOptions } from '../../core/StateStore.js'
+import { RunError } from '../../core/RunError.js'
 import type { RunContext } from '../run/RunContext.js'
+import { RunStop } from '../run/RunStop.js'
 import {
   checkpointIn,
   settledAt,
   type SavedCheckpoint,
   type SavedFileSink,
+  type SavedLedger,
   type SavedStage,
 } from './savedCheckpoint.js'
 import { StateJournal, type JournalEntry } from './stateJournal.js'
@@ -38,8 +41,26 @@ export interface SinkParticipant {
   flush(): void
   /** Resolves once the file's writes under way are done (their records then settle). */
   writesDone(): Promise<void>
-  /** Waits for the file's writes and fsyncs it: what a resume needs. */
+  /** Hands the buffered records to the file and notes where it stands, synchronously. */
+  barrier(): SinkBarrier
+}
+
+/** A file sink at a checkpoint's barrier. @internal */
+export interface SinkBarrier {
+  /** Records handed to the file whose writes are not done yet (they settle when they are). */
+  readonly records: number
+  /** Waits for the file's part up to the barrier to be written, fsyncs it: what a resume needs. */
   durable(): Promise<SavedFileSink>
+}
+
+/** What a checkpoint notes at its barrier, before its files are made durable. */
+interface Barrier {
+  readonly final: boolean
+  readonly ledger: SavedLedger
+  readonly stages: Record<string, SavedStage>
+  readonly sources: Record<string, unknown>
+  readonly sink: SinkBarrier
+  readonly changes: JournalEntry[]
 }
 
 /** An operator whose state checkpoints save. @internal */
@@ -48,6 +69,8 @@ export interface OperatorParticipant {
   save(): unknown
   /** Applies the changes saved by the checkpoints resumed from, oldest first. */
   restore(changes: readonly unknown[]): void
+  /** Records the operator holds in custody, which its saved state covers. */
+  held?(): number
 }
 
 /** What was found under the key when the run started. @internal */
@@ -106,8 +129,13 @@ export class Checkpointer {
   readonly loaded: Promise<Loaded>
   private startLoading: (loading: Promise<Loaded>) => void = () => undefined
   private readonly resume: boolean
-  /** A checkpoint exists for this run (taken, or resumed from): a stopped run keeps its files. */
+  /**
+   * A checkpoint exists for this run (taken, being taken, or resumed from): a stopped run keeps
+   * its files.
+   */
   saved = false
+  /** The checkpoint being taken, if one is: the next waits for it. */
+  private taking: Promise<void> | undefined
   /** Records in the file sink's temporary file at the checkpoint resumed from. */
   resumedUncommitted = 0
 
@@ -134,7 +162,8 @@ export class Checkpointer {
     })
     // Read once, whatever happens: a failed read fails the run when a stage awaits it.
     this.loaded.catch(() => undefined)
-    run.onStop(() => void this.journal?.close())
+    // A checkpoint under way when the run stops is finished first: the stopped run keeps it.
+    run.onStop(() => void this.settled().then(() => this.journal?.close()))
   }
 
   // ---- who takes part -----------------------------------------------------------------------
@@ -174,7 +203,7 @@ export class Checkpointer {
       problems.push(`checkpoint: the run has ${sources} sources; checkpoints support one`)
     if (this.sink === undefined)
       problems.push(
-        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv to a file, not appending or gzipped, can)`,
+        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv and toJson to a file, not appending or gzipped, can)`,
       )
     if (this.run.policy?.kind === 'deadLetter')
       problems.push(
@@ -294,8 +323,17 @@ export class Checkpointer {
   // ---- taking checkpoints -------------------------------------------------------------------
 
   /**
-   * The source finished a batch and stands at `position`: takes a checkpoint if one is due, and
-   * returns its promise (the source waits for it); `undefined` when none is due.
+   * The source finished a batch and stands at `position`: takes a checkpoint if one is due.
+   * Returns a promise when the source must wait for it; `undefined` when none is due, or when it
+   * goes on in the background (below).
+   *
+   * When every record still open is in the file sink's writes under way (a pipeline of
+   * synchronous stages), the checkpoint's barrier is here and now: the position, the counts, the
+   * operators' changes and the file's length up to the last record handed to it are noted at
+   * once, and the source goes on while the file's prefix is fsynced, the journal appended and the
+   * state put — in that order, so the saved position is never ahead of the durable output. When
+   * records are elsewhere in flight (an asynchronous stage), the source waits until the run is
+   * quiet. A checkpoint falls due again only once the one under way is saved.
    */
   afterBatch(position: unknown): Promise<void> | undefined {
     this.latest = position
@@ -305,7 +343,26 @@ export class Checkpointer {
       (this.everyMs === undefined || performance.now() - this.lastAt < this.everyMs)
     )
       return undefined
-    return this.take(false)
+    // One checkpoint at a time: a source that outruns the disk waits for the one under way.
+    if (this.taking !== undefined) return this.taking.then(() => this.begin())
+    return this.begin()
+  }
+
+  /** Starts a checkpoint at the source's position: at a barrier if it can, else once quiet. */
+  private begin(): Promise<void> | undefined {
+    const barrier = this.barrier(false, true)
+    if (barrier === undefined) return this.track(this.take(false))
+    this.track(this.complete(barrier)).catch((error: unknown) => {
+      this.run.stop(
+        new RunStop(
+          'failed',
+          error instanceof RunError
+            ? error
+            : new RunError(describeError(error), undefined, { cause: error }),
+        ),
+      )
+    })
+    return undefined
   }
 
   /**
@@ -314,25 +371,48 @@ export class Checkpointer {
    * journal is no longer needed after it.
    */
   async beforeCommit(): Promise<void> {
-    await this.take(true)
+    await this.taking
+    await this.track(this.take(true))
     await this.journal?.remove()
   }
 
+  /** Resolves once no checkpoint is under way (whether the last one succeeded or not). */
+  async settled(): Promise<void> {
+    while (this.taking !== undefined) await this.taking.catch(() => undefined)
+  }
+
+  private track(taking: Promise<void>): Promise<void> {
+    this.saved = true
+    const tracked = taking.finally(() => {
+      if (this.taking === tracked) this.taking = undefined
+    })
+    this.taking = tracked
+    return tracked
+  }
+
+  /** A checkpoint after waiting for the run to be quiet: nothing open, nothing in writes. */
   private async take(final: boolean): Promise<void> {
-    const { base } = await this.loaded
-    const sink = this.sink as SinkParticipant
-    await this.quiet(sink)
+    await this.loaded
+    await this.quiet(this.sink as SinkParticipant)
+    await this.complete(this.barrier(final, false) as Barrier)
+  }
+
+  /**
+   * Notes, synchronously, what the checkpoint saves. With `exact`, only when every open record is
+   * in the sink's writes under way (they count as in the file: its part up to here is made
+   * durable before the save); `undefined` otherwise.
+   */
+  private barrier(final: boolean, exact: boolean): Barrier | undefined {
     const run = this.run
-    if (run.ledger.held > 0)
+    const sink = (this.sink as SinkParticipant).barrier()
+    if (exact && run.ledger.open !== sink.records) return undefined
+    let saved = 0
+    for (const operator of this.operators.values()) saved += operator.held?.() ?? 0
+    if (run.ledger.held !== saved)
       throw new Error(
-        `${run.settings.name}: checkpoint: ${run.ledger.held} records are in a stage's custody, which checkpoints cannot save`,
+        `${run.settings.name}: checkpoint: ${run.ledger.held - saved} records are in a stage's custody, which checkpoints cannot save`,
       )
-    const file = await sink.durable()
-    this.journal ??= StateJournal.fresh(journalPathFor(sink.target))
-    const journalBytes = final ? this.journal.bytes : await this.journal.append(this.changes())
-    const checkpoint: SavedCheckpoint = {
-      version: 1,
-      at: new Date().toISOString(),
+    const barrier: Barrier = {
       final,
       ledger: {
         read: run.read,
@@ -342,13 +422,41 @@ export class Checkpointer {
         droppedByReason: run.ledger.droppedByReason,
         merged: run.merged,
         failed: run.failed,
-        uncommitted: run.ledger.uncommitted,
+        uncommitted: run.ledger.uncommitted + (exact ? sink.records : 0),
+        held: run.ledger.held,
       },
       stages: stageFigures(run),
       sources: Object.fromEntries(this.sources.map((stage) => [stage, this.latest])),
+      sink,
+      changes: final ? [] : this.changes(),
+    }
+    this.readAtLast = run.read
+    this.lastAt = performance.now()
+    return barrier
+  }
+
+  /** Makes the barrier's file prefix and journal durable, then saves the checkpoint. */
+  private async complete(barrier: Barrier): Promise<void> {
+    const { base } = await this.loaded
+    const sink = this.sink as SinkParticipant
+    const journal = (this.journal ??= StateJournal.fresh(journalPathFor(sink.target)))
+    const [file, journalBytes] = await Promise.all([
+      barrier.sink.durable(),
+      barrier.final ? journal.bytes : journal.append(barrier.changes),
+    ])
+    const run = this.run
+    const checkpoint: SavedCheckpoint = {
+      version: 1,
+      at: new Date().toISOString(),
+      final: barrier.final,
+      ledger: barrier.ledger,
+      stages: barrier.stages,
+      sources: barrier.sources,
       sinks: { [this.sinkName as string]: file },
-      journal: { path: this.journal.path, bytes: journalBytes },
-      ...(final && run.state !== undefined ? { statePositions: run.state.reachedNow() } : {}),
+      journal: { path: journal.path, bytes: journalBytes },
+      ...(barrier.final && run.state !== undefined
+        ? { statePositions: run.state.reachedNow() }
+        : {}),
     }
     const state = this.state as RunStateOptions
     try {
@@ -359,9 +467,6 @@ export class Checkpointer {
         { cause: error },
       )
     }
-    this.saved = true
-    this.readAtLast = run.read
-    this.lastAt = performance.now()
   }
 
   private changes(): JournalEntry[] {
@@ -407,6 +512,7 @@ function stageFigures(run: RunContext): Record<string, SavedStage> {
       failed: stats.failed,
       created: stats.created,
       merged: stats.merged,
+      held: stats.held,
     }
   return figures
 }
