@@ -189,7 +189,9 @@ class FileSink<A> implements SinkImpl<A> {
 
   async end(): Promise<void> {
     const out = this.output as SinkOutput
-    this.text += (this.format as FileFormat<A>).end(this.accepted, out.existingBytes)
+    // A run resumed from the final checkpoint has the end in its file already.
+    if (this.checkpoint?.resumedComplete !== true)
+      this.text += (this.format as FileFormat<A>).end(this.accepted, out.existingBytes)
     this.flush()
     this.stopListening()
     await this.checkpoint?.beforeCommit()

@@ -71,6 +71,11 @@ export interface FileSinkAccess {
 /** @internal */
 export class FileSinkCheckpoint {
   private resumed: SavedFileSink | undefined
+  /**
+   * Resumed from the final checkpoint: the file was complete, its format's end written; only
+   * the commit is left.
+   */
+  resumedComplete = false
 
   private constructor(
     private readonly checkpoints: Checkpointer,
@@ -130,6 +135,7 @@ export class FileSinkCheckpoint {
     const keep = await this.checkpoints.keptFiles()
     if (saved === undefined) return this.access.openFile({ keep })
     this.resumed = saved
+    this.resumedComplete = await this.checkpoints.sourcesDone()
     const present = await stat(saved.path).catch(() => undefined)
     if (present !== undefined)
       return this.access.openFile({ keep, resume: { path: saved.path, bytes: saved.bytes } })

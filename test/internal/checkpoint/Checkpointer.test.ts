@@ -18,6 +18,7 @@ import { aggregate, reducer } from '../../../src/operators/aggregate.js'
 import { map } from '../../../src/operators/map.js'
 import { toCsv } from '../../../src/sinks/toCsv.js'
 import { toArray } from '../../../src/sinks/toArray.js'
+import { toJson } from '../../../src/sinks/toJson.js'
 import { deadLetter } from '../../../src/policies/deadLetter.js'
 import { NumberFromString } from '../../../src/codecs/NumberFromString.js'
 import { memoryStateStore } from '../../support/stateRun.js'
@@ -407,5 +408,33 @@ describe('checkpoints of operators that keep state', () => {
     expect((failed as Error).message).toMatch(
       /aggregate: checkpoint: the accumulator of the reducer late: cannot save a Map/,
     )
+  })
+
+  it('finishes a JSON array whose run stopped after its final checkpoint, writing its end once', async () => {
+    const run = (store: StateStore) =>
+      pipe(
+        fromCsv(input),
+        validate(Row),
+        aggregate({ groupBy: ['email'], measures: { amount: 'sum' } }),
+        toJson(join(directory, 'out.json'), checkpointed(store, { resume: true })),
+      )
+    await run(memoryStateStore())
+    const expected = await readFile(join(directory, 'out.json'), 'utf8')
+    await rm(join(directory, 'out.json'))
+    // The final checkpoint is saved, then the run fails before its commit (as a kill would).
+    const inner = memoryStateStore()
+    const failing: StateStore = {
+      ...inner,
+      async put(key, value) {
+        await inner.put(key, value)
+        if ((value as { checkpoint?: SavedCheckpoint }).checkpoint?.final === true)
+          throw new Error('killed')
+      },
+    }
+    await expect(run(failing)).rejects.toThrow(/killed/)
+    const resumed = await run(inner)
+    expect(resumed.read).toBe(ROWS)
+    expect(resumed.resumedFrom).toBeDefined()
+    expect(await readFile(join(directory, 'out.json'), 'utf8')).toBe(expected)
   })
 })
