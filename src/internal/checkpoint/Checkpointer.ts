@@ -1,10 +1,11 @@
 /**
  * The checkpoints of one run (the `checkpoint` and `resume` run options). The source calls
  * {@link Checkpointer.afterBatch} at each batch boundary with its position after that batch; when
- * a checkpoint is due, the source waits while the run becomes quiet (every record it emitted has
- * an outcome or sits in the file sink's temporary file), the sink fsyncs its file, the operators'
- * changes go to the journal, and one `put` saves it all under the `state` key. The position can
- * therefore never run ahead of what the file holds durably.
+ * a checkpoint is due, a barrier notes what it saves (every record the source emitted has an
+ * outcome, is in an operator's saved state, or has been handed to the file sink's temporary
+ * file), and while the source reads on the sink fsyncs the file up to there, the operators'
+ * changes go to the journal, and then one `put` saves it all under the `state` key. The position
+ * can therefore never run ahead of what the file holds durably.
  *
  * A resumed run reads that checkpoint back before any record moves: the source's position (through
  * the run's `RunState`), the ledger and stage figures (so the report covers the whole run), the
