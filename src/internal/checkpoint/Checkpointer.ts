@@ -334,19 +334,24 @@ export class Checkpointer {
    * once, and the source goes on while the file's prefix is fsynced, the journal appended and the
    * state put — in that order, so the saved position is never ahead of the durable output. When
    * records are elsewhere in flight (an asynchronous stage), the source waits until the run is
-   * quiet. A checkpoint falls due again only once the one under way is saved.
+   * quiet. One checkpoint is under way at a time.
    */
   afterBatch(position: unknown): Promise<void> | undefined {
     this.latest = position
-    const run = this.run
-    if (
-      run.read - this.readAtLast < this.everyRecords &&
-      (this.everyMs === undefined || performance.now() - this.lastAt < this.everyMs)
+    if (!this.due(1)) return undefined
+    if (this.taking === undefined) return this.begin()
+    // The disk is behind: this checkpoint is taken at a later boundary, once the one under way is
+    // saved. The source waits for it only when it is a whole interval further on.
+    if (!this.due(2)) return undefined
+    return this.taking.then(() => this.begin())
+  }
+
+  /** Whether `intervals` intervals passed since the last checkpoint was due. */
+  private due(intervals: number): boolean {
+    return (
+      this.run.read - this.readAtLast >= intervals * this.everyRecords ||
+      (this.everyMs !== undefined && performance.now() - this.lastAt >= intervals * this.everyMs)
     )
-      return undefined
-    // One checkpoint at a time: a source that outruns the disk waits for the one under way.
-    if (this.taking !== undefined) return this.taking.then(() => this.begin())
-    return this.begin()
   }
 
   /** Starts a checkpoint at the source's position: at a barrier if it can, else once quiet. */
@@ -431,7 +436,8 @@ export class Checkpointer {
       sink,
       changes: final ? [] : this.changes(),
     }
-    this.readAtLast = run.read
+    // The next falls due a whole interval after this one was due, even if this one came late.
+    this.readAtLast = Math.min(run.read, this.readAtLast + this.everyRecords)
     this.lastAt = performance.now()
     return barrier
   }
