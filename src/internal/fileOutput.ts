@@ -57,6 +57,9 @@ export class FileOutput implements SinkOutput {
   /** Writes not done yet, and who waits for there to be none (a checkpoint's fsync). */
   private outstanding = 0
   private idle: Array<() => void> = []
+  /** Bytes handed to the file stream so far, and who waits for a prefix of them to be written. */
+  private submitted = 0
+  private prefixWaiters: Array<{ readonly bytes: number; readonly wake: () => void }> = []
   /** Temporary files of this target that killed runs left behind, removed when it opened. */
   removedTemporaryFiles: readonly string[] = []
 
@@ -82,6 +85,7 @@ export class FileOutput implements SinkOutput {
       )
       this.gzip?.destroy()
       this.file.destroy()
+      this.wakePrefixWaiters(true)
       for (const listener of this.errorListeners) listener(this.error)
     }
     file.on('error', onError)
@@ -159,29 +163,51 @@ export class FileOutput implements SinkOutput {
   write(chunk: string, done: (error?: Error | null) => void): boolean {
     if (this.gzip !== undefined) return this.gzip.write(chunk, done)
     this.outstanding += 1
+    const size = Buffer.byteLength(chunk)
+    this.submitted += size
     return this.file.write(chunk, (error) => {
-      if (error === null || error === undefined) this.confirmed += Buffer.byteLength(chunk)
+      if (error === null || error === undefined) this.confirmed += size
       if (--this.outstanding === 0) for (const wake of this.idle.splice(0)) wake()
+      if (this.prefixWaiters.length > 0)
+        this.wakePrefixWaiters(error !== null && error !== undefined)
       done(error)
     })
+  }
+
+  /** The file's length once the writes handed to it so far are done (a checkpoint's barrier). */
+  get submittedBytes(): number {
+    return this.startBytes + this.submitted
+  }
+
+  /**
+   * Waits until the file's first `bytes` are written (writes after them may still be under way),
+   * then fsyncs it: those bytes are durable. A checkpoint taken at a barrier while records go on
+   * being written; the inode tells the file after its rename.
+   */
+  async syncPrefix(bytes: number): Promise<{ path: string; bytes: number; ino: number }> {
+    if (this.startBytes + this.confirmed < bytes && this.error === undefined)
+      await new Promise<void>((wake) => this.prefixWaiters.push({ bytes, wake }))
+    if (this.error !== undefined) throw this.error
+    if (this.startBytes + this.confirmed < bytes)
+      throw new Error(`${this.options.stage}: cannot write ${this.path}: a write failed`)
+    await this.handle.sync()
+    const { ino } = await this.handle.stat()
+    return { path: this.writingPath, bytes, ino }
+  }
+
+  private wakePrefixWaiters(failed: boolean): void {
+    const reached = this.startBytes + this.confirmed
+    const waiting: typeof this.prefixWaiters = []
+    for (const waiter of this.prefixWaiters)
+      if (failed || waiter.bytes <= reached) waiter.wake()
+      else waiting.push(waiter)
+    this.prefixWaiters = waiting
   }
 
   /** Resolves once the writes under way are done. */
   writesDone(): Promise<void> {
     if (this.outstanding === 0) return Promise.resolve()
     return new Promise<void>((wake) => this.idle.push(wake))
-  }
-
-  /**
-   * Waits for the writes under way, then fsyncs the file: its first `bytes` are durable. For a
-   * checkpoint (a plain temporary file); the inode tells the file after its rename.
-   */
-  async sync(): Promise<{ path: string; bytes: number; ino: number }> {
-    await this.writesDone()
-    if (this.error !== undefined) throw this.error
-    await this.handle.sync()
-    const { ino } = await this.handle.stat()
-    return { path: this.writingPath, bytes: this.bytes, ino }
   }
 
   /**

@@ -117,6 +117,8 @@ class FileSink<A> implements SinkImpl<A> {
   private accepted = 0
   /** Records whose chunk reached the temporary file, written at the commit. */
   private uncommitted = 0
+  /** Records in chunks handed to the output whose write is not done yet. */
+  private inWrites = 0
   private blocked = false
   private committing: Promise<number | undefined> | undefined
   private unlisten: (() => void) | undefined
@@ -133,6 +135,7 @@ class FileSink<A> implements SinkImpl<A> {
     // Made inside the run (runSink calls it there): the run's checkpoints, if it has any.
     this.checkpoint = FileSinkCheckpoint.of(checkpointsOf(currentRun()), settings, {
       flush: () => this.flush(),
+      recordsInWrites: () => this.inWrites,
       counters: () => ({
         received: this.received,
         accepted: this.accepted,
@@ -186,7 +189,9 @@ class FileSink<A> implements SinkImpl<A> {
 
   async end(): Promise<void> {
     const out = this.output as SinkOutput
-    this.text += (this.format as FileFormat<A>).end(this.accepted, out.existingBytes)
+    // A run resumed from the final checkpoint has the end in its file already.
+    if (this.checkpoint?.resumedComplete !== true)
+      this.text += (this.format as FileFormat<A>).end(this.accepted, out.existingBytes)
     this.flush()
     this.stopListening()
     await this.checkpoint?.beforeCommit()
@@ -213,8 +218,11 @@ class FileSink<A> implements SinkImpl<A> {
     const out = this.output ?? (await this.opening?.catch(() => undefined))
     if (out === undefined) return
     // A checkpoint names the temporary file: it stays for a run with `resume: true`.
-    if (this.checkpoint?.keepOnStop === true && out instanceof FileOutput)
+    if (this.checkpoint?.keepOnStop === true && out instanceof FileOutput) {
+      // A checkpoint under way still fsyncs its part of the file: closed only after it.
+      await this.checkpoint.settled()
       return void (await out.finish().catch(() => undefined))
+    }
     await out.discard()
     // A stream the run stopped writing to was not ended by a completed run.
     this.section(out.keptBytes, out.writesInPlace && this.settings.stream === undefined)
@@ -254,7 +262,9 @@ class FileSink<A> implements SinkImpl<A> {
     this.pending = 0
     this.stage.beginWork()
     const inPlace = output.writesInPlace
+    this.inWrites += count
     const ready = output.write(chunk, (error) => {
+      this.inWrites -= count
       this.stage.endWork()
       if (error === null || error === undefined) this.chunkWritten(count, inPlace)
     })

@@ -2,7 +2,13 @@ import { asyncScheduler, interval, type SchedulerLike, type Subscription } from 
 import type { Operator } from '../core/Flow.js'
 import { describeError, type Failure } from '../core/Failure.js'
 import { stageOperator } from '../internal/stageOperator.js'
-import { refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
+import {
+  keyedState,
+  refuseCheckpoint,
+  type CheckpointedStage,
+  type KeyedState,
+} from '../internal/checkpoint/operatorState.js'
+import { restoreValue, saveValue } from '../internal/checkpoint/savedValue.js'
 import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import { setOwn } from '../internal/setOwn.js'
 import {
@@ -243,6 +249,8 @@ interface MeasureDefinition {
 }
 
 interface Group {
+  /** The key it is stored under (detached from the input). */
+  readonly key: unknown
   readonly head: Record<string, unknown>
   readonly accumulators: Accumulator[]
 }
@@ -273,6 +281,12 @@ interface Group {
  * reports `details.groups`, the rows emitted. Failures pass through untouched and in order; a
  * throwing key function or reducer makes that record a `TransformError`. On unsubscribe the
  * groups are discarded and the window timer stopped.
+ *
+ * With the `checkpoint` run option, each checkpoint saves the groups changed since the last, and
+ * a run resumed with `resume: true` restores them. A reducer's accumulator must then be JSON data
+ * (Dates and bigints too): one that starts as something else (a Set) is refused at start, one
+ * that becomes something else fails the checkpoint, naming the stage and the reducer. A
+ * windowed aggregate is refused.
  *
  * @example
  * ```ts
@@ -316,7 +330,6 @@ export function aggregate<
   }
 
   return stageOperator<A, AggregateRow<A, G, M, N>>(name, (stage) => {
-    refuseCheckpoint(stage, 'keeps its groups in memory, which checkpoints do not save yet')
     const keyOf: (record: object) => unknown =
       typeof groupBy === 'function' ? groupBy : ownFieldsKey(groupFields(groupBy))
     const headOf =
@@ -337,6 +350,13 @@ export function aggregate<
     let emitted = 0
     let sinceFlush = 0
     let timer: Subscription | undefined
+    const saved = groupsState(stage, window, definitions, {
+      get: (key) => groups.get(key),
+      set(restored) {
+        groups = new Map()
+        for (const group of restored) groups.set(group.key, group)
+      },
+    })
 
     /** The group's row, or the failure of the measure whose `result` threw. */
     const rowOf = (
@@ -411,8 +431,9 @@ export function aggregate<
       for (const accumulator of accumulators) accumulator.commit()
       if (existing === undefined) {
         const stored = detachValue(key)
-        groups.set(stored, { head: headOf(stored, record as object), accumulators })
-      }
+        groups.set(stored, { key: stored, head: headOf(stored, record as object), accumulators })
+        saved?.changed(stored)
+      } else saved?.changed(existing.key)
       stage.merge()
     }
 
@@ -439,6 +460,65 @@ export function aggregate<
         groups = new Map()
       },
     }
+  })
+}
+
+/** What a group's state is saved as in a checkpoint: its head and its accumulators. */
+interface SavedGroup {
+  readonly head: unknown
+  readonly accumulators: readonly unknown[]
+}
+
+/**
+ * With checkpoints, the groups changed since the last one are saved, and restored on resume in
+ * the order first seen. A windowed aggregate, whose groups go out during the run, and reducers
+ * whose fresh accumulator cannot be saved refuse at start; an accumulator that later cannot be
+ * saved fails the checkpoint, naming the stage and the reducer.
+ */
+function groupsState(
+  stage: CheckpointedStage,
+  window: AggregateWindow | undefined,
+  definitions: readonly MeasureDefinition[],
+  groups: { get(key: unknown): Group | undefined; set(groups: readonly Group[]): void },
+): KeyedState | undefined {
+  if (stage.checkpoints === undefined) return undefined
+  if (window !== undefined) {
+    refuseCheckpoint(
+      stage,
+      'with a window emits its groups during the run, which checkpoints do not save',
+    )
+    return undefined
+  }
+  for (const definition of definitions)
+    try {
+      definition.make().save(`the measure ${definition.output}`)
+    } catch (error) {
+      refuseCheckpoint(stage, `cannot be checkpointed: ${describeError(error)}`)
+      return undefined
+    }
+  const where = `${stage.name}: checkpoint`
+  return keyedState(stage, {
+    order: 'first change',
+    save(key) {
+      const group = groups.get(key) as Group
+      return {
+        head: saveValue(group.head, where),
+        accumulators: group.accumulators.map((accumulator) => accumulator.save(where)),
+      } satisfies SavedGroup
+    },
+    restore(entries) {
+      groups.set(
+        entries.map(([key, value]) => {
+          const saved = value as SavedGroup
+          const accumulators = definitions.map((definition, index) => {
+            const accumulator = definition.make()
+            accumulator.restore(saved.accumulators[index])
+            return accumulator
+          })
+          return { key, head: restoreValue(saved.head) as Record<string, unknown>, accumulators }
+        }),
+      )
+    },
   })
 }
 

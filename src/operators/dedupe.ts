@@ -4,7 +4,8 @@ import { detachValue, fieldsKey, type KeyValue } from '../internal/keys.js'
 import { compileDateFormat } from '../internal/dateFormat.js'
 import { describeValue } from '../internal/describeValue.js'
 import { DateFromString } from '../codecs/DateFromString.js'
-import { keySetState, refuseCheckpoint } from '../internal/checkpoint/operatorState.js'
+import { keyedState, keySetState } from '../internal/checkpoint/operatorState.js'
+import { restoreValue, saveValue } from '../internal/checkpoint/savedValue.js'
 
 /**
  * Options of {@link dedupe}: the key, as `keys` (one field or several) or a `key` function; which
@@ -100,6 +101,11 @@ export type DedupeLatestByOptions<A> = {
  * `TransformError`. On unsubscribe the kept records are released to the run's end (counted as
  * dropped, reason `aborted`).
  *
+ * With the `checkpoint` run option, each checkpoint saves what changed since the last: the new
+ * keys (`first`), or the records kept now under the keys that changed (`last`, `latestBy`; they
+ * must be JSON data, Dates and bigints included); a run resumed with `resume: true` restores
+ * them, so its output is the uninterrupted run's.
+ *
  * @example
  * ```ts
  * import { pipe, fromGenerator, dedupe, toArray } from 'powerflow-etl'
@@ -188,9 +194,28 @@ function keepLast<A>(
   return stageOperator<A, A>(name, (stage) => {
     // Insertion order is the order of the kept records: a replaced entry is deleted and set anew,
     // under the key it was first stored with (detached; the new record's key may be a slice).
-    refuseCheckpoint(stage, 'keeps records until its input ends (keep last, latestBy)')
     let kept = new Map<KeyValue, { readonly key: KeyValue; record: A; rank: unknown }>()
     let distinctKeys = 0
+    // With checkpoints, the kept records changed since the last one are saved (and restored in
+    // their order on resume, their rank worked out again).
+    const saved = keyedState(stage, {
+      order: 'last change',
+      save: (key) =>
+        saveValue(kept.get(key as KeyValue)?.record, `${stage.name}: checkpoint: a kept record`),
+      restore(entries) {
+        kept = new Map()
+        for (const [key, record] of entries) {
+          const restored = restoreValue(record) as A
+          kept.set(key as KeyValue, {
+            key: key as KeyValue,
+            record: restored,
+            rank: ordering.rank(restored),
+          })
+        }
+        distinctKeys = kept.size
+      },
+      held: () => kept.size,
+    })
     const report = (): void => {
       stage.setDetails({ distinctKeys })
     }
@@ -208,6 +233,7 @@ function keepLast<A>(
         if (entry === undefined) {
           const stored = detachValue(key)
           kept.set(stored, { key: stored, record, rank })
+          saved?.changed(stored)
           distinctKeys += 1
           return
         }
@@ -216,6 +242,7 @@ function keepLast<A>(
         entry.record = record
         entry.rank = rank
         kept.set(entry.key, entry)
+        saved?.changed(entry.key)
       },
       complete() {
         report()

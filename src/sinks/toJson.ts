@@ -53,6 +53,9 @@ export interface ToJsonOptions extends RunOptions {
  * The writes honour the file stream's backpressure (sources wait while it drains) and go out in
  * ~64 KiB chunks. The report has a `file` section: `{ path, bytes, committed }` (and
  * `removedTemporaryFiles` when it removed the temporary files of an earlier run that was killed).
+ * With the `checkpoint` run option (a file, not appending or gzipped) its temporary file's
+ * durable length is saved at each checkpoint, and `resume: true` continues it to the bytes an
+ * uninterrupted run writes (see the guide to state and resume).
  *
  * The target may be a `Writable` instead of a path (`process.stdout`, a socket, a gzip stream
  * piped to a file): **no temporary file and no atomic rename** then — records count as written
@@ -105,7 +108,8 @@ export function toJson<A>(target: string | Writable, options: ToJsonOptions = {}
     throw new TypeError(`${stage}: append: true needs format 'ndjson'; a JSON array cannot grow`)
   return (flow) =>
     runSink<A>(flow, stage, options, (handle) =>
-      fileSink<A>(handle, settings, () =>
+      // Checkpoints: neither format keeps state of its own beyond the records' count.
+      fileSink<A>(handle, { ...settings, checkpointable: true }, () =>
         format === 'ndjson' ? ndjsonFormat<A>() : arrayFormat<A>(indent),
       ),
     )

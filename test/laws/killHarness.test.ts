@@ -3,7 +3,9 @@
  * pipeline with checkpoints and `resume: true`; the test SIGKILLs it at seeded moments — after a
  * random delay, or inside a chosen fsync or rename (the temporary file's, the journal's, the state
  * file's, the final commit's) — starts it again until it completes, and compares the output with
- * an uninterrupted run's: byte for byte, with no temporary file left behind.
+ * an uninterrupted run's: byte for byte, with no temporary file left behind. A smaller set of
+ * trials does the same for operators that keep state (dedupe keeping the last record, aggregate
+ * into a JSON file).
  *
  * The child is bundled once with esbuild (the one tsx uses), so each start costs a Node start, not
  * a TypeScript compile: the suite's 20+ kills stay within its time budget.
@@ -19,7 +21,9 @@ import { fromCsv } from '../../src/sources/fromCsv.js'
 import { validate } from '../../src/operators/validate.js'
 import { dedupe } from '../../src/operators/dedupe.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
-import { Row, type ChildConfig } from '../support/checkpointPipeline.js'
+import { toJson } from '../../src/sinks/toJson.js'
+import { aggregate } from '../../src/operators/aggregate.js'
+import { byEmail, Row, type ChildConfig } from '../support/checkpointPipeline.js'
 
 const ROWS = 200_000
 const EVERY_RECORDS = 10_000
@@ -161,10 +165,23 @@ async function completed(stateFile: string): Promise<boolean> {
  * Each takes four fsyncs (the temporary file, the journal, the state file and its directory) and
  * one rename (the state file's), so a call chosen below that lands in the run, not after its end.
  */
-async function checkpointsLeft(stateFile: string): Promise<number> {
+async function checkpointsLeft(harness: Harness, stateFile: string): Promise<number> {
   const checkpoint = (await stateEntry(stateFile))?.['checkpoint'] as
     { ledger: { read: number } } | undefined
-  return Math.max(1, Math.floor((ROWS - (checkpoint?.ledger.read ?? 0)) / EVERY_RECORDS) - 1)
+  return Math.max(
+    1,
+    Math.floor((harness.rows - (checkpoint?.ledger.read ?? 0)) / harness.everyRecords) - 1,
+  )
+}
+
+/** What one set of trials runs: the input, the pipeline, the output an uninterrupted run writes. */
+interface Harness {
+  readonly input: string
+  readonly rows: number
+  readonly everyRecords: number
+  readonly variant: NonNullable<ChildConfig['variant']>
+  readonly output: string
+  readonly expected: Buffer
 }
 
 interface Trial {
@@ -173,23 +190,29 @@ interface Trial {
 }
 
 /** Runs one trial to completion; returns where each kill landed. */
-async function trial(index: number, plan: Trial, next: () => number): Promise<string[]> {
-  const folder = join(directory, `trial-${index}`)
+async function trial(
+  harness: Harness,
+  index: number,
+  plan: Trial,
+  next: () => number,
+): Promise<string[]> {
+  const folder = join(directory, `${harness.variant}-trial-${index}`)
   await mkdir(folder)
-  const config = {
-    input,
-    output: join(folder, 'out.csv'),
+  const config: ChildConfig = {
+    input: harness.input,
+    output: join(folder, harness.output),
     stateFile: join(folder, 'state.json'),
-    everyRecords: EVERY_RECORDS,
+    everyRecords: harness.everyRecords,
+    variant: harness.variant,
   }
   const landed: string[] = []
   for (const kill of plan.kills) {
-    const left = await checkpointsLeft(config.stateFile)
+    const left = await checkpointsLeft(harness, config.stateFile)
     const outcome =
       kill.kind === 'timer'
         ? await start(config, Math.round(100 + next() * 900))
         : kill.kind === 'commit'
-          ? await start({ ...config, hangAt: { kind: 'rename', onto: 'out.csv' } }, undefined)
+          ? await start({ ...config, hangAt: { kind: 'rename', onto: harness.output } }, undefined)
           : await start(
               {
                 ...config,
@@ -207,8 +230,8 @@ async function trial(index: number, plan: Trial, next: () => number): Promise<st
     const last = await start(config, undefined)
     expect(last.kind).toBe('done')
   }
-  expect((await readFile(config.output)).equals(expected)).toBe(true)
-  expect((await readdir(folder)).sort()).toEqual(['out.csv', 'state.json'])
+  expect((await readFile(config.output)).equals(harness.expected)).toBe(true)
+  expect((await readdir(folder)).sort()).toEqual([harness.output, 'state.json'].sort())
   return landed
 }
 
@@ -223,10 +246,71 @@ describe('the kill harness', () => {
       { kills: [{ kind: 'timer' }, { kind: 'rename' }, { kind: 'sync' }, { kind: 'sync' }] },
       { kills: [{ kind: 'rename' }, { kind: 'sync' }, { kind: 'timer' }, { kind: 'commit' }] },
     ]
+    const harness: Harness = {
+      input,
+      rows: ROWS,
+      everyRecords: EVERY_RECORDS,
+      variant: 'dedupe',
+      output: 'out.csv',
+      expected,
+    }
     const landed: string[] = []
-    for (const [index, plan] of plans.entries()) landed.push(...(await trial(index, plan, next)))
+    for (const [index, plan] of plans.entries())
+      landed.push(...(await trial(harness, index, plan, next)))
     expect(landed.length).toBeGreaterThanOrEqual(20)
     expect(landed.some((at) => at.startsWith('sync'))).toBe(true)
     expect(landed.some((at) => at.includes('out.csv'))).toBe(true)
+  }, 300_000)
+
+  it('restores the state of dedupe keeping the last record, and of aggregate into toJson, byte for byte', async () => {
+    const rows = 40_000
+    const small = join(directory, 'small.csv')
+    await writeFile(small, inputText(rows, random(SEED + 2)))
+    const next = random(SEED + 3)
+    const reference = join(directory, 'small-reference')
+    const variants = [
+      {
+        variant: 'dedupe-last' as const,
+        output: 'out.csv',
+        write: () =>
+          pipe(
+            fromCsv(small),
+            validate(Row),
+            dedupe({ key: 'email', keep: 'last' }),
+            toCsv(reference, { lineEnding: '\n' }),
+          ),
+      },
+      {
+        variant: 'aggregate' as const,
+        output: 'out.json',
+        write: () => pipe(fromCsv(small), validate(Row), aggregate(byEmail), toJson(reference)),
+      },
+    ]
+    const landed: string[] = []
+    for (const { variant, output, write } of variants) {
+      await write()
+      const harness: Harness = {
+        input: small,
+        rows,
+        everyRecords: 2_000,
+        variant,
+        output,
+        expected: await readFile(reference),
+      }
+      const plans: Trial[] = [
+        {
+          kills: [
+            { kind: 'sync' },
+            { kind: 'timer' },
+            { kind: 'sync' },
+            { kind: 'rename' },
+            { kind: 'commit' },
+          ],
+        },
+      ]
+      for (const [index, plan] of plans.entries())
+        landed.push(...(await trial(harness, index, plan, next)))
+    }
+    expect(landed.length).toBeGreaterThanOrEqual(8)
   }, 300_000)
 })

@@ -1,7 +1,8 @@
 /**
  * The child process of the kill harness (test/laws/killHarness.test.ts): runs
- * `fromCsv → validate → dedupe → toCsv` with checkpoints and `resume: true`, so each start
- * continues where the previous, killed one stopped.
+ * `fromCsv → validate → dedupe → toCsv` (or a variant: dedupe keeping the last record, or
+ * aggregate → toJson) with checkpoints and `resume: true`, so each start continues where the
+ * previous, killed one stopped.
  *
  * Its file system calls are counted: told to (`hangAt`), it stops inside the n-th fsync or rename —
  * the temporary file's, the journal's, the state file's, the final commit's — tells the parent, and
@@ -16,8 +17,10 @@ import { fromCsv } from '../../src/sources/fromCsv.js'
 import { validate } from '../../src/operators/validate.js'
 import { dedupe } from '../../src/operators/dedupe.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
+import { toJson } from '../../src/sinks/toJson.js'
+import { aggregate } from '../../src/operators/aggregate.js'
 import { fileStateStore } from '../../src/state/fileStateStore.js'
-import { Row, type ChildConfig } from './checkpointPipeline.js'
+import { byEmail, Row, type ChildConfig } from './checkpointPipeline.js'
 
 const config = JSON.parse(process.argv[2] as string) as ChildConfig
 const counts = { sync: 0, rename: 0 }
@@ -58,17 +61,20 @@ fs.fsync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void
   )
 }) as typeof fs.fsync
 
-const report = await pipe(
-  fromCsv(config.input),
-  validate(Row),
-  dedupe({ key: 'email' }),
-  toCsv(config.output, {
-    lineEnding: '\n',
-    state: { store: fileStateStore(config.stateFile), key: 'import' },
-    checkpoint: { everyRecords: config.everyRecords },
-    resume: true,
-  }),
-)
+const options = {
+  state: { store: fileStateStore(config.stateFile), key: 'import' },
+  checkpoint: { everyRecords: config.everyRecords },
+  resume: true,
+}
+const rows = pipe(fromCsv(config.input), validate(Row))
+const report =
+  config.variant === 'aggregate'
+    ? await pipe(rows, aggregate(byEmail), toJson(config.output, options))
+    : await pipe(
+        rows,
+        dedupe({ key: 'email', keep: config.variant === 'dedupe-last' ? 'last' : 'first' }),
+        toCsv(config.output, { ...options, lineEnding: '\n' }),
+      )
 process.send?.({
   done: true,
   report: {

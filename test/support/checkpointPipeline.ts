@@ -8,6 +8,12 @@ export interface ChildConfig {
   readonly stateFile: string
   readonly everyRecords: number
   /**
+   * The pipeline between validate and the sink: `dedupe` keeping the first record of each email
+   * (default, into a CSV file), `dedupe-last` keeping the last (CSV), `aggregate` by email into
+   * a JSON array.
+   */
+  readonly variant?: 'dedupe' | 'dedupe-last' | 'aggregate'
+  /**
    * Stop inside the n-th call of this kind (1-based), or the rename onto a path ending in
    * `onto`, and wait to be killed.
    */
@@ -23,3 +29,12 @@ export const Row = t.type({
   name: t.string,
   amount: NumberFromString,
 })
+
+/** The aggregate of the `aggregate` variant: per email, built-in measures and a reducer. */
+export const byEmail = {
+  groupBy: ['email'],
+  measures: {
+    amount: ['sum', 'avg', 'min', 'max'],
+    id: ['count', 'first', 'last'],
+  },
+} as const

@@ -9,6 +9,7 @@
  */
 import { describeValue } from '../describeValue.js'
 import { detachValue } from '../keys.js'
+import { restoreValue, saveValue } from '../checkpoint/savedValue.js'
 
 /**
  * One field's value in the record being folded, shared by all of that field's measures: whether
@@ -54,6 +55,10 @@ export interface Accumulator {
   commit(): void
   /** The measure's value for the group so far. */
   result(): unknown
+  /** What a checkpoint keeps of it (see `saveValue`); throws for state that cannot be saved. */
+  save(where: string): unknown
+  /** Takes back what {@link save} gave. */
+  restore(saved: unknown): void
 }
 
 /** A user-defined measure, as `aggregate` receives it. @internal */
@@ -148,6 +153,12 @@ class Sum implements Accumulator {
   result(): unknown {
     return this.total
   }
+  save(where: string): unknown {
+    return saveValue([this.total, this.values], where)
+  }
+  restore(saved: unknown): void {
+    ;[this.total, this.values] = restoreValue(saved) as [number, number]
+  }
 }
 
 class Avg extends Sum {
@@ -168,6 +179,12 @@ class Count implements Accumulator {
   }
   result(): unknown {
     return this.count
+  }
+  save(): unknown {
+    return this.count
+  }
+  restore(saved: unknown): void {
+    this.count = saved as number
   }
 }
 
@@ -242,6 +259,22 @@ class Extreme implements Accumulator {
     return this.dateBest ?? (this.hasText ? this.textBest : this.numberBest) ?? null
   }
 
+  save(where: string): unknown {
+    const { numberBest, textBest, dateBest, hasText, hasNumberType } = this
+    return saveValue([numberBest, textBest, dateBest, hasText, hasNumberType], where)
+  }
+
+  restore(saved: unknown): void {
+    ;[this.numberBest, this.textBest, this.dateBest, this.hasText, this.hasNumberType] =
+      restoreValue(saved) as [
+        number | undefined,
+        string | undefined,
+        Date | undefined,
+        boolean,
+        boolean,
+      ]
+  }
+
   private beats<T extends number | string>(candidate: T, best: T): boolean {
     return this.direction === 1 ? candidate > best : candidate < best
   }
@@ -252,7 +285,7 @@ class Extreme implements Accumulator {
 }
 
 class CountDistinct implements Accumulator {
-  private readonly seen = new Set<unknown>()
+  private seen = new Set<unknown>()
   private pending: unknown = undefined
   private skip = true
   check(input: FieldValue): string | undefined {
@@ -267,6 +300,12 @@ class CountDistinct implements Accumulator {
   }
   result(): unknown {
     return this.seen.size
+  }
+  save(where: string): unknown {
+    return saveValue([...this.seen], where)
+  }
+  restore(saved: unknown): void {
+    this.seen = new Set(restoreValue(saved) as unknown[])
   }
 }
 
@@ -288,6 +327,12 @@ class First implements Accumulator {
   result(): unknown {
     return this.value
   }
+  save(where: string): unknown {
+    return saveValue([this.value, this.found], where)
+  }
+  restore(saved: unknown): void {
+    ;[this.value, this.found] = restoreValue(saved) as [unknown, boolean]
+  }
 }
 
 class Last implements Accumulator {
@@ -304,6 +349,12 @@ class Last implements Accumulator {
   }
   result(): unknown {
     return this.value
+  }
+  save(where: string): unknown {
+    return saveValue(this.value, where)
+  }
+  restore(saved: unknown): void {
+    this.value = restoreValue(saved)
   }
 }
 
@@ -323,5 +374,11 @@ class Custom implements Accumulator {
   }
   result(): unknown {
     return this.definition.result === undefined ? this.acc : this.definition.result(this.acc)
+  }
+  save(where: string): unknown {
+    return saveValue(this.acc, `${where}: the accumulator of the reducer ${this.definition.name}`)
+  }
+  restore(saved: unknown): void {
+    this.acc = restoreValue(saved)
   }
 }

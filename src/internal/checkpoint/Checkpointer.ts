@@ -1,11 +1,12 @@
 /**
  * The checkpoints of one run (the `checkpoint` and `resume` run options). The source calls
  * {@link Checkpointer.afterBatch} at each batch boundary with its position after that batch; when
- * a checkpoint is due, the source waits while the run becomes quiet (every record it emitted has
- * an outcome, sits in the file sink's temporary file, or in the batch a webhook sink is filling),
- * the sink fsyncs its file (a webhook sink: its requests in flight were answered), the operators'
- * changes go to the journal, and one `put` saves it all under the `state` key. The position can
- * therefore never run ahead of what the sink holds durably.
+ * a checkpoint is due, a barrier notes what it saves (every record the source emitted has an
+ * outcome, is in an operator's saved state, has been handed to the file sink's temporary file, or
+ * sits in the batch a webhook sink is filling), and while the source reads on the sink makes its
+ * part durable (fsyncs the file; a webhook: its requests in flight are answered), the operators'
+ * changes go to the journal, and then one `put` saves it all under the `state` key. The position
+ * can therefore never run ahead of what the sink holds durably.
  *
  * A resumed run reads that checkpoint back before any record moves: the source's position (through
  * the run's `RunState`), the ledger and stage figures (so the report covers the whole run), the
@@ -22,12 +23,15 @@ import { describeError } from '../../core/Failure.js'
 import type { RunOptions } from '../../core/RunOptions.js'
 import type { ResumedFrom } from '../../core/RunReport.js'
 import type { RunStateOptions } from '../../core/StateStore.js'
+import { RunError } from '../../core/RunError.js'
 import type { RunContext } from '../run/RunContext.js'
+import { RunStop } from '../run/RunStop.js'
 import {
   checkpointIn,
   isSavedFileSink,
   settledAt,
   type SavedCheckpoint,
+  type SavedLedger,
   type SavedSink,
   type SavedStage,
 } from './savedCheckpoint.js'
@@ -46,8 +50,29 @@ export interface SinkParticipant {
   flush(): void
   /** Resolves once the writes (requests) under way are done: their records then settle. */
   writesDone(): Promise<void>
-  /** Makes what the sink holds durable (fsyncs its file) and returns what a resume needs. */
+  /** Hands the buffered records to the sink and notes where it stands, synchronously. */
+  barrier(): SinkBarrier
+}
+
+/** A sink at a checkpoint's barrier. @internal */
+export interface SinkBarrier {
+  /**
+   * Records handed to the sink whose writes are not done yet (they settle when they are); a sink
+   * that cannot say (a webhook) gives -1, and the checkpoint waits for a quiet run.
+   */
+  readonly records: number
+  /** Waits for the sink's part up to the barrier to be durable: what a resume needs. */
   durable(): Promise<SavedSink>
+}
+
+/** What a checkpoint notes at its barrier, before its files are made durable. */
+interface Barrier {
+  readonly final: boolean
+  readonly ledger: SavedLedger
+  readonly stages: Record<string, SavedStage>
+  readonly sources: Record<string, unknown>
+  readonly sink: SinkBarrier
+  readonly changes: JournalEntry[]
 }
 
 /** An operator whose state checkpoints save. @internal */
@@ -56,6 +81,8 @@ export interface OperatorParticipant {
   save(): unknown
   /** Applies the changes saved by the checkpoints resumed from, oldest first. */
   restore(changes: readonly unknown[]): void
+  /** Records the operator holds in custody, which its saved state covers. */
+  held?(): number
 }
 
 /** What was found under the key when the run started. @internal */
@@ -116,8 +143,13 @@ export class Checkpointer {
   readonly loaded: Promise<Loaded>
   private startLoading: (loading: Promise<Loaded>) => void = () => undefined
   private readonly resume: boolean
-  /** A checkpoint exists for this run (taken, or resumed from): a stopped run keeps its files. */
+  /**
+   * A checkpoint exists for this run (taken, being taken, or resumed from): a stopped run keeps
+   * its files.
+   */
   saved = false
+  /** The checkpoint being taken, if one is: the next waits for it. */
+  private taking: Promise<void> | undefined
   /** Records in the file sink's temporary file at the checkpoint resumed from. */
   resumedUncommitted = 0
 
@@ -144,7 +176,8 @@ export class Checkpointer {
     })
     // Read once, whatever happens: a failed read fails the run when a stage awaits it.
     this.loaded.catch(() => undefined)
-    run.onStop(() => void this.journal?.close())
+    // A checkpoint under way when the run stops is finished first: the stopped run keeps it.
+    run.onStop(() => void this.settled().then(() => this.journal?.close()))
   }
 
   // ---- who takes part -----------------------------------------------------------------------
@@ -184,7 +217,7 @@ export class Checkpointer {
       problems.push(`checkpoint: the run has ${sources} sources; checkpoints support one`)
     if (this.sink === undefined)
       problems.push(
-        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv to a file, not appending or gzipped, and toWebhook can)`,
+        `checkpoint: the sink ${sinkStage} cannot be checkpointed (toCsv and toJson to a file, not appending or gzipped, and toWebhook can)`,
       )
     if (this.run.policy?.kind === 'deadLetter')
       problems.push(
@@ -329,18 +362,51 @@ export class Checkpointer {
   // ---- taking checkpoints -------------------------------------------------------------------
 
   /**
-   * The source finished a batch and stands at `position`: takes a checkpoint if one is due, and
-   * returns its promise (the source waits for it); `undefined` when none is due.
+   * The source finished a batch and stands at `position`: takes a checkpoint if one is due.
+   * Returns a promise when the source must wait for it; `undefined` when none is due, or when it
+   * goes on in the background (below).
+   *
+   * When every record still open is in the file sink's writes under way (a pipeline of
+   * synchronous stages), the checkpoint's barrier is here and now: the position, the counts, the
+   * operators' changes and the file's length up to the last record handed to it are noted at
+   * once, and the source goes on while the file's prefix is fsynced, the journal appended and the
+   * state put — in that order, so the saved position is never ahead of the durable output. When
+   * records are elsewhere in flight (an asynchronous stage), the source waits until the run is
+   * quiet. One checkpoint is under way at a time.
    */
   afterBatch(position: unknown): Promise<void> | undefined {
     this.latest = position
-    const run = this.run
-    if (
-      run.read - this.readAtLast < this.everyRecords &&
-      (this.everyMs === undefined || performance.now() - this.lastAt < this.everyMs)
+    if (!this.due(1)) return undefined
+    if (this.taking === undefined) return this.begin()
+    // The disk is behind: this checkpoint is taken at a later boundary, once the one under way is
+    // saved. The source waits for it only when it is a whole interval further on.
+    if (!this.due(2)) return undefined
+    return this.taking.then(() => this.begin())
+  }
+
+  /** Whether `intervals` intervals passed since the last checkpoint was due. */
+  private due(intervals: number): boolean {
+    return (
+      this.run.read - this.readAtLast >= intervals * this.everyRecords ||
+      (this.everyMs !== undefined && performance.now() - this.lastAt >= intervals * this.everyMs)
     )
-      return undefined
-    return this.take(false)
+  }
+
+  /** Starts a checkpoint at the source's position: at a barrier if it can, else once quiet. */
+  private begin(): Promise<void> | undefined {
+    const barrier = this.barrier(false, true)
+    if (barrier === undefined) return this.track(this.take(false))
+    this.track(this.complete(barrier)).catch((error: unknown) => {
+      this.run.stop(
+        new RunStop(
+          'failed',
+          error instanceof RunError
+            ? error
+            : new RunError(describeError(error), undefined, { cause: error }),
+        ),
+      )
+    })
+    return undefined
   }
 
   /**
@@ -349,25 +415,48 @@ export class Checkpointer {
    * journal is no longer needed after it.
    */
   async beforeCommit(): Promise<void> {
-    await this.take(true)
+    await this.taking
+    await this.track(this.take(true))
     await this.journal?.remove()
   }
 
+  /** Resolves once no checkpoint is under way (whether the last one succeeded or not). */
+  async settled(): Promise<void> {
+    while (this.taking !== undefined) await this.taking.catch(() => undefined)
+  }
+
+  private track(taking: Promise<void>): Promise<void> {
+    this.saved = true
+    const tracked = taking.finally(() => {
+      if (this.taking === tracked) this.taking = undefined
+    })
+    this.taking = tracked
+    return tracked
+  }
+
+  /** A checkpoint after waiting for the run to be quiet: nothing open, nothing in writes. */
   private async take(final: boolean): Promise<void> {
-    const { base } = await this.loaded
-    const sink = this.sink as SinkParticipant
-    await this.quiet(sink)
+    await this.loaded
+    await this.quiet(this.sink as SinkParticipant)
+    await this.complete(this.barrier(final, false) as Barrier)
+  }
+
+  /**
+   * Notes, synchronously, what the checkpoint saves. With `exact`, only when every open record is
+   * in the sink's writes under way (they count as in the file: its part up to here is made
+   * durable before the save); `undefined` otherwise.
+   */
+  private barrier(final: boolean, exact: boolean): Barrier | undefined {
     const run = this.run
-    if (run.ledger.held > 0)
+    const sink = (this.sink as SinkParticipant).barrier()
+    if (exact && run.ledger.open !== sink.records) return undefined
+    let saved = 0
+    for (const operator of this.operators.values()) saved += operator.held?.() ?? 0
+    if (run.ledger.held !== saved)
       throw new Error(
-        `${run.settings.name}: checkpoint: ${run.ledger.held} records are in a stage's custody, which checkpoints cannot save`,
+        `${run.settings.name}: checkpoint: ${run.ledger.held - saved} records are in a stage's custody, which checkpoints cannot save`,
       )
-    const file = await sink.durable()
-    this.journal ??= StateJournal.fresh(journalPathFor(sink.target))
-    const journalBytes = final ? this.journal.bytes : await this.journal.append(this.changes())
-    const checkpoint: SavedCheckpoint = {
-      version: 1,
-      at: new Date().toISOString(),
+    const barrier: Barrier = {
       final,
       ledger: {
         read: run.read,
@@ -377,18 +466,44 @@ export class Checkpointer {
         droppedByReason: run.ledger.droppedByReason,
         merged: run.merged,
         failed: run.failed,
-        uncommitted: run.ledger.uncommitted,
+        uncommitted: run.ledger.uncommitted + (exact ? sink.records : 0),
+        held: run.ledger.held,
       },
       stages: stageFigures(run),
       sources: Object.fromEntries(this.sources.map((stage) => [stage, this.latest])),
+      sink,
+      changes: final ? [] : this.changes(),
+    }
+    // The next falls due a whole interval after this one was due, even if this one came late.
+    this.readAtLast = Math.min(run.read, this.readAtLast + this.everyRecords)
+    this.lastAt = performance.now()
+    return barrier
+  }
+
+  /** Makes the barrier's file prefix and journal durable, then saves the checkpoint. */
+  private async complete(barrier: Barrier): Promise<void> {
+    const { base } = await this.loaded
+    const sink = this.sink as SinkParticipant
+    const journal = (this.journal ??= StateJournal.fresh(journalPathFor(sink.target)))
+    const [file, journalBytes] = await Promise.all([
+      barrier.sink.durable(),
+      barrier.final ? journal.bytes : journal.append(barrier.changes),
+    ])
+    const run = this.run
+    const checkpoint: SavedCheckpoint = {
+      version: 1,
+      at: new Date().toISOString(),
+      final: barrier.final,
+      ledger: barrier.ledger,
+      stages: barrier.stages,
+      sources: barrier.sources,
       sinks: { [this.sinkName as string]: file },
-      journal: { path: this.journal.path, bytes: journalBytes },
-      ...(final && run.state !== undefined ? { statePositions: run.state.reachedNow() } : {}),
+      journal: { path: journal.path, bytes: journalBytes },
+      ...(barrier.final && run.state !== undefined
+        ? { statePositions: run.state.reachedNow() }
+        : {}),
     }
     await this.put({ ...base, checkpoint })
-    this.saved = true
-    this.readAtLast = run.read
-    this.lastAt = performance.now()
   }
 
   /** One atomic write of the state document; an error naming the key if it fails. */
@@ -447,6 +562,7 @@ function stageFigures(run: RunContext): Record<string, SavedStage> {
       failed: stats.failed,
       created: stats.created,
       merged: stats.merged,
+      held: stats.held,
     }
   return figures
 }

@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { SinkOutput } from '../sinkOutput.js'
-import type { Checkpointer } from './Checkpointer.js'
+import type { Checkpointer, SinkBarrier } from './Checkpointer.js'
 import { isSavedFileSink, type SavedFileSink } from './savedCheckpoint.js'
 
 /** The sink's own figures a checkpoint saves. @internal */
@@ -43,7 +43,10 @@ export interface FormatState {
 export interface DurableOutput extends SinkOutput {
   /** Resolves once the writes under way are done. */
   writesDone(): Promise<void>
-  sync(): Promise<{ path: string; bytes: number; ino: number }>
+  /** The file's length once the writes handed to it so far are done. */
+  readonly submittedBytes: number
+  /** Waits for the file's first `bytes` to be written and fsyncs it. */
+  syncPrefix(bytes: number): Promise<{ path: string; bytes: number; ino: number }>
 }
 
 /** How to open the sink's temporary file: a new one, or a checkpoint's to continue. @internal */
@@ -56,6 +59,8 @@ export type OpenFile = (extra: {
 export interface FileSinkAccess {
   /** Hands the buffered rows to the file. */
   flush(): void
+  /** Records in writes handed to the file that are not done yet. */
+  recordsInWrites(): number
   counters(): FileSinkCounters
   restoreCounters(counters: FileSinkCounters): void
   output(): SinkOutput | undefined
@@ -66,6 +71,11 @@ export interface FileSinkAccess {
 /** @internal */
 export class FileSinkCheckpoint {
   private resumed: SavedFileSink | undefined
+  /**
+   * Resumed from the final checkpoint: the file was complete, its format's end written; only
+   * the commit is left.
+   */
+  resumedComplete = false
 
   private constructor(
     private readonly checkpoints: Checkpointer,
@@ -101,7 +111,7 @@ export class FileSinkCheckpoint {
           ? (output as DurableOutput).writesDone()
           : Promise.resolve()
       },
-      durable: () => sink.durable(),
+      barrier: () => sink.barrier(),
     })
     return sink
   }
@@ -109,6 +119,11 @@ export class FileSinkCheckpoint {
   /** Whether a stopped run keeps its temporary file: a checkpoint names it, for a resume. */
   get keepOnStop(): boolean {
     return this.checkpoints.saved
+  }
+
+  /** Resolves once the checkpoint under way, if any, is saved or failed. */
+  settled(): Promise<void> {
+    return this.checkpoints.settled()
   }
 
   /**
@@ -122,6 +137,7 @@ export class FileSinkCheckpoint {
     if (!isSavedFileSink(saved))
       throw new Error(`${this.settings.stage}: the checkpoint holds no file of this sink`)
     this.resumed = saved
+    this.resumedComplete = await this.checkpoints.sourcesDone()
     const present = await stat(saved.path).catch(() => undefined)
     if (present !== undefined)
       return this.access.openFile({ keep, resume: { path: saved.path, bytes: saved.bytes } })
@@ -151,17 +167,31 @@ export class FileSinkCheckpoint {
     return this.checkpoints.beforeCommit()
   }
 
-  private async durable(): Promise<SavedFileSink> {
+  /**
+   * The barrier of a checkpoint, taken synchronously: hands the buffered rows to the file and
+   * notes its length and the sink's counters and format state as they are now. The returned
+   * `durable` waits for that prefix of the file to be written and fsyncs it, while later records
+   * go on being written after it.
+   */
+  private barrier(): SinkBarrier {
+    this.access.flush()
     const output = this.access.output()
-    if (output === undefined || !('sync' in output))
+    if (output === undefined || !('syncPrefix' in output))
       throw new Error(`${this.settings.stage}: checkpoint: the file is not open`)
-    const file = await (output as DurableOutput).sync()
+    const durableOutput = output as DurableOutput
+    const bytes = durableOutput.submittedBytes
     const counters = this.access.counters()
+    const saved = this.access.format()?.save?.()
+    // A copy: the format's own arrays change as later records are formatted.
+    const format = saved === undefined ? undefined : structuredClone(saved)
     return {
-      ...file,
-      received: counters.received,
-      accepted: counters.accepted,
-      format: this.access.format()?.save?.(),
+      records: this.access.recordsInWrites(),
+      durable: async () => ({
+        ...(await durableOutput.syncPrefix(bytes)),
+        received: counters.received,
+        accepted: counters.accepted,
+        format,
+      }),
     }
   }
 }
@@ -193,8 +223,12 @@ class CommittedOutput implements DurableOutput {
 
   async writesDone(): Promise<void> {}
 
+  get submittedBytes(): number {
+    return this.size
+  }
+
   /** What the checkpoint said: a later resume finds the target by the same inode. */
-  async sync(): Promise<{ path: string; bytes: number; ino: number }> {
+  async syncPrefix(): Promise<{ path: string; bytes: number; ino: number }> {
     return { path: this.saved.path, bytes: this.size, ino: this.saved.ino }
   }
 

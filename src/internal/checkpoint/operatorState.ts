@@ -1,13 +1,15 @@
 /**
  * How operators take part in checkpoints: one whose state can be saved registers it (dedupe's
- * keys, saved as what was added since the last checkpoint), one whose state cannot refuses, so a
- * run with `checkpoint` fails at start naming it instead of resuming wrongly.
+ * keys, saved as what was added since the last checkpoint; the records dedupe keeps and
+ * aggregate's groups, saved as the state of the keys changed since), one whose state cannot
+ * refuses, so a run with `checkpoint` fails at start naming it instead of resuming wrongly.
  *
  * @internal
  * @packageDocumentation
  */
 import type { KeyValue } from '../keys.js'
 import type { StageHandle } from '../run/StageHandle.js'
+import { restoreValue, saveValue } from './savedValue.js'
 
 /** What of its stage handle an operator shows its checkpoints: its name and its run's checkpoints. @internal */
 export type CheckpointedStage = Pick<StageHandle, 'name' | 'checkpoints'>
@@ -96,5 +98,82 @@ export function keySetState(
     added(key) {
       pending.push(key)
     },
+  }
+}
+
+/** Which position a changed key takes in the saved order. */
+export type KeyedOrder = 'first change' | 'last change'
+
+/** How an operator that keeps state by key takes part in checkpoints ({@link keyedState}). @internal */
+export interface KeyedStateOptions {
+  /**
+   * The order the operator keeps its keys in, which a resume must rebuild: by the first change
+   * of each key (aggregate's groups, in the order first seen) or by the last (dedupe keeping
+   * the last record: a replaced record moves to the end).
+   */
+  readonly order: KeyedOrder
+  /** The key's state now, as JSON (see `saveValue`); throws for state that cannot be saved. */
+  readonly save: (key: unknown) => unknown
+  /** Rebuilds the state from the saved keys and states, in the operator's order. */
+  readonly restore: (entries: ReadonlyArray<readonly [unknown, unknown]>) => void
+  /** Records the operator holds in custody now (saved with its state). */
+  readonly held?: () => number
+}
+
+/**
+ * The saved state of an operator that keeps state by key (aggregate's groups, the records dedupe
+ * keeps): `changed` is told each key whose state changed, each checkpoint saves the state of
+ * those changed since the previous one. A resume replays them in order.
+ *
+ * @internal
+ */
+export interface KeyedState {
+  changed(key: unknown): void
+}
+
+/**
+ * Registers an operator's state by key with the run's checkpoints, if it takes any.
+ *
+ * @internal
+ */
+export function keyedState(
+  handle: CheckpointedStage,
+  options: KeyedStateOptions,
+): KeyedState | undefined {
+  const checkpoints = handle.checkpoints
+  if (checkpoints === undefined) return undefined
+  const stage = handle.name
+  const where = `${stage}: checkpoint`
+  const last = options.order === 'last change'
+  let changed = new Set<unknown>()
+  checkpoints.registerOperator(stage, {
+    save() {
+      if (changed.size === 0) return undefined
+      const entries: unknown[] = []
+      for (const key of changed) entries.push([saveValue(key, where), options.save(key)])
+      changed = new Set()
+      return entries
+    },
+    restore(changes) {
+      const state = new Map<unknown, unknown>()
+      for (const change of changes)
+        for (const [savedKey, saved] of change as Array<[unknown, unknown]>) {
+          const key = restoreValue(savedKey)
+          if (last) state.delete(key)
+          state.set(key, saved)
+        }
+      options.restore([...state])
+    },
+    ...(options.held === undefined ? {} : { held: options.held }),
+  })
+  return {
+    changed: last
+      ? (key) => {
+          changed.delete(key)
+          changed.add(key)
+        }
+      : (key) => {
+          changed.add(key)
+        },
   }
 }

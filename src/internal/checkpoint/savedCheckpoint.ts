@@ -15,7 +15,7 @@ import type { StageFigures } from '../run/StageStats.js'
 export type SavedStage = StageFigures
 
 /**
- * The run's ledger at the checkpoint (nothing was open or in custody then); `uncommitted` are the
+ * The run's ledger at the checkpoint (nothing was open then; `held` records are in the operators' saved state); `uncommitted` are the
  * records in the file sink's temporary file, durable up to `SavedFileSink.bytes`. @internal
  */
 export type SavedLedger = LedgerFigures

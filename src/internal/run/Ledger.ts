@@ -14,7 +14,7 @@
 /** The outcomes a record can have. @internal */
 export type Outcome = 'written' | 'dropped' | 'merged' | 'failed'
 
-/** The ledger's figures at a moment when nothing was open or in custody (a checkpoint). @internal */
+/** The ledger's figures at a moment when nothing was open (a checkpoint). @internal */
 export interface LedgerFigures {
   readonly read: number
   readonly created: number
@@ -25,6 +25,8 @@ export interface LedgerFigures {
   readonly failed: number
   /** Records written where only a commit makes them visible (a file sink's temporary file). */
   readonly uncommitted: number
+  /** Records in a stage's custody, kept in its saved state (absent: none). */
+  readonly held?: number
 }
 
 /** @internal */
@@ -162,7 +164,8 @@ export class Ledger {
 
   /**
    * Adds the figures of an earlier part of the same run — a checkpoint resumed from, when nothing
-   * was open or in custody — so the report covers the whole run. Nothing becomes open.
+   * was open — so the report covers the whole run. Nothing becomes open; the records then in
+   * custody are in custody again (their stage restored them).
    */
   addEarlier(earlier: LedgerFigures): void {
     this.readCount += earlier.read
@@ -174,6 +177,7 @@ export class Ledger {
     this.mergedCount += earlier.merged
     this.failedCount += earlier.failed
     this.uncommittedCount += earlier.uncommitted
+    this.heldCount += earlier.held ?? 0
   }
 
   /**

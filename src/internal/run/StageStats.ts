@@ -17,6 +17,8 @@ export interface StageFigures {
   readonly failed: number
   readonly created: number
   readonly merged: number
+  /** Records in the stage's custody (absent: none). */
+  readonly held?: number
 }
 
 /**
@@ -65,6 +67,7 @@ export class StageStats {
     this.failed += earlier.failed
     this.created += earlier.created
     this.merged += earlier.merged
+    this.held += earlier.held ?? 0
   }
 
   /** The run stopped: records still inside this stage were dropped by the stop. */

@@ -66,7 +66,12 @@ export class WebhookCheckpoint<A> {
       needsRunId: true,
       flush: () => sink.park(),
       writesDone: () => access.whenIdle(),
-      durable: () => Promise.resolve(sink.saved()),
+      // Its count of records in flight is unknown to the ledger's barrier: a checkpoint waits
+      // for a quiet run (every request answered, the batch being filled parked), then saves.
+      barrier: () => {
+        const saved = sink.saved()
+        return { records: -1, durable: () => Promise.resolve(saved) }
+      },
     })
     return sink
   }

@@ -347,3 +347,55 @@ describe('FieldValue', () => {
     )
   })
 })
+
+describe('saving accumulators for checkpoints', () => {
+  const measures: Array<string | CustomDefinition> = [
+    'sum',
+    'count',
+    'avg',
+    'min',
+    'max',
+    'countDistinct',
+    'first',
+    'last',
+    { name: 'list', initial: () => [], reduce: (acc, value) => [...(acc as unknown[]), value] },
+  ]
+  const samples: unknown[][] = [
+    ['3', 4.5, null, '', '-2'],
+    ['b', 'a', 'c'],
+    [new Date('2026-01-02'), new Date('2025-05-06')],
+    [],
+  ]
+
+  it('restores each measure to the same state: the same result now and after more values', () => {
+    for (const measure of measures)
+      for (const values of samples) {
+        const input = new FieldValue()
+        const feed = (accumulator: ReturnType<ReturnType<typeof accumulatorFactory>>) => {
+          for (const value of values) {
+            input.read(value)
+            if (accumulator.check(input, { f: value }) === undefined) accumulator.commit()
+          }
+        }
+        const original = accumulatorFactory('f', measure)()
+        feed(original)
+        const copy = accumulatorFactory('f', measure)()
+        copy.restore(JSON.parse(JSON.stringify(original.save('test'))))
+        expect(copy.result()).toEqual(original.result())
+        feed(original)
+        feed(copy)
+        expect(copy.result()).toEqual(original.result())
+      }
+  })
+
+  it('refuses a reducer whose accumulator is not data, naming it', () => {
+    const accumulator = accumulatorFactory('f', {
+      name: 'seen',
+      initial: () => new Set(),
+      reduce: (acc) => acc,
+    })()
+    expect(() => accumulator.save('aggregate: checkpoint')).toThrow(
+      'aggregate: checkpoint: the accumulator of the reducer seen: cannot save a Set in a checkpoint',
+    )
+  })
+})

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { StateStore } from '../../../src/core/StateStore.js'
+import type { Flow } from '../../../src/core/Flow.js'
 import type { RunOptions } from '../../../src/core/RunOptions.js'
 import type { RunReport } from '../../../src/core/RunReport.js'
 import { fromCsv } from '../../../src/sources/fromCsv.js'
@@ -13,10 +14,11 @@ import { fromJson } from '../../../src/sources/fromJson.js'
 import { merge } from '../../../src/sources/merge.js'
 import { validate } from '../../../src/operators/validate.js'
 import { dedupe } from '../../../src/operators/dedupe.js'
-import { aggregate } from '../../../src/operators/aggregate.js'
+import { aggregate, reducer } from '../../../src/operators/aggregate.js'
 import { map } from '../../../src/operators/map.js'
 import { toCsv } from '../../../src/sinks/toCsv.js'
 import { toArray } from '../../../src/sinks/toArray.js'
+import { toJson } from '../../../src/sinks/toJson.js'
 import { deadLetter } from '../../../src/policies/deadLetter.js'
 import { NumberFromString } from '../../../src/codecs/NumberFromString.js'
 import { memoryStateStore } from '../../support/stateRun.js'
@@ -26,6 +28,7 @@ import type {
 } from '../../../src/internal/checkpoint/savedCheckpoint.js'
 
 const Row = t.type({ id: t.string, email: t.string, amount: NumberFromString })
+type Row = t.TypeOf<typeof Row>
 const ROWS = 6_000
 
 let directory: string
@@ -226,18 +229,19 @@ describe('what checkpoints refuse at start', () => {
     await refused(
       pipe(
         fromCsv(input),
-        dedupe({ key: 'email', keep: 'last' }),
+        aggregate({ groupBy: ['email'], measures: { id: 'count' }, window: { count: 100 } }),
         toCsv(join(directory, 'out.csv'), checkpointed(store)),
       ),
-      /checkpoint: dedupe keeps records until its input ends/,
+      /checkpoint: aggregate with a window emits its groups during the run/,
     )
+    const ids = reducer({ name: 'ids', initial: () => new Set<unknown>(), reduce: (acc) => acc })
     await refused(
       pipe(
         fromCsv(input),
-        aggregate({ groupBy: ['email'], measures: { id: 'count' } }),
+        aggregate({ groupBy: ['email'], measures: { id: ids }, name: 'by email' }),
         toCsv(join(directory, 'out.csv'), checkpointed(store)),
       ),
-      /checkpoint: aggregate keeps its groups in memory/,
+      /checkpoint: by email cannot be checkpointed: the measure id_ids: the accumulator of the reducer ids: cannot save a Set in a checkpoint: not JSON data/,
     )
   })
 
@@ -324,5 +328,124 @@ describe('checkpoints of a CSV file with a byte order mark, CRLF and quoted line
       expect(figures(resumed)).toEqual(figures(plain))
       expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(expected)
     }
+  })
+})
+
+describe('checkpoints of operators that keep state', () => {
+  /** fromCsv → validate → (abort after `stopAfter`) → `operator` → toCsv. */
+  const statefulRun = (
+    operator: (flow: Flow<Row>) => Flow<object>,
+    output: string,
+    options: RunOptions,
+    stopAfter?: number,
+  ): Promise<RunReport> => {
+    const controller = new AbortController()
+    let seen = 0
+    return pipe(
+      fromCsv(input),
+      validate(Row),
+      map((row) => {
+        if (++seen === stopAfter) controller.abort()
+        return row
+      }),
+      operator,
+      toCsv(join(directory, output), { lineEnding: '\n', signal: controller.signal, ...options }),
+    )
+  }
+
+  /** Stops the run at several points, resumes each, and compares with an uninterrupted run. */
+  const resumesExactly = async (operator: (flow: Flow<Row>) => Flow<object>): Promise<void> => {
+    const plain = await statefulRun(operator, 'plain.csv', {})
+    const expected = await readFile(join(directory, 'plain.csv'), 'utf8')
+    let resumedRuns = 0
+    for (const stopAfter of [1_500, 2_900, 4_400, 5_900]) {
+      const store = memoryStateStore()
+      const stopped = await statefulRun(operator, 'out.csv', checkpointed(store), stopAfter).catch(
+        (error: { report: RunReport }) => error.report,
+      )
+      expect(stopped.status).toBe('aborted')
+      const resumed = await statefulRun(operator, 'out.csv', checkpointed(store, { resume: true }))
+      if (resumed.resumedFrom !== undefined) resumedRuns += 1
+      expect(figures(resumed)).toEqual(figures(plain))
+      expect(resumed.merged).toBe(plain.merged)
+      expect(resumed.created).toBe(plain.created)
+      expect(resumed.read + resumed.created).toBe(
+        resumed.written + resumed.dropped + resumed.merged + resumed.failed,
+      )
+      expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(expected)
+      expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toEqual([])
+    }
+    expect(resumedRuns).toBeGreaterThanOrEqual(3)
+  }
+
+  it('restores the records dedupe keeps (keep last), in their order', async () => {
+    await resumesExactly(dedupe({ key: 'email', keep: 'last' }))
+  })
+
+  it('restores the records dedupe keeps by latestBy', async () => {
+    await resumesExactly(dedupe({ key: 'email', latestBy: 'amount' }))
+  })
+
+  it("restores aggregate's groups, built-in measures and reducers, in the order first seen", async () => {
+    const firstIds = reducer({
+      name: 'firstIds',
+      initial: (): string[] => [],
+      reduce: (acc: string[], value) => (acc.length < 3 ? [...acc, String(value)] : acc),
+      result: (acc) => acc.join('|'),
+    })
+    await resumesExactly(
+      aggregate({
+        groupBy: ['email'],
+        measures: {
+          amount: ['sum', 'avg', 'min', 'max'],
+          id: ['count', 'countDistinct', 'first', 'last', firstIds],
+        },
+      }),
+    )
+  })
+
+  it('fails the checkpoint, naming the stage and the reducer, when an accumulator cannot be saved', async () => {
+    const late = reducer({
+      name: 'late',
+      initial: (): unknown => 0,
+      reduce: (acc: unknown) =>
+        acc instanceof Map ? acc : (acc as number) > 1_200 ? new Map() : (acc as number) + 1,
+    })
+    const failed = await statefulRun(
+      aggregate({ groupBy: () => 'all', measures: { id: late } }),
+      'out.csv',
+      checkpointed(memoryStateStore()),
+    ).catch((error: Error) => error)
+    expect((failed as Error).message).toMatch(
+      /aggregate: checkpoint: the accumulator of the reducer late: cannot save a Map/,
+    )
+  })
+
+  it('finishes a JSON array whose run stopped after its final checkpoint, writing its end once', async () => {
+    const run = (store: StateStore) =>
+      pipe(
+        fromCsv(input),
+        validate(Row),
+        aggregate({ groupBy: ['email'], measures: { amount: 'sum' } }),
+        toJson(join(directory, 'out.json'), checkpointed(store, { resume: true })),
+      )
+    await run(memoryStateStore())
+    const expected = await readFile(join(directory, 'out.json'), 'utf8')
+    await rm(join(directory, 'out.json'))
+    // The final checkpoint is saved, then the run fails before its commit (as a kill would).
+    const inner = memoryStateStore()
+    const failing: StateStore = {
+      ...inner,
+      async put(key, value) {
+        await inner.put(key, value)
+        if ((value as { checkpoint?: SavedCheckpoint }).checkpoint?.final === true)
+          throw new Error('killed')
+      },
+    }
+    await expect(run(failing)).rejects.toThrow(/killed/)
+    const resumed = await run(inner)
+    expect(resumed.read).toBe(ROWS)
+    expect(resumed.resumedFrom).toBeDefined()
+    expect(await readFile(join(directory, 'out.json'), 'utf8')).toBe(expected)
   })
 })

@@ -23,6 +23,7 @@ function newRun(checkpoints: boolean): RunContext {
 
 const access: FileSinkAccess = {
   flush: () => undefined,
+  recordsInWrites: () => 0,
   counters: () => ({ received: 0, accepted: 0, uncommitted: 0 }),
   restoreCounters: () => undefined,
   output: () => undefined,

@@ -5,7 +5,11 @@ import {
   startCheckpoints,
   type OperatorParticipant,
 } from '../../../src/internal/checkpoint/Checkpointer.js'
-import { keySetState, refuseCheckpoint } from '../../../src/internal/checkpoint/operatorState.js'
+import {
+  keyedState,
+  keySetState,
+  refuseCheckpoint,
+} from '../../../src/internal/checkpoint/operatorState.js'
 import type { KeyValue } from '../../../src/internal/keys.js'
 import type { StageHandle } from '../../../src/internal/run/StageHandle.js'
 import { memoryStateStore } from '../../support/stateRun.js'
@@ -69,6 +73,59 @@ describe('keySetState', () => {
     expect(() => participant(run, 'dedupe').save()).toThrow(
       'dedupe: checkpoint: a key function returned a symbol',
     )
+  })
+})
+
+describe('keyedState', () => {
+  it('does nothing without checkpoints', () => {
+    const options = { order: 'first change', save: () => 0, restore: () => undefined } as const
+    expect(keyedState(stage(newRun(), 'aggregate'), options)).toBeUndefined()
+  })
+
+  it('saves the state of the keys changed since the last save, each once, as it is at the save', () => {
+    const run = checkpointedRun()
+    const values = new Map<unknown, number>()
+    const saving = keyedState(stage(run, 'aggregate'), {
+      order: 'first change',
+      save: (key) => values.get(key),
+      restore: () => undefined,
+    })
+    values.set('a', 1)
+    saving?.changed('a')
+    values.set('a', 2)
+    saving?.changed('a')
+    values.set(7n, 3)
+    saving?.changed(7n)
+    const operator = participant(run, 'aggregate')
+    expect(operator.save()).toEqual([
+      ['a', 2],
+      [{ $: 'b', v: '7' }, 3],
+    ])
+    expect(operator.save()).toBeUndefined()
+  })
+
+  it('restores the keys in the order of their first change, or of their last', () => {
+    for (const order of ['first change', 'last change'] as const) {
+      const run = checkpointedRun()
+      let restored: ReadonlyArray<readonly [unknown, unknown]> = []
+      const saving = keyedState(stage(run, 'operator'), {
+        order,
+        save: (key) => `state of ${String(key)}`,
+        restore: (entries) => {
+          restored = entries
+        },
+      })
+      const operator = participant(run, 'operator')
+      const changes: unknown[] = []
+      for (const batch of [['a', 'b', 'a'], ['c', 'b'], ['a']]) {
+        for (const key of batch) saving?.changed(key)
+        changes.push(operator.save())
+      }
+      operator.restore(JSON.parse(JSON.stringify(changes)) as unknown[])
+      expect(restored.map(([key]) => key)).toEqual(
+        order === 'first change' ? ['a', 'b', 'c'] : ['c', 'b', 'a'],
+      )
+    }
   })
 })
 
