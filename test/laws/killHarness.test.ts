@@ -254,9 +254,11 @@ describe('the kill harness', () => {
       output: 'out.csv',
       expected,
     }
+    // A timer's kill lands only while the child still runs: on a fast machine a start may finish
+    // first. Trials go on (at most 9) until 20 kills have landed, on a fast machine as on a slow one.
     const landed: string[] = []
-    for (const [index, plan] of plans.entries())
-      landed.push(...(await trial(harness, index, plan, next)))
+    for (let index = 0; index < 9 && (index < plans.length || landed.length < 20); index++)
+      landed.push(...(await trial(harness, index, plans[index % plans.length] as Trial, next)))
     expect(landed.length).toBeGreaterThanOrEqual(20)
     expect(landed.some((at) => at.startsWith('sync'))).toBe(true)
     expect(landed.some((at) => at.includes('out.csv'))).toBe(true)
