@@ -23,7 +23,7 @@ import { dedupe } from '../../src/operators/dedupe.js'
 import { toCsv } from '../../src/sinks/toCsv.js'
 import { toJson } from '../../src/sinks/toJson.js'
 import { aggregate } from '../../src/operators/aggregate.js'
-import { byEmail, Row, type ChildConfig } from '../support/checkpointPipeline.js'
+import { byEmail, inputText, Row, type ChildConfig } from '../support/checkpointPipeline.js'
 
 const ROWS = 200_000
 const EVERY_RECORDS = 10_000
@@ -40,29 +40,6 @@ function random(seed: number): () => number {
     value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
     return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
   }
-}
-
-/** Rows with duplicates, bad amounts, quoted commas and line breaks, and multi-byte text. */
-function inputText(rows: number, next: () => number): string {
-  const names = [
-    'Ada',
-    'Grace Hopper',
-    'Zoë, Ltd',
-    'Jürgen "JJ"',
-    'Line\nbreak',
-    '漢字',
-    '🙂 emoji',
-  ]
-  const quote = (value: string): string =>
-    /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-  const lines = ['id,email,name,amount']
-  for (let index = 0; index < rows; index++) {
-    const email = `user${next() < 0.1 ? Math.floor(next() * index) : index}@example.com`
-    const name = names[Math.floor(next() * names.length)] as string
-    const amount = next() < 0.02 ? 'n/a' : (next() * 1000).toFixed(2)
-    lines.push([`R${index}`, email, quote(name), amount].join(','))
-  }
-  return `${lines.join('\n')}\n`
 }
 
 type Outcome =

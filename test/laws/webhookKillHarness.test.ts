@@ -27,7 +27,7 @@ import { validate } from '../../src/operators/validate.js'
 import { dedupe } from '../../src/operators/dedupe.js'
 import { toArray } from '../../src/sinks/toArray.js'
 import { toWebhook } from '../../src/sinks/toWebhook.js'
-import { Row } from '../support/checkpointPipeline.js'
+import { inputText, Row } from '../support/checkpointPipeline.js'
 import { seededRandom } from '../support/flakyServer.js'
 import { memoryStateStore } from '../support/stateRun.js'
 import type { WebhookChildConfig } from '../support/webhookCheckpointChild.js'
@@ -38,21 +38,6 @@ const BATCH_SIZE = 50
 const CONCURRENCY = 4
 const SEED = 20_261_205
 const repo = join(import.meta.dirname, '..', '..')
-
-/** Rows with duplicate emails, bad amounts, quoted commas and line breaks, and multi-byte text. */
-function inputText(rows: number, next: () => number): string {
-  const names = ['Ada', 'Zoë, Ltd', 'Jürgen "JJ"', 'Line\nbreak', '漢字', '🙂 emoji']
-  const quote = (value: string): string =>
-    /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-  const lines = ['id,email,name,amount']
-  for (let index = 0; index < rows; index++) {
-    const email = `user${next() < 0.1 ? Math.floor(next() * index) : index}@example.com`
-    const name = names[Math.floor(next() * names.length)] as string
-    const amount = next() < 0.02 ? 'n/a' : (next() * 1000).toFixed(2)
-    lines.push([`R${index}`, email, quote(name), amount].join(','))
-  }
-  return `${lines.join('\n')}\n`
-}
 
 /** One request the receiver got. */
 interface Received {

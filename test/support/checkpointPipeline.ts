@@ -38,3 +38,26 @@ export const byEmail = {
     id: ['count', 'first', 'last'],
   },
 } as const
+
+/** The harnesses' input: rows with duplicate emails, bad amounts, quoted commas and line breaks, and multi-byte text. */
+export function inputText(rows: number, next: () => number): string {
+  const names = [
+    'Ada',
+    'Grace Hopper',
+    'Zoë, Ltd',
+    'Jürgen "JJ"',
+    'Line\nbreak',
+    '漢字',
+    '🙂 emoji',
+  ]
+  const quote = (value: string): string =>
+    /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+  const lines = ['id,email,name,amount']
+  for (let index = 0; index < rows; index++) {
+    const email = `user${next() < 0.1 ? Math.floor(next() * index) : index}@example.com`
+    const name = names[Math.floor(next() * names.length)] as string
+    const amount = next() < 0.02 ? 'n/a' : (next() * 1000).toFixed(2)
+    lines.push([`R${index}`, email, quote(name), amount].join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
