@@ -75,6 +75,8 @@ export class FileOutput implements SinkOutput {
     existingBytes: number,
     /** Bytes already in the file when it was opened (a resumed checkpoint's). */
     private readonly startBytes = 0,
+    /** The file's inode: the target's after the rename, which tells a checkpoint's resume a commit happened. */
+    readonly ino = 0,
   ) {
     this.existingBytes = existingBytes
     const onError = (error: Error): void => {
@@ -131,7 +133,8 @@ export class FileOutput implements SinkOutput {
       ...(options.keep ?? []),
     ])
     if (resume !== undefined) await handle.truncate(resume.bytes)
-    const existingBytes = options.append === true ? (await handle.stat()).size : 0
+    const opened = await handle.stat()
+    const existingBytes = options.append === true ? opened.size : 0
     // The stream closes the file itself once it finished (after an fsync with `flush`), or when
     // it is destroyed: its 'close' event means the file is fully closed.
     const file = handle.createWriteStream({
@@ -150,6 +153,7 @@ export class FileOutput implements SinkOutput {
       options,
       existingBytes,
       resume?.bytes,
+      opened.ino,
     )
     output.removedTemporaryFiles = removed
     return output
@@ -181,18 +185,16 @@ export class FileOutput implements SinkOutput {
 
   /**
    * Waits until the file's first `bytes` are written (writes after them may still be under way),
-   * then fsyncs it: those bytes are durable. A checkpoint taken at a barrier while records go on
-   * being written; the inode tells the file after its rename.
+   * then makes it durable (fdatasync: the data and the length, not the times). A checkpoint
+   * taken at a barrier while records go on being written.
    */
-  async syncPrefix(bytes: number): Promise<{ path: string; bytes: number; ino: number }> {
+  async syncPrefix(bytes: number): Promise<void> {
     if (this.startBytes + this.confirmed < bytes && this.error === undefined)
       await new Promise<void>((wake) => this.prefixWaiters.push({ bytes, wake }))
     if (this.error !== undefined) throw this.error
     if (this.startBytes + this.confirmed < bytes)
       throw new Error(`${this.options.stage}: cannot write ${this.path}: a write failed`)
-    await this.handle.sync()
-    const { ino } = await this.handle.stat()
-    return { path: this.writingPath, bytes, ino }
+    await this.handle.datasync()
   }
 
   private wakePrefixWaiters(failed: boolean): void {

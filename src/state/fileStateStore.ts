@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import type { BigIntStats } from 'node:fs'
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { describeError } from '../core/Failure.js'
 import type { StateStore } from '../core/StateStore.js'
 import { removeLitter, syncDirectory } from '../internal/fileOutput.js'
+import {
+  STAGE_PUT,
+  type StagedPut,
+  type StagedPutOptions,
+  type StagingStore,
+} from '../internal/state/stagedPut.js'
 
 /** The file's layout: a version, and the values by key. */
 interface StateFile {
@@ -47,37 +54,147 @@ interface StateFile {
  */
 export function fileStateStore(path: string): StateStore {
   const file = resolve(path)
-  // One write at a time: each reads the file the previous one wrote.
+  // One write at a time: each starts from the file the previous one wrote.
   let queue: Promise<unknown> = Promise.resolve()
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
     const next = queue.then(work, work)
     queue = next.catch(() => undefined)
     return next
   }
+  // The entries as this store last read or wrote them, with the file's identity then: while the
+  // file is still that one (same inode, size and modification time), it is not read again.
+  let known: Known | undefined
+  const current = async (): Promise<Map<string, string>> => {
+    const stamp = await stampOf(file)
+    if (stamp === undefined) return new Map()
+    if (known !== undefined && known.stamp === stamp) return known.texts
+    const texts = textsOf(await readState(file))
+    known = { stamp, texts }
+    return texts
+  }
   // The temporary files of writers killed mid-write (their pid is gone) are removed once.
   let cleaned: Promise<unknown> | undefined
-  const update = (change: (entries: Record<string, unknown>) => boolean): Promise<void> =>
+  const update = (change: (texts: Map<string, string>) => boolean): Promise<void> =>
     serialised(async () => {
       cleaned ??= removeLitter(dirname(file), basename(file))
       await cleaned
-      const entries = { ...(await readState(file)).entries }
-      if (change(entries)) await writeState(file, { version: 1, entries })
+      const texts = new Map(await current())
+      if (!change(texts)) return
+      known = undefined
+      const written = await writeTemporary(file, layout(texts))
+      await replaceWith(file, written.path)
+      await syncDirectory(dirname(file))
+      known = { stamp: written.stamp, texts }
     })
-  return {
-    get: async (key) => (await readState(file)).entries[key],
-    put: (key, value) =>
-      update((entries) => {
-        entries[key] = asJson(file, key, value)
-        return true
-      }),
-    delete: (key) =>
-      update((entries) => {
-        if (!(key in entries)) return false
-        delete entries[key]
-        return true
-      }),
-    list: async () => Object.keys((await readState(file)).entries).sort(),
+  // A checkpoint's write in two steps (internal/state/stagedPut): the temporary file is written
+  // and fsynced now; the rename waits for the commit, and holds the queue until then.
+  const stage = (key: string, value: unknown, options: StagedPutOptions): StagedPut => {
+    let decide: (commit: boolean) => void = () => undefined
+    const decision = new Promise<boolean>((resolve) => {
+      decide = resolve
+    })
+    let staged: () => void = () => undefined
+    const ready = new Promise<void>((resolve) => {
+      staged = resolve
+    })
+    const done = serialised(async () => {
+      cleaned ??= removeLitter(dirname(file), basename(file))
+      await cleaned
+      const texts = new Map(await current())
+      texts.set(key, entryText(file, key, value))
+      const written = await writeTemporary(file, layout(texts))
+      staged()
+      if (!(await decision)) {
+        await unlink(written.path).catch(() => undefined)
+        return
+      }
+      known = undefined
+      await replaceWith(file, written.path)
+      if (options.durable) await syncDirectory(dirname(file))
+      known = { stamp: written.stamp, texts }
+    })
+    done.catch(() => undefined)
+    return {
+      // Staging failed: `done` rejected before the temporary file was ready.
+      ready: Promise.race([ready, done.then(() => undefined)]),
+      commit: () => {
+        decide(true)
+        return done
+      },
+      abandon: () => {
+        decide(false)
+        return done.catch(() => undefined)
+      },
+    }
   }
+  const store: StateStore & StagingStore = {
+    [STAGE_PUT]: stage,
+    get: async (key) => {
+      const text = (await current()).get(key)
+      return text === undefined ? undefined : (JSON.parse(text) as unknown)
+    },
+    put: (key, value) =>
+      update((texts) => {
+        texts.set(key, entryText(file, key, value))
+        return true
+      }),
+    delete: (key) => update((texts) => texts.delete(key)),
+    list: async () => [...(await current()).keys()].sort(),
+  }
+  return store
+}
+
+/** The entries of a store as last seen, and the identity of the file they were seen in. */
+interface Known {
+  readonly stamp: string
+  /** Each key's value as it stands in the file: pretty JSON indented for its place. */
+  readonly texts: Map<string, string>
+}
+
+/** The file's identity (inode, size, modification time), or undefined if there is no file. */
+async function stampOf(file: string): Promise<string | undefined> {
+  try {
+    const stats = await stat(file, { bigint: true })
+    return stampFrom(stats)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    // Unreadable: reading it gives the error that names the file.
+    return ''
+  }
+}
+
+function stampFrom(stats: BigIntStats): string {
+  return stats.isFile() ? `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}` : ''
+}
+
+/** Indentation of an entry's lines in the file (JSON.stringify(file, null, 2) puts them there). */
+const ENTRY_INDENT = '    '
+
+/** The value as it will stand in the file; a value JSON cannot hold is an error now. */
+function entryText(file: string, key: string, value: unknown): string {
+  const text = JSON.stringify(value, null, 2)
+  if (text === undefined)
+    throw new TypeError(
+      `fileStateStore ${file}: the value for ${JSON.stringify(key)} cannot be written as JSON`,
+    )
+  // JSON text holds no raw line break inside a string: every one is between tokens.
+  return text.replaceAll('\n', `\n${ENTRY_INDENT}`)
+}
+
+function textsOf(state: StateFile): Map<string, string> {
+  const texts = new Map<string, string>()
+  for (const [key, value] of Object.entries(state.entries))
+    texts.set(key, entryText('', key, value))
+  return texts
+}
+
+/** The whole file, as `JSON.stringify({ version: 1, entries }, null, 2)` lays it out. */
+function layout(texts: ReadonlyMap<string, string>): string {
+  if (texts.size === 0) return '{\n  "version": 1,\n  "entries": {}\n}\n'
+  let body = ''
+  for (const [key, text] of texts)
+    body += `${body === '' ? '' : ',\n'}${ENTRY_INDENT}${JSON.stringify(key)}: ${text}`
+  return `{\n  "version": 1,\n  "entries": {\n${body}\n  }\n}\n`
 }
 
 async function readState(file: string): Promise<StateFile> {
@@ -116,37 +233,43 @@ async function readState(file: string): Promise<StateFile> {
   return candidate as StateFile
 }
 
-async function writeState(file: string, state: StateFile): Promise<void> {
-  const directory = dirname(file)
-  const temporary = join(
-    directory,
+/** Writes `text` to a new temporary file beside `file` and fsyncs it; its path and identity. */
+async function writeTemporary(
+  file: string,
+  text: string,
+): Promise<{ readonly path: string; readonly stamp: string }> {
+  const path = join(
+    dirname(file),
     `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
   )
   try {
-    const handle = await open(temporary, 'w')
+    const handle = await open(path, 'w')
     try {
-      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8')
+      await handle.writeFile(text, 'utf8')
       await handle.sync()
+      // The inode, size and time the file keeps once renamed into place.
+      return { path, stamp: stampFrom(await handle.stat({ bigint: true })) }
     } finally {
       await handle.close()
     }
+  } catch (error) {
+    await unlink(path).catch(() => undefined)
+    throw cannotWrite(file, error)
+  }
+}
+
+/** Renames the temporary file over `file`: the new state, whole, in one step. */
+async function replaceWith(file: string, temporary: string): Promise<void> {
+  try {
     await rename(temporary, file)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
-    throw new Error(
-      `fileStateStore: cannot write the state file ${file}: ${describeError(error)}`,
-      { cause: error },
-    )
+    throw cannotWrite(file, error)
   }
-  await syncDirectory(directory)
 }
 
-/** The value as it will read back: a value JSON cannot hold is an error now, not a surprise later. */
-function asJson(file: string, key: string, value: unknown): unknown {
-  const text = JSON.stringify(value)
-  if (text === undefined)
-    throw new TypeError(
-      `fileStateStore ${file}: the value for ${JSON.stringify(key)} cannot be written as JSON`,
-    )
-  return JSON.parse(text) as unknown
+function cannotWrite(file: string, error: unknown): Error {
+  return new Error(`fileStateStore: cannot write the state file ${file}: ${describeError(error)}`, {
+    cause: error,
+  })
 }

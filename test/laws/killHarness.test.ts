@@ -139,7 +139,7 @@ async function completed(stateFile: string): Promise<boolean> {
 
 /**
  * About how many checkpoints the next start will take: those left after the one it resumes from.
- * Each takes four fsyncs (the temporary file, the journal, the state file and its directory) and
+ * Each takes three fsyncs (the temporary file's prefix, the journal and the state file's new copy) and
  * one rename (the state file's), so a call chosen below that lands in the run, not after its end.
  */
 async function checkpointsLeft(harness: Harness, stateFile: string): Promise<number> {
@@ -195,7 +195,7 @@ async function trial(
                 ...config,
                 hangAt: {
                   kind: kill.kind,
-                  n: 1 + Math.floor(next() * (kill.kind === 'sync' ? 4 * left : left)),
+                  n: 1 + Math.floor(next() * (kill.kind === 'sync' ? 3 * left : left)),
                 },
               },
               undefined,

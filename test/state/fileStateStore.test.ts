@@ -28,6 +28,42 @@ describe('fileStateStore', () => {
     expect(await readdir(directory)).toEqual(['state.json'])
   })
 
+  it('lays the file out as JSON.stringify(…, null, 2) does', async () => {
+    const store = fileStateStore(path)
+    const value = { positions: { csv: { offset: 12, line: 3 } }, list: [1, 'two', null], e: {} }
+    await store.put('deals', value)
+    await store.put('contacts', 'x\ny')
+    expect(await readFile(path, 'utf8')).toBe(
+      `${JSON.stringify({ version: 1, entries: { deals: value, contacts: 'x\ny' } }, null, 2)}\n`,
+    )
+    await store.delete('deals')
+    await store.delete('contacts')
+    expect(await readFile(path, 'utf8')).toBe(
+      `${JSON.stringify({ version: 1, entries: {} }, null, 2)}\n`,
+    )
+  })
+
+  it('sees what another store wrote to the same file since, and keeps it', async () => {
+    const first = fileStateStore(path)
+    const second = fileStateStore(path)
+    await first.put('a', 1)
+    await second.put('b', 2)
+    expect(await first.get('b')).toBe(2)
+    await first.put('c', 3)
+    expect(await second.list()).toEqual(['a', 'b', 'c'])
+    await writeFile(path, '{"version":1,"entries":{"edited":true}}')
+    expect(await first.list()).toEqual(['edited'])
+  })
+
+  it('keeps a key named __proto__ as any other', async () => {
+    const store = fileStateStore(path)
+    await store.put('__proto__', { polluted: true })
+    await store.put('plain', 1)
+    expect(await store.list()).toEqual(['__proto__', 'plain'])
+    expect(await fileStateStore(path).get('__proto__')).toEqual({ polluted: true })
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
+
   it('is read back by a new store on the same file', async () => {
     await fileStateStore(path).put('deals', [1, 2])
     expect(await fileStateStore(path).get('deals')).toEqual([1, 2])

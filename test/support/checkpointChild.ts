@@ -46,12 +46,21 @@ fsPromises.rename = async (from, to) => {
 }
 syncBuiltinESMExports()
 const probe = await fsPromises.open(config.input, 'r')
-const handlePrototype = Object.getPrototypeOf(probe) as { sync(): Promise<void> }
+const handlePrototype = Object.getPrototypeOf(probe) as {
+  sync(): Promise<void>
+  datasync(): Promise<void>
+}
 await probe.close()
+// fsync and fdatasync alike: both are where a kill finds data half on the disk.
 const sync = handlePrototype.sync
 handlePrototype.sync = async function (this: unknown) {
   await reached('sync', 'a file handle')
   return sync.call(this)
+}
+const datasync = handlePrototype.datasync
+handlePrototype.datasync = async function (this: unknown) {
+  await reached('sync', 'a file handle (data)')
+  return datasync.call(this)
 }
 const fsync = fs.fsync
 fs.fsync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {

@@ -35,6 +35,7 @@ import {
   type SavedSink,
   type SavedStage,
 } from './savedCheckpoint.js'
+import { stagePut, type StagedPut } from '../state/stagedPut.js'
 import { StateJournal, type JournalEntry } from './stateJournal.js'
 
 /** A sink taking part in checkpoints: a file sink, or a webhook sink. @internal */
@@ -61,8 +62,10 @@ export interface SinkBarrier {
    * that cannot say (a webhook) gives -1, and the checkpoint waits for a quiet run.
    */
   readonly records: number
-  /** Waits for the sink's part up to the barrier to be durable: what a resume needs. */
-  durable(): Promise<SavedSink>
+  /** The sink's part of the checkpoint: what a resume needs. */
+  readonly saved: SavedSink
+  /** Waits for the sink's output up to the barrier to be durable. */
+  durable(): Promise<void>
 }
 
 /** What a checkpoint notes at its barrier, before its files are made durable. */
@@ -480,15 +483,18 @@ export class Checkpointer {
     return barrier
   }
 
-  /** Makes the barrier's file prefix and journal durable, then saves the checkpoint. */
+  /**
+   * Saves the checkpoint: the state document is staged (fileStateStore: its temporary file written
+   * and fsynced) while the file's prefix and the journal are made durable, and committed (the
+   * rename) only once they are. A checkpoint's commit need not be durable itself — a power cut
+   * that undoes it leaves the previous checkpoint, consistent with the files, which only grew —
+   * except the final one, which the output's commit relies on.
+   */
   private async complete(barrier: Barrier): Promise<void> {
     const { base } = await this.loaded
     const sink = this.sink as SinkParticipant
     const journal = (this.journal ??= StateJournal.fresh(journalPathFor(sink.target)))
-    const [file, journalBytes] = await Promise.all([
-      barrier.sink.durable(),
-      barrier.final ? journal.bytes : journal.append(barrier.changes),
-    ])
+    const appended = barrier.final ? undefined : journal.append(barrier.changes)
     const run = this.run
     const checkpoint: SavedCheckpoint = {
       version: 1,
@@ -497,13 +503,41 @@ export class Checkpointer {
       ledger: barrier.ledger,
       stages: barrier.stages,
       sources: barrier.sources,
-      sinks: { [this.sinkName as string]: file },
-      journal: { path: journal.path, bytes: journalBytes },
+      sinks: { [this.sinkName as string]: barrier.sink.saved },
+      journal: { path: journal.path, bytes: appended?.bytes ?? journal.bytes },
       ...(barrier.final && run.state !== undefined
         ? { statePositions: run.state.reachedNow() }
         : {}),
     }
-    await this.put({ ...base, checkpoint })
+    const state = this.state as RunStateOptions
+    let staged: StagedPut
+    try {
+      staged = stagePut(state.store, this.key, { ...base, checkpoint }, { durable: barrier.final })
+    } catch (error) {
+      throw this.saveFailed(error)
+    }
+    try {
+      await Promise.all([
+        barrier.sink.durable(),
+        appended?.durable,
+        staged.ready.catch((error: unknown) => Promise.reject(this.saveFailed(error))),
+      ])
+    } catch (error) {
+      await staged.abandon()
+      throw error
+    }
+    try {
+      await staged.commit()
+    } catch (error) {
+      throw this.saveFailed(error)
+    }
+  }
+
+  private saveFailed(error: unknown): Error {
+    return new Error(
+      `${this.run.settings.name}: saving the checkpoint under ${JSON.stringify(this.key)} failed: ${describeError(error)}`,
+      { cause: error },
+    )
   }
 
   /** One atomic write of the state document; an error naming the key if it fails. */
@@ -512,10 +546,7 @@ export class Checkpointer {
     try {
       await state.store.put(this.key, document)
     } catch (error) {
-      throw new Error(
-        `${this.run.settings.name}: saving the checkpoint under ${JSON.stringify(this.key)} failed: ${describeError(error)}`,
-        { cause: error },
-      )
+      throw this.saveFailed(error)
     }
   }
 

@@ -45,8 +45,12 @@ export interface DurableOutput extends SinkOutput {
   writesDone(): Promise<void>
   /** The file's length once the writes handed to it so far are done. */
   readonly submittedBytes: number
-  /** Waits for the file's first `bytes` to be written and fsyncs it. */
-  syncPrefix(bytes: number): Promise<{ path: string; bytes: number; ino: number }>
+  /** The file being written (the temporary file), as a checkpoint names it. */
+  readonly writingPath: string
+  /** Its inode: after the rename the target's, which tells a resume the commit happened. */
+  readonly ino: number
+  /** Waits for the file's first `bytes` to be written and makes them durable. */
+  syncPrefix(bytes: number): Promise<void>
 }
 
 /** How to open the sink's temporary file: a new one, or a checkpoint's to continue. @internal */
@@ -186,12 +190,15 @@ export class FileSinkCheckpoint {
     const format = saved === undefined ? undefined : structuredClone(saved)
     return {
       records: this.access.recordsInWrites(),
-      durable: async () => ({
-        ...(await durableOutput.syncPrefix(bytes)),
+      saved: {
+        path: durableOutput.writingPath,
+        bytes,
+        ino: durableOutput.ino,
         received: counters.received,
         accepted: counters.accepted,
         format,
-      }),
+      },
+      durable: () => durableOutput.syncPrefix(bytes),
     }
   }
 }
@@ -228,9 +235,15 @@ class CommittedOutput implements DurableOutput {
   }
 
   /** What the checkpoint said: a later resume finds the target by the same inode. */
-  async syncPrefix(): Promise<{ path: string; bytes: number; ino: number }> {
-    return { path: this.saved.path, bytes: this.size, ino: this.saved.ino }
+  get writingPath(): string {
+    return this.saved.path
   }
+
+  get ino(): number {
+    return this.saved.ino
+  }
+
+  async syncPrefix(): Promise<void> {}
 
   async commit(): Promise<number> {
     return this.size

@@ -66,25 +66,33 @@ export class StateJournal {
     return { journal: new StateJournal(path, handle, bytes), entries }
   }
 
-  /** Appends the entries and fsyncs; returns the journal's durable length. */
-  async append(entries: readonly JournalEntry[]): Promise<number> {
-    if (entries.length === 0) return this.length
-    this.handle ??= await open(this.path, 'w')
-    const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('')
+  /**
+   * Appends the entries: encodes them now, and returns the journal's length with them in it and a
+   * promise that resolves once they are written and durable (fdatasync). One append at a time.
+   */
+  append(entries: readonly JournalEntry[]): { bytes: number; durable: Promise<void> } {
+    if (entries.length === 0) return { bytes: this.length, durable: Promise.resolve() }
+    let text = ''
+    for (const entry of entries) text += `${JSON.stringify(entry)}\n`
     const buffer = Buffer.from(text, 'utf8')
+    const at = this.length
+    this.length += buffer.length
+    return { bytes: this.length, durable: this.write(buffer, at) }
+  }
+
+  private async write(buffer: Buffer, at: number): Promise<void> {
+    this.handle ??= await open(this.path, 'w')
     let written = 0
     while (written < buffer.length) {
       const { bytesWritten } = await this.handle.write(
         buffer,
         written,
         buffer.length - written,
-        this.length + written,
+        at + written,
       )
       written += bytesWritten
     }
-    await this.handle.sync()
-    this.length += buffer.length
-    return this.length
+    await this.handle.datasync()
   }
 
   get bytes(): number {

@@ -68,10 +68,7 @@ export class WebhookCheckpoint<A> {
       writesDone: () => access.whenIdle(),
       // Its count of records in flight is unknown to the ledger's barrier: a checkpoint waits
       // for a quiet run (every request answered, the batch being filled parked), then saves.
-      barrier: () => {
-        const saved = sink.saved()
-        return { records: -1, durable: () => Promise.resolve(saved) }
-      },
+      barrier: () => ({ records: -1, saved: sink.saved(), durable: () => Promise.resolve() }),
     })
     return sink
   }

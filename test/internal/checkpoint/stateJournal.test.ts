@@ -16,18 +16,23 @@ describe('StateJournal', () => {
   it('appends entries and reads back those within the saved length, cutting off the rest', async () => {
     const path = join(directory, 'journal')
     const journal = StateJournal.fresh(path)
-    expect(await journal.append([])).toBe(0)
-    const first = await journal.append([{ stage: 'dedupe', change: ['a', 1] }])
-    await journal.append([{ stage: 'dedupe', change: ['b'] }])
+    expect(journal.append([]).bytes).toBe(0)
+    const appended = journal.append([{ stage: 'dedupe', change: ['a', 1] }])
+    // The length is known at once, before the entries are written.
+    const first = appended.bytes
+    expect(first).toBe('{"stage":"dedupe","change":["a",1]}\n'.length)
+    await appended.durable
+    await journal.append([{ stage: 'dedupe', change: ['b'] }]).durable
     await journal.close()
     // A killed run wrote half a line after the last checkpoint.
     await appendFile(path, '{"stage":"ded')
     const resumed = await StateJournal.resume(path, first)
     expect(resumed.entries).toEqual([{ stage: 'dedupe', change: ['a', 1] }])
     expect((await stat(path)).size).toBe(first)
-    expect(await resumed.journal.append([{ stage: 'dedupe', change: ['c'] }])).toBeGreaterThan(
-      first,
-    )
+    const next = resumed.journal.append([{ stage: 'dedupe', change: ['c'] }])
+    await next.durable
+    expect(next.bytes).toBe((await stat(path)).size)
+    expect(next.bytes).toBeGreaterThan(first)
     await resumed.journal.remove()
     await expect(stat(path)).rejects.toThrow()
   })
@@ -36,7 +41,7 @@ describe('StateJournal', () => {
     const path = join(directory, 'journal')
     const resumed = await StateJournal.resume(path, 0)
     expect(resumed.entries).toEqual([])
-    await resumed.journal.append([{ stage: 's', change: 1 }])
+    await resumed.journal.append([{ stage: 's', change: 1 }]).durable
     expect(await readFile(path, 'utf8')).toBe('{"stage":"s","change":1}\n')
     await resumed.journal.close()
   })
