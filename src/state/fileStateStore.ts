@@ -27,6 +27,9 @@ interface StateFile {
  * The first write also removes the temporary files that writers killed mid-write left beside the
  * file (their names carry a pid that no longer exists).
  *
+ * The store keeps the entries it last read or wrote, and reads the file again only when its
+ * inode, size or modification time changed (another store, a person, wrote it since).
+ *
  * A missing file is an empty store. A file that cannot be read, is not JSON, or is not a state
  * file rejects every call with an error naming the file — it is never taken for a fresh start.
  * Writes from one process are serialised; one file is meant for one pipeline process at a time.
