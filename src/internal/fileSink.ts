@@ -217,11 +217,11 @@ class FileSink<A> implements SinkImpl<A> {
     }
     const out = this.output ?? (await this.opening?.catch(() => undefined))
     if (out === undefined) return
-    // A checkpoint names the temporary file: it stays for a run with `resume: true`.
-    if (this.checkpoint?.keepOnStop === true && out instanceof FileOutput) {
-      // A checkpoint under way still fsyncs its part of the file: closed only after it.
+    if (this.checkpoint !== undefined && out instanceof FileOutput) {
+      // A checkpoint under way still fsyncs its part of the file: decided only after it.
       await this.checkpoint.settled()
-      return void (await out.finish().catch(() => undefined))
+      // A saved checkpoint names the temporary file: it stays for a run with `resume: true`.
+      if (this.checkpoint.keepOnStop) return void (await out.finish().catch(() => undefined))
     }
     await out.discard()
     // A stream the run stopped writing to was not ended by a completed run.

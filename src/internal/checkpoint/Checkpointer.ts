@@ -147,8 +147,8 @@ export class Checkpointer {
   private startLoading: (loading: Promise<Loaded>) => void = () => undefined
   private readonly resume: boolean
   /**
-   * A checkpoint exists for this run (taken, being taken, or resumed from): a stopped run keeps
-   * its files.
+   * A checkpoint of this run is saved (or it resumed from one): a stopped run keeps its files.
+   * One still being taken counts once it is saved: a stopped run waits for it (`settled`).
    */
   saved = false
   /** The checkpoint being taken, if one is: the next waits for it. */
@@ -179,8 +179,12 @@ export class Checkpointer {
     })
     // Read once, whatever happens: a failed read fails the run when a stage awaits it.
     this.loaded.catch(() => undefined)
-    // A checkpoint under way when the run stops is finished first: the stopped run keeps it.
-    run.onStop(() => void this.settled().then(() => this.journal?.close()))
+    // A checkpoint under way when the run stops is finished first: the stopped run keeps it. A
+    // run stopped before any checkpoint was saved leaves no journal behind.
+    run.onStop(
+      () =>
+        void this.settled().then(() => (this.saved ? this.journal?.close() : this.journal?.remove())),
+    )
   }
 
   // ---- who takes part -----------------------------------------------------------------------
@@ -429,7 +433,6 @@ export class Checkpointer {
   }
 
   private track(taking: Promise<void>): Promise<void> {
-    this.saved = true
     const tracked = taking.finally(() => {
       if (this.taking === tracked) this.taking = undefined
     })
@@ -531,6 +534,7 @@ export class Checkpointer {
     } catch (error) {
       throw this.saveFailed(error)
     }
+    this.saved = true
   }
 
   private saveFailed(error: unknown): Error {

@@ -120,7 +120,10 @@ export class FileSinkCheckpoint {
     return sink
   }
 
-  /** Whether a stopped run keeps its temporary file: a checkpoint names it, for a resume. */
+  /**
+   * Whether a stopped run keeps its temporary file: a saved checkpoint names it, for a resume.
+   * Asked once {@link settled} resolved.
+   */
   get keepOnStop(): boolean {
     return this.checkpoints.saved
   }

@@ -168,6 +168,41 @@ describe('checkpoint and resume', () => {
     expect((await readdir(directory)).sort()).toEqual(['input.csv', 'out.csv'])
   })
 
+  it('leaves no temporary file or journal when its first checkpoint cannot be saved', async () => {
+    const store = memoryStateStore()
+    const failing: StateStore = {
+      ...store,
+      put: () => Promise.reject(new Error('the disk is full')),
+    }
+    await expect(importRun('out.csv', checkpointed(failing))).rejects.toThrow(
+      'saving the checkpoint under "import" failed: the disk is full',
+    )
+    expect(await readdir(directory)).toEqual(['input.csv'])
+    expect(await store.get('import')).toBeUndefined()
+  })
+
+  it('keeps the files of its last saved checkpoint when a later one cannot be saved', async () => {
+    const store = memoryStateStore()
+    let puts = 0
+    const failing: StateStore = {
+      ...store,
+      put: (key, value) =>
+        ++puts === 3 ? Promise.reject(new Error('the disk is full')) : store.put(key, value),
+    }
+    await expect(importRun('out.csv', checkpointed(failing))).rejects.toThrow('the disk is full')
+    // Two checkpoints saved: the temporary file and the journal they name stay for a resume.
+    expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toHaveLength(2)
+    const resumed = await importRun('out.csv', checkpointed(store, { resume: true }))
+    expect(resumed.resumedFrom?.settled).toBeGreaterThan(0)
+    expect(resumed.read).toBe(ROWS)
+    expect((await readdir(directory)).sort()).toEqual(['input.csv', 'out.csv'])
+    const reference = await importRun('reference.csv', {})
+    expect(reference.written).toBe(resumed.written)
+    expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(
+      await readFile(join(directory, 'reference.csv'), 'utf8'),
+    )
+  })
+
   it('gives the run an id in the state only when its sink asks for one (a webhook, not a file)', async () => {
     const store = memoryStateStore()
     await importRun('out.csv', checkpointed(store), 3_000).catch(() => undefined)
