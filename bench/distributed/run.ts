@@ -1,7 +1,8 @@
 /**
  * Bench scenarios 13 and 14 (scale-out), as ratios in one run on this machine:
- * - 13: scenario 5's filter → map → CSV over one CSV split into 8 byte ranges on 2 threads
- *   (`runTasks`) vs the same pipeline single-threaded; the outputs must be byte-identical.
+ * - 13: scenario 5's filter → map → CSV over one CSV split into byte ranges on 2 threads
+ *   (`runTasks`) vs the same pipeline single-threaded; the outputs must be byte-identical. One range
+ *   per thread by default (`--parts`): each task is a run of its own, with a cost of its own.
  * - 14: a CPU-heavy pipeline over 8 files, 1 NATS worker process vs 2 (needs NATS with
  *   JetStream, `POWERFLOW_BENCH_NATS`, default `nats://127.0.0.1:4222`).
  *
@@ -11,7 +12,8 @@
  * per worker, so that a run on a busy machine can still be checked: with 2 threads the total CPU
  * should stay near the single run's, split evenly.
  *
- * `npx tsx bench/distributed/run.ts [--rows 1000000] [--only 13,14]`, or through `npm run bench`.
+ * `npx tsx bench/distributed/run.ts [--rows 1000000] [--only 13,14] [--parts 2]`, or through
+ * `npm run bench`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import {
@@ -48,6 +50,8 @@ const value = (name: string): string | undefined => {
 }
 const rows = Number(value('--rows') ?? 1_000_000)
 const only = value('--only')?.split(',').map(Number)
+/** Scenario 13's byte ranges: one per thread unless told. */
+const parts = Number(value('--parts') ?? 2)
 const nats = process.env['POWERFLOW_BENCH_NATS'] ?? 'nats://127.0.0.1:4222'
 const scratch = mkdtempSync(join(tmpdir(), 'powerflow-bench-distributed-'))
 const jobModule = new URL('./job.ts', import.meta.url)
@@ -116,7 +120,7 @@ async function scenario13(csv: string): Promise<void> {
     const before = threadCpu()
     let scan = { ms: 0, cpuMs: 0 }
     const split = await measured(async () => {
-      const scanned = await measured(() => splitFile(csv, { parts: 8 }))
+      const scanned = await measured(() => splitFile(csv, { parts }))
       scan = scanned
       const report = await runTasks(scanned.result, threads, { output: parallel })
       if (report.status !== 'completed') throw new Error(`runTasks ${report.status}`)
@@ -127,7 +131,7 @@ async function scenario13(csv: string): Promise<void> {
     const identical = readFileSync(single).equals(readFileSync(parallel))
     const startup = threads.compileMs + threads.startMs
     console.log(
-      `13 byte ranges of one CSV (${rows} rows), 2 threads vs 1: ${(alone.ms / split.ms).toFixed(2)}× ` +
+      `13 ${parts} byte ranges of one CSV (${rows} rows), 2 threads vs 1: ${(alone.ms / split.ms).toFixed(2)}× ` +
         `(${ms(alone.ms)} vs ${ms(split.ms)}), output ${identical ? 'byte-identical' : 'DIFFERENT'}\n` +
         `   start-up apart: module compiled once in ${ms(threads.compileMs)}, threads loaded in ${ms(threads.startMs)} ` +
         `(counted in: ${(alone.ms / (split.ms + startup)).toFixed(2)}×); splitFile ${ms(scan.ms)} (${ms(scan.cpuMs)} CPU) of the 2-thread time\n` +

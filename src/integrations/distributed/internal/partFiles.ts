@@ -6,7 +6,8 @@
  * @internal
  * @packageDocumentation
  */
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { headerRowEnd } from '../../../internal/csv/recordBoundaries.js'
 
@@ -104,7 +105,7 @@ export class PartJoiner {
     if (this.failure !== undefined) return
     try {
       while (this.appended < this.parts.length && this.complete[this.appended] === true) {
-        await this.append(this.parts[this.appended] as string, await this.open())
+        await this.append(this.parts[this.appended] as string)
         this.appended++
       }
     } catch (error) {
@@ -112,9 +113,19 @@ export class PartJoiner {
     }
   }
 
-  private async append(part: string, target: FileHandle): Promise<void> {
+  private async append(part: string): Promise<void> {
     const size = await sizeOf(part)
     if (size === 0) return
+    if (this.target === undefined) {
+      // The first part with bytes starts the file as it is: copied by the kernel (or cloned where
+      // the file system can), not through a buffer — with one range per thread, the whole first
+      // half of the output is often still to join when the last task ends.
+      await copyFile(part, this.temporary, constants.COPYFILE_FICLONE)
+      this.target = open(this.temporary, 'a')
+      this.headerKept = true
+      return
+    }
+    const target = await this.open()
     let position = 0
     if (this.settings.csvHeader && this.headerKept)
       position = await headerRowEnd(part, {

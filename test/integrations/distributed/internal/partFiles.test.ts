@@ -41,6 +41,16 @@ describe('PartJoiner', () => {
     expect(readdirSync(folder).filter((name) => name.endsWith('.joining'))).toEqual([])
   })
 
+  it('starts the output with the first part that has bytes, header and all, when earlier parts are empty', async () => {
+    const { folder, paths } = parts(['', 'id,note\n1,"a\nb"\n', 'id,note\n2,c\n'])
+    const output = join(folder, 'out.csv')
+    const joiner = new PartJoiner(paths, output, CSV)
+    joiner.completed(1)
+    joiner.completed(0)
+    await joiner.commit()
+    expect(readFileSync(output, 'utf8')).toBe('id,note\n1,"a\nb"\n2,c\n')
+  })
+
   it('leaves no output and no temporary file when discarded', async () => {
     const { folder, paths } = parts(['a\n1\n', 'a\n2\n'])
     const output = join(folder, 'out.csv')
