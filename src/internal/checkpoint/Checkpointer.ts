@@ -183,7 +183,9 @@ export class Checkpointer {
     // run stopped before any checkpoint was saved leaves no journal behind.
     run.onStop(
       () =>
-        void this.settled().then(() => (this.saved ? this.journal?.close() : this.journal?.remove())),
+        void this.settled().then(() =>
+          this.saved ? this.journal?.close() : this.journal?.remove(),
+        ),
     )
   }
 
