@@ -15,8 +15,9 @@ import type { ToWebhookOptions } from './toWebhook.js'
  * a `record` (a parse failure keeps only `raw`) fails as a SinkError, and a letter without
  * `details.idempotencyKey` is sent under a fresh key. A record that fails again is a failure of
  * this run, with the same key in `details.idempotencyKey`, so a replay can itself be replayed.
- * Everything else — retries, batching, reporting, rejecting when the destination never answers — is
- * `toWebhook`'s.
+ * Everything else — retries, batching, reporting, rejecting when the destination never answers,
+ * checkpoints and `resume` (a long replay from an NDJSON file of letters stopped half-way resends
+ * only the batches after its checkpoint, each again under its letters' key) — is `toWebhook`'s.
  *
  * @example
  * ```ts

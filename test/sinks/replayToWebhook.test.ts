@@ -9,8 +9,16 @@ import { toJson } from '../../src/sinks/toJson.js'
 import { fromGenerator } from '../../src/sources/fromGenerator.js'
 import { fromJson } from '../../src/sources/fromJson.js'
 import { filter } from '../../src/operators/filter.js'
+import { map } from '../../src/operators/map.js'
+import type { RunReport } from '../../src/core/RunReport.js'
+import { memoryStateStore } from '../support/stateRun.js'
 import { deadLetter, type DeadLetterRecord } from '../../src/policies/deadLetter.js'
-import { serversClosedAfterEach, type Plan, type SeenRequest } from '../support/flakyServer.js'
+import {
+  ok,
+  serversClosedAfterEach,
+  type Plan,
+  type SeenRequest,
+} from '../support/flakyServer.js'
 import { expectBalanced, readDeadLetters } from '../support/ledger.js'
 
 const serve = serversClosedAfterEach()
@@ -119,5 +127,64 @@ describe('replayToWebhook', () => {
       'the dead letter has no record to send (a ParseError of stage fromCsv)',
     )
     expect(server.requests).toHaveLength(1)
+  })
+
+  it('takes checkpoints and resumes a stopped replay, each batch again under its original key', async () => {
+    // The receiver answers the first batch, then is down until the replay.
+    let up = false
+    const server = await serve((request) => (up || request.index === 0 ? ok : { kind: 'reset' }))
+    const dead = join(await scratch(), 'dead.ndjson')
+    const first = await pipe(
+      fromGenerator(records(600)),
+      deadLetter(toJson(dead)),
+      toWebhook(server.origin, { ...fast, retries: 0, batchSize: 4 }),
+    )
+    expect(first).toMatchObject({ written: 4, failed: 596 })
+    const originalKeys = new Set(
+      (await readDeadLetters(dead)).map((letter) => letter.details?.['idempotencyKey']),
+    )
+    expect(originalKeys.size).toBe(149)
+    const sentBefore = server.requests.length
+    up = true
+    const store = memoryStateStore()
+    const replay = (stopAfter?: number): Promise<RunReport> => {
+      const controller = new AbortController()
+      let seen = 0
+      return pipe(
+        fromJson(dead),
+        filter(isDeadLetter),
+        map((letter) => {
+          if (++seen === stopAfter) controller.abort()
+          return letter
+        }),
+        replayToWebhook(server.origin, {
+          ...fast,
+          batchSize: 4,
+          state: { store, key: 'replay' },
+          checkpoint: { everyRecords: 50 },
+          resume: true,
+          signal: controller.signal,
+        }),
+      ).catch((error: { report: RunReport }) => error.report)
+    }
+    const stopped = await replay(330)
+    expect(stopped.status).toBe('aborted')
+    const resumed = await replay()
+    expect(resumed.status).toBe('completed')
+    expect(resumed.resumedFrom?.settled).toBeGreaterThan(0)
+    expect(resumed).toMatchObject({ read: 596, written: 596, failed: 0 })
+    expectBalanced(resumed)
+    const replayed = server.requests.slice(sentBefore)
+    // Every request of both replay runs went out under a key of the first run, each key's body the
+    // same every time; with the first batch, the receiver ends with each of the 600 records once.
+    expect(new Set(replayed.map((request) => request.headers['idempotency-key']))).toEqual(
+      originalKeys,
+    )
+    const kept = deduplicated(server.requests.slice(0, 1).concat(replayed))
+    expect(
+      [...kept.values()]
+        .flatMap((body) => (JSON.parse(body) as Array<{ id: number }>).map((record) => record.id))
+        .sort((a, b) => a - b),
+    ).toEqual(records(600).map((record) => record.id))
   })
 })
