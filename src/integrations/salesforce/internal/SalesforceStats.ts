@@ -8,7 +8,9 @@
 import type { Bookmark } from '../../../core/Bookmark.js'
 import type { SalesforceReport } from '../SalesforceReport.js'
 
-const LIMIT_INFO = /api-usage=(\d+)\/(\d+)/
+// The org's `api-usage`, wherever it stands in the header: not the `per-app-api-usage` of a
+// connected app, which may come first.
+const LIMIT_INFO = /(?:^|[^\w-])api-usage=(\d+)\/(\d+)/
 
 /** Mutable figures behind a {@link SalesforceReport}. @internal */
 export class SalesforceStats {

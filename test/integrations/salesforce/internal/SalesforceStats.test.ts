@@ -37,6 +37,11 @@ describe('SalesforceStats', () => {
     expect(stats.apiUsage).toEqual({ used: 7, limit: 500 })
     stats.noteLimitInfo('api-usage=8/500')
     expect(stats.apiUsage).toEqual({ used: 8, limit: 500 })
+    // The connected app's own figure is not the org's, wherever it stands.
+    stats.noteLimitInfo('per-app-api-usage=3/100(appName=x), api-usage=9/500')
+    expect(stats.apiUsage).toEqual({ used: 9, limit: 500 })
+    stats.noteLimitInfo('per-app-api-usage=4/100(appName=x)')
+    expect(stats.apiUsage).toEqual({ used: 9, limit: 500 })
   })
 
   it('reports a copy of the API usage', () => {
