@@ -80,11 +80,14 @@ export function keySetState(
   if (checkpoints === undefined) return undefined
   const stage = handle.name
   let pending: KeyValue[] = []
+  // Strings are saved as they are: only a change holding another kind of key is mapped.
+  let onlyStrings = true
   checkpoints.registerOperator(stage, {
     save() {
       if (pending.length === 0) return undefined
-      const keys = pending.map((key) => saveKey(stage, key))
+      const keys = onlyStrings ? pending : pending.map((key) => saveKey(stage, key))
       pending = []
+      onlyStrings = true
       return keys
     },
     restore(changes) {
@@ -96,6 +99,7 @@ export function keySetState(
   })
   return {
     added(key) {
+      if (typeof key !== 'string') onlyStrings = false
       pending.push(key)
     },
   }
