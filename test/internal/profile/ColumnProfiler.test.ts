@@ -88,6 +88,34 @@ describe('ColumnProfiler', () => {
     expect(result.max).toBe(sorted.at(-1))
   })
 
+  it('keeps the lexical min and max exact on texts that differ anywhere in their first 16 units', () => {
+    // Past 320 distinct values each text is compared as it comes, three code units at a time:
+    // shared prefixes, ends, code unit 0 and the highest unit at every position.
+    const unit = fc.constantFrom('a', 'b', '\u0000', '\uffff')
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 15, size: 'max' }),
+        fc.array(fc.string({ unit, minLength: 1, maxLength: 6 }), {
+          minLength: 300,
+          maxLength: 700,
+        }),
+        fc.boolean(),
+        (prefix, tails, cut) => {
+          // Every text starts with the prefix, or (cut) one in seven with a part of it.
+          const values = tails.map((tail, i) =>
+            cut && i % 7 === 0 ? prefix.slice(0, i % (prefix.length + 1)) + tail : prefix + tail,
+          )
+          const filled = values.filter((value) => value !== '')
+          const result = profileOf(values).result(values.length)
+          const sorted = [...filled].sort()
+          expect(result.min).toBe(sorted[0])
+          expect(result.max).toBe(sorted.at(-1))
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it.each([
     ['rising codes', (i: number) => `D${100_000 + i}`],
     ['falling codes', (i: number) => `D${999_999 - i}`],
