@@ -113,7 +113,7 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
             const fields = isObject(record) ? (record as Record<string, unknown>) : undefined
             for (const profiler of fixed)
               if (fields !== undefined && Object.hasOwn(fields, profiler.column))
-                profiler.add(fields[profiler.column])
+                profiler.push(fields[profiler.column])
           } else if (isObject(record)) {
             // Records mostly share one key order: the profiler at each position is remembered.
             let position = 0
@@ -124,10 +124,10 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
                 seenColumns[position] === column
                   ? seenProfilers[position]
                   : remember(position, column)
-              profiler?.add((record as Record<string, unknown>)[column])
+              profiler?.push((record as Record<string, unknown>)[column])
               position += 1
             }
-          } else profilerOf('value')?.add(record)
+          } else profilerOf('value')?.push(record)
           stage.emit(record)
         },
       }

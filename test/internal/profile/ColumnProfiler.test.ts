@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  BATCH,
   ColumnProfiler,
   SAMPLE_AFTER,
   SAMPLE_EVERY,
@@ -306,5 +307,47 @@ describe('ColumnProfiler against an Array model', () => {
       '2026-01-02T00:00:00.000Z',
       '{"a":1}',
     ])
+  })
+
+  it('gives the same profile whether values are pushed in batches or added one by one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('', null, undefined, true),
+            fc.integer({ min: 0, max: 400 }).map(String),
+            fc.integer({ min: 0, max: 400 }).map((n) => ({ n })),
+            fc.date({ noInvalidDate: true }),
+            fc.double({ noNaN: true }),
+          ),
+          { maxLength: BATCH * 6 },
+        ),
+        fc.nat(BATCH * 6),
+        (values, midway) => {
+          const pushed = new ColumnProfiler('c', settings)
+          values.forEach((value, index) => {
+            // A result part-way adds what is pending, and pushing goes on after it.
+            if (index === midway) pushed.result(index)
+            pushed.push(value)
+          })
+          expect(pushed.result(values.length)).toEqual(profileOf(values).result(values.length))
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('profiles an object pushed as it was then, though it changes later', () => {
+    const profiler = new ColumnProfiler('c', settings)
+    const value = { state: 'before' }
+    profiler.push('text')
+    profiler.push(value)
+    value.state = 'after'
+    expect(
+      profiler
+        .result(2)
+        .topValues.map((top) => top.value)
+        .sort(),
+    ).toEqual(['text', '{"state":"before"}'])
   })
 })
