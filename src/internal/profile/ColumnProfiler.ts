@@ -43,6 +43,8 @@ export const BATCH = 128
  * a date (first character a digit, sign or point) is still read every time; after
  * {@link SAMPLE_AFTER} values, the rest (the shape of other text, the most frequent values) sees a
  * seeded 1-in-{@link SAMPLE_EVERY} sample, each sampled value weighing {@link SAMPLE_EVERY}.
+ * Values {@link ColumnProfiler.push}ed wait in a batch of at most {@link BATCH} (references, not
+ * copies) until the batch is full or a result is asked for.
  *
  * @internal
  */
