@@ -33,9 +33,10 @@ export interface ProfileOptions {
  * which, past 65,536 values of a column with many distinct values, come from a 1-in-8 sample).
  *
  * Memory is fixed per column whatever the number of records (at most about 70 KiB: sketches, not
- * the values). Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's
- * inferred type is numeric, so it profiles raw CSV rows and validated records alike. Records that
- * are not objects are profiled as one column named `value`. Failures pass through untouched and
+ * the values, but for a batch of up to 128 of the column's latest values waiting to be added).
+ * Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's inferred type
+ * is numeric, so it profiles raw CSV rows and validated records alike. Records that are not
+ * objects are profiled as one column named `value`. Failures pass through untouched and
  * are not profiled. The profile is in the report however the run ends.
  *
  * @example
