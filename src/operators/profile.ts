@@ -33,9 +33,10 @@ export interface ProfileOptions {
  * which, past 65,536 values of a column with many distinct values, come from a 1-in-8 sample).
  *
  * Memory is fixed per column whatever the number of records (at most about 70 KiB: sketches, not
- * the values). Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's
- * inferred type is numeric, so it profiles raw CSV rows and validated records alike. Records that
- * are not objects are profiled as one column named `value`. Failures pass through untouched and
+ * the values, but for a batch of up to 128 of the column's latest values waiting to be added).
+ * Numbers given as text (`"1200.50"` from a CSV) count as numbers when the column's inferred type
+ * is numeric, so it profiles raw CSV rows and validated records alike. Records that are not
+ * objects are profiled as one column named `value`. Failures pass through untouched and
  * are not profiled. The profile is in the report however the run ends.
  *
  * @example
@@ -113,7 +114,7 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
             const fields = isObject(record) ? (record as Record<string, unknown>) : undefined
             for (const profiler of fixed)
               if (fields !== undefined && Object.hasOwn(fields, profiler.column))
-                profiler.add(fields[profiler.column])
+                profiler.push(fields[profiler.column])
           } else if (isObject(record)) {
             // Records mostly share one key order: the profiler at each position is remembered.
             let position = 0
@@ -124,10 +125,10 @@ export function profile<A>(options: ProfileOptions = {}): Operator<A, A> {
                 seenColumns[position] === column
                   ? seenProfilers[position]
                   : remember(position, column)
-              profiler?.add((record as Record<string, unknown>)[column])
+              profiler?.push((record as Record<string, unknown>)[column])
               position += 1
             }
-          } else profilerOf('value')?.add(record)
+          } else profilerOf('value')?.push(record)
           stage.emit(record)
         },
       }

@@ -29,6 +29,8 @@ export interface ColumnProfilerSettings {
 export const SAMPLE_AFTER = 65_536
 /** @internal */
 export const SAMPLE_EVERY = 8
+/** Values of a column added together (see {@link ColumnProfiler.push}). @internal */
+export const BATCH = 128
 
 /**
  * Accumulates one column's profile in fixed memory.
@@ -41,6 +43,8 @@ export const SAMPLE_EVERY = 8
  * a date (first character a digit, sign or point) is still read every time; after
  * {@link SAMPLE_AFTER} values, the rest (the shape of other text, the most frequent values) sees a
  * seeded 1-in-{@link SAMPLE_EVERY} sample, each sampled value weighing {@link SAMPLE_EVERY}.
+ * Values {@link ColumnProfiler.push}ed wait in a batch of at most {@link BATCH} (references, not
+ * copies) until the batch is full or a result is asked for.
  *
  * @internal
  */
@@ -68,12 +72,20 @@ export class ColumnProfiler {
   private numericMax = -Infinity
   private lexicalMin: string | undefined
   private lexicalMax: string | undefined
-  /** Prefixes of the lexical min and max (see addLexical). */
-  private minPrefix = Infinity
-  private maxPrefix = -Infinity
+  /** Code unit triples of the lexical min and max (see addLexical); ±Infinity before any value. */
+  private readonly minUnits = new Float64Array(LEXICAL_LEVELS).fill(Infinity)
+  private readonly maxUnits = new Float64Array(LEXICAL_LEVELS).fill(-Infinity)
   private lengthMin = Infinity
   private lengthMax = 0
   private lengthSum = 0
+  /**
+   * Values {@link push}ed and not added yet: the first `pendingCount`. A new array for each batch:
+   * one that had lived long (in V8's old generation) takes every newly parsed text through the
+   * write barrier's slow path and the next scavenge's remembered set (in a CPU profile of bench
+   * scenario 7, a new array per batch about halved the samples in both).
+   */
+  private pending = newBatch()
+  private pendingCount = 0
 
   constructor(
     readonly column: string,
@@ -82,6 +94,32 @@ export class ColumnProfiler {
     this.values = new FrequentValues(Math.max(256, settings.topK * 32), (entries) =>
       this.fold(entries),
     )
+  }
+
+  /**
+   * Adds `value` later, with the next values of the column ({@link BATCH} at a time): one column's
+   * sketches, tables and code then stay in the processor's cache while a batch updates them, where
+   * a value at a time, between the parser's and the writer's work on each record, found them
+   * evicted (about a third of the profile's cost in scenario 7). {@link result} adds what is
+   * pending first. An object is added at once, after what is pending, as it could still change;
+   * text and other primitives cannot.
+   */
+  push(value: unknown): void {
+    if (typeof value === 'object' && value !== null) {
+      this.flush()
+      this.add(value)
+      return
+    }
+    this.pending[this.pendingCount] = value
+    if (++this.pendingCount === BATCH) this.flush()
+  }
+
+  private flush(): void {
+    const pending = this.pending
+    const count = this.pendingCount
+    this.pending = newBatch()
+    this.pendingCount = 0
+    for (let index = 0; index < count; index++) this.add(pending[index])
   }
 
   add(value: unknown): void {
@@ -197,29 +235,50 @@ export class ColumnProfiler {
     return x >>> 29 === 0 ? SAMPLE_EVERY : 0
   }
 
+  /**
+   * Lexical min and max, mostly without comparing texts: three code units at a time make one
+   * number that orders texts as those units do ({@link unitsAt}), and the min's and the max's are
+   * kept for their first {@link LEXICAL_LEVELS} triples. A text is decided by the first triple
+   * that differs from the min's (and the max's); only texts that share all of them with one are
+   * compared whole. A timestamp column, whose texts share their first three characters, is
+   * decided by the second triple.
+   */
   private addLexical(text: string): void {
-    // The first three code units as one number order texts as their prefixes do: text whose
-    // prefix lies strictly between those of the min and the max is neither, and text whose prefix
-    // lies strictly beyond one of them is the new one; only equal prefixes compare the texts.
-    const prefix =
-      text.charCodeAt(0) * 4294967296 + (text.charCodeAt(1) | 0) * 65536 + (text.charCodeAt(2) | 0)
-    if (prefix > this.minPrefix && prefix < this.maxPrefix) return
+    const length = text.length
+    let units = unitsAt(text, 0, length)
+    const minUnits = this.minUnits
+    const maxUnits = this.maxUnits
+    if (units > (minUnits[0] as number) && units < (maxUnits[0] as number)) return
     const min = this.lexicalMin
     if (min === undefined) {
       this.lexicalMin = this.lexicalMax = detached(text)
-      this.minPrefix = this.maxPrefix = prefix
-    } else if (
-      prefix < this.minPrefix ||
-      (prefix === this.minPrefix && compareText(text, min) < 0)
+      setUnits(minUnits, text)
+      setUnits(maxUnits, text)
+      return
+    }
+    // Sign of (text − min) and of (text − max) as far as the triples read so far tell; 0: equal so far.
+    let toMin = units - (minUnits[0] as number)
+    let toMax = units - (maxUnits[0] as number)
+    // Undecided while equal to the min so far, or above it and equal to the max so far.
+    for (
+      let level = 1;
+      level < LEXICAL_LEVELS && (toMin === 0 || (toMin > 0 && toMax === 0));
+      level++
     ) {
+      units = unitsAt(text, level * 3, length)
+      if (toMin === 0) toMin = units - (minUnits[level] as number)
+      if (toMax === 0) toMax = units - (maxUnits[level] as number)
+    }
+    if (toMin === 0) toMin = compareText(text, min, LEXICAL_LEVELS * 3)
+    if (toMin < 0) {
       this.lexicalMin = detached(text)
-      this.minPrefix = prefix
-    } else if (
-      prefix > this.maxPrefix ||
-      (prefix === this.maxPrefix && compareText(text, this.lexicalMax as string) > 0)
-    ) {
+      setUnits(minUnits, text)
+      return
+    }
+    if (toMax === 0) toMax = compareText(text, this.lexicalMax as string, LEXICAL_LEVELS * 3)
+    if (toMax > 0) {
       this.lexicalMax = detached(text)
-      this.maxPrefix = prefix
+      setUnits(maxUnits, text)
     }
   }
 
@@ -238,6 +297,7 @@ export class ColumnProfiler {
 
   /** The profile, given how many records the stage saw in all. */
   result(records: number): ColumnProfile {
+    this.flush()
     this.values.foldExact()
     const missing = records - this.present + this.empty
     const filled = this.present - this.empty
@@ -318,14 +378,46 @@ export class ColumnProfiler {
   }
 }
 
+function newBatch(): unknown[] {
+  return new Array<unknown>(BATCH)
+}
+
+/** How many triples of code units of the lexical min and max are kept (see addLexical). */
+const LEXICAL_LEVELS = 4
+
 /**
- * Orders two texts as `<` does (by UTF-16 code units), in a loop the compiler inlines: `<` on the
- * parser's string slices was the largest single cost of a timestamp column's profile (whose texts
- * all share their first three characters), where this loop stops after a few.
+ * The code units of `text` at `from`, `from + 1` and `from + 2` as one number (0 for each past
+ * the end), which orders as those units do: texts whose triples differ are ordered by them, and
+ * texts whose triples are equal are equal so far (a text that ends there, padded with 0, is not
+ * told from one that goes on with code unit 0 until compared whole). Reads stay within the text:
+ * one read past the end would slow every later read at that site (see scanNumber in valueKind).
  */
-function compareText(a: string, b: string): number {
+function unitsAt(text: string, from: number, length: number): number {
+  if (from + 2 < length)
+    return (
+      text.charCodeAt(from) * 4294967296 +
+      text.charCodeAt(from + 1) * 65536 +
+      text.charCodeAt(from + 2)
+    )
+  if (from >= length) return 0
+  return (
+    text.charCodeAt(from) * 4294967296 + (from + 1 < length ? text.charCodeAt(from + 1) * 65536 : 0)
+  )
+}
+
+function setUnits(units: Float64Array, text: string): void {
+  const length = text.length
+  for (let level = 0, from = 0; level < LEXICAL_LEVELS; level++, from += 3)
+    units[level] = from < length ? unitsAt(text, from, length) : 0
+}
+
+/**
+ * Orders two texts as `<` does (by UTF-16 code units), given that they agree before `from` (or
+ * that `from` is 0), in a loop the compiler inlines.
+ */
+function compareText(a: string, b: string, from: number): number {
   const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) {
+  for (let i = from; i < length; i++) {
     const difference = a.charCodeAt(i) - b.charCodeAt(i)
     if (difference !== 0) return difference
   }

@@ -162,13 +162,19 @@ class ExactTable {
   entry(text: string): ExactEntry | undefined {
     const keys = this.keys
     const last = text.length - 1
+    // Every read within the text (one past the end would slow every later read here; see
+    // scanNumber): the one-character and empty texts take the second branch.
     let hash =
-      Math.imul(last, 0x9e3779b1) ^
-      Math.imul(text.charCodeAt(0), 0x85ebca77) ^
-      Math.imul(text.charCodeAt(last), 0xc2b2ae3d) ^
-      Math.imul(text.charCodeAt(last - 1) | 0, 0x27d4eb2f) ^
-      Math.imul(text.charCodeAt(last >> 1), 0x165667b1) ^
-      Math.imul(text.charCodeAt(last >> 2), 0x61c88647)
+      last >= 1
+        ? Math.imul(last, 0x9e3779b1) ^
+          Math.imul(text.charCodeAt(0), 0x85ebca77) ^
+          Math.imul(text.charCodeAt(last), 0xc2b2ae3d) ^
+          Math.imul(text.charCodeAt(last - 1), 0x27d4eb2f) ^
+          Math.imul(text.charCodeAt(last >> 1), 0x165667b1) ^
+          Math.imul(text.charCodeAt(last >> 2), 0x61c88647)
+        : last === 0
+          ? Math.imul(text.charCodeAt(0), 0x85ebca77)
+          : 0
     hash ^= hash >>> 15
     let slot = hash & this.mask
     for (;;) {

@@ -17,7 +17,13 @@ export class HeavyHitters {
   private readonly keys: Array<string | undefined>
   private readonly hashes: Int32Array
   private readonly counts: Float64Array
+  /** The occupied slots, `held` of them: a decrease visits these, not every slot. */
+  private readonly occupied: Int32Array
   private held = 0
+  /** Scratch space of {@link decreaseAll}: the counters that survive a decrease. */
+  private readonly keptValues: Array<string | undefined>
+  private readonly keptHashes: Int32Array
+  private readonly keptCounts: Float64Array
   /** How many times every counter was decreased: the bound on each count's error. */
   private decrements = 0
 
@@ -28,6 +34,10 @@ export class HeavyHitters {
     this.keys = Array.from<string | undefined>({ length: slots })
     this.hashes = new Int32Array(slots)
     this.counts = new Float64Array(slots)
+    this.occupied = new Int32Array(capacity)
+    this.keptValues = Array.from<string | undefined>({ length: capacity })
+    this.keptHashes = new Int32Array(capacity)
+    this.keptCounts = new Float64Array(capacity)
   }
 
   /** Counts `weight` (a positive integer, default 1) occurrences of `value`, whose 32-bit hash is `hash`. */
@@ -53,9 +63,10 @@ export class HeavyHitters {
 
   private smallest(): number {
     let least = Infinity
-    for (let slot = 0; slot <= this.mask; slot++)
-      if (this.keys[slot] !== undefined && (this.counts[slot] as number) < least)
-        least = this.counts[slot] as number
+    for (let index = 0; index < this.held; index++) {
+      const count = this.counts[this.occupied[index] as number] as number
+      if (count < least) least = count
+    }
     return least
   }
 
@@ -86,22 +97,33 @@ export class HeavyHitters {
     this.keys[slot] = value
     this.hashes[slot] = key
     this.counts[slot] = count
+    this.occupied[this.held] = slot
     this.held += 1
   }
 
   /** Decreases every counter by `by`, frees those at zero and lays the table out again. */
   private decreaseAll(by: number): void {
     this.decrements += by
-    const kept: Array<[string, number, number]> = []
-    for (let slot = 0; slot <= this.mask; slot++) {
-      const held = this.keys[slot]
-      if (held === undefined) continue
-      const count = (this.counts[slot] as number) - by
-      if (count > 0) kept.push([held, this.hashes[slot] as number, count])
-      this.keys[slot] = undefined
+    const { keys, hashes, counts, occupied, keptValues, keptHashes, keptCounts } = this
+    let kept = 0
+    for (let index = 0; index < this.held; index++) {
+      const slot = occupied[index] as number
+      const count = (counts[slot] as number) - by
+      if (count > 0) {
+        keptValues[kept] = keys[slot]
+        keptHashes[kept] = hashes[slot] as number
+        keptCounts[kept] = count
+        kept += 1
+      }
+      keys[slot] = undefined
     }
     this.held = 0
-    for (const [value, key, count] of kept) this.put(this.slotOf(value, key), value, key, count)
+    for (let index = 0; index < kept; index++) {
+      const value = keptValues[index] as string
+      const key = keptHashes[index] as number
+      this.put(this.slotOf(value, key), value, key, keptCounts[index] as number)
+      keptValues[index] = undefined
+    }
   }
 
   /** How many distinct values it holds. */

@@ -125,17 +125,20 @@ export function readNumber(text: string, slot: NumberSlot): number {
  * is built from the digits (mantissa ÷ a power of ten, correctly rounded); otherwise `Number`.
  */
 function scanNumber(text: string, slot: NumberSlot): number {
+  // Every read stays below `length`: one `charCodeAt` past the end deoptimises the function, and
+  // V8 then calls the generic builtin at that site for good (several times slower per character).
   const length = text.length
   let i = 0
   const sign = text.charCodeAt(0)
   if (sign === PLUS || sign === MINUS) i = 1
   let mantissa = 0
   let digits = 0
-  let code = text.charCodeAt(i)
-  while (code >= DIGIT_0 && code <= DIGIT_9) {
+  let code = 0
+  for (; i < length; i++) {
+    code = text.charCodeAt(i)
+    if (code < DIGIT_0 || code > DIGIT_9) break
     mantissa = mantissa * 10 + (code - DIGIT_0)
     digits++
-    code = text.charCodeAt(++i)
   }
   if (i === length) {
     if (digits === 0) return -1
@@ -151,11 +154,11 @@ function scanNumber(text: string, slot: NumberSlot): number {
   }
   let fraction = 0
   if (code === DOT) {
-    code = text.charCodeAt(++i)
-    while (code >= DIGIT_0 && code <= DIGIT_9) {
+    for (i++; i < length; i++) {
+      code = text.charCodeAt(i)
+      if (code < DIGIT_0 || code > DIGIT_9) break
       mantissa = mantissa * 10 + (code - DIGIT_0)
       fraction++
-      code = text.charCodeAt(++i)
     }
   }
   if (digits + fraction === 0) return -1
@@ -173,10 +176,13 @@ function scanNumber(text: string, slot: NumberSlot): number {
     return NUMBER
   }
   if (code !== 101 && code !== 69) return -1
-  code = text.charCodeAt(++i)
-  if (code === PLUS || code === MINUS) code = text.charCodeAt(++i)
+  i++
+  if (i < length) {
+    code = text.charCodeAt(i)
+    if (code === PLUS || code === MINUS) i++
+  }
   const exponentStart = i
-  while (code >= DIGIT_0 && code <= DIGIT_9) code = text.charCodeAt(++i)
+  while (i < length && isDigit(text.charCodeAt(i))) i++
   if (i === exponentStart || i !== length) return -1
   slot.value = Number(text)
   slot.shape = -1
@@ -204,16 +210,18 @@ function isDateAt(text: string): boolean {
  * `^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$` reads it.
  */
 function isTimeTail(text: string): boolean {
+  // Reads stay below the length (see scanNumber).
   const length = text.length
+  if (length < 16) return false
   if (!(isTwoDigits(text, 11) && text.charCodeAt(13) === COLON && isTwoDigits(text, 14)))
     return false
   let i = 16
-  if (text.charCodeAt(i) === COLON) {
-    if (!isTwoDigits(text, i + 1)) return false
+  if (i < length && text.charCodeAt(i) === COLON) {
+    if (length < 19 || !isTwoDigits(text, i + 1)) return false
     i += 3
-    if (text.charCodeAt(i) === DOT) {
+    if (i < length && text.charCodeAt(i) === DOT) {
       const start = ++i
-      while (isDigit(text.charCodeAt(i))) i++
+      while (i < length && isDigit(text.charCodeAt(i))) i++
       if (i === start) return false
     }
   }
@@ -221,10 +229,10 @@ function isTimeTail(text: string): boolean {
   const zone = text.charCodeAt(i)
   if (zone === 90 /* Z */) return i + 1 === length
   if (zone !== PLUS && zone !== MINUS) return false
-  if (!isTwoDigits(text, i + 1)) return false
+  if (i + 3 > length || !isTwoDigits(text, i + 1)) return false
   i += 3
-  if (text.charCodeAt(i) === COLON) i++
-  return isTwoDigits(text, i) && i + 2 === length
+  if (i < length && text.charCodeAt(i) === COLON) i++
+  return i + 2 === length && isTwoDigits(text, i)
 }
 
 function isTwoDigits(text: string, at: number): boolean {

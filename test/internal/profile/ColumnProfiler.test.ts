@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  BATCH,
   ColumnProfiler,
   SAMPLE_AFTER,
   SAMPLE_EVERY,
@@ -86,6 +87,34 @@ describe('ColumnProfiler', () => {
     const sorted = [...values].sort()
     expect(result.min).toBe(sorted[0])
     expect(result.max).toBe(sorted.at(-1))
+  })
+
+  it('keeps the lexical min and max exact on texts that differ anywhere in their first 16 units', () => {
+    // Past 320 distinct values each text is compared as it comes, three code units at a time:
+    // shared prefixes, ends, code unit 0 and the highest unit at every position.
+    const unit = fc.constantFrom('a', 'b', '\u0000', '\uffff')
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 15, size: 'max' }),
+        fc.array(fc.string({ unit, minLength: 1, maxLength: 6 }), {
+          minLength: 300,
+          maxLength: 700,
+        }),
+        fc.boolean(),
+        (prefix, tails, cut) => {
+          // Every text starts with the prefix, or (cut) one in seven with a part of it.
+          const values = tails.map((tail, i) =>
+            cut && i % 7 === 0 ? prefix.slice(0, i % (prefix.length + 1)) + tail : prefix + tail,
+          )
+          const filled = values.filter((value) => value !== '')
+          const result = profileOf(values).result(values.length)
+          const sorted = [...filled].sort()
+          expect(result.min).toBe(sorted[0])
+          expect(result.max).toBe(sorted.at(-1))
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 
   it.each([
@@ -278,5 +307,47 @@ describe('ColumnProfiler against an Array model', () => {
       '2026-01-02T00:00:00.000Z',
       '{"a":1}',
     ])
+  })
+
+  it('gives the same profile whether values are pushed in batches or added one by one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('', null, undefined, true),
+            fc.integer({ min: 0, max: 400 }).map(String),
+            fc.integer({ min: 0, max: 400 }).map((n) => ({ n })),
+            fc.date({ noInvalidDate: true }),
+            fc.double({ noNaN: true }),
+          ),
+          { maxLength: BATCH * 6 },
+        ),
+        fc.nat(BATCH * 6),
+        (values, midway) => {
+          const pushed = new ColumnProfiler('c', settings)
+          values.forEach((value, index) => {
+            // A result part-way adds what is pending, and pushing goes on after it.
+            if (index === midway) pushed.result(index)
+            pushed.push(value)
+          })
+          expect(pushed.result(values.length)).toEqual(profileOf(values).result(values.length))
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('profiles an object pushed as it was then, though it changes later', () => {
+    const profiler = new ColumnProfiler('c', settings)
+    const value = { state: 'before' }
+    profiler.push('text')
+    profiler.push(value)
+    value.state = 'after'
+    expect(
+      profiler
+        .result(2)
+        .topValues.map((top) => top.value)
+        .sort(),
+    ).toEqual(['text', '{"state":"before"}'])
   })
 })
