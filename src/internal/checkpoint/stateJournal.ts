@@ -19,6 +19,10 @@ export interface JournalEntry {
 
 /** @internal */
 export class StateJournal {
+  /** Where entries are encoded; reused once the write of the last append is over. */
+  private scratch = Buffer.alloc(0)
+  private writing = false
+
   private constructor(
     readonly path: string,
     private handle: FileHandle | undefined,
@@ -68,31 +72,41 @@ export class StateJournal {
 
   /**
    * Appends the entries: encodes them now, and returns the journal's length with them in it and a
-   * promise that resolves once they are written and durable (fdatasync). One append at a time.
+   * promise that resolves once they are written and durable (fdatasync).
    */
   append(entries: readonly JournalEntry[]): { bytes: number; durable: Promise<void> } {
     if (entries.length === 0) return { bytes: this.length, durable: Promise.resolve() }
     let text = ''
     for (const entry of entries) text += `${JSON.stringify(entry)}\n`
-    const buffer = Buffer.from(text, 'utf8')
+    // Encoded into a buffer kept from one append to the next (a UTF-16 unit is at most 3 bytes of
+    // UTF-8): Buffer.from would measure the text first and allocate anew each time.
+    const needed = text.length * 3
+    // A write still under way (a failed checkpoint's) keeps its buffer: this one gets another.
+    if (this.writing || this.scratch.length < needed) this.scratch = Buffer.allocUnsafeSlow(needed)
+    const size = this.scratch.write(text, 0, 'utf8')
     const at = this.length
-    this.length += buffer.length
-    return { bytes: this.length, durable: this.write(buffer, at) }
+    this.length += size
+    return { bytes: this.length, durable: this.write(this.scratch.subarray(0, size), at) }
   }
 
   private async write(buffer: Buffer, at: number): Promise<void> {
-    this.handle ??= await open(this.path, 'w')
-    let written = 0
-    while (written < buffer.length) {
-      const { bytesWritten } = await this.handle.write(
-        buffer,
-        written,
-        buffer.length - written,
-        at + written,
-      )
-      written += bytesWritten
+    this.writing = true
+    try {
+      this.handle ??= await open(this.path, 'w')
+      let written = 0
+      while (written < buffer.length) {
+        const { bytesWritten } = await this.handle.write(
+          buffer,
+          written,
+          buffer.length - written,
+          at + written,
+        )
+        written += bytesWritten
+      }
+      await this.handle.datasync()
+    } finally {
+      this.writing = false
     }
-    await this.handle.datasync()
   }
 
   get bytes(): number {

@@ -37,6 +37,26 @@ describe('StateJournal', () => {
     await expect(stat(path)).rejects.toThrow()
   })
 
+  it('counts its length in UTF-8 bytes, whatever the text holds, and reads it back', async () => {
+    const path = join(directory, 'journal')
+    const journal = StateJournal.fresh(path)
+    const keys = ['é', '😀 emoji', '中文', 'a\nb', '\u2028', 'x'.repeat(10_000)]
+    const first = journal.append([{ stage: 'dedupe', change: keys }])
+    await first.durable
+    // The buffer of the first append is used again by the next: a shorter text must not leave
+    // bytes of the longer one behind.
+    const second = journal.append([{ stage: 'dedupe', change: ['ü'] }])
+    await second.durable
+    expect(second.bytes).toBe((await stat(path)).size)
+    await journal.close()
+    const resumed = await StateJournal.resume(path, second.bytes)
+    expect(resumed.entries).toEqual([
+      { stage: 'dedupe', change: keys },
+      { stage: 'dedupe', change: ['ü'] },
+    ])
+    await resumed.journal.close()
+  })
+
   it('is created only with the first entries', async () => {
     const path = join(directory, 'journal')
     const resumed = await StateJournal.resume(path, 0)
