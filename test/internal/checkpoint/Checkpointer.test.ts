@@ -22,6 +22,7 @@ import { toJson } from '../../../src/sinks/toJson.js'
 import { deadLetter } from '../../../src/policies/deadLetter.js'
 import { NumberFromString } from '../../../src/codecs/NumberFromString.js'
 import { memoryStateStore } from '../../support/stateRun.js'
+import { fileStateStore } from '../../../src/state/fileStateStore.js'
 import type {
   SavedCheckpoint,
   SavedFileSink,
@@ -201,6 +202,26 @@ describe('checkpoint and resume', () => {
     expect(await readFile(join(directory, 'out.csv'), 'utf8')).toBe(
       await readFile(join(directory, 'reference.csv'), 'utf8'),
     )
+  })
+
+  it('runs two checkpointed runs at once on one fileStateStore, each under its key, both whole', async () => {
+    const store = fileStateStore(join(directory, 'state.json'))
+    const run = (output: string, key: string): Promise<RunReport> =>
+      importRun(output, { state: { store, key }, checkpoint: { everyRecords: 500 } })
+    const [first, second] = await Promise.all([run('a.csv', 'a'), run('b.csv', 'b')])
+    expect(first.read).toBe(ROWS)
+    expect(second.read).toBe(ROWS)
+    expect(await readFile(join(directory, 'a.csv'), 'utf8')).toBe(
+      await readFile(join(directory, 'b.csv'), 'utf8'),
+    )
+    expect(await store.list()).toEqual(['a', 'b'])
+    for (const key of ['a', 'b'])
+      expect(Object.keys((await store.get(key)) as object).sort()).toEqual([
+        'committedAt',
+        'positions',
+        'version',
+      ])
+    expect((await readdir(directory)).sort()).toEqual(['a.csv', 'b.csv', 'input.csv', 'state.json'])
   })
 
   it('gives the run an id in the state only when its sink asks for one (a webhook, not a file)', async () => {
