@@ -77,20 +77,32 @@ export function fileStateStore(path: string): StateStore {
   }
   // The temporary files of writers killed mid-write (their pid is gone) are removed once.
   let cleaned: Promise<unknown> | undefined
-  const update = (change: (texts: Map<string, string>) => boolean): Promise<void> =>
+  // Writes the entries `change` makes: at once, or for a checkpoint (internal/state/stagedPut) in
+  // two steps — the temporary file written and fsynced, `staged` called, and the rename left to
+  // the caller's `decision`, holding the queue until then.
+  const update = (
+    change: (texts: Map<string, string>) => boolean,
+    step?: {
+      readonly staged: () => void
+      readonly decision: Promise<boolean>
+      readonly durable: boolean
+    },
+  ): Promise<void> =>
     serialised(async () => {
       cleaned ??= removeLitter(dirname(file), basename(file))
       await cleaned
       const texts = new Map(await current())
       if (!change(texts)) return
-      known = undefined
       const written = await writeTemporary(file, layout(texts))
+      if (step !== undefined) {
+        step.staged()
+        if (!(await step.decision)) return void (await unlink(written.path).catch(() => undefined))
+      }
+      known = undefined
       await replaceWith(file, written.path)
-      await syncDirectory(dirname(file))
+      if (step?.durable !== false) await syncDirectory(dirname(file))
       known = { stamp: written.stamp, texts }
     })
-  // A checkpoint's write in two steps (internal/state/stagedPut): the temporary file is written
-  // and fsynced now; the rename waits for the commit, and holds the queue until then.
   const stage = (key: string, value: unknown, options: StagedPutOptions): StagedPut => {
     let decide: (commit: boolean) => void = () => undefined
     const decision = new Promise<boolean>((resolve) => {
@@ -100,21 +112,10 @@ export function fileStateStore(path: string): StateStore {
     const ready = new Promise<void>((resolve) => {
       staged = resolve
     })
-    const done = serialised(async () => {
-      cleaned ??= removeLitter(dirname(file), basename(file))
-      await cleaned
-      const texts = new Map(await current())
-      texts.set(key, entryText(file, key, value))
-      const written = await writeTemporary(file, layout(texts))
-      staged()
-      if (!(await decision)) {
-        await unlink(written.path).catch(() => undefined)
-        return
-      }
-      known = undefined
-      await replaceWith(file, written.path)
-      if (options.durable) await syncDirectory(dirname(file))
-      known = { stamp: written.stamp, texts }
+    const done = update(setEntry(file, key, value), {
+      staged,
+      decision,
+      durable: options.durable,
     })
     done.catch(() => undefined)
     return {
@@ -136,11 +137,7 @@ export function fileStateStore(path: string): StateStore {
       const text = (await current()).get(key)
       return text === undefined ? undefined : (JSON.parse(text) as unknown)
     },
-    put: (key, value) =>
-      update((texts) => {
-        texts.set(key, entryText(file, key, value))
-        return true
-      }),
+    put: (key, value) => update(setEntry(file, key, value)),
     delete: (key) => update((texts) => texts.delete(key)),
     list: async () => [...(await current()).keys()].sort(),
   }
@@ -172,6 +169,18 @@ function stampFrom(stats: BigIntStats): string {
 
 /** Indentation of an entry's lines in the file (JSON.stringify(file, null, 2) puts them there). */
 const ENTRY_INDENT = '    '
+
+/** The change that sets `key` to `value`. */
+function setEntry(
+  file: string,
+  key: string,
+  value: unknown,
+): (texts: Map<string, string>) => boolean {
+  return (texts) => {
+    texts.set(key, entryText(file, key, value))
+    return true
+  }
+}
 
 /** The value as it will stand in the file; a value JSON cannot hold is an error now. */
 function entryText(file: string, key: string, value: unknown): string {
