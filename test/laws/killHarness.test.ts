@@ -15,7 +15,7 @@ import { fork } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { bundleChild } from '../support/bundleChild.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { fromCsv } from '../../src/sources/fromCsv.js'
 import { validate } from '../../src/operators/validate.js'
@@ -28,7 +28,6 @@ import { byEmail, inputText, Row, type ChildConfig } from '../support/checkpoint
 const ROWS = 200_000
 const EVERY_RECORDS = 10_000
 const SEED = 20_261_205
-const repo = join(import.meta.dirname, '..', '..')
 
 /** mulberry32: a small seeded generator, so every kill lands where it did last time. */
 function random(seed: number): () => number {
@@ -59,19 +58,7 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'powerflow-kill-'))
   input = join(directory, 'input.csv')
   await writeFile(input, inputText(ROWS, random(SEED)))
-  const cache = join(repo, 'node_modules', '.cache', 'powerflow-kill-harness')
-  await mkdir(cache, { recursive: true })
-  child = join(cache, `child-${process.pid}.mjs`)
-  await build({
-    entryPoints: [join(repo, 'test', 'support', 'checkpointChild.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile: child,
-    logLevel: 'silent',
-  })
+  child = await bundleChild('checkpointChild')
   // The uninterrupted run, without checkpoints: what every killed and resumed run must write.
   const reference = join(directory, 'reference.csv')
   await pipe(

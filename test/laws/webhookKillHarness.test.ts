@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { bundleChild } from '../support/bundleChild.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { fromCsv } from '../../src/sources/fromCsv.js'
 import { validate } from '../../src/operators/validate.js'
@@ -37,7 +37,6 @@ const EVERY_RECORDS = 2_000
 const BATCH_SIZE = 50
 const CONCURRENCY = 4
 const SEED = 20_261_205
-const repo = join(import.meta.dirname, '..', '..')
 
 /** One request the receiver got. */
 interface Received {
@@ -131,19 +130,7 @@ beforeAll(async () => {
   input = join(directory, 'input.csv')
   await writeFile(input, inputText(ROWS, seededRandom(SEED)))
   await receiver.start()
-  const cache = join(repo, 'node_modules', '.cache', 'powerflow-kill-harness')
-  await mkdir(cache, { recursive: true })
-  child = join(cache, `webhook-child-${process.pid}.mjs`)
-  await build({
-    entryPoints: [join(repo, 'test', 'support', 'webhookCheckpointChild.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile: child,
-    logLevel: 'silent',
-  })
+  child = await bundleChild('webhookCheckpointChild')
   // The uninterrupted run: its batches are what every killed and resumed run must deliver.
   const reference = await pipe(
     fromCsv(input),
