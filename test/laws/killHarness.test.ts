@@ -146,11 +146,33 @@ interface Harness {
   readonly variant: NonNullable<ChildConfig['variant']>
   readonly output: string
   readonly expected: Buffer
+  /** A timer's kill comes after this many ms plus a random share of `timerSpreadMs`. */
+  readonly timerFromMs: number
+  readonly timerSpreadMs: number
 }
 
 interface Trial {
   /** How each start before the last is killed. */
   readonly kills: ReadonlyArray<{ kind: 'timer' | 'sync' | 'rename' | 'commit' }>
+}
+
+/** How long one start of the child takes when nothing kills it, in ms (in a folder of its own). */
+async function uninterruptedMs(harness: Harness): Promise<number> {
+  const folder = join(directory, `${harness.variant}-uninterrupted`)
+  await mkdir(folder)
+  const started = performance.now()
+  const outcome = await start(
+    {
+      input: harness.input,
+      output: join(folder, harness.output),
+      stateFile: join(folder, 'state.json'),
+      everyRecords: harness.everyRecords,
+      variant: harness.variant,
+    },
+    undefined,
+  )
+  expect(outcome.kind).toBe('done')
+  return performance.now() - started
 }
 
 /** Runs one trial to completion; returns where each kill landed. */
@@ -174,7 +196,7 @@ async function trial(
     const left = await checkpointsLeft(harness, config.stateFile)
     const outcome =
       kill.kind === 'timer'
-        ? await start(config, Math.round(100 + next() * 900))
+        ? await start(config, Math.round(harness.timerFromMs + next() * harness.timerSpreadMs))
         : kill.kind === 'commit'
           ? await start({ ...config, hangAt: { kind: 'rename', onto: harness.output } }, undefined)
           : await start(
@@ -217,6 +239,8 @@ describe('the kill harness', () => {
       variant: 'dedupe',
       output: 'out.csv',
       expected,
+      timerFromMs: 100,
+      timerSpreadMs: 900,
     }
     // A timer's kill lands only while the child still runs: on a fast machine a start may finish
     // first. Trials go on (at most 9) until 20 kills have landed, on a fast machine as on a slow one.
@@ -255,7 +279,7 @@ describe('the kill harness', () => {
     const landed: string[] = []
     for (const { variant, output, write } of variants) {
       await write()
-      const harness: Harness = {
+      const base = {
         input: small,
         rows,
         everyRecords: 2_000,
@@ -263,19 +287,29 @@ describe('the kill harness', () => {
         output,
         expected: await readFile(reference),
       }
-      const plans: Trial[] = [
-        {
-          kills: [
-            { kind: 'sync' },
-            { kind: 'timer' },
-            { kind: 'sync' },
-            { kind: 'rename' },
-            { kind: 'commit' },
-          ],
-        },
-      ]
-      for (const [index, plan] of plans.entries())
-        landed.push(...(await trial(harness, index, plan, next)))
+      // This run is short (well under a second on an idle machine): a timer's kill is timed
+      // within an uninterrupted start's own duration, measured here, or it would land after the end.
+      const whole = await uninterruptedMs({ ...base, timerFromMs: 0, timerSpreadMs: 0 })
+      const harness: Harness = {
+        ...base,
+        timerFromMs: Math.round(whole * 0.2),
+        timerSpreadMs: Math.round(whole * 0.7),
+      }
+      const plan: Trial = {
+        kills: [
+          { kind: 'sync' },
+          { kind: 'timer' },
+          { kind: 'sync' },
+          { kind: 'rename' },
+          { kind: 'commit' },
+        ],
+      }
+      // A kill that does not land (a sync numbered past the run's last) lets that start finish
+      // and ends its trial: trials go on (at most 4) until 4 kills have landed per pipeline.
+      const ours: string[] = []
+      for (let index = 0; index < 4 && ours.length < 4; index++)
+        ours.push(...(await trial(harness, index, plan, next)))
+      landed.push(...ours)
     }
     expect(landed.length).toBeGreaterThanOrEqual(8)
   }, 300_000)
