@@ -241,7 +241,9 @@ export class ColumnProfiler {
    * kept for their first {@link LEXICAL_LEVELS} triples. A text is decided by the first triple
    * that differs from the min's (and the max's); only texts that share all of them with one are
    * compared whole. A timestamp column, whose texts share their first three characters, is
-   * decided by the second triple.
+   * decided by the second triple. A new min or max shares the triples before the deciding one
+   * with the old: only the rest are read again (a rising column, ids, replaces its max with
+   * nearly every value and reads one triple for it, not four).
    */
   private addLexical(text: string): void {
     const length = text.length
@@ -252,13 +254,18 @@ export class ColumnProfiler {
     const min = this.lexicalMin
     if (min === undefined) {
       this.lexicalMin = this.lexicalMax = detached(text)
-      setUnits(minUnits, text)
-      setUnits(maxUnits, text)
+      setUnits(minUnits, text, 0, units)
+      setUnits(maxUnits, text, 0, units)
       return
     }
-    // Sign of (text − min) and of (text − max) as far as the triples read so far tell; 0: equal so far.
+    // Sign of (text − min) and of (text − max) as far as the triples read so far tell; 0: equal so
+    // far. The deciding triple of each, and its units, for a new min or max.
     let toMin = units - (minUnits[0] as number)
     let toMax = units - (maxUnits[0] as number)
+    let minLevel = 0
+    let maxLevel = 0
+    let minLevelUnits = units
+    let maxLevelUnits = units
     // Undecided while equal to the min so far, or above it and equal to the max so far.
     for (
       let level = 1;
@@ -266,19 +273,33 @@ export class ColumnProfiler {
       level++
     ) {
       units = unitsAt(text, level * 3, length)
-      if (toMin === 0) toMin = units - (minUnits[level] as number)
-      if (toMax === 0) toMax = units - (maxUnits[level] as number)
+      if (toMin === 0) {
+        toMin = units - (minUnits[level] as number)
+        minLevel = level
+        minLevelUnits = units
+      }
+      if (toMax === 0) {
+        toMax = units - (maxUnits[level] as number)
+        maxLevel = level
+        maxLevelUnits = units
+      }
     }
-    if (toMin === 0) toMin = compareText(text, min, LEXICAL_LEVELS * 3)
+    if (toMin === 0) {
+      toMin = compareText(text, min, LEXICAL_LEVELS * 3)
+      minLevel = LEXICAL_LEVELS
+    }
     if (toMin < 0) {
       this.lexicalMin = detached(text)
-      setUnits(minUnits, text)
+      setUnits(minUnits, text, minLevel, minLevelUnits)
       return
     }
-    if (toMax === 0) toMax = compareText(text, this.lexicalMax as string, LEXICAL_LEVELS * 3)
+    if (toMax === 0) {
+      toMax = compareText(text, this.lexicalMax as string, LEXICAL_LEVELS * 3)
+      maxLevel = LEXICAL_LEVELS
+    }
     if (toMax > 0) {
       this.lexicalMax = detached(text)
-      setUnits(maxUnits, text)
+      setUnits(maxUnits, text, maxLevel, maxLevelUnits)
     }
   }
 
@@ -407,10 +428,16 @@ function unitsAt(text: string, from: number, length: number): number {
   )
 }
 
-function setUnits(units: Float64Array, text: string): void {
+/**
+ * Sets `units` to the triples of `text` from level `from` on (the levels before it are the same
+ * as those of the text they replace); `first` is the triple at `from`, read already.
+ */
+function setUnits(units: Float64Array, text: string, from: number, first: number): void {
+  if (from >= LEXICAL_LEVELS) return
+  units[from] = first
   const length = text.length
-  for (let level = 0, from = 0; level < LEXICAL_LEVELS; level++, from += 3)
-    units[level] = from < length ? unitsAt(text, from, length) : 0
+  for (let level = from + 1, at = level * 3; level < LEXICAL_LEVELS; level++, at += 3)
+    units[level] = at < length ? unitsAt(text, at, length) : 0
 }
 
 /**
