@@ -9,6 +9,7 @@ import {
   NUMBER,
   numberTextHash,
   readNumber,
+  scanNonNumericText,
   scanText,
   valueKindCode,
   type NumberSlot,
@@ -206,7 +207,7 @@ export class ColumnProfiler {
         this.values.addHash(hash)
         if (weight === 0) return
         // Text read on the sample only: its kind counts with the sample's weight.
-        kind = scanText(text, slot)
+        kind = scanNonNumericText(text)
         this.kinds[kind] = (this.kinds[kind] as number) + weight
         this.values.addFrequent(text, hash, weight)
         return

@@ -93,16 +93,30 @@ export function scanText(text: string, slot: NumberSlot): number {
   if (isDigit(first) || first === PLUS || first === MINUS || first === DOT) {
     const numeric = scanNumber(text, slot)
     if (numeric >= 0) return numeric
-    const length = text.length
+  }
+  return textShape(text, first)
+}
+
+/**
+ * The kind code of a non-empty text that {@link readNumber} found not to be a number: the rest of
+ * {@link scanText}, without reading the number again.
+ *
+ * @internal
+ */
+export function scanNonNumericText(text: string): number {
+  return textShape(text, text.charCodeAt(0))
+}
+
+/** {@link scanText} past the numbers; `first` is the text's first code unit. */
+function textShape(text: string, first: number): number {
+  const length = text.length
+  if (isDigit(first)) {
     if (length >= 10 && isDateAt(text)) {
       if (length === 10) return DATE
       const separator = text.charCodeAt(10)
       if ((separator === 84 /* T */ || separator === 32) && isTimeTail(text)) return DATETIME
     }
-    return isEmail(text) ? EMAIL : STRING
-  }
-  const length = text.length
-  if ((length === 4 || length === 5) && isBooleanWord(text)) return BOOLEAN
+  } else if ((length === 4 || length === 5) && isBooleanWord(text)) return BOOLEAN
   return isEmail(text) ? EMAIL : STRING
 }
 

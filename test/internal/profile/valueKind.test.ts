@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   KINDS,
   readNumber,
+  scanNonNumericText,
   scanText,
   textKind,
   valueKind,
@@ -70,6 +71,16 @@ describe('valueKind', () => {
     fc.assert(
       fc.property(shapedText, (text) => {
         expect(textKind(text)).toBe(referenceKind(text))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('types text that is not a number as scanText does, without reading a number', () => {
+    fc.assert(
+      fc.property(shapedText, (text) => {
+        if (readNumber(text, slot()) < 0)
+          expect(KINDS[scanNonNumericText(text)]).toBe(referenceKind(text))
       }),
       { numRuns: 3000 },
     )
