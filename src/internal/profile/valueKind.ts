@@ -123,15 +123,24 @@ function textShape(text: string, first: number): number {
 /**
  * `INTEGER` or `NUMBER` (its number in `slot.value`) when the whole text is a decimal number, else
  * -1: the numeric part of {@link scanText} alone, for when other shapes need not be told apart.
+ * A number ends in a digit or a point: a text of {@link LAST_FIRST} units or more that does not is
+ * ruled out by its last unit before any other (a timestamp would read its year first).
  *
  * @internal
  */
 export function readNumber(text: string, slot: NumberSlot): number {
   const first = text.charCodeAt(0)
-  return isDigit(first) || first === PLUS || first === MINUS || first === DOT
-    ? scanNumber(text, slot)
-    : -1
+  if (!(isDigit(first) || first === PLUS || first === MINUS || first === DOT)) return -1
+  const length = text.length
+  if (length >= LAST_FIRST) {
+    const last = text.charCodeAt(length - 1)
+    if (!isDigit(last) && last !== DOT) return -1
+  }
+  return scanNumber(text, slot)
 }
+
+/** From this length on, {@link readNumber} looks at the last unit first (ids and amounts are shorter). */
+const LAST_FIRST = 10
 
 /**
  * `INTEGER` or `NUMBER` when the whole text is a decimal number (`[+-]digits[.digits][e[+-]digits]`,

@@ -76,11 +76,12 @@ describe('valueKind', () => {
     )
   })
 
-  it('types text that is not a number as scanText does, without reading a number', () => {
+  it('tells numbers from other text, and types the other text without reading a number', () => {
     fc.assert(
       fc.property(shapedText, (text) => {
-        if (readNumber(text, slot()) < 0)
-          expect(KINDS[scanNonNumericText(text)]).toBe(referenceKind(text))
+        const numeric = readNumber(text, slot()) >= 0
+        expect(numeric).toBe(['integer', 'number'].includes(referenceKind(text)))
+        if (!numeric) expect(KINDS[scanNonNumericText(text)]).toBe(referenceKind(text))
       }),
       { numRuns: 3000 },
     )
