@@ -252,6 +252,14 @@ export class ColumnProfiler {
     const minUnits = this.minUnits
     const maxUnits = this.maxUnits
     if (units > (minUnits[0] as number) && units < (maxUnits[0] as number)) return
+    // Texts that share their first triple with the min and the max (timestamps) are mostly
+    // decided by the second alone.
+    if (
+      units === minUnits[0] &&
+      units === maxUnits[0] &&
+      isBetween(unitsAt(text, 3, length), minUnits[1] as number, maxUnits[1] as number)
+    )
+      return
     const min = this.lexicalMin
     if (min === undefined) {
       this.lexicalMin = this.lexicalMax = detached(text)
@@ -427,6 +435,11 @@ function unitsAt(text: string, from: number, length: number): number {
   return (
     text.charCodeAt(from) * 4294967296 + (from + 1 < length ? text.charCodeAt(from + 1) * 65536 : 0)
   )
+}
+
+/** Whether `units` lies strictly between `low` and `high`. */
+function isBetween(units: number, low: number, high: number): boolean {
+  return units > low && units < high
 }
 
 /**
