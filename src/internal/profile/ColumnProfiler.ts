@@ -9,6 +9,7 @@ import {
   NUMBER,
   numberTextHash,
   readNumber,
+  scanNonNumericText,
   scanText,
   valueKindCode,
   type NumberSlot,
@@ -206,7 +207,7 @@ export class ColumnProfiler {
         this.values.addHash(hash)
         if (weight === 0) return
         // Text read on the sample only: its kind counts with the sample's weight.
-        kind = scanText(text, slot)
+        kind = scanNonNumericText(text)
         this.kinds[kind] = (this.kinds[kind] as number) + weight
         this.values.addFrequent(text, hash, weight)
         return
@@ -241,7 +242,9 @@ export class ColumnProfiler {
    * kept for their first {@link LEXICAL_LEVELS} triples. A text is decided by the first triple
    * that differs from the min's (and the max's); only texts that share all of them with one are
    * compared whole. A timestamp column, whose texts share their first three characters, is
-   * decided by the second triple.
+   * decided by the second triple. A new min or max shares the triples before the deciding one
+   * with the old: only the rest are read again (a rising column, ids, replaces its max with
+   * nearly every value and reads one triple for it, not four).
    */
   private addLexical(text: string): void {
     const length = text.length
@@ -249,16 +252,29 @@ export class ColumnProfiler {
     const minUnits = this.minUnits
     const maxUnits = this.maxUnits
     if (units > (minUnits[0] as number) && units < (maxUnits[0] as number)) return
+    // Texts that share their first triple with the min and the max (timestamps) are mostly
+    // decided by the second alone.
+    if (
+      units === minUnits[0] &&
+      units === maxUnits[0] &&
+      isBetween(unitsAt(text, 3, length), minUnits[1] as number, maxUnits[1] as number)
+    )
+      return
     const min = this.lexicalMin
     if (min === undefined) {
       this.lexicalMin = this.lexicalMax = detached(text)
-      setUnits(minUnits, text)
-      setUnits(maxUnits, text)
+      setUnits(minUnits, text, 0, units)
+      setUnits(maxUnits, text, 0, units)
       return
     }
-    // Sign of (text − min) and of (text − max) as far as the triples read so far tell; 0: equal so far.
+    // Sign of (text − min) and of (text − max) as far as the triples read so far tell; 0: equal so
+    // far. The deciding triple of each, and its units, for a new min or max.
     let toMin = units - (minUnits[0] as number)
     let toMax = units - (maxUnits[0] as number)
+    let minLevel = 0
+    let maxLevel = 0
+    let minLevelUnits = units
+    let maxLevelUnits = units
     // Undecided while equal to the min so far, or above it and equal to the max so far.
     for (
       let level = 1;
@@ -266,19 +282,33 @@ export class ColumnProfiler {
       level++
     ) {
       units = unitsAt(text, level * 3, length)
-      if (toMin === 0) toMin = units - (minUnits[level] as number)
-      if (toMax === 0) toMax = units - (maxUnits[level] as number)
+      if (toMin === 0) {
+        toMin = units - (minUnits[level] as number)
+        minLevel = level
+        minLevelUnits = units
+      }
+      if (toMax === 0) {
+        toMax = units - (maxUnits[level] as number)
+        maxLevel = level
+        maxLevelUnits = units
+      }
     }
-    if (toMin === 0) toMin = compareText(text, min, LEXICAL_LEVELS * 3)
+    if (toMin === 0) {
+      toMin = compareText(text, min, LEXICAL_LEVELS * 3)
+      minLevel = LEXICAL_LEVELS
+    }
     if (toMin < 0) {
       this.lexicalMin = detached(text)
-      setUnits(minUnits, text)
+      setUnits(minUnits, text, minLevel, minLevelUnits)
       return
     }
-    if (toMax === 0) toMax = compareText(text, this.lexicalMax as string, LEXICAL_LEVELS * 3)
+    if (toMax === 0) {
+      toMax = compareText(text, this.lexicalMax as string, LEXICAL_LEVELS * 3)
+      maxLevel = LEXICAL_LEVELS
+    }
     if (toMax > 0) {
       this.lexicalMax = detached(text)
-      setUnits(maxUnits, text)
+      setUnits(maxUnits, text, maxLevel, maxLevelUnits)
     }
   }
 
@@ -407,10 +437,21 @@ function unitsAt(text: string, from: number, length: number): number {
   )
 }
 
-function setUnits(units: Float64Array, text: string): void {
+/** Whether `units` lies strictly between `low` and `high`. */
+function isBetween(units: number, low: number, high: number): boolean {
+  return units > low && units < high
+}
+
+/**
+ * Sets `units` to the triples of `text` from level `from` on (the levels before it are the same
+ * as those of the text they replace); `first` is the triple at `from`, read already.
+ */
+function setUnits(units: Float64Array, text: string, from: number, first: number): void {
+  if (from >= LEXICAL_LEVELS) return
+  units[from] = first
   const length = text.length
-  for (let level = 0, from = 0; level < LEXICAL_LEVELS; level++, from += 3)
-    units[level] = from < length ? unitsAt(text, from, length) : 0
+  for (let level = from + 1, at = level * 3; level < LEXICAL_LEVELS; level++, at += 3)
+    units[level] = at < length ? unitsAt(text, at, length) : 0
 }
 
 /**

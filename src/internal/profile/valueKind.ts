@@ -93,31 +93,54 @@ export function scanText(text: string, slot: NumberSlot): number {
   if (isDigit(first) || first === PLUS || first === MINUS || first === DOT) {
     const numeric = scanNumber(text, slot)
     if (numeric >= 0) return numeric
-    const length = text.length
+  }
+  return textShape(text, first)
+}
+
+/**
+ * The kind code of a non-empty text that {@link readNumber} found not to be a number: the rest of
+ * {@link scanText}, without reading the number again.
+ *
+ * @internal
+ */
+export function scanNonNumericText(text: string): number {
+  return textShape(text, text.charCodeAt(0))
+}
+
+/** {@link scanText} past the numbers; `first` is the text's first code unit. */
+function textShape(text: string, first: number): number {
+  const length = text.length
+  if (isDigit(first)) {
     if (length >= 10 && isDateAt(text)) {
       if (length === 10) return DATE
       const separator = text.charCodeAt(10)
       if ((separator === 84 /* T */ || separator === 32) && isTimeTail(text)) return DATETIME
     }
-    return isEmail(text) ? EMAIL : STRING
-  }
-  const length = text.length
-  if ((length === 4 || length === 5) && isBooleanWord(text)) return BOOLEAN
+  } else if ((length === 4 || length === 5) && isBooleanWord(text)) return BOOLEAN
   return isEmail(text) ? EMAIL : STRING
 }
 
 /**
  * `INTEGER` or `NUMBER` (its number in `slot.value`) when the whole text is a decimal number, else
  * -1: the numeric part of {@link scanText} alone, for when other shapes need not be told apart.
+ * A number ends in a digit or a point: a text of {@link LAST_FIRST} units or more that does not is
+ * ruled out by its last unit before any other (a timestamp would read its year first).
  *
  * @internal
  */
 export function readNumber(text: string, slot: NumberSlot): number {
   const first = text.charCodeAt(0)
-  return isDigit(first) || first === PLUS || first === MINUS || first === DOT
-    ? scanNumber(text, slot)
-    : -1
+  if (!(isDigit(first) || first === PLUS || first === MINUS || first === DOT)) return -1
+  const length = text.length
+  if (length >= LAST_FIRST) {
+    const last = text.charCodeAt(length - 1)
+    if (!isDigit(last) && last !== DOT) return -1
+  }
+  return scanNumber(text, slot)
 }
+
+/** From this length on, {@link readNumber} looks at the last unit first (ids and amounts are shorter). */
+const LAST_FIRST = 10
 
 /**
  * `INTEGER` or `NUMBER` when the whole text is a decimal number (`[+-]digits[.digits][e[+-]digits]`,

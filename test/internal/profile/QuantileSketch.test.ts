@@ -79,6 +79,42 @@ describe('QuantileSketch', () => {
     )
   })
 
+  it('puts every value in the bucket of its logarithm, rising runs (looked up without one) too', () => {
+    // Reference: each value's key from Math.log, as the sketch defines it, counted per sign.
+    const gamma = 1.01 / 0.99
+    const inverseLogGamma = 1 / Math.log(gamma)
+    const runs = fc.tuple(
+      fc.double({ min: 1e-9, max: 1e12, noNaN: true }),
+      fc.integer({ min: 0, max: 500 }),
+      fc.integer({ min: 1, max: 300 }),
+      fc.boolean(),
+    )
+    fc.assert(
+      fc.property(fc.array(runs, { minLength: 1, maxLength: 8 }), (spec) => {
+        // Runs that rise (or fall) by a small step, so they stay in one bucket for a while.
+        const values: number[] = []
+        for (const [start, step, length, negative] of spec)
+          for (let i = 0; i < length; i++)
+            values.push((negative ? -1 : 1) * start * (1 + (step / 10_000) * i))
+        const sketch = new QuantileSketch()
+        for (const value of values) sketch.add(value)
+        const counts = new Map<string, number>()
+        for (const value of values) {
+          const bucket = `${Math.sign(value)} ${Math.ceil(Math.log(Math.abs(value)) * inverseLogGamma)}`
+          counts.set(bucket, (counts.get(bucket) ?? 0) + 1)
+        }
+        const reference = [...counts]
+          .map(([bucket, count]): [number, number] => {
+            const [sign, key] = bucket.split(' ').map(Number) as [number, number]
+            return [(sign * (2 * gamma ** key)) / (1 + gamma), count]
+          })
+          .sort((x, y) => x[0] - y[0])
+        expect(sketch.buckets()).toEqual(reference)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   it('slides its dense window up and down without losing a count', () => {
     const sketch = new QuantileSketch(0.01, 128)
     const values = [1, 1e6, 1e-6, 5, 1e12, 3e-9, 42, 7e15, 2, 1e-12]

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   KINDS,
   readNumber,
+  scanNonNumericText,
   scanText,
   textKind,
   valueKind,
@@ -70,6 +71,17 @@ describe('valueKind', () => {
     fc.assert(
       fc.property(shapedText, (text) => {
         expect(textKind(text)).toBe(referenceKind(text))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('tells numbers from other text, and types the other text without reading a number', () => {
+    fc.assert(
+      fc.property(shapedText, (text) => {
+        const numeric = readNumber(text, slot()) >= 0
+        expect(numeric).toBe(['integer', 'number'].includes(referenceKind(text)))
+        if (!numeric) expect(KINDS[scanNonNumericText(text)]).toBe(referenceKind(text))
       }),
       { numRuns: 3000 },
     )
