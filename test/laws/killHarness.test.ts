@@ -156,21 +156,23 @@ interface Trial {
   readonly kills: ReadonlyArray<{ kind: 'timer' | 'sync' | 'rename' | 'commit' }>
 }
 
+/** The child's configuration for a run of `harness` in `folder` (its output and state file there). */
+function childConfig(harness: Harness, folder: string): ChildConfig {
+  return {
+    input: harness.input,
+    output: join(folder, harness.output),
+    stateFile: join(folder, 'state.json'),
+    everyRecords: harness.everyRecords,
+    variant: harness.variant,
+  }
+}
+
 /** How long one start of the child takes when nothing kills it, in ms (in a folder of its own). */
 async function uninterruptedMs(harness: Harness): Promise<number> {
   const folder = join(directory, `${harness.variant}-uninterrupted`)
   await mkdir(folder)
   const started = performance.now()
-  const outcome = await start(
-    {
-      input: harness.input,
-      output: join(folder, harness.output),
-      stateFile: join(folder, 'state.json'),
-      everyRecords: harness.everyRecords,
-      variant: harness.variant,
-    },
-    undefined,
-  )
+  const outcome = await start(childConfig(harness, folder), undefined)
   expect(outcome.kind).toBe('done')
   return performance.now() - started
 }
@@ -184,13 +186,7 @@ async function trial(
 ): Promise<string[]> {
   const folder = join(directory, `${harness.variant}-trial-${index}`)
   await mkdir(folder)
-  const config: ChildConfig = {
-    input: harness.input,
-    output: join(folder, harness.output),
-    stateFile: join(folder, 'state.json'),
-    everyRecords: harness.everyRecords,
-    variant: harness.variant,
-  }
+  const config = childConfig(harness, folder)
   const landed: string[] = []
   for (const kill of plan.kills) {
     const left = await checkpointsLeft(harness, config.stateFile)
